@@ -1,0 +1,40 @@
+/**
+ * What a command handler works with: the server state, the calling client
+ * and its selected database, and the time the command started.
+ *
+ * @module
+ */
+
+import type { ReplyWriter } from "../resp/encoder.ts";
+import type { Client } from "../server/client.ts";
+import type { Server } from "../server/server.ts";
+import type { Database } from "../store/database.ts";
+
+/** The environment of one command execution. */
+export class CommandContext {
+  /** Time the command started, ms since the epoch; expiry is judged by it. */
+  now = 0;
+
+  /** Creates a context for commands of `client`. */
+  constructor(readonly server: Server, readonly client: Client) {}
+
+  /** The client's selected database. */
+  get db(): Database {
+    return this.server.keyspace.db(this.client.dbIndex);
+  }
+
+  /** Where the reply goes. */
+  get reply(): ReplyWriter {
+    return this.client.reply;
+  }
+
+  /**
+   * Records a change to `key` in the selected database: counts it as a dirty
+   * change and tells listeners (WATCH, keyspace events, blocked clients).
+   * `event` is Redis's keyspace event name ("set", "del", "expire", ...).
+   */
+  keyChanged(key: string, event: string, changes = 1): void {
+    this.server.dirty += changes;
+    this.server.keyChanged(this.db, key, event);
+  }
+}

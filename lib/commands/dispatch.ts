@@ -1,0 +1,163 @@
+/**
+ * Command dispatch: looks a request up in the command table, applies the
+ * checks Redis makes before running a command (unknown command, arity,
+ * authentication), runs it and keeps command statistics.
+ *
+ * @module
+ */
+
+import { bytesToString, lowerAscii } from "../util/bytes.ts";
+import type { Client } from "../server/client.ts";
+import type { Server } from "../server/server.ts";
+import { CommandContext } from "./context.ts";
+import { CommandError, Errors } from "./errors.ts";
+import type { CommandSpec } from "./spec.ts";
+import type { CommandTable } from "./table.ts";
+
+/** Redis shows at most this much of a rejected command's name and arguments. */
+const ERROR_ARGS_MAX = 128;
+
+/** Quotes the start of a client argument for an error message. */
+function quoteArg(arg: Uint8Array, room: number): string {
+  return bytesToString(arg.subarray(0, Math.max(0, room)));
+}
+
+/** Runs client commands against the server. */
+export class Dispatcher {
+  readonly #contexts = new WeakMap<Client, CommandContext>();
+
+  /** Creates a dispatcher for `server` using `table`. */
+  constructor(readonly server: Server, readonly table: CommandTable) {}
+
+  /**
+   * Queues or runs a command received from `client`. Commands wait while the
+   * client is blocked, so they run in the order they were sent.
+   */
+  receive(client: Client, args: Uint8Array[]): void {
+    if (client.blocked || client.pending.length > 0) {
+      client.pending.push(args);
+      return;
+    }
+    this.execute(client, args);
+  }
+
+  /** Runs queued commands of a client that is no longer blocked. */
+  resume(client: Client): void {
+    while (client.pending.length > 0 && !client.blocked && !client.closed) {
+      this.execute(client, client.pending.shift()!);
+    }
+    client.transport.flush();
+  }
+
+  /** Runs one command and writes its reply. */
+  execute(client: Client, args: Uint8Array[]): void {
+    if (client.closeAfterReply) return;
+    let ctx = this.#contexts.get(client);
+    if (ctx === undefined) {
+      ctx = new CommandContext(this.server, client);
+      this.#contexts.set(client, ctx);
+    }
+    const now = Date.now();
+    ctx.now = now;
+    client.lastInteraction = now;
+
+    const replyStart = client.reply.pendingBytes;
+    const skipThisReply = client.skipNextReply;
+    client.skipNextReply = false;
+    const spec = this.#resolve(client, args);
+    if (spec !== null && this.#admit(client, spec, args)) {
+      this.#call(ctx, spec, args);
+    }
+    if (client.replyOff || skipThisReply) client.reply.truncate(replyStart);
+  }
+
+  /** Finds the command (or subcommand) for `args`, or rejects the request. */
+  #resolve(client: Client, args: Uint8Array[]): CommandSpec | null {
+    const name = lowerAscii(args[0]);
+    const spec = this.table.lookup(name);
+    if (spec === undefined) {
+      let quoted = "";
+      for (let i = 1; i < args.length && quoted.length < ERROR_ARGS_MAX; i++) {
+        quoted += `'${quoteArg(args[i], ERROR_ARGS_MAX - quoted.length)}' `;
+      }
+      this.#reject(
+        client,
+        `ERR unknown command '${
+          quoteArg(args[0], ERROR_ARGS_MAX)
+        }', with args beginning with: ${quoted}`,
+      );
+      return null;
+    }
+    if (spec.subcommands === undefined) return spec;
+    if (args.length === 1) {
+      // A container command alone fails its arity check (e.g. "CONFIG").
+      this.#reject(client, Errors.wrongArity(name));
+      return null;
+    }
+    const sub = this.table.lookupSubcommand(spec, lowerAscii(args[1]));
+    if (sub === undefined) {
+      this.#reject(
+        client,
+        `ERR unknown subcommand '${
+          quoteArg(args[1], ERROR_ARGS_MAX)
+        }'. Try ${name.toUpperCase()} HELP.`,
+      );
+      return null;
+    }
+    return sub;
+  }
+
+  /** Checks made before running: authentication and arity. */
+  #admit(client: Client, spec: CommandSpec, args: Uint8Array[]): boolean {
+    if (!client.authenticated && !spec.flags.includes("no_auth")) {
+      this.#reject(client, "NOAUTH Authentication required.");
+      return false;
+    }
+    const arity = spec.arity;
+    if (
+      (arity > 0 && args.length !== arity) ||
+      (arity < 0 && args.length < -arity)
+    ) {
+      this.#reject(client, Errors.wrongArity(this.table.fullName(spec)));
+      return false;
+    }
+    return true;
+  }
+
+  #reject(client: Client, message: string): void {
+    this.server.stats.countError(message);
+    client.reply.error(message);
+  }
+
+  #call(ctx: CommandContext, spec: CommandSpec, args: Uint8Array[]): void {
+    const server = this.server;
+    const client = ctx.client;
+    const fullName = this.table.fullName(spec);
+    client.lastCommand = fullName;
+    const start = performance.now();
+    let failed = false;
+    try {
+      spec.handler!(ctx, args);
+    } catch (error) {
+      failed = true;
+      const message = error instanceof CommandError
+        ? error.message
+        : `ERR ${error instanceof Error ? error.message : String(error)}`;
+      if (!(error instanceof CommandError)) {
+        server.log.warning(`Unexpected error in '${fullName}': ${error}`);
+      }
+      server.stats.countError(message);
+      client.reply.error(message);
+    }
+    const usec = Math.round((performance.now() - start) * 1000);
+    server.stats.commandsProcessed++;
+    let stat = server.stats.commands.get(fullName);
+    if (stat === undefined) {
+      stat = { calls: 0, usec: 0, rejected: 0, failed: 0 };
+      server.stats.commands.set(fullName, stat);
+    }
+    stat.calls++;
+    stat.usec += usec;
+    if (failed) stat.failed++;
+  }
+}

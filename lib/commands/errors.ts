@@ -1,0 +1,35 @@
+/**
+ * Errors a command reports to its client, with Redis's exact texts.
+ *
+ * @module
+ */
+
+/**
+ * An error reply. Thrown by handlers before they write anything; the
+ * dispatcher sends it and counts it in errorstats. The message carries its
+ * prefix ("ERR ...", "WRONGTYPE ...").
+ */
+export class CommandError extends Error {
+  /** Creates an error reply with the full text, prefix included. */
+  constructor(message: string) {
+    super(message);
+    this.name = "CommandError";
+  }
+}
+
+/** Redis's error texts that many commands share. */
+export const Errors = {
+  syntax: "ERR syntax error",
+  notInteger: "ERR value is not an integer or out of range",
+  notFloat: "ERR value is not a valid float",
+  wrongType:
+    "WRONGTYPE Operation against a key holding the wrong kind of value",
+  noSuchKey: "ERR no such key",
+  outOfRange: "ERR index out of range",
+  overflow: "ERR increment or decrement would overflow",
+  invalidExpire: (command: string) =>
+    `ERR invalid expire time in '${command}' command`,
+  wrongArity: (command: string) =>
+    `ERR wrong number of arguments for '${command}' command`,
+  dbIndexOutOfRange: "ERR DB index is out of range",
+} as const;

@@ -1,0 +1,17 @@
+/**
+ * Gathers the commands of every module into the command table.
+ *
+ * @module
+ */
+
+import { CONNECTION_COMMANDS } from "./connection.ts";
+import { STRING_COMMANDS } from "../types/string.ts";
+import { CommandTable } from "./table.ts";
+
+/** Builds the table of every implemented command. */
+export function createCommandTable(): CommandTable {
+  return new CommandTable([
+    ...CONNECTION_COMMANDS,
+    ...STRING_COMMANDS,
+  ]);
+}

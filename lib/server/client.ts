@@ -1,0 +1,80 @@
+/**
+ * Per-connection client state, independent of how bytes reach the client.
+ *
+ * @module
+ */
+
+import { ReplyWriter } from "../resp/encoder.ts";
+
+/** What the network layer provides to a client: output and closing. */
+export interface Transport {
+  /** Schedules writing of everything pending in the client's reply writer. */
+  flush(): void;
+  /** Closes the connection (after pending output when `graceful`). */
+  close(graceful: boolean): void;
+}
+
+/** One connected client. */
+export class Client {
+  /** Replies for this client are written here. */
+  readonly reply = new ReplyWriter();
+  /** Selected database number. */
+  dbIndex = 0;
+  /** CLIENT SETNAME name ("" when unset). */
+  name = "";
+  /** CLIENT SETINFO values. */
+  libName = "";
+  libVersion = "";
+  /** Whether the client passed AUTH (or none is required). */
+  authenticated: boolean;
+  /** ACL user name. */
+  user = "default";
+  /** Creation and last-command times, ms since the epoch. */
+  readonly createdAt: number;
+  lastInteraction: number;
+  /** Name of the last command run, for CLIENT LIST's cmd field. */
+  lastCommand = "NULL";
+  /** Close after the pending replies are written (QUIT, protocol errors). */
+  closeAfterReply = false;
+  /** Set once the client is being disconnected. */
+  closed = false;
+  /** CLIENT REPLY OFF is in effect. */
+  replyOff = false;
+  /** CLIENT REPLY SKIP: the next command's reply is dropped. */
+  skipNextReply = false;
+  noEvict = false;
+  noTouch = false;
+  /** Bytes buffered by the decoder for an incomplete request. */
+  queryBufferBytes = 0;
+  /** Commands received but not yet run (while blocked, for instance). */
+  readonly pending: Uint8Array[][] = [];
+  /**
+   * Set while the client waits in a blocking command; the dispatcher holds
+   * its further commands until it is unblocked.
+   */
+  blocked = false;
+
+  /** Creates a client; addresses are "ip:port" strings as CLIENT LIST shows them. */
+  constructor(
+    /** Unique, increasing client id (CLIENT ID). */
+    readonly id: number,
+    /** Remote address. */
+    readonly address: string,
+    /** Local address. */
+    readonly localAddress: string,
+    /** Pseudo file descriptor shown by CLIENT LIST. */
+    readonly fd: number,
+    readonly transport: Transport,
+    authenticated: boolean,
+    now = Date.now(),
+  ) {
+    this.authenticated = authenticated;
+    this.createdAt = now;
+    this.lastInteraction = now;
+  }
+
+  /** Protocol version spoken with this client (HELLO switches it). */
+  get protocol(): 2 | 3 {
+    return this.reply.protocol;
+  }
+}

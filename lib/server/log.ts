@@ -1,0 +1,96 @@
+/**
+ * Log lines in Redis's format: "pid:M 21 Nov 2026 12:00:00.123 * message",
+ * filtered by `loglevel` and written to `logfile` (stdout when empty).
+ *
+ * @module
+ */
+
+import type { Config } from "../config/config.ts";
+
+/** Log levels, least to most severe, as `loglevel` names them. */
+export type LogLevel = "debug" | "verbose" | "notice" | "warning";
+
+const LEVEL_RANK: Record<string, number> = {
+  debug: 0,
+  verbose: 1,
+  notice: 2,
+  warning: 3,
+  nothing: 4,
+};
+const LEVEL_MARK: Record<LogLevel, string> = {
+  debug: ".",
+  verbose: "-",
+  notice: "*",
+  warning: "#",
+};
+const MONTHS = [
+  "Jan",
+  "Feb",
+  "Mar",
+  "Apr",
+  "May",
+  "Jun",
+  "Jul",
+  "Aug",
+  "Sep",
+  "Oct",
+  "Nov",
+  "Dec",
+];
+
+const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+
+/** Formats a log line the way Redis does (role M: master). */
+export function formatLogLine(
+  level: LogLevel,
+  message: string,
+  date = new Date(),
+  pid = Deno.pid,
+): string {
+  const stamp =
+    `${date.getDate()} ${MONTHS[date.getMonth()]} ${date.getFullYear()} ` +
+    `${pad(date.getHours())}:${pad(date.getMinutes())}:${
+      pad(date.getSeconds())
+    }.` +
+    pad(date.getMilliseconds(), 3);
+  return `${pid}:M ${stamp} ${LEVEL_MARK[level]} ${message}\n`;
+}
+
+/** Writes log lines honouring the configured level and file. */
+export class Logger {
+  readonly #config: Config;
+  readonly #encoder = new TextEncoder();
+
+  /** Creates a logger that reads `loglevel` and `logfile` from `config`. */
+  constructor(config: Config) {
+    this.#config = config;
+  }
+
+  /** Logs `message` at `level` if the configured level lets it through. */
+  write(level: LogLevel, message: string): void {
+    if (LEVEL_RANK[level] < LEVEL_RANK[this.#config.get("loglevel")]) return;
+    const line = this.#encoder.encode(formatLogLine(level, message));
+    const file = this.#config.get("logfile");
+    try {
+      if (file === "") Deno.stdout.writeSync(line);
+      else Deno.writeFileSync(file, line, { append: true });
+    } catch {
+      // Like Redis, a log that cannot be written is not a reason to stop.
+    }
+  }
+
+  /** Logs at notice level. */
+  notice(message: string): void {
+    this.write("notice", message);
+  }
+
+  /** Logs at warning level. */
+  warning(message: string): void {
+    this.write("warning", message);
+  }
+
+  /** Logs at verbose level. */
+  verbose(message: string): void {
+    this.write("verbose", message);
+  }
+}

@@ -1,0 +1,255 @@
+/**
+ * The network layer: accepts TCP connections, reads each connection's
+ * ReadableStream through the RESP decoder into the dispatcher, and writes
+ * replies back with backpressure. It knows nothing of data types.
+ *
+ * @module
+ */
+
+import {
+  ProtocolError,
+  QueryBufferLimitError,
+  RespDecoder,
+} from "../resp/decoder.ts";
+import type { Dispatcher } from "../commands/dispatch.ts";
+import type { Client, Transport } from "./client.ts";
+import type { Server } from "./server.ts";
+
+/** Size of the reusable read buffer handed to the BYOB reader. */
+const READ_BUFFER_SIZE = 64 * 1024;
+
+const MAX_CLIENTS_ERROR = new TextEncoder().encode(
+  "-ERR max number of clients reached\r\n",
+);
+
+function formatAddress(addr: Deno.Addr): string {
+  if (addr.transport !== "tcp") return "?:0";
+  const host = addr.hostname.includes(":")
+    ? `[${addr.hostname}]`
+    : addr.hostname;
+  return `${host}:${addr.port}`;
+}
+
+/** Writes all of `data`, looping over partial writes. */
+async function writeAll(conn: Deno.Conn, data: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < data.length) {
+    offset += await conn.write(data.subarray(offset));
+  }
+}
+
+/** One client connection: its read loop and its serialised writes. */
+class Connection implements Transport {
+  readonly client: Client;
+  #writing: Promise<void> | null = null;
+  #closed = false;
+  #closeWhenFlushed = false;
+
+  constructor(
+    readonly conn: Deno.TcpConn,
+    readonly server: Server,
+    readonly dispatcher: Dispatcher,
+  ) {
+    this.client = server.addClient(
+      formatAddress(conn.remoteAddr),
+      formatAddress(conn.localAddr),
+      this,
+    );
+  }
+
+  /** Reads requests until the peer disconnects or the client is closed. */
+  async run(): Promise<void> {
+    const client = this.client;
+    const server = this.server;
+    const limits = {
+      get maxBulkLength() {
+        return server.config.number("proto-max-bulk-len");
+      },
+      get maxQueryBuffer() {
+        return server.config.number("client-query-buffer-limit");
+      },
+      get authRequired() {
+        return !client.authenticated;
+      },
+    };
+    const decoder = new RespDecoder(limits);
+    const reader = this.conn.readable.getReader({ mode: "byob" });
+    let buffer = new ArrayBuffer(READ_BUFFER_SIZE);
+    const sink = (args: Uint8Array[]) => this.dispatcher.receive(client, args);
+    try {
+      while (!this.#closed) {
+        const { value, done } = await reader.read(new Uint8Array(buffer));
+        if (done || value === undefined) break;
+        buffer = value.buffer as ArrayBuffer;
+        server.stats.netInputBytes += value.length;
+        try {
+          decoder.feed(value, sink);
+        } catch (error) {
+          if (error instanceof ProtocolError) {
+            server.log.verbose(
+              `Protocol error (${error.message}) from client: id=${client.id} addr=${client.address}`,
+            );
+            if (!client.blocked && client.pending.length === 0) {
+              client.reply.error(`ERR ${error.message}`);
+            }
+            this.close(true);
+          } else if (error instanceof QueryBufferLimitError) {
+            server.log.warning(
+              `Closing client that reached max query buffer length: id=${client.id} addr=${client.address} (qbuf initial bytes: ${error.size})`,
+            );
+            this.close(false);
+          } else throw error;
+        }
+        client.queryBufferBytes = decoder.bufferedBytes;
+        if (client.reply.pendingBytes > 0 || this.#writing !== null) {
+          this.flush();
+          // Backpressure: stop reading from a client that does not read its replies.
+          await this.#writing;
+        }
+      }
+    } catch (error) {
+      if (!this.#closed) {
+        server.log.verbose(`Client id=${client.id} read error: ${error}`);
+      }
+    } finally {
+      reader.releaseLock();
+      this.#shutdown();
+    }
+  }
+
+  flush(): void {
+    if (this.#closed || this.#writing !== null) return;
+    if (this.client.reply.pendingBytes === 0) {
+      if (this.#closeWhenFlushed) this.#shutdown();
+      return;
+    }
+    this.#writing = this.#drain().finally(() => {
+      this.#writing = null;
+    });
+  }
+
+  async #drain(): Promise<void> {
+    const reply = this.client.reply;
+    try {
+      while (!this.#closed && reply.pendingBytes > 0) {
+        for (const chunk of reply.take()) {
+          this.server.stats.netOutputBytes += chunk.length;
+          await writeAll(this.conn, chunk);
+        }
+      }
+    } catch {
+      // The peer went away; the read loop notices and cleans up.
+      this.#shutdown();
+      return;
+    }
+    if (this.#closeWhenFlushed) this.#shutdown();
+  }
+
+  close(graceful: boolean): void {
+    this.client.closeAfterReply = true;
+    if (graceful && this.client.reply.pendingBytes > 0) {
+      this.#closeWhenFlushed = true;
+      this.flush();
+      return;
+    }
+    if (graceful && this.#writing !== null) {
+      this.#closeWhenFlushed = true;
+      return;
+    }
+    this.#shutdown();
+  }
+
+  #shutdown(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.server.removeClient(this.client);
+    try {
+      this.conn.close();
+    } catch {
+      // Already closed by the peer.
+    }
+  }
+}
+
+/** A listening server: accepts clients until stopped. */
+export class NetworkServer {
+  readonly #listeners: Deno.TcpListener[] = [];
+  readonly #connections = new Set<Promise<void>>();
+  readonly #accepting: Promise<void>[] = [];
+
+  /** Creates the network layer for `server`, running commands with `dispatcher`. */
+  constructor(readonly server: Server, readonly dispatcher: Dispatcher) {}
+
+  /** Starts listening on every address in `hostnames` at `port`. */
+  listen(hostnames: readonly string[], port: number): void {
+    for (const hostname of hostnames) {
+      const listener = Deno.listen({ hostname, port, transport: "tcp" });
+      this.#listeners.push(listener);
+      this.#accepting.push(this.#acceptLoop(listener));
+    }
+  }
+
+  /** The port actually bound (useful with port 0). */
+  get port(): number {
+    return (this.#listeners[0].addr as Deno.NetAddr).port;
+  }
+
+  async #acceptLoop(listener: Deno.TcpListener): Promise<void> {
+    while (true) {
+      let conn: Deno.TcpConn;
+      try {
+        conn = await listener.accept();
+      } catch {
+        return; // Listener closed.
+      }
+      this.#handle(conn);
+    }
+  }
+
+  #handle(conn: Deno.TcpConn): void {
+    const server = this.server;
+    if (server.clients.size >= server.config.number("maxclients")) {
+      server.stats.rejectedConnections++;
+      const done = writeAll(conn, MAX_CLIENTS_ERROR).catch(() => {}).finally(
+        () => {
+          try {
+            conn.close();
+          } catch {
+            // Already closed.
+          }
+        },
+      );
+      this.#track(done);
+      return;
+    }
+    try {
+      conn.setNoDelay(true);
+      conn.setKeepAlive(server.config.number("tcp-keepalive") > 0);
+    } catch {
+      // Socket options are best effort.
+    }
+    const connection = new Connection(conn, server, this.dispatcher);
+    this.#track(connection.run());
+  }
+
+  #track(task: Promise<void>): void {
+    this.#connections.add(task);
+    task.finally(() => this.#connections.delete(task));
+  }
+
+  /** Stops listening, disconnects every client and waits for their loops to end. */
+  async close(): Promise<void> {
+    for (const listener of this.#listeners) {
+      try {
+        listener.close();
+      } catch {
+        // Already closed.
+      }
+    }
+    await Promise.all(this.#accepting);
+    for (const client of [...this.server.clients.values()]) {
+      client.transport.close(false);
+    }
+    await Promise.all([...this.#connections]);
+  }
+}

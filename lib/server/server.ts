@@ -1,0 +1,160 @@
+/**
+ * The server's shared state: configuration, keyspace, connected clients and
+ * statistics. It has no knowledge of sockets; the network layer registers
+ * clients and feeds their commands to the dispatcher.
+ *
+ * @module
+ */
+
+import { Config } from "../config/config.ts";
+import { Keyspace } from "../store/keyspace.ts";
+import type { Database } from "../store/database.ts";
+import type { Client, Transport } from "./client.ts";
+import { Client as ClientState } from "./client.ts";
+import { Logger } from "./log.ts";
+import type { CommandTable } from "../commands/table.ts";
+
+/** Counters reported by INFO stats and INFO commandstats/errorstats. */
+export class Stats {
+  connectionsReceived = 0;
+  commandsProcessed = 0;
+  rejectedConnections = 0;
+  expiredKeys = 0;
+  keyspaceHits = 0;
+  keyspaceMisses = 0;
+  netInputBytes = 0;
+  netOutputBytes = 0;
+  totalErrorReplies = 0;
+  /** Per command: calls, total microseconds, rejected and failed calls. */
+  readonly commands = new Map<
+    string,
+    { calls: number; usec: number; rejected: number; failed: number }
+  >();
+  /** Error replies counted by their prefix ("ERR", "WRONGTYPE", ...). */
+  readonly errors = new Map<string, number>();
+
+  /** Counts an error reply by its first word, as Redis's errorstats does. */
+  countError(message: string): void {
+    this.totalErrorReplies++;
+    const space = message.indexOf(" ");
+    const prefix = space < 0 ? message : message.slice(0, space);
+    this.errors.set(prefix, (this.errors.get(prefix) ?? 0) + 1);
+  }
+
+  /** Resets what CONFIG RESETSTAT resets. */
+  reset(): void {
+    this.connectionsReceived = 0;
+    this.commandsProcessed = 0;
+    this.rejectedConnections = 0;
+    this.expiredKeys = 0;
+    this.keyspaceHits = 0;
+    this.keyspaceMisses = 0;
+    this.netInputBytes = 0;
+    this.netOutputBytes = 0;
+    this.totalErrorReplies = 0;
+    this.commands.clear();
+    this.errors.clear();
+  }
+}
+
+/**
+ * Called when a key's value changes (Redis's signalModifiedKey plus keyspace
+ * event): WATCH, keyspace notifications and blocked-client wake-ups listen.
+ */
+export type KeyChangeListener = (
+  db: Database,
+  key: string,
+  event: string,
+) => void;
+
+/** Random 40-hex-char id, as Redis uses for run_id and replid. */
+function randomHexId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(20));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Shared server state. */
+export class Server {
+  readonly config: Config;
+  readonly keyspace: Keyspace;
+  readonly stats = new Stats();
+  readonly log: Logger;
+  /** The command table (set once at start-up). */
+  commands!: CommandTable;
+  /** Connected clients by id. */
+  readonly clients = new Map<number, Client>();
+  readonly startedAt = Date.now();
+  readonly runId = randomHexId();
+  readonly replicationId = randomHexId();
+  /** Changes since the last save (rdb_changes_since_last_save). */
+  dirty = 0;
+  /** Unix time (s) of the last successful save. */
+  lastSave = Math.floor(Date.now() / 1000);
+  /** Whether the active expiry cycle runs (DEBUG SET-ACTIVE-EXPIRE). */
+  activeExpire = true;
+  /** Listeners told about every key change. */
+  readonly keyChangeListeners: KeyChangeListener[] = [];
+  /** Set by SHUTDOWN; the network layer stops and the process exits. */
+  onShutdown: (() => void) | null = null;
+  #nextClientId = 1;
+  #nextFd = 8;
+
+  /** Creates the state for a server whose default dir is `cwd`. */
+  constructor(config: Config) {
+    this.config = config;
+    this.log = new Logger(config);
+    this.keyspace = new Keyspace(config.number("databases"), (db, key) => {
+      this.stats.expiredKeys++;
+      this.keyChanged(db, key, "expired");
+    });
+  }
+
+  /** Registers a newly connected client. */
+  addClient(
+    address: string,
+    localAddress: string,
+    transport: Transport,
+  ): Client {
+    const client = new ClientState(
+      this.#nextClientId++,
+      address,
+      localAddress,
+      this.#nextFd++,
+      transport,
+      this.config.get("requirepass") === "",
+    );
+    this.clients.set(client.id, client);
+    this.stats.connectionsReceived++;
+    return client;
+  }
+
+  /** Forgets a disconnected client. */
+  removeClient(client: Client): void {
+    client.closed = true;
+    this.clients.delete(client.id);
+  }
+
+  /** Reports a change of `key` to every listener (WATCH, notifications...). */
+  keyChanged(db: Database, key: string, event: string): void {
+    const listeners = this.keyChangeListeners;
+    for (let i = 0; i < listeners.length; i++) listeners[i](db, key, event);
+  }
+
+  /**
+   * Active expiry, run from the server cron: samples keys with a TTL in each
+   * database and repeats while more than a quarter of a sample had expired,
+   * within a time budget, like Redis's activeExpireCycle.
+   */
+  activeExpireCycle(budgetMs: number): void {
+    if (!this.activeExpire) return;
+    const start = Date.now();
+    for (const db of this.keyspace.databases) {
+      while (true) {
+        const now = Date.now();
+        const { checked, expired } = db.expireCycle(now, 20);
+        if (checked === 0 || expired * 4 <= checked) break;
+        if (now - start > budgetMs) return;
+      }
+    }
+  }
+}

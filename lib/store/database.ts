@@ -1,0 +1,252 @@
+/**
+ * One numbered database: the key dictionary, expiry times, and the key order
+ * that makes SCAN cursors stable while keys come and go.
+ *
+ * @module
+ */
+
+/** Redis value types, as TYPE reports them. */
+export type ValueType = "string" | "list" | "set" | "zset" | "hash" | "stream";
+
+/** A key's value and its metadata. */
+export class Entry {
+  /** Absolute expiry time in ms since the epoch, or 0 for no expiry. */
+  expireAt = 0;
+  /** Position in the database's key order (for SCAN and RANDOMKEY). */
+  slot = -1;
+  /** Monotonic insertion number; SCAN cursors are built from it. */
+  seq = 0;
+  /** Last access time in ms (OBJECT IDLETIME). */
+  accessedAt: number;
+  /** LFU access counter (OBJECT FREQ). */
+  frequency = 5;
+  /** Type-specific flags (e.g. a string that Redis would hold as "raw"). */
+  flags = 0;
+
+  /** Creates an entry for a value of the given type. */
+  constructor(
+    /** The value's type. */
+    public type: ValueType,
+    /** The value: Uint8Array for strings, the type's structure otherwise. */
+    public value: unknown,
+    now = Date.now(),
+  ) {
+    this.accessedAt = now;
+  }
+}
+
+/** Compaction threshold: holes in the key order before it is rebuilt. */
+const MIN_HOLES_TO_COMPACT = 1024;
+
+/** A database of keys. Lookups hide expired keys and delete them lazily. */
+export class Database {
+  readonly #dict = new Map<string, Entry>();
+  /** Keys that have an expiry time, in the order they got it. */
+  readonly #volatile = new Map<string, Entry>();
+  /** Keys in insertion order; deleted keys leave holes until compaction. */
+  #order: (string | undefined)[] = [];
+  /** seq of each slot of #order, ascending, for cursor lookups. */
+  #orderSeq: number[] = [];
+  #holes = 0;
+  #nextSeq = 1;
+  #volatileCursor: Iterator<[string, Entry]> | null = null;
+
+  /** Called with each key removed because its time ran out. */
+  onExpired: ((db: Database, key: string) => void) | null = null;
+
+  /** Creates database number `id`. */
+  constructor(public id: number) {}
+
+  /** Number of keys, including expired keys not yet reclaimed (like Redis). */
+  get size(): number {
+    return this.#dict.size;
+  }
+
+  /** Number of keys with an expiry time. */
+  get volatileCount(): number {
+    return this.#volatile.size;
+  }
+
+  /** Returns the live entry for `key`, deleting it first if it has expired. */
+  get(key: string, now: number): Entry | undefined {
+    const entry = this.#dict.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expireAt !== 0 && entry.expireAt <= now) {
+      this.#expire(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  /** Returns the entry without checking expiry (for persistence and debugging). */
+  peek(key: string): Entry | undefined {
+    return this.#dict.get(key);
+  }
+
+  /** True when `key` exists and has not expired. */
+  has(key: string, now: number): boolean {
+    return this.get(key, now) !== undefined;
+  }
+
+  /**
+   * Stores `entry` under `key`, replacing any previous value. The entry's
+   * expireAt is honoured; a replaced key keeps its SCAN position.
+   */
+  set(key: string, entry: Entry): void {
+    const old = this.#dict.get(key);
+    if (old !== undefined) {
+      entry.slot = old.slot;
+      entry.seq = old.seq;
+      if (old.expireAt !== 0) this.#volatile.delete(key);
+    } else {
+      entry.seq = this.#nextSeq++;
+      entry.slot = this.#order.length;
+      this.#order.push(key);
+      this.#orderSeq.push(entry.seq);
+    }
+    this.#dict.set(key, entry);
+    if (entry.expireAt !== 0) this.#volatile.set(key, entry);
+  }
+
+  /** Removes `key`; returns whether it existed (expired or not). */
+  delete(key: string): boolean {
+    const entry = this.#dict.get(key);
+    if (entry === undefined) return false;
+    this.#dict.delete(key);
+    if (entry.expireAt !== 0) this.#volatile.delete(key);
+    this.#order[entry.slot] = undefined;
+    this.#holes++;
+    if (
+      this.#holes >= MIN_HOLES_TO_COMPACT &&
+      this.#holes * 2 > this.#order.length
+    ) this.#compact();
+    return true;
+  }
+
+  /** Sets or clears (0) the expiry time of an existing key. */
+  setExpire(key: string, entry: Entry, expireAt: number): void {
+    if (entry.expireAt !== 0 && expireAt === 0) this.#volatile.delete(key);
+    if (entry.expireAt === 0 && expireAt !== 0) this.#volatile.set(key, entry);
+    entry.expireAt = expireAt;
+  }
+
+  /** Removes every key. */
+  clear(): void {
+    this.#dict.clear();
+    this.#volatile.clear();
+    this.#order = [];
+    this.#orderSeq = [];
+    this.#holes = 0;
+    this.#volatileCursor = null;
+  }
+
+  /** Iterates over all keys and entries, expired ones included. */
+  entries(): IterableIterator<[string, Entry]> {
+    return this.#dict.entries();
+  }
+
+  /** Iterates over all keys, expired ones included. */
+  keys(): IterableIterator<string> {
+    return this.#dict.keys();
+  }
+
+  /**
+   * One step of SCAN: up to `count` keys from `cursor` on, in key order.
+   * Returns the keys (expired ones included; callers filter) and the next
+   * cursor, 0 when done. Every key present for the whole iteration is
+   * returned because keys never move backwards in the order.
+   */
+  scan(cursor: number, count: number): { keys: string[]; next: number } {
+    const order = this.#order;
+    const seqs = this.#orderSeq;
+    let lo = 0;
+    let hi = seqs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (seqs[mid] < cursor) lo = mid + 1;
+      else hi = mid;
+    }
+    const keys: string[] = [];
+    let i = lo;
+    for (; i < order.length && keys.length < count; i++) {
+      const key = order[i];
+      if (key !== undefined) keys.push(key);
+    }
+    while (i < order.length && order[i] === undefined) i++;
+    return { keys, next: i < order.length ? seqs[i] : 0 };
+  }
+
+  /** A random key (possibly expired; callers check), or undefined when empty. */
+  randomKey(): string | undefined {
+    if (this.#dict.size === 0) return undefined;
+    const order = this.#order;
+    while (true) {
+      const key = order[Math.floor(Math.random() * order.length)];
+      if (key !== undefined) return key;
+    }
+  }
+
+  /**
+   * Active expiry: checks up to `budget` keys with a TTL, continuing where the
+   * previous call stopped, and deletes those that expired. Returns how many
+   * keys were checked and how many expired, so the caller can repeat while
+   * the expired fraction stays high, as Redis does.
+   */
+  expireCycle(
+    now: number,
+    budget: number,
+  ): { checked: number; expired: number } {
+    let checked = 0;
+    let expired = 0;
+    if (this.#volatile.size === 0) return { checked, expired };
+    let cursor = this.#volatileCursor ?? this.#volatile.entries();
+    const stale: string[] = [];
+    while (checked < budget) {
+      let step = cursor.next();
+      if (step.done) {
+        cursor = this.#volatile.entries();
+        step = cursor.next();
+        if (step.done) break;
+        if (checked > 0) {
+          checked++;
+          break;
+        }
+      }
+      checked++;
+      const [key, entry] = step.value;
+      if (entry.expireAt <= now) stale.push(key);
+    }
+    this.#volatileCursor = cursor;
+    for (const key of stale) {
+      const entry = this.#dict.get(key);
+      if (
+        entry !== undefined && entry.expireAt !== 0 && entry.expireAt <= now
+      ) {
+        this.#expire(key);
+        expired++;
+      }
+    }
+    return { checked, expired };
+  }
+
+  #expire(key: string): void {
+    this.delete(key);
+    this.onExpired?.(this, key);
+  }
+
+  #compact(): void {
+    const order: string[] = [];
+    const seqs: number[] = [];
+    for (let i = 0; i < this.#order.length; i++) {
+      const key = this.#order[i];
+      if (key === undefined) continue;
+      const entry = this.#dict.get(key)!;
+      entry.slot = order.length;
+      order.push(key);
+      seqs.push(this.#orderSeq[i]);
+    }
+    this.#order = order;
+    this.#orderSeq = seqs;
+    this.#holes = 0;
+  }
+}

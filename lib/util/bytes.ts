@@ -1,0 +1,90 @@
+/**
+ * Conversions between byte arrays and "binary strings" (one char per byte,
+ * char codes 0-255). Keys are held as binary strings because JavaScript maps
+ * compare strings by value; values stay byte arrays.
+ *
+ * @module
+ */
+
+const CHUNK = 8192;
+
+/** Converts bytes to a binary string (one char per byte). */
+export function bytesToString(bytes: Uint8Array): string {
+  const n = bytes.length;
+  if (n <= 16) {
+    let s = "";
+    for (let i = 0; i < n; i++) s += String.fromCharCode(bytes[i]);
+    return s;
+  }
+  if (n <= CHUNK) {
+    return String.fromCharCode.apply(null, bytes as unknown as number[]);
+  }
+  const parts: string[] = [];
+  for (let i = 0; i < n; i += CHUNK) {
+    parts.push(
+      String.fromCharCode.apply(
+        null,
+        bytes.subarray(i, i + CHUNK) as unknown as number[],
+      ),
+    );
+  }
+  return parts.join("");
+}
+
+/** Converts a binary string (one char per byte) to bytes. */
+export function stringToBytes(s: string): Uint8Array {
+  const n = s.length;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+/** Encodes ordinary text (ASCII or UTF-8) to bytes. */
+export function utf8(s: string): Uint8Array {
+  return encoder.encode(s);
+}
+
+const encoder = new TextEncoder();
+
+/** Lower-cases ASCII letters of a byte string and returns it as a binary string. */
+export function lowerAscii(bytes: Uint8Array): string {
+  let s = "";
+  const n = bytes.length;
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i];
+    s += String.fromCharCode(b >= 65 && b <= 90 ? b + 32 : b);
+  }
+  return s;
+}
+
+/** True when `bytes` equals the lower-case ASCII `word`, ignoring case. */
+export function equalsIgnoreCase(bytes: Uint8Array, word: string): boolean {
+  const n = bytes.length;
+  if (n !== word.length) return false;
+  for (let i = 0; i < n; i++) {
+    let b = bytes[i];
+    if (b >= 65 && b <= 90) b += 32;
+    if (b !== word.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** Byte-wise equality of two byte arrays. */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Concatenates byte arrays. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let total = 0;
+  for (const p of parts) total += p.length;
+  const out = new Uint8Array(total);
+  let pos = 0;
+  for (const p of parts) {
+    out.set(p, pos);
+    pos += p.length;
+  }
+  return out;
+}
