@@ -7,7 +7,7 @@
 
 import type { ReplyWriter } from "../resp/encoder.ts";
 import type { Client } from "../server/client.ts";
-import type { Server } from "../server/server.ts";
+import type { EventClass, Server } from "../server/server.ts";
 import type { Database } from "../store/database.ts";
 
 /** The environment of one command execution. */
@@ -29,12 +29,19 @@ export class CommandContext {
   }
 
   /**
-   * Records a change to `key` in the selected database: counts it as a dirty
-   * change and tells listeners (WATCH, keyspace events, blocked clients).
-   * `event` is Redis's keyspace event name ("set", "del", "expire", ...).
+   * Records a change to `key` in the selected database: counts `changes`
+   * dirty changes and tells listeners (WATCH, keyspace notifications,
+   * blocked clients). `eventClass` and `event` are the keyspace notification
+   * class and name Redis uses for the change (e.g. "$" and "set", "g" and
+   * "del", "l" and "lpush").
    */
-  keyChanged(key: string, event: string, changes = 1): void {
+  keyChanged(
+    key: string,
+    eventClass: EventClass,
+    event: string,
+    changes = 1,
+  ): void {
     this.server.dirty += changes;
-    this.server.keyChanged(this.db, key, event);
+    this.server.keyChanged(this.db, key, eventClass, event);
   }
 }

@@ -13,6 +13,7 @@ import { CommandContext } from "./context.ts";
 import { CommandError, Errors } from "./errors.ts";
 import type { CommandSpec } from "./spec.ts";
 import type { CommandTable } from "./table.ts";
+import { BlockingManager } from "../server/blocking.ts";
 
 /** Redis shows at most this much of a rejected command's name and arguments. */
 const ERROR_ARGS_MAX = 128;
@@ -27,7 +28,25 @@ export class Dispatcher {
   readonly #contexts = new WeakMap<Client, CommandContext>();
 
   /** Creates a dispatcher for `server` using `table`. */
-  constructor(readonly server: Server, readonly table: CommandTable) {}
+  constructor(readonly server: Server, readonly table: CommandTable) {
+    server.blocking = new BlockingManager(
+      (client) => this.contextFor(client),
+      (client) => this.resume(client),
+    );
+    server.keyChangeListeners.push((db, key) =>
+      server.blocking.keyChanged(db, key)
+    );
+  }
+
+  /** The reusable command context of a client. */
+  contextFor(client: Client): CommandContext {
+    let ctx = this.#contexts.get(client);
+    if (ctx === undefined) {
+      ctx = new CommandContext(this.server, client);
+      this.#contexts.set(client, ctx);
+    }
+    return ctx;
+  }
 
   /**
    * Queues or runs a command received from `client`. Commands wait while the
@@ -52,11 +71,7 @@ export class Dispatcher {
   /** Runs one command and writes its reply. */
   execute(client: Client, args: Uint8Array[]): void {
     if (client.closeAfterReply) return;
-    let ctx = this.#contexts.get(client);
-    if (ctx === undefined) {
-      ctx = new CommandContext(this.server, client);
-      this.#contexts.set(client, ctx);
-    }
+    const ctx = this.contextFor(client);
     const now = Date.now();
     ctx.now = now;
     client.lastInteraction = now;
@@ -69,6 +84,7 @@ export class Dispatcher {
       this.#call(ctx, spec, args);
     }
     if (client.replyOff || skipThisReply) client.reply.truncate(replyStart);
+    this.server.blocking.serveReady();
   }
 
   /** Finds the command (or subcommand) for `args`, or rejects the request. */

@@ -13,6 +13,7 @@ import type { Client, Transport } from "./client.ts";
 import { Client as ClientState } from "./client.ts";
 import { Logger } from "./log.ts";
 import type { CommandTable } from "../commands/table.ts";
+import type { BlockingManager } from "./blocking.ts";
 
 /** Counters reported by INFO stats and INFO commandstats/errorstats. */
 export class Stats {
@@ -58,12 +59,32 @@ export class Stats {
 }
 
 /**
+ * Keyspace notification classes, as `notify-keyspace-events` names them:
+ * g generic, $ string, l list, s set, h hash, z sorted set, t stream,
+ * x expired, e evicted, m key miss, n new key, d module.
+ */
+export type EventClass =
+  | "g"
+  | "$"
+  | "l"
+  | "s"
+  | "h"
+  | "z"
+  | "t"
+  | "x"
+  | "e"
+  | "m"
+  | "n"
+  | "d";
+
+/**
  * Called when a key's value changes (Redis's signalModifiedKey plus keyspace
  * event): WATCH, keyspace notifications and blocked-client wake-ups listen.
  */
 export type KeyChangeListener = (
   db: Database,
   key: string,
+  eventClass: EventClass,
   event: string,
 ) => void;
 
@@ -79,6 +100,8 @@ export class Server {
   readonly keyspace: Keyspace;
   readonly stats = new Stats();
   readonly log: Logger;
+  /** Clients waiting in blocking commands (set up by the dispatcher). */
+  blocking!: BlockingManager;
   /** The command table (set once at start-up). */
   commands!: CommandTable;
   /** Connected clients by id. */
@@ -105,7 +128,7 @@ export class Server {
     this.log = new Logger(config);
     this.keyspace = new Keyspace(config.number("databases"), (db, key) => {
       this.stats.expiredKeys++;
-      this.keyChanged(db, key, "expired");
+      this.keyChanged(db, key, "x", "expired");
     });
   }
 
@@ -131,13 +154,21 @@ export class Server {
   /** Forgets a disconnected client. */
   removeClient(client: Client): void {
     client.closed = true;
+    this.blocking?.remove(client);
     this.clients.delete(client.id);
   }
 
   /** Reports a change of `key` to every listener (WATCH, notifications...). */
-  keyChanged(db: Database, key: string, event: string): void {
+  keyChanged(
+    db: Database,
+    key: string,
+    eventClass: EventClass,
+    event: string,
+  ): void {
     const listeners = this.keyChangeListeners;
-    for (let i = 0; i < listeners.length; i++) listeners[i](db, key, event);
+    for (let i = 0; i < listeners.length; i++) {
+      listeners[i](db, key, eventClass, event);
+    }
   }
 
   /**

@@ -137,8 +137,8 @@ function set(ctx: CommandContext, args: Uint8Array[]): void {
     ? old.expireAt
     : 0;
   storeString(ctx, key, args[2], expireArg === null ? keepExpire : expireAt);
-  ctx.keyChanged(key, "set");
-  if (expireArg !== null) ctx.server.keyChanged(db, key, "expire");
+  ctx.keyChanged(key, "$", "set");
+  if (expireArg !== null) ctx.server.keyChanged(db, key, "g", "expire");
   if (flags & SET_GET) {
     if (old === undefined) ctx.reply.nullBulk();
     else ctx.reply.bulk(old.value as Uint8Array);

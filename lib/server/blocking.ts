@@ -1,0 +1,177 @@
+/**
+ * Blocking commands (BLPOP, BZPOPMIN, XREAD BLOCK, ...): clients wait on keys
+ * until another command changes one of them or their timeout expires.
+ *
+ * As in Redis, a change only marks a key as ready; waiting clients are served
+ * after the command that changed it has finished (so a push inside MULTI/EXEC
+ * wakes clients after EXEC), in the order they blocked.
+ *
+ * @module
+ */
+
+import type { CommandContext } from "../commands/context.ts";
+import type { Client } from "./client.ts";
+import type { Database } from "../store/database.ts";
+
+/** A client waiting in a blocking command. */
+export interface BlockedRequest {
+  /** Database the keys belong to. */
+  readonly dbIndex: number;
+  /** Keys (binary strings) whose change may let the client proceed. */
+  readonly keys: readonly string[];
+  /**
+   * Tries to complete the command now that a key changed: writes the reply
+   * and returns true, or returns false to keep waiting.
+   */
+  tryServe(ctx: CommandContext): boolean;
+  /** Writes the reply for an expired timeout (the null reply, usually). */
+  timedOut(ctx: CommandContext): void;
+}
+
+/** How a client leaves the blocked state early (CLIENT UNBLOCK). */
+export type UnblockReason = "timeout" | "error";
+
+interface Waiter {
+  readonly client: Client;
+  readonly request: BlockedRequest;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/** Tracks blocked clients by key and serves them when keys become ready. */
+export class BlockingManager {
+  /** Waiters per "db:key", in blocking order. */
+  readonly #byKey = new Map<string, Waiter[]>();
+  readonly #byClient = new Map<Client, Waiter>();
+  /** Keys changed since the last serving round. */
+  #ready = new Set<string>();
+  #serving = false;
+
+  /**
+   * Runs a command for `client` in a fresh context; the dispatcher supplies
+   * it so the blocking code need not know how contexts are made.
+   */
+  constructor(
+    readonly contextFor: (client: Client) => CommandContext,
+    readonly resume: (client: Client) => void,
+  ) {}
+
+  /** Number of blocked clients (INFO clients: blocked_clients). */
+  get blockedCount(): number {
+    return this.#byClient.size;
+  }
+
+  /** Whether the client is blocked. */
+  isBlocked(client: Client): boolean {
+    return this.#byClient.has(client);
+  }
+
+  /**
+   * Blocks the client of `ctx` until `request` is served or `timeoutMs`
+   * (0 = forever) passes.
+   */
+  block(ctx: CommandContext, request: BlockedRequest, timeoutMs: number): void {
+    const client = ctx.client;
+    const waiter: Waiter = { client, request, timer: undefined };
+    for (const key of request.keys) {
+      const id = `${request.dbIndex}:${key}`;
+      let list = this.#byKey.get(id);
+      if (list === undefined) this.#byKey.set(id, list = []);
+      list.push(waiter);
+    }
+    this.#byClient.set(client, waiter);
+    client.blocked = true;
+    if (timeoutMs > 0) {
+      waiter.timer = setTimeout(() => {
+        waiter.timer = undefined;
+        this.#finish(waiter, (c) => request.timedOut(c));
+      }, timeoutMs);
+    }
+  }
+
+  /** Notes that `key` changed; waiters on it are tried by {@linkcode serveReady}. */
+  keyChanged(db: Database, key: string): void {
+    if (this.#byKey.size === 0) return;
+    const id = `${db.id}:${key}`;
+    if (this.#byKey.has(id)) this.#ready.add(id);
+  }
+
+  /** Serves clients waiting on keys that changed; called after each command. */
+  serveReady(): void {
+    if (this.#ready.size === 0 || this.#serving) return;
+    this.#serving = true;
+    try {
+      while (this.#ready.size > 0) {
+        const ready = this.#ready;
+        this.#ready = new Set();
+        for (const id of ready) {
+          const waiters = this.#byKey.get(id);
+          if (waiters === undefined) continue;
+          for (const waiter of [...waiters]) {
+            if (!this.#byClient.has(waiter.client)) continue;
+            const ctx = this.contextFor(waiter.client);
+            ctx.now = Date.now();
+            if (waiter.request.tryServe(ctx)) this.#release(waiter, true);
+          }
+        }
+      }
+    } finally {
+      this.#serving = false;
+    }
+  }
+
+  /**
+   * Unblocks a client early (CLIENT UNBLOCK): with "timeout" it gets its
+   * timeout reply, with "error" an UNBLOCKED error. Returns false if the
+   * client was not blocked.
+   */
+  unblock(client: Client, reason: UnblockReason): boolean {
+    const waiter = this.#byClient.get(client);
+    if (waiter === undefined) return false;
+    this.#finish(waiter, (ctx) => {
+      if (reason === "timeout") waiter.request.timedOut(ctx);
+      else {
+        ctx.reply.error(
+          "UNBLOCKED client unblocked via CLIENT UNBLOCK",
+        );
+      }
+    });
+    return true;
+  }
+
+  /** Forgets a client that disconnected while blocked. */
+  remove(client: Client): void {
+    const waiter = this.#byClient.get(client);
+    if (waiter !== undefined) this.#release(waiter, false);
+  }
+
+  #finish(waiter: Waiter, reply: (ctx: CommandContext) => void): void {
+    if (!this.#byClient.has(waiter.client)) return;
+    const ctx = this.contextFor(waiter.client);
+    ctx.now = Date.now();
+    reply(ctx);
+    this.#release(waiter, true);
+  }
+
+  #release(waiter: Waiter, resume: boolean): void {
+    const client = waiter.client;
+    this.#byClient.delete(client);
+    if (waiter.timer !== undefined) clearTimeout(waiter.timer);
+    for (const key of waiter.request.keys) {
+      const id = `${waiter.request.dbIndex}:${key}`;
+      const list = this.#byKey.get(id);
+      if (list === undefined) continue;
+      const index = list.indexOf(waiter);
+      if (index >= 0) list.splice(index, 1);
+      if (list.length === 0) this.#byKey.delete(id);
+    }
+    client.blocked = false;
+    if (resume) this.resume(client);
+  }
+
+  /** Unblocks everyone without replying (server shutdown). */
+  clear(): void {
+    for (const waiter of [...this.#byClient.values()]) {
+      this.#release(waiter, false);
+    }
+  }
+}
