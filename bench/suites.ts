@@ -1,0 +1,14 @@
+/**
+ * Every benchmark suite `deno task bench` knows. To add one, write a file
+ * under bench/ exporting a BenchSuite and add it to this list.
+ *
+ * @module
+ */
+
+import { CORE_SUITE } from "./core.ts";
+import type { BenchSuite } from "./suite.ts";
+
+/** All suites, in the order they run. */
+export const SUITES: readonly BenchSuite[] = [
+  CORE_SUITE,
+];
