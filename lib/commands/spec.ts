@@ -32,6 +32,66 @@ export type CommandFlag =
   | "no_multi"
   | "allow_busy";
 
+/** Key-spec flags, with Redis's names as COMMAND INFO shows them. */
+export type KeySpecFlag =
+  | "RO"
+  | "RW"
+  | "OW"
+  | "RM"
+  | "access"
+  | "update"
+  | "insert"
+  | "delete"
+  | "not_key"
+  | "incomplete"
+  | "variable_flags";
+
+/** Where the search for a key spec's keys starts. */
+export type BeginSearch =
+  | { readonly type: "index"; readonly index: number }
+  | {
+    readonly type: "keyword";
+    readonly keyword: string;
+    /** Argument to start looking from; negative counts from the end. */
+    readonly startFrom: number;
+  }
+  | { readonly type: "unknown" };
+
+/** How a key spec's keys are found once the search has begun. */
+export type FindKeys =
+  | {
+    readonly type: "range";
+    /** Last key relative to the first; negative counts from the end. */
+    readonly lastKey: number;
+    readonly keyStep: number;
+    /** With lastKey -1: only 1/limit of the remaining arguments are keys. */
+    readonly limit: number;
+  }
+  | {
+    readonly type: "keynum";
+    /** Position of the key count, relative to the begin-search result. */
+    readonly keyNumIndex: number;
+    /** Position of the first key, relative to the begin-search result. */
+    readonly firstKey: number;
+    readonly keyStep: number;
+  }
+  | { readonly type: "unknown" };
+
+/** One of Redis's key specifications of a command (COMMAND INFO). */
+export interface KeySpec {
+  readonly notes?: string;
+  readonly flags: readonly KeySpecFlag[];
+  readonly beginSearch: BeginSearch;
+  readonly findKeys: FindKeys;
+}
+
+/** A key found in a command's arguments, for COMMAND GETKEYS(ANDFLAGS). */
+export interface KeyReference {
+  /** Argument position (0 is the command name). */
+  readonly index: number;
+  readonly flags: readonly KeySpecFlag[];
+}
+
 /** Runs a command. `args[0]` is the command name as the client sent it. */
 export type CommandHandler = (ctx: CommandContext, args: Uint8Array[]) => void;
 
@@ -62,6 +122,60 @@ export interface CommandSpec {
   readonly handler?: CommandHandler;
   /** Subcommands of a container command. */
   readonly subcommands?: readonly CommandSpec[];
+  /** Command tips ("nondeterministic_output", "request_policy:all_shards"...). */
+  readonly tips?: readonly string[];
+  /**
+   * Key specs; without them COMMAND derives one from firstKey/lastKey/step
+   * (see {@linkcode keySpecsOf}).
+   */
+  readonly keySpecs?: readonly KeySpec[];
+  /**
+   * Key extraction for COMMAND GETKEYS where the key specs cannot tell
+   * (Redis's getkeys_proc: SORT's STORE, SET's GET changing the flags...).
+   * Returns null for invalid arguments.
+   */
+  readonly getKeys?: (args: readonly Uint8Array[]) => KeyReference[] | null;
+  /** COMMAND DOCS history: [version, change] pairs. */
+  readonly history?: readonly (readonly [string, string])[];
+  /** COMMAND DOCS doc_flags. */
+  readonly docFlags?: readonly ("deprecated" | "syscmd")[];
+  /** COMMAND DOCS deprecated_since. */
+  readonly deprecatedSince?: string;
+  /** COMMAND DOCS replaced_by. */
+  readonly replacedBy?: string;
+}
+
+/**
+ * The key specs of a command: its own, or for a command that declares only
+ * the legacy firstKey/lastKey/step, one index+range spec derived from them
+ * (RO access for read-only commands, RW update otherwise).
+ */
+export function keySpecsOf(spec: CommandSpec): readonly KeySpec[] {
+  if (spec.keySpecs !== undefined) return spec.keySpecs;
+  if (spec.firstKey <= 0) return [];
+  const flags: KeySpecFlag[] = spec.flags.includes("write")
+    ? ["RW", "update"]
+    : ["RO", "access"];
+  return [{
+    flags,
+    beginSearch: { type: "index", index: spec.firstKey },
+    findKeys: {
+      type: "range",
+      lastKey: spec.lastKey < 0 ? spec.lastKey : spec.lastKey - spec.firstKey,
+      keyStep: spec.step,
+      limit: 0,
+    },
+  }];
+}
+
+/**
+ * Whether a command's keys cannot be found from firstKey/lastKey/step alone
+ * (Redis's "movablekeys" flag): some key spec is not an index+range one.
+ */
+export function hasMovableKeys(spec: CommandSpec): boolean {
+  return keySpecsOf(spec).some((k) =>
+    k.beginSearch.type !== "index" || k.findKeys.type !== "range"
+  );
 }
 
 /** Redis's ACL category order (its bit order), used when listing categories. */
