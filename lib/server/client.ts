@@ -42,8 +42,20 @@ export class Client {
   replyOff = false;
   /** CLIENT REPLY SKIP: the next command's reply is dropped. */
   skipNextReply = false;
+  /** CLIENT NO-EVICT ON. */
   noEvict = false;
-  noTouch = false;
+  /** Subscriptions (kept by the pub/sub commands; CLIENT LIST counts them). */
+  readonly channels = new Set<string>();
+  readonly patterns = new Set<string>();
+  readonly shardChannels = new Set<string>();
+  /** Commands queued by MULTI, or null outside a transaction. */
+  multiQueue: Uint8Array[][] | null = null;
+  /** A WATCHed key changed: EXEC will fail (CLIENT LIST flag "d"). */
+  dirtyCas = false;
+  /** The client is a MONITOR (CLIENT LIST flag "O"). */
+  monitor = false;
+  /** Total bytes of the arguments of the command being run (argv-mem). */
+  argvBytes = 0;
   /** Bytes buffered by the decoder for an incomplete request. */
   queryBufferBytes = 0;
   /** Commands received but not yet run (while blocked, for instance). */
