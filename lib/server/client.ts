@@ -54,8 +54,6 @@ export class Client {
   dirtyCas = false;
   /** The client is a MONITOR (CLIENT LIST flag "O"). */
   monitor = false;
-  /** Total bytes of the arguments of the command being run (argv-mem). */
-  argvBytes = 0;
   /** Bytes buffered by the decoder for an incomplete request. */
   queryBufferBytes = 0;
   /** Commands received but not yet run (while blocked, for instance). */
