@@ -117,6 +117,11 @@ export class Server {
   activeExpire = true;
   /** Listeners told about every key change. */
   readonly keyChangeListeners: KeyChangeListener[] = [];
+  /**
+   * Called by RESET so the modules owning per-connection state (MULTI,
+   * WATCH, subscriptions, MONITOR, tracking) can clear it.
+   */
+  readonly connectionResetListeners: ((client: Client) => void)[] = [];
   /** Set by SHUTDOWN; the network layer stops and the process exits. */
   onShutdown: (() => void) | null = null;
   #nextClientId = 1;
