@@ -8,6 +8,13 @@
 /** Redis value types, as TYPE reports them. */
 export type ValueType = "string" | "list" | "set" | "zset" | "hash" | "stream";
 
+/** LFU counter of a new key (Redis's LFU_INIT_VAL). */
+const LFU_INIT_VAL = 5;
+/** Redis's default lfu-log-factor. */
+const LFU_LOG_FACTOR = 10;
+/** Redis's default lfu-decay-time, in minutes. */
+const LFU_DECAY_MINUTES = 1;
+
 /** A key's value and its metadata. */
 export class Entry {
   /** Absolute expiry time in ms since the epoch, or 0 for no expiry. */
@@ -19,7 +26,7 @@ export class Entry {
   /** Last access time in ms (OBJECT IDLETIME). */
   accessedAt: number;
   /** LFU access counter (OBJECT FREQ). */
-  frequency = 5;
+  frequency = LFU_INIT_VAL;
   /** Type-specific flags (e.g. a string that Redis would hold as "raw"). */
   flags = 0;
 
@@ -32,6 +39,29 @@ export class Entry {
     now = Date.now(),
   ) {
     this.accessedAt = now;
+  }
+
+  /**
+   * Records an access: the idle clock restarts and the LFU counter first
+   * decays by the minutes since the previous access, then grows with a
+   * probability that falls as it rises, as Redis's updateLFU does.
+   */
+  touch(now: number): void {
+    const counter = this.decayedFrequency(now);
+    const base = Math.max(0, counter - LFU_INIT_VAL);
+    const grows = counter < 255 &&
+      Math.random() < 1 / (base * LFU_LOG_FACTOR + 1);
+    this.frequency = grows ? counter + 1 : counter;
+    this.accessedAt = now;
+  }
+
+  /** The LFU counter after decay for the time since the last access. */
+  decayedFrequency(now: number): number {
+    const periods = Math.floor(
+      (Math.floor(now / 60_000) - Math.floor(this.accessedAt / 60_000)) /
+        LFU_DECAY_MINUTES,
+    );
+    return periods > 0 ? Math.max(0, this.frequency - periods) : this.frequency;
   }
 }
 
@@ -62,19 +92,29 @@ export class Database {
     return this.#dict.size;
   }
 
+  /** Insertion number of the newest key (snapshots include keys up to it). */
+  get lastSeq(): number {
+    return this.#nextSeq - 1;
+  }
+
   /** Number of keys with an expiry time. */
   get volatileCount(): number {
     return this.#volatile.size;
   }
 
-  /** Returns the live entry for `key`, deleting it first if it has expired. */
-  get(key: string, now: number): Entry | undefined {
+  /**
+   * Returns the live entry for `key`, deleting it first if it has expired.
+   * A found key counts as accessed (OBJECT IDLETIME/FREQ) unless `touch` is
+   * false, as for Redis's LOOKUP_NOTOUCH lookups.
+   */
+  get(key: string, now: number, touch = true): Entry | undefined {
     const entry = this.#dict.get(key);
     if (entry === undefined) return undefined;
     if (entry.expireAt !== 0 && entry.expireAt <= now) {
       this.#expire(key);
       return undefined;
     }
+    if (touch) entry.touch(now);
     return entry;
   }
 

@@ -1,0 +1,921 @@
+/**
+ * Generic keyspace commands: DEL, UNLINK, EXISTS, TYPE, KEYS, SCAN,
+ * RANDOMKEY, RENAME, RENAMENX, COPY, MOVE, SWAPDB, TOUCH, DBSIZE, FLUSHDB,
+ * FLUSHALL, OBJECT, and the expiry commands (EXPIRE and friends, TTL and
+ * friends, PERSIST).
+ *
+ * @module
+ */
+
+import type { CommandContext } from "./context.ts";
+import { CommandError, Errors } from "./errors.ts";
+import type { CommandSpec } from "./spec.ts";
+import { Entry } from "../store/database.ts";
+import { globMatch } from "../store/glob.ts";
+import { valueTypeOps } from "../store/value_types.ts";
+import { bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
+import { LLONG_MAX, LLONG_MIN, parseInt64 } from "../util/numbers.ts";
+
+const SAME_OBJECT = "ERR source and destination objects are the same";
+const INT_MAX = 2147483647;
+const INT_MIN = -2147483648;
+const ULONG_MAX = 18446744073709551615n;
+
+/**
+ * Parses a database index like Redis's getIntFromObjectOrReply followed by
+ * selectDb: a non-integer (or beyond 32 bits) fails with `notIntegerError`,
+ * an index outside the configured databases with "DB index is out of range".
+ */
+export function parseDbIndex(
+  ctx: CommandContext,
+  arg: Uint8Array,
+  notIntegerError: string = Errors.notInteger,
+): number {
+  const value = parseInt64(arg);
+  if (value === null || value > INT_MAX || value < INT_MIN) {
+    throw new CommandError(notIntegerError);
+  }
+  const index = Number(value);
+  if (index < 0 || index >= ctx.server.keyspace.databases.length) {
+    throw new CommandError(Errors.dbIndexOutOfRange);
+  }
+  return index;
+}
+
+/**
+ * Parses a SCAN-family cursor as Redis does with strtoul: optional sign,
+ * decimal digits, no leading space; negative values wrap around 2^64.
+ * Throws "ERR invalid cursor" otherwise.
+ */
+export function parseScanCursor(arg: Uint8Array): bigint {
+  const invalid = () => new CommandError("ERR invalid cursor");
+  const n = arg.length;
+  if (n === 0) return 0n;
+  let i = 0;
+  const first = arg[0];
+  if (first === 32 || (first >= 9 && first <= 13)) throw invalid();
+  let negative = false;
+  if (first === 43 || first === 45) {
+    negative = first === 45;
+    i = 1;
+  }
+  let value = 0n;
+  let digits = 0;
+  for (; i < n; i++) {
+    const d = arg[i] - 48;
+    if (d < 0 || d > 9) break;
+    value = value * 10n + BigInt(d);
+    digits++;
+    if (value > ULONG_MAX) throw invalid();
+  }
+  // strtoul stops at the first non-digit; Redis accepts only a NUL there.
+  if (digits === 0 || (i < n && arg[i] !== 0)) throw invalid();
+  return negative && value !== 0n ? ULONG_MAX + 1n - value : value;
+}
+
+function del(ctx: CommandContext, args: Uint8Array[]): void {
+  const db = ctx.db;
+  let deleted = 0;
+  for (let i = 1; i < args.length; i++) {
+    const key = bytesToString(args[i]);
+    db.get(key, ctx.now, false);
+    if (db.delete(key)) {
+      ctx.keyChanged(key, "g", "del");
+      deleted++;
+    }
+  }
+  ctx.reply.integer(deleted);
+}
+
+function exists(ctx: CommandContext, args: Uint8Array[]): void {
+  const db = ctx.db;
+  let count = 0;
+  for (let i = 1; i < args.length; i++) {
+    if (db.get(bytesToString(args[i]), ctx.now, false) !== undefined) count++;
+  }
+  ctx.reply.integer(count);
+}
+
+function touch(ctx: CommandContext, args: Uint8Array[]): void {
+  const db = ctx.db;
+  let count = 0;
+  for (let i = 1; i < args.length; i++) {
+    if (db.get(bytesToString(args[i]), ctx.now) !== undefined) count++;
+  }
+  ctx.reply.integer(count);
+}
+
+function type(ctx: CommandContext, args: Uint8Array[]): void {
+  const entry = ctx.db.get(bytesToString(args[1]), ctx.now, false);
+  ctx.reply.simple(entry === undefined ? "none" : entry.type);
+}
+
+function keys(ctx: CommandContext, args: Uint8Array[]): void {
+  const pattern = bytesToString(args[1]);
+  const all = pattern === "*";
+  const now = ctx.now;
+  const found: string[] = [];
+  for (const [key, entry] of ctx.db.entries()) {
+    if (!all && !globMatch(pattern, key)) continue;
+    // KEYS hides expired keys but leaves their deletion to others.
+    if (entry.expireAt !== 0 && entry.expireAt <= now) continue;
+    found.push(key);
+  }
+  ctx.reply.stringArray(found);
+}
+
+function scan(ctx: CommandContext, args: Uint8Array[]): void {
+  const cursor = parseScanCursor(args[1]);
+  let count = 10;
+  let pattern: string | null = null;
+  let typeName: Uint8Array | null = null;
+  for (let i = 2; i < args.length; i += 2) {
+    const option = args[i];
+    const hasValue = i + 1 < args.length;
+    if (equalsIgnoreCase(option, "count") && hasValue) {
+      const value = parseInt64(args[i + 1]);
+      if (value === null) throw new CommandError(Errors.notInteger);
+      if (value < 1n) throw new CommandError(Errors.syntax);
+      count = value > 1_000_000_000n ? 1_000_000_000 : Number(value);
+    } else if (equalsIgnoreCase(option, "match") && hasValue) {
+      pattern = bytesToString(args[i + 1]);
+      if (pattern === "*") pattern = null;
+    } else if (equalsIgnoreCase(option, "type") && hasValue) {
+      typeName = args[i + 1];
+    } else throw new CommandError(Errors.syntax);
+  }
+
+  const db = ctx.db;
+  const start = cursor > BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number.MAX_SAFE_INTEGER
+    : Number(cursor);
+  const step = db.scan(start, count);
+  const result: string[] = [];
+  for (const key of step.keys) {
+    if (pattern !== null && !globMatch(pattern, key)) continue;
+    if (typeName !== null) {
+      // Like Redis, the type check's lookup already drops an expired key,
+      // which then reads as type "none".
+      const entry = db.get(key, ctx.now, false);
+      if (!equalsIgnoreCase(typeName, entry?.type ?? "none")) continue;
+      if (entry === undefined) {
+        result.push(key);
+        continue;
+      }
+    }
+    if (db.get(key, ctx.now, false) === undefined) continue;
+    result.push(key);
+  }
+  ctx.reply.array(2);
+  ctx.reply.bulkString(String(step.next));
+  ctx.reply.stringArray(result);
+}
+
+function randomkey(ctx: CommandContext): void {
+  const db = ctx.db;
+  while (true) {
+    const key = db.randomKey();
+    if (key === undefined) {
+      ctx.reply.nullBulk();
+      return;
+    }
+    if (db.get(key, ctx.now, false) !== undefined) {
+      ctx.reply.bulkString(key);
+      return;
+    }
+  }
+}
+
+function renameGeneric(
+  ctx: CommandContext,
+  args: Uint8Array[],
+  nx: boolean,
+): void {
+  const source = bytesToString(args[1]);
+  const target = bytesToString(args[2]);
+  const db = ctx.db;
+  const entry = db.get(source, ctx.now);
+  if (entry === undefined) throw new CommandError(Errors.noSuchKey);
+  if (source === target) {
+    if (nx) ctx.reply.integer(0);
+    else ctx.reply.ok();
+    return;
+  }
+  if (db.get(target, ctx.now) !== undefined && nx) {
+    ctx.reply.integer(0);
+    return;
+  }
+  db.delete(source);
+  db.set(target, entry);
+  ctx.keyChanged(source, "g", "rename_from");
+  ctx.keyChanged(target, "g", "rename_to", 0);
+  if (nx) ctx.reply.integer(1);
+  else ctx.reply.ok();
+}
+
+function rename(ctx: CommandContext, args: Uint8Array[]): void {
+  renameGeneric(ctx, args, false);
+}
+
+function renamenx(ctx: CommandContext, args: Uint8Array[]): void {
+  renameGeneric(ctx, args, true);
+}
+
+function copy(ctx: CommandContext, args: Uint8Array[]): void {
+  const source = ctx.db;
+  let target = source;
+  let replace = false;
+  for (let i = 3; i < args.length; i++) {
+    if (equalsIgnoreCase(args[i], "replace")) replace = true;
+    else if (equalsIgnoreCase(args[i], "db") && i + 1 < args.length) {
+      target = ctx.server.keyspace.db(parseDbIndex(ctx, args[++i]));
+    } else throw new CommandError(Errors.syntax);
+  }
+  const key = bytesToString(args[1]);
+  const newKey = bytesToString(args[2]);
+  if (source === target && key === newKey) {
+    throw new CommandError(SAME_OBJECT);
+  }
+  const entry = source.get(key, ctx.now);
+  if (entry === undefined) {
+    ctx.reply.integer(0);
+    return;
+  }
+  if (target.get(newKey, ctx.now) !== undefined && !replace) {
+    ctx.reply.integer(0);
+    return;
+  }
+  const duplicate = new Entry(
+    entry.type,
+    valueTypeOps(entry.type).copy(entry.value),
+    ctx.now,
+  );
+  duplicate.flags = entry.flags;
+  duplicate.expireAt = entry.expireAt;
+  target.set(newKey, duplicate);
+  ctx.server.dirty++;
+  ctx.server.keyChanged(target, newKey, "g", "copy_to");
+  ctx.reply.integer(1);
+}
+
+function move(ctx: CommandContext, args: Uint8Array[]): void {
+  const source = ctx.db;
+  const target = ctx.server.keyspace.db(parseDbIndex(ctx, args[2]));
+  if (source === target) throw new CommandError(SAME_OBJECT);
+  const key = bytesToString(args[1]);
+  const entry = source.get(key, ctx.now);
+  if (entry === undefined || target.get(key, ctx.now) !== undefined) {
+    ctx.reply.integer(0);
+    return;
+  }
+  source.delete(key);
+  target.set(key, entry);
+  ctx.keyChanged(key, "g", "move_from");
+  ctx.server.keyChanged(target, key, "g", "move_to");
+  ctx.reply.integer(1);
+}
+
+function swapdb(ctx: CommandContext, args: Uint8Array[]): void {
+  const first = parseDbIndex(ctx, args[1], "ERR invalid first DB index");
+  const second = parseDbIndex(ctx, args[2], "ERR invalid second DB index");
+  if (first !== second) ctx.server.keyspace.swap(first, second);
+  ctx.server.dirty++;
+  ctx.reply.ok();
+}
+
+function dbsize(ctx: CommandContext): void {
+  ctx.reply.integer(ctx.db.size);
+}
+
+/** Validates FLUSHDB/FLUSHALL's optional SYNC or ASYNC argument. */
+function checkFlushMode(args: Uint8Array[]): void {
+  if (args.length === 1) return;
+  if (
+    args.length === 2 &&
+    (equalsIgnoreCase(args[1], "sync") || equalsIgnoreCase(args[1], "async"))
+  ) return;
+  throw new CommandError(Errors.syntax);
+}
+
+function flushdb(ctx: CommandContext, args: Uint8Array[]): void {
+  checkFlushMode(args);
+  const db = ctx.db;
+  ctx.server.dirty += db.size;
+  db.clear();
+  ctx.reply.ok();
+}
+
+function flushall(ctx: CommandContext, args: Uint8Array[]): void {
+  checkFlushMode(args);
+  const keyspace = ctx.server.keyspace;
+  ctx.server.dirty += keyspace.totalKeys + 1;
+  keyspace.clear();
+  ctx.reply.ok();
+}
+
+/** OBJECT's lookup: never an access, missing keys reply null. */
+function objectLookup(
+  ctx: CommandContext,
+  args: Uint8Array[],
+): Entry | undefined {
+  const entry = ctx.db.get(bytesToString(args[2]), ctx.now, false);
+  if (entry === undefined) ctx.reply.nullBulk();
+  return entry;
+}
+
+function isLfuPolicy(ctx: CommandContext): boolean {
+  return ctx.server.config.get("maxmemory-policy").endsWith("-lfu");
+}
+
+function objectEncoding(ctx: CommandContext, args: Uint8Array[]): void {
+  const entry = objectLookup(ctx, args);
+  if (entry === undefined) return;
+  ctx.reply.bulkString(
+    valueTypeOps(entry.type).encoding(
+      entry.value,
+      ctx.server.config,
+      entry.flags,
+    ),
+  );
+}
+
+/** Strings holding 0-9999 are Redis's shared integer objects. */
+function isSharedInteger(ctx: CommandContext, entry: Entry): boolean {
+  if (entry.type !== "string") return false;
+  const config = ctx.server.config;
+  const policy = config.get("maxmemory-policy");
+  if (
+    config.number("maxmemory") !== 0 &&
+    (policy.endsWith("-lru") || policy.endsWith("-lfu"))
+  ) return false;
+  if (
+    valueTypeOps("string").encoding(entry.value, config, entry.flags) !== "int"
+  ) {
+    return false;
+  }
+  const value = parseInt64(entry.value as Uint8Array);
+  return value !== null && value >= 0n && value < 10000n;
+}
+
+function objectRefcount(ctx: CommandContext, args: Uint8Array[]): void {
+  const entry = objectLookup(ctx, args);
+  if (entry === undefined) return;
+  ctx.reply.integer(isSharedInteger(ctx, entry) ? INT_MAX : 1);
+}
+
+function objectIdletime(ctx: CommandContext, args: Uint8Array[]): void {
+  const entry = objectLookup(ctx, args);
+  if (entry === undefined) return;
+  if (isLfuPolicy(ctx)) {
+    throw new CommandError(
+      "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
+    );
+  }
+  // Redis's LRU clock ticks in whole seconds.
+  ctx.reply.integer(
+    Math.max(
+      0,
+      Math.floor(ctx.now / 1000) - Math.floor(entry.accessedAt / 1000),
+    ),
+  );
+}
+
+function objectFreq(ctx: CommandContext, args: Uint8Array[]): void {
+  const entry = objectLookup(ctx, args);
+  if (entry === undefined) return;
+  if (!isLfuPolicy(ctx)) {
+    throw new CommandError(
+      "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
+    );
+  }
+  ctx.reply.integer(entry.decayedFrequency(ctx.now));
+}
+
+const OBJECT_HELP = [
+  "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+  "ENCODING <key>",
+  "    Return the kind of internal representation used in order to store the value",
+  "    associated with a <key>.",
+  "FREQ <key>",
+  "    Return the access frequency index of the <key>. The returned integer is",
+  "    proportional to the logarithm of the recent access frequency of the key.",
+  "IDLETIME <key>",
+  "    Return the idle time of the <key>, that is the approximated number of",
+  "    seconds elapsed since the last access to the key.",
+  "REFCOUNT <key>",
+  "    Return the number of references of the value associated with the specified",
+  "    <key>.",
+  "HELP",
+  "    Prints this help.",
+];
+
+function objectHelp(ctx: CommandContext): void {
+  ctx.reply.array(OBJECT_HELP.length);
+  for (const line of OBJECT_HELP) ctx.reply.simple(line);
+}
+
+const EXPIRE_NX = 1;
+const EXPIRE_XX = 2;
+const EXPIRE_GT = 4;
+const EXPIRE_LT = 8;
+
+/** Parses EXPIRE's NX/XX/GT/LT options with Redis's error texts. */
+function parseExpireFlags(args: Uint8Array[]): number {
+  let flags = 0;
+  for (let i = 3; i < args.length; i++) {
+    const option = args[i];
+    if (equalsIgnoreCase(option, "nx")) flags |= EXPIRE_NX;
+    else if (equalsIgnoreCase(option, "xx")) flags |= EXPIRE_XX;
+    else if (equalsIgnoreCase(option, "gt")) flags |= EXPIRE_GT;
+    else if (equalsIgnoreCase(option, "lt")) flags |= EXPIRE_LT;
+    else {
+      throw new CommandError(`ERR Unsupported option ${bytesToString(option)}`);
+    }
+  }
+  if (flags & EXPIRE_NX && flags & (EXPIRE_XX | EXPIRE_GT | EXPIRE_LT)) {
+    throw new CommandError(
+      "ERR NX and XX, GT or LT options at the same time are not compatible",
+    );
+  }
+  if (flags & EXPIRE_GT && flags & EXPIRE_LT) {
+    throw new CommandError(
+      "ERR GT and LT options at the same time are not compatible",
+    );
+  }
+  return flags;
+}
+
+/**
+ * EXPIRE, PEXPIRE, EXPIREAT and PEXPIREAT: `relative` adds the command time,
+ * `seconds` converts the argument from seconds.
+ */
+function expireGeneric(
+  ctx: CommandContext,
+  args: Uint8Array[],
+  relative: boolean,
+  seconds: boolean,
+): void {
+  const command = bytesToString(args[0]).toLowerCase();
+  const flags = parseExpireFlags(args);
+  let when = parseInt64(args[2]);
+  if (when === null) throw new CommandError(Errors.notInteger);
+  if (seconds) {
+    if (when > LLONG_MAX / 1000n || when < LLONG_MIN / 1000n) {
+      throw new CommandError(Errors.invalidExpire(command));
+    }
+    when *= 1000n;
+  }
+  const base = relative ? BigInt(ctx.now) : 0n;
+  if (when > LLONG_MAX - base) {
+    throw new CommandError(Errors.invalidExpire(command));
+  }
+  when += base;
+
+  const key = bytesToString(args[1]);
+  const db = ctx.db;
+  const entry = db.get(key, ctx.now);
+  if (entry === undefined) {
+    ctx.reply.integer(0);
+    return;
+  }
+  const at = Number(when);
+  const current = entry.expireAt;
+  if (
+    (flags & EXPIRE_NX && current !== 0) ||
+    (flags & EXPIRE_XX && current === 0) ||
+    (flags & EXPIRE_GT && (current === 0 || at <= current)) ||
+    (flags & EXPIRE_LT && current !== 0 && at >= current)
+  ) {
+    ctx.reply.integer(0);
+    return;
+  }
+  if (at <= ctx.now) {
+    db.delete(key);
+    ctx.keyChanged(key, "g", "del");
+  } else {
+    db.setExpire(key, entry, at);
+    ctx.keyChanged(key, "g", "expire");
+  }
+  ctx.reply.integer(1);
+}
+
+function expire(ctx: CommandContext, args: Uint8Array[]): void {
+  expireGeneric(ctx, args, true, true);
+}
+
+function pexpire(ctx: CommandContext, args: Uint8Array[]): void {
+  expireGeneric(ctx, args, true, false);
+}
+
+function expireat(ctx: CommandContext, args: Uint8Array[]): void {
+  expireGeneric(ctx, args, false, true);
+}
+
+function pexpireat(ctx: CommandContext, args: Uint8Array[]): void {
+  expireGeneric(ctx, args, false, false);
+}
+
+/**
+ * TTL, PTTL, EXPIRETIME and PEXPIRETIME: -2 for a missing key, -1 without
+ * expiry; seconds are rounded to the nearest, as Redis does.
+ */
+function ttlGeneric(
+  ctx: CommandContext,
+  args: Uint8Array[],
+  milliseconds: boolean,
+  absolute: boolean,
+): void {
+  const entry = ctx.db.get(bytesToString(args[1]), ctx.now, false);
+  if (entry === undefined) {
+    ctx.reply.integer(-2);
+    return;
+  }
+  if (entry.expireAt === 0) {
+    ctx.reply.integer(-1);
+    return;
+  }
+  const ttl = Math.max(0, absolute ? entry.expireAt : entry.expireAt - ctx.now);
+  ctx.reply.integer(milliseconds ? ttl : Math.floor((ttl + 500) / 1000));
+}
+
+function ttl(ctx: CommandContext, args: Uint8Array[]): void {
+  ttlGeneric(ctx, args, false, false);
+}
+
+function pttl(ctx: CommandContext, args: Uint8Array[]): void {
+  ttlGeneric(ctx, args, true, false);
+}
+
+function expiretime(ctx: CommandContext, args: Uint8Array[]): void {
+  ttlGeneric(ctx, args, false, true);
+}
+
+function pexpiretime(ctx: CommandContext, args: Uint8Array[]): void {
+  ttlGeneric(ctx, args, true, true);
+}
+
+function persist(ctx: CommandContext, args: Uint8Array[]): void {
+  const key = bytesToString(args[1]);
+  const db = ctx.db;
+  const entry = db.get(key, ctx.now);
+  if (entry === undefined || entry.expireAt === 0) {
+    ctx.reply.integer(0);
+    return;
+  }
+  db.setExpire(key, entry, 0);
+  ctx.keyChanged(key, "g", "persist");
+  ctx.reply.integer(1);
+}
+
+/** A generic keyspace command with Redis's metadata. */
+function keyCommand(
+  name: string,
+  arity: number,
+  flags: CommandSpec["flags"],
+  keys: [number, number, number],
+  since: string,
+  summary: string,
+  complexity: string,
+  handler: CommandSpec["handler"],
+  extraCategories: string[] = [],
+): CommandSpec {
+  return {
+    name,
+    arity,
+    flags,
+    firstKey: keys[0],
+    lastKey: keys[1],
+    step: keys[2],
+    categories: ["keyspace", ...extraCategories],
+    group: "generic",
+    since,
+    summary,
+    complexity,
+    handler,
+  };
+}
+
+/** OBJECT's subcommands, each reading one key (argument 2). */
+function objectSubcommand(
+  name: string,
+  summary: string,
+  handler: CommandSpec["handler"],
+): CommandSpec {
+  return keyCommand(
+    name,
+    3,
+    ["readonly"],
+    [2, 2, 1],
+    name === "freq" ? "4.0.0" : "2.2.3",
+    summary,
+    "O(1)",
+    handler,
+  );
+}
+
+/** Keyspace and expiry commands. */
+export const KEY_COMMANDS: readonly CommandSpec[] = [
+  keyCommand(
+    "del",
+    -2,
+    ["write"],
+    [1, -1, 1],
+    "1.0.0",
+    "Removes one or more keys.",
+    "O(N) where N is the number of keys that will be removed.",
+    del,
+  ),
+  keyCommand(
+    "unlink",
+    -2,
+    ["write", "fast"],
+    [1, -1, 1],
+    "4.0.0",
+    "Removes one or more keys, freeing their memory in the background.",
+    "O(1) for each key removed regardless of its size.",
+    del,
+  ),
+  keyCommand(
+    "exists",
+    -2,
+    ["readonly", "fast"],
+    [1, -1, 1],
+    "1.0.0",
+    "Counts how many of the given keys exist.",
+    "O(N) where N is the number of keys to check.",
+    exists,
+  ),
+  keyCommand(
+    "touch",
+    -2,
+    ["readonly", "fast"],
+    [1, -1, 1],
+    "3.2.1",
+    "Marks keys as accessed and counts how many of them exist.",
+    "O(N) where N is the number of keys that will be touched.",
+    touch,
+  ),
+  keyCommand(
+    "type",
+    2,
+    ["readonly", "fast"],
+    [1, 1, 1],
+    "1.0.0",
+    "Reports the type of the value stored at a key.",
+    "O(1)",
+    type,
+  ),
+  keyCommand(
+    "keys",
+    2,
+    ["readonly"],
+    [0, 0, 0],
+    "1.0.0",
+    "Lists every key matching a glob pattern.",
+    "O(N) with N being the number of keys in the database.",
+    keys,
+    ["dangerous"],
+  ),
+  keyCommand(
+    "scan",
+    -2,
+    ["readonly"],
+    [0, 0, 0],
+    "2.8.0",
+    "Walks the keys of the database a batch at a time.",
+    "O(1) for every call. O(N) for a complete iteration.",
+    scan,
+  ),
+  keyCommand(
+    "randomkey",
+    1,
+    ["readonly"],
+    [0, 0, 0],
+    "1.0.0",
+    "Picks a random key of the database.",
+    "O(1)",
+    randomkey,
+  ),
+  keyCommand(
+    "rename",
+    3,
+    ["write"],
+    [1, 2, 1],
+    "1.0.0",
+    "Gives a key a new name, replacing any key that had that name.",
+    "O(1)",
+    rename,
+  ),
+  keyCommand(
+    "renamenx",
+    3,
+    ["write", "fast"],
+    [1, 2, 1],
+    "1.0.0",
+    "Gives a key a new name only when no key has that name yet.",
+    "O(1)",
+    renamenx,
+  ),
+  keyCommand(
+    "copy",
+    -3,
+    ["write", "denyoom"],
+    [1, 2, 1],
+    "6.2.0",
+    "Duplicates the value of a key under another name, optionally in another database.",
+    "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.",
+    copy,
+  ),
+  keyCommand(
+    "move",
+    3,
+    ["write", "fast"],
+    [1, 1, 1],
+    "1.0.0",
+    "Transfers a key to another database.",
+    "O(1)",
+    move,
+  ),
+  keyCommand(
+    "swapdb",
+    3,
+    ["write", "fast"],
+    [0, 0, 0],
+    "4.0.0",
+    "Exchanges the contents of two databases.",
+    "O(N) where N is the count of clients watching or blocking on keys from both databases.",
+    swapdb,
+    ["dangerous"],
+  ),
+  keyCommand(
+    "dbsize",
+    1,
+    ["readonly", "fast"],
+    [0, 0, 0],
+    "1.0.0",
+    "Counts the keys of the selected database.",
+    "O(1)",
+    dbsize,
+  ),
+  keyCommand(
+    "flushdb",
+    -1,
+    ["write"],
+    [0, 0, 0],
+    "1.0.0",
+    "Deletes every key of the selected database.",
+    "O(N) where N is the number of keys in the selected database",
+    flushdb,
+    ["dangerous"],
+  ),
+  keyCommand(
+    "flushall",
+    -1,
+    ["write"],
+    [0, 0, 0],
+    "1.0.0",
+    "Deletes every key of every database.",
+    "O(N) where N is the total number of keys in all databases",
+    flushall,
+    ["dangerous"],
+  ),
+  {
+    name: "object",
+    arity: -2,
+    flags: [],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    categories: [],
+    group: "generic",
+    since: "2.2.3",
+    summary: "Inspects the internal representation of values.",
+    complexity: "Depends on subcommand.",
+    subcommands: [
+      objectSubcommand(
+        "encoding",
+        "Reports how the value of a key is stored internally.",
+        objectEncoding,
+      ),
+      objectSubcommand(
+        "freq",
+        "Reports the logarithmic access frequency counter of a key.",
+        objectFreq,
+      ),
+      objectSubcommand(
+        "idletime",
+        "Reports the seconds since a key was last accessed.",
+        objectIdletime,
+      ),
+      objectSubcommand(
+        "refcount",
+        "Reports how many references the value of a key has.",
+        objectRefcount,
+      ),
+      {
+        name: "help",
+        arity: 2,
+        flags: ["loading", "stale"],
+        firstKey: 0,
+        lastKey: 0,
+        step: 0,
+        categories: ["keyspace"],
+        group: "generic",
+        since: "6.2.0",
+        summary: "Lists the OBJECT subcommands.",
+        complexity: "O(1)",
+        handler: objectHelp,
+      },
+    ],
+  },
+  keyCommand(
+    "expire",
+    -3,
+    ["write", "fast"],
+    [1, 1, 1],
+    "1.0.0",
+    "Gives a key a time to live in seconds.",
+    "O(1)",
+    expire,
+  ),
+  keyCommand(
+    "pexpire",
+    -3,
+    ["write", "fast"],
+    [1, 1, 1],
+    "2.6.0",
+    "Gives a key a time to live in milliseconds.",
+    "O(1)",
+    pexpire,
+  ),
+  keyCommand(
+    "expireat",
+    -3,
+    ["write", "fast"],
+    [1, 1, 1],
+    "1.2.0",
+    "Makes a key expire at a Unix time in seconds.",
+    "O(1)",
+    expireat,
+  ),
+  keyCommand(
+    "pexpireat",
+    -3,
+    ["write", "fast"],
+    [1, 1, 1],
+    "2.6.0",
+    "Makes a key expire at a Unix time in milliseconds.",
+    "O(1)",
+    pexpireat,
+  ),
+  keyCommand(
+    "ttl",
+    2,
+    ["readonly", "fast"],
+    [1, 1, 1],
+    "1.0.0",
+    "Reports the remaining time to live of a key in seconds.",
+    "O(1)",
+    ttl,
+  ),
+  keyCommand(
+    "pttl",
+    2,
+    ["readonly", "fast"],
+    [1, 1, 1],
+    "2.6.0",
+    "Reports the remaining time to live of a key in milliseconds.",
+    "O(1)",
+    pttl,
+  ),
+  keyCommand(
+    "expiretime",
+    2,
+    ["readonly", "fast"],
+    [1, 1, 1],
+    "7.0.0",
+    "Reports the Unix time in seconds at which a key expires.",
+    "O(1)",
+    expiretime,
+  ),
+  keyCommand(
+    "pexpiretime",
+    2,
+    ["readonly", "fast"],
+    [1, 1, 1],
+    "7.0.0",
+    "Reports the Unix time in milliseconds at which a key expires.",
+    "O(1)",
+    pexpiretime,
+  ),
+  keyCommand(
+    "persist",
+    2,
+    ["write", "fast"],
+    [1, 1, 1],
+    "2.2.0",
+    "Removes the expiry time of a key.",
+    "O(1)",
+    persist,
+  ),
+];
