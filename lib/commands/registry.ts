@@ -5,6 +5,7 @@
  */
 
 import { CONNECTION_COMMANDS } from "./connection.ts";
+import { KEY_COMMANDS } from "./keys.ts";
 import { STRING_COMMANDS } from "../types/string.ts";
 import { CommandTable } from "./table.ts";
 
@@ -12,6 +13,7 @@ import { CommandTable } from "./table.ts";
 export function createCommandTable(): CommandTable {
   return new CommandTable([
     ...CONNECTION_COMMANDS,
+    ...KEY_COMMANDS,
     ...STRING_COMMANDS,
   ]);
 }
