@@ -9,12 +9,36 @@
 import type { Config } from "../config/config.ts";
 import type { ValueType } from "./database.ts";
 
+/**
+ * A value in a type-neutral form, as persistence reads and writes it: each
+ * type converts its in-memory structure to and from this form.
+ */
+export type PlainValue =
+  | { readonly type: "string"; readonly value: Uint8Array }
+  | { readonly type: "list"; readonly items: Uint8Array[] }
+  | { readonly type: "set"; readonly members: Uint8Array[] }
+  | { readonly type: "hash"; readonly pairs: [Uint8Array, Uint8Array][] }
+  | { readonly type: "zset"; readonly entries: [Uint8Array, number][] }
+  | { readonly type: "stream"; readonly stream: unknown };
+
 /** What generic code needs to know about values of one type. */
 export interface ValueTypeOps {
   /** A deep copy of a value (COPY). */
   copy(value: unknown): unknown;
   /** The encoding Redis would report for this value (OBJECT ENCODING). */
   encoding(value: unknown, config: Config, flags: number): string;
+  /** The value in plain form, for saving (RDB, DUMP, AOF rewrite). */
+  toPlain?(value: unknown): PlainValue;
+  /**
+   * Builds an in-memory value from its plain form (loading). Returns the
+   * value and the Entry flags it needs.
+   */
+  fromPlain?(plain: PlainValue, config: Config): { value: unknown; flags: number };
+}
+
+/** Whether a type's module has been loaded and registered. */
+export function hasValueType(type: ValueType): boolean {
+  return registry.has(type);
 }
 
 const registry = new Map<ValueType, ValueTypeOps>();

@@ -1,0 +1,72 @@
+/**
+ * Persistence commands: SAVE, BGSAVE.
+ *
+ * @module
+ */
+
+import { equalsIgnoreCase } from "../util/bytes.ts";
+import type { CommandContext } from "./context.ts";
+import { CommandError, Errors } from "./errors.ts";
+import type { CommandSpec } from "./spec.ts";
+
+const IN_PROGRESS = "ERR Background save already in progress";
+
+function save(ctx: CommandContext): void {
+  const rdb = ctx.server.rdb;
+  if (rdb.inProgress) throw new CommandError(IN_PROGRESS);
+  try {
+    rdb.save();
+  } catch (error) {
+    ctx.server.log.warning(`Failed saving the DB: ${error}`);
+    throw new CommandError("ERR");
+  }
+  ctx.reply.ok();
+}
+
+function bgsave(ctx: CommandContext, args: Uint8Array[]): void {
+  let schedule = false;
+  if (args.length === 2 && equalsIgnoreCase(args[1], "schedule")) {
+    schedule = true;
+  } else if (args.length > 1) throw new CommandError(Errors.syntax);
+  const rdb = ctx.server.rdb;
+  if (rdb.inProgress) {
+    if (!schedule) throw new CommandError(IN_PROGRESS);
+    rdb.bgsaveScheduled = true;
+    ctx.reply.simple("Background saving scheduled");
+    return;
+  }
+  rdb.backgroundSave();
+  ctx.reply.simple("Background saving started");
+}
+
+/** Persistence commands. */
+export const PERSISTENCE_COMMANDS: readonly CommandSpec[] = [
+  {
+    name: "save",
+    arity: 1,
+    flags: ["admin", "noscript", "no_async_loading", "no_multi"],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    categories: [],
+    group: "server",
+    since: "1.0.0",
+    summary: "Synchronously saves the database to disk.",
+    complexity: "O(N) where N is the total number of keys in all databases",
+    handler: save,
+  },
+  {
+    name: "bgsave",
+    arity: -1,
+    flags: ["admin", "noscript", "no_async_loading"],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    categories: [],
+    group: "server",
+    since: "1.0.0",
+    summary: "Saves the database to disk in the background.",
+    complexity: "O(N) where N is the total number of keys in all databases",
+    handler: bgsave,
+  },
+];

@@ -1,0 +1,302 @@
+/**
+ * RDB persistence: loading at start-up, SAVE, BGSAVE and save points.
+ * Files are written to a temporary name, fsynced, then renamed over the
+ * target, so a crash never leaves a half-written dump.
+ *
+ * @module
+ */
+
+import type { Server } from "../server/server.ts";
+import { Entry } from "../store/database.ts";
+import { hasValueType, valueTypeOps } from "../store/value_types.ts";
+import type { PlainValue } from "../store/value_types.ts";
+import { bytesToString } from "../util/bytes.ts";
+import { type LoadedKey, RdbError, readRdb } from "./rdb_reader.ts";
+import { Snapshot } from "./snapshot.ts";
+
+/** Result of the last background save, as INFO persistence reports it. */
+export type SaveStatus = "ok" | "err";
+
+/** Builds an in-memory entry from a loaded plain value. */
+export function entryFromPlain(
+  server: Server,
+  plain: PlainValue,
+  now: number,
+): Entry {
+  if (plain.type === "string") return new Entry("string", plain.value, now);
+  if (!hasValueType(plain.type)) {
+    throw new RdbError(
+      `this server does not support the ${plain.type} type yet`,
+    );
+  }
+  const ops = valueTypeOps(plain.type);
+  if (ops.fromPlain === undefined) {
+    throw new RdbError(
+      `this server cannot load values of type ${plain.type} yet`,
+    );
+  }
+  const { value, flags } = ops.fromPlain(plain, server.config);
+  const entry = new Entry(plain.type, value, now);
+  entry.flags = flags;
+  return entry;
+}
+
+/** Fsyncs a directory so a rename in it is durable (best effort). */
+function syncDirectory(dir: string): void {
+  try {
+    const handle = Deno.openSync(dir, { read: true });
+    try {
+      handle.syncSync();
+    } finally {
+      handle.close();
+    }
+  } catch {
+    // Some file systems refuse to fsync directories; the rename still happened.
+  }
+}
+
+/** RDB state and operations of a server. */
+export class RdbPersistence {
+  /** A BGSAVE in progress, if any. */
+  snapshot: Snapshot | null = null;
+  bgsaveScheduled = false;
+  lastBgsaveStatus: SaveStatus = "ok";
+  /** Duration of the last BGSAVE in seconds, -1 before the first. */
+  lastBgsaveSeconds = -1;
+  bgsaveStartedAt = 0;
+  /** Dirty counter when the current BGSAVE started. */
+  #dirtyAtStart = 0;
+  /** Unix time (s) of the last save attempt, for retrying failed saves. */
+  lastAttempt = 0;
+  /** Number of keys loaded at start-up and time spent. */
+  loadedKeys = 0;
+  loadedExpiredKeys = 0;
+  #bgsaveDone: Promise<void> | null = null;
+
+  /** Creates the RDB persistence of `server`. */
+  constructor(readonly server: Server) {}
+
+  /** Path of the dump file. */
+  get path(): string {
+    const dir = this.server.config.get("dir");
+    return `${dir}/${this.server.config.get("dbfilename")}`;
+  }
+
+  /**
+   * Loads the dump file into the (empty) keyspace. A missing file means an
+   * empty dataset; anything unreadable throws an RdbError naming the file.
+   */
+  load(path = this.path): boolean {
+    let data: Uint8Array;
+    try {
+      data = Deno.readFileSync(path);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return false;
+      throw error;
+    }
+    this.loadBytes(data, path);
+    return true;
+  }
+
+  /** Loads an RDB image (also used for the RDB preamble of an AOF base file). */
+  loadBytes(data: Uint8Array, source: string): void {
+    const server = this.server;
+    const now = Date.now();
+    const databases = server.keyspace.databases.length;
+    try {
+      readRdb(
+        data,
+        (loaded: LoadedKey) => {
+          if (loaded.db >= databases) {
+            throw new RdbError(
+              `the file uses database ${loaded.db}, but this server is configured with ${databases} databases`,
+            );
+          }
+          if (loaded.expireAt !== 0 && loaded.expireAt <= now) {
+            this.loadedExpiredKeys++;
+            return;
+          }
+          const entry = entryFromPlain(server, loaded.value, now);
+          entry.expireAt = loaded.expireAt;
+          if (loaded.idleSeconds !== undefined) {
+            entry.accessedAt = now - loaded.idleSeconds * 1000;
+          }
+          if (loaded.frequency !== undefined) {
+            entry.frequency = loaded.frequency;
+          }
+          server.keyspace.db(loaded.db).set(bytesToString(loaded.key), entry);
+          this.loadedKeys++;
+        },
+        server.config.flag("rdbchecksum"),
+      );
+    } catch (error) {
+      if (error instanceof RdbError) {
+        throw new RdbError(`Error loading ${source}: ${error.message}`);
+      }
+      throw error;
+    }
+  }
+
+  /** Synchronous save (SAVE, SHUTDOWN, FLUSHALL with save points). */
+  save(): void {
+    if (this.snapshot !== null) this.#finishBackgroundNow();
+    const dir = this.server.config.get("dir");
+    const temp = `${dir}/temp-${Deno.pid}.rdb`;
+    const file = Deno.openSync(temp, {
+      write: true,
+      create: true,
+      truncate: true,
+    });
+    try {
+      const snapshot = new Snapshot(this.server, (chunk) => {
+        let offset = 0;
+        while (offset < chunk.length) {
+          offset += file.writeSync(chunk.subarray(offset));
+        }
+      });
+      snapshot.finish();
+      file.syncSync();
+    } catch (error) {
+      file.close();
+      Deno.removeSync(temp);
+      throw error;
+    }
+    file.close();
+    Deno.renameSync(temp, this.path);
+    syncDirectory(dir);
+    this.#saved(this.server.dirty);
+  }
+
+  #saved(dirtyAtStart: number): void {
+    this.server.dirty -= dirtyAtStart;
+    this.server.lastSave = Math.floor(Date.now() / 1000);
+    this.server.log.notice("DB saved on disk");
+  }
+
+  /** Whether a BGSAVE is running. */
+  get inProgress(): boolean {
+    return this.snapshot !== null;
+  }
+
+  /**
+   * Starts a background save; returns a promise that settles when it is
+   * done. The snapshot is point-in-time: see {@linkcode Snapshot}.
+   */
+  backgroundSave(): Promise<void> {
+    const server = this.server;
+    const dir = server.config.get("dir");
+    const temp = `${dir}/temp-bg-${Deno.pid}.rdb`;
+    const target = this.path;
+    this.#dirtyAtStart = server.dirty;
+    this.bgsaveStartedAt = Date.now();
+    this.lastAttempt = Math.floor(this.bgsaveStartedAt / 1000);
+    const chunks: Uint8Array[] = [];
+    const snapshot = new Snapshot(server, (chunk) => chunks.push(chunk));
+    this.snapshot = snapshot;
+    server.log.notice("Background saving started");
+    const run = async () => {
+      const file = await Deno.open(temp, {
+        write: true,
+        create: true,
+        truncate: true,
+      });
+      try {
+        while (true) {
+          const done = snapshot.step();
+          for (const chunk of chunks.splice(0)) {
+            let offset = 0;
+            while (offset < chunk.length) {
+              offset += await file.write(chunk.subarray(offset));
+            }
+          }
+          if (done) break;
+          // Let clients run between slices.
+          await new Promise((resolve) => setTimeout(resolve, 0));
+        }
+        await file.sync();
+      } finally {
+        file.close();
+      }
+      await Deno.rename(temp, target);
+      syncDirectory(dir);
+    };
+    const done = run().then(
+      () => {
+        this.lastBgsaveStatus = "ok";
+        this.#saved(this.#dirtyAtStart);
+        server.log.notice("Background saving terminated with success");
+      },
+      (error) => {
+        this.lastBgsaveStatus = "err";
+        server.log.warning(`Background saving error: ${error}`);
+        Deno.remove(temp).catch(() => {});
+      },
+    ).finally(() => {
+      this.lastBgsaveSeconds = Math.round(
+        (Date.now() - this.bgsaveStartedAt) / 1000,
+      );
+      this.snapshot = null;
+      this.#bgsaveDone = null;
+    });
+    this.#bgsaveDone = done;
+    return done;
+  }
+
+  /** Waits for a running BGSAVE to end. */
+  async waitForBackgroundSave(): Promise<void> {
+    await this.#bgsaveDone;
+  }
+
+  /** Completes a running BGSAVE's snapshot right away (its file I/O continues). */
+  #finishBackgroundNow(): void {
+    this.snapshot?.finish();
+  }
+
+  /**
+   * Called before a write command runs. `keys` are its key arguments in the
+   * selected database, or null when the command may touch keys it does not
+   * declare (then a running snapshot is completed first).
+   */
+  beforeWrite(dbIndex: number, keys: readonly string[] | null): void {
+    const snapshot = this.snapshot;
+    if (snapshot === null || snapshot.finished) return;
+    if (keys === null) {
+      snapshot.finish();
+      return;
+    }
+    const db = this.server.keyspace.db(dbIndex);
+    for (const key of keys) snapshot.beforeWrite(db, key);
+  }
+
+  /**
+   * Save points: starts a BGSAVE when one of the `save` rules ("seconds
+   * changes" pairs) is met. Called from the server cron.
+   */
+  checkSavePoints(): void {
+    if (this.snapshot !== null) return;
+    const server = this.server;
+    const now = Math.floor(Date.now() / 1000);
+    if (this.bgsaveScheduled) {
+      this.bgsaveScheduled = false;
+      this.backgroundSave();
+      return;
+    }
+    const rules = server.config.get("save").split(" ").filter((w) => w !== "");
+    for (let i = 0; i + 1 < rules.length; i += 2) {
+      const seconds = Number(rules[i]);
+      const changes = Number(rules[i + 1]);
+      // After a failed save Redis waits 5 s before retrying.
+      const retryOk = this.lastBgsaveStatus === "ok" ||
+        now - this.lastAttempt > 5;
+      if (
+        server.dirty >= changes && now - server.lastSave > seconds && retryOk
+      ) {
+        server.log.notice(
+          `${changes} changes in ${seconds} seconds. Saving...`,
+        );
+        this.backgroundSave();
+        return;
+      }
+    }
+  }
+}

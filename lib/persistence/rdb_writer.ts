@@ -1,0 +1,260 @@
+/**
+ * Writing RDB files in version 10, the format Redis 7.0 writes and loads.
+ * Values are written in the plain (non-compact) encodings every Redis 7.0
+ * loads; Redis converts them to its compact encodings as it loads them.
+ *
+ * @module
+ */
+
+import type { PlainValue } from "../store/value_types.ts";
+import { Crc64 } from "./crc64.ts";
+import { lzfCompress } from "./lzf.ts";
+import { RdbOpcode, RdbType } from "./rdb_reader.ts";
+import { writeStream } from "./rdb_stream_writer.ts";
+
+/** The RDB version this server writes (Redis 7.0's). */
+export const RDB_VERSION = 10;
+
+const CHUNK_SIZE = 1 << 20;
+const encoder = new TextEncoder();
+
+/**
+ * Serialises RDB data into chunks. `onChunk` receives full chunks as they
+ * fill, so a large dataset is never held in memory twice.
+ */
+export class RdbWriter {
+  #buf = new Uint8Array(CHUNK_SIZE);
+  #pos = 0;
+  readonly #crc = new Crc64();
+  readonly #checksum: boolean;
+  readonly #compress: boolean;
+  /** Bytes produced so far. */
+  written = 0;
+
+  /** Creates a writer; `compress` enables LZF, `checksum` the trailing CRC-64. */
+  constructor(
+    readonly onChunk: (chunk: Uint8Array) => void,
+    options: { compress: boolean; checksum: boolean },
+  ) {
+    this.#compress = options.compress;
+    this.#checksum = options.checksum;
+  }
+
+  #flushChunk(): void {
+    if (this.#pos === 0) return;
+    const chunk = this.#buf.slice(0, this.#pos);
+    if (this.#checksum) this.#crc.update(chunk);
+    this.written += chunk.length;
+    this.#pos = 0;
+    this.onChunk(chunk);
+  }
+
+  /** Appends raw bytes. */
+  raw(bytes: Uint8Array): void {
+    if (bytes.length > CHUNK_SIZE / 2) {
+      this.#flushChunk();
+      if (this.#checksum) this.#crc.update(bytes);
+      this.written += bytes.length;
+      this.onChunk(bytes.slice());
+      return;
+    }
+    if (this.#pos + bytes.length > CHUNK_SIZE) this.#flushChunk();
+    this.#buf.set(bytes, this.#pos);
+    this.#pos += bytes.length;
+  }
+
+  /** Appends one byte. */
+  byte(b: number): void {
+    if (this.#pos + 1 > CHUNK_SIZE) this.#flushChunk();
+    this.#buf[this.#pos++] = b;
+  }
+
+  /** Appends an RDB length. */
+  length(n: number | bigint): void {
+    const v = BigInt(n);
+    if (v < 64n) this.byte(Number(v));
+    else if (v < 16384n) {
+      this.byte(0x40 | Number(v >> 8n));
+      this.byte(Number(v & 0xffn));
+    } else if (v <= 0xffffffffn) {
+      const b = new Uint8Array(5);
+      b[0] = 0x80;
+      new DataView(b.buffer).setUint32(1, Number(v), false);
+      this.raw(b);
+    } else {
+      const b = new Uint8Array(9);
+      b[0] = 0x81;
+      new DataView(b.buffer).setBigUint64(1, v, false);
+      this.raw(b);
+    }
+  }
+
+  /** Appends a string, integer-encoded or LZF-compressed when that is smaller. */
+  string(value: Uint8Array): void {
+    const n = value.length;
+    if (n <= 11 && n > 0) {
+      const asInt = integerValue(value);
+      if (asInt !== null) {
+        if (asInt >= -128 && asInt <= 127) {
+          this.byte(0xc0);
+          this.byte(asInt & 0xff);
+          return;
+        }
+        if (asInt >= -32768 && asInt <= 32767) {
+          const b = new Uint8Array(3);
+          b[0] = 0xc1;
+          new DataView(b.buffer).setInt16(1, asInt, true);
+          this.raw(b);
+          return;
+        }
+        if (asInt >= -2147483648 && asInt <= 2147483647) {
+          const b = new Uint8Array(5);
+          b[0] = 0xc2;
+          new DataView(b.buffer).setInt32(1, asInt, true);
+          this.raw(b);
+          return;
+        }
+      }
+    }
+    if (this.#compress && n > 20) {
+      const compressed = lzfCompress(value);
+      if (compressed !== null) {
+        this.byte(0xc3);
+        this.length(compressed.length);
+        this.length(n);
+        this.raw(compressed);
+        return;
+      }
+    }
+    this.length(n);
+    this.raw(value);
+  }
+
+  /** Appends a little-endian binary double. */
+  float64(v: number): void {
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setFloat64(0, v, true);
+    this.raw(b);
+  }
+
+  /** Appends a little-endian signed 64-bit integer. */
+  int64(v: number): void {
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setBigInt64(0, BigInt(v), true);
+    this.raw(b);
+  }
+
+  /** Writes the "REDIS0010" header. */
+  header(): void {
+    this.raw(encoder.encode(`REDIS${String(RDB_VERSION).padStart(4, "0")}`));
+  }
+
+  /** Writes an AUX field. */
+  aux(name: string, value: string): void {
+    this.byte(RdbOpcode.aux);
+    this.string(encoder.encode(name));
+    this.string(encoder.encode(value));
+  }
+
+  /** Writes SELECTDB and RESIZEDB for a database. */
+  selectDb(index: number, size: number, expires: number): void {
+    this.byte(RdbOpcode.selectDb);
+    this.length(index);
+    this.byte(RdbOpcode.resizeDb);
+    this.length(size);
+    this.length(expires);
+  }
+
+  /** Writes one key with its value and expiry (ms, 0 for none). */
+  keyValue(key: Uint8Array, value: PlainValue, expireAt: number): void {
+    if (expireAt !== 0) {
+      this.byte(RdbOpcode.expireTimeMs);
+      this.int64(expireAt);
+    }
+    this.byte(rdbTypeOf(value));
+    this.string(key);
+    this.value(value);
+  }
+
+  /** Writes a value's body (without type byte), as in DUMP payloads. */
+  value(value: PlainValue): void {
+    switch (value.type) {
+      case "string":
+        this.string(value.value);
+        return;
+      case "list":
+        this.length(value.items.length);
+        for (const item of value.items) this.string(item);
+        return;
+      case "set":
+        this.length(value.members.length);
+        for (const member of value.members) this.string(member);
+        return;
+      case "hash":
+        this.length(value.pairs.length);
+        for (const [field, v] of value.pairs) {
+          this.string(field);
+          this.string(v);
+        }
+        return;
+      case "zset":
+        this.length(value.entries.length);
+        // Redis writes sorted sets from the highest score down, so that
+        // loading inserts at the head of its skiplist.
+        for (let i = value.entries.length - 1; i >= 0; i--) {
+          this.string(value.entries[i][0]);
+          this.float64(value.entries[i][1]);
+        }
+        return;
+      case "stream":
+        writeStream(this, value.stream);
+        return;
+    }
+  }
+
+  /** Writes EOF and the checksum, and flushes the last chunk. */
+  finish(): void {
+    this.byte(RdbOpcode.eof);
+    this.#flushChunk();
+    const checksum = this.#checksum
+      ? this.#crc.digestBytes()
+      : new Uint8Array(8);
+    this.written += 8;
+    this.onChunk(checksum);
+  }
+}
+
+/** The RDB type byte used for a plain value. */
+export function rdbTypeOf(value: PlainValue): number {
+  switch (value.type) {
+    case "string":
+      return RdbType.string;
+    case "list":
+      return RdbType.list;
+    case "set":
+      return RdbType.set;
+    case "hash":
+      return RdbType.hash;
+    case "zset":
+      return RdbType.zset2;
+    case "stream":
+      return RdbType.streamListpacks2;
+  }
+}
+
+/** The value of a canonical decimal integer string that fits 32 bits, else null. */
+function integerValue(bytes: Uint8Array): number | null {
+  let i = 0;
+  const negative = bytes[0] === 45;
+  if (negative) i = 1;
+  if (i >= bytes.length) return null;
+  if (bytes[i] === 48 && bytes.length > i + 1) return null;
+  if (negative && bytes[i] === 48) return null;
+  let v = 0;
+  for (; i < bytes.length; i++) {
+    const d = bytes[i] - 48;
+    if (d < 0 || d > 9) return null;
+    v = v * 10 + d;
+  }
+  return negative ? -v : v;
+}

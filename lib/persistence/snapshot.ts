@@ -1,0 +1,177 @@
+/**
+ * A point-in-time snapshot of the keyspace, serialised to RDB either at once
+ * (SAVE) or a slice at a time while the server keeps serving clients
+ * (BGSAVE).
+ *
+ * Consistency without fork(): the snapshot walks each database in key
+ * order (Entry.seq) and only includes keys that existed when it started.
+ * Before a command modifies a key the snapshot has not reached yet, the
+ * dispatcher calls {@linkcode Snapshot.beforeWrite}, which serialises that
+ * key's current value first (copy-on-write at key granularity). Commands
+ * whose keys cannot be known in advance finish the snapshot synchronously.
+ *
+ * @module
+ */
+
+import type { Server } from "../server/server.ts";
+import type { Database, Entry } from "../store/database.ts";
+import { valueTypeOps } from "../store/value_types.ts";
+import type { PlainValue } from "../store/value_types.ts";
+import { stringToBytes } from "../util/bytes.ts";
+import { RdbWriter } from "./rdb_writer.ts";
+import { REDIS_VERSION } from "../config/load.ts";
+
+/** Keys serialised per slice of an incremental save. */
+const SLICE_KEYS = 1000;
+
+/** The plain form of an entry's value. */
+export function plainValueOf(entry: Entry): PlainValue {
+  if (entry.type === "string") {
+    return { type: "string", value: entry.value as Uint8Array };
+  }
+  const ops = valueTypeOps(entry.type);
+  if (ops.toPlain === undefined) {
+    throw new Error(`type ${entry.type} cannot be saved`);
+  }
+  return ops.toPlain(entry.value);
+}
+
+interface DatabaseProgress {
+  readonly db: Database;
+  /** Keys with seq above this were created after the snapshot started. */
+  readonly maxSeq: number;
+  /** Next scan cursor (a seq); 0 before the first slice. */
+  cursor: number;
+  started: boolean;
+  done: boolean;
+  /** Keys already written ahead of the cursor by beforeWrite. */
+  readonly early: Set<string>;
+}
+
+/** An RDB snapshot in progress. */
+export class Snapshot {
+  readonly #progress: DatabaseProgress[] = [];
+  readonly #writer: RdbWriter;
+  readonly #now: number;
+  #index = 0;
+  #finished = false;
+
+  /**
+   * Starts a snapshot of `server`'s keyspace; RDB bytes are handed to
+   * `onChunk` as they are produced.
+   */
+  constructor(server: Server, onChunk: (chunk: Uint8Array) => void) {
+    this.#now = Date.now();
+    this.#writer = new RdbWriter(onChunk, {
+      compress: server.config.flag("rdbcompression"),
+      checksum: server.config.flag("rdbchecksum"),
+    });
+    this.#writer.header();
+    this.#writer.aux("redis-ver", REDIS_VERSION);
+    this.#writer.aux("redis-bits", "64");
+    this.#writer.aux("ctime", String(Math.floor(this.#now / 1000)));
+    this.#writer.aux("used-mem", String(Deno.memoryUsage().rss));
+    this.#writer.aux("aof-base", "0");
+    for (const db of server.keyspace.databases) {
+      this.#progress.push({
+        db,
+        maxSeq: db.lastSeq,
+        cursor: 0,
+        started: false,
+        done: db.size === 0,
+        early: new Set(),
+      });
+    }
+  }
+
+  /** True once every key has been written. */
+  get finished(): boolean {
+    return this.#finished;
+  }
+
+  /** Bytes produced so far. */
+  get written(): number {
+    return this.#writer.written;
+  }
+
+  #write(key: string, entry: Entry): void {
+    if (entry.expireAt !== 0 && entry.expireAt <= this.#now) return;
+    this.#writer.keyValue(
+      stringToBytes(key),
+      plainValueOf(entry),
+      entry.expireAt,
+    );
+  }
+
+  #start(progress: DatabaseProgress): void {
+    if (progress.started) return;
+    progress.started = true;
+    this.#writer.selectDb(
+      progress.db.id,
+      progress.db.size,
+      progress.db.volatileCount,
+    );
+  }
+
+  /**
+   * Writes the next slice of keys; returns true when the snapshot is
+   * complete (EOF and checksum written).
+   */
+  step(maxKeys = SLICE_KEYS): boolean {
+    let budget = maxKeys;
+    while (this.#index < this.#progress.length && budget > 0) {
+      const progress = this.#progress[this.#index];
+      if (progress.done) {
+        this.#index++;
+        continue;
+      }
+      this.#start(progress);
+      const { keys, next } = progress.db.scan(progress.cursor, budget);
+      for (const key of keys) {
+        const entry = progress.db.peek(key);
+        if (entry === undefined || entry.seq > progress.maxSeq) continue;
+        if (progress.early.delete(key)) continue;
+        this.#write(key, entry);
+      }
+      budget -= Math.max(1, keys.length);
+      progress.cursor = next;
+      if (next === 0) {
+        progress.done = true;
+        this.#index++;
+      }
+    }
+    if (this.#index >= this.#progress.length && !this.#finished) {
+      this.#finished = true;
+      this.#writer.finish();
+    }
+    return this.#finished;
+  }
+
+  /** Writes everything that is left. */
+  finish(): void {
+    while (!this.step(Number.MAX_SAFE_INTEGER)) { /* loop */ }
+  }
+
+  /**
+   * Called before a command modifies `key` of `db`: if the snapshot has not
+   * reached the key yet, its current value is written now.
+   */
+  beforeWrite(db: Database, key: string): void {
+    if (this.#finished) return;
+    const progress = this.#progress.find((p) => p.db === db);
+    if (progress === undefined || progress.done) return;
+    const entry = db.peek(key);
+    if (entry === undefined || entry.seq > progress.maxSeq) return;
+    if (progress.cursor !== 0 && entry.seq < progress.cursor) return; // already written
+    if (progress.early.has(key)) return;
+    // Databases are written in index order, so an early key of a later
+    // database must wait for its SELECTDB: finish the snapshot instead.
+    if (this.#progress[this.#index] !== progress) {
+      this.finish();
+      return;
+    }
+    this.#start(progress);
+    progress.early.add(key);
+    this.#write(key, entry);
+  }
+}

@@ -1,0 +1,213 @@
+import assert from "node:assert/strict";
+import { Config } from "../../lib/config/config.ts";
+import { RdbError, readRdb } from "../../lib/persistence/rdb_reader.ts";
+import type { LoadedKey } from "../../lib/persistence/rdb_reader.ts";
+import { Server } from "../../lib/server/server.ts";
+import { Entry } from "../../lib/store/database.ts";
+import { hasRedisServer, startRedisServer } from "../helpers/servers.ts";
+
+const text = new TextDecoder();
+const bytes = (s: string) => new TextEncoder().encode(s);
+const noRedis = !hasRedisServer();
+
+function newServer(dir: string): Server {
+  const config = new Config(dir);
+  config.set("loglevel", "warning");
+  return new Server(config);
+}
+
+function loadAll(data: Uint8Array): LoadedKey[] {
+  const keys: LoadedKey[] = [];
+  readRdb(data, (k) => keys.push(k));
+  return keys;
+}
+
+Deno.test({
+  name: "rdb: files written by Redis 7.0 load with every value and TTL",
+  ignore: noRedis,
+  async fn() {
+    const redis = await startRedisServer();
+    const client = await redis.connect();
+    try {
+      await client.call("SET", "str", "hello");
+      await client.call("SET", "int", "-123456");
+      await client.call("SET", "long", "x".repeat(5000));
+      await client.call("SET", "bin", "\x00\xff\r\n");
+      await client.call("SET", "ttl", "v", "PX", "100000000");
+      for (let i = 0; i < 200; i++) {
+        await client.call("RPUSH", "biglist", `item${i}`);
+        await client.call("SADD", "bigset", `m${i}`);
+        await client.call("HSET", "bighash", `f${i}`, `v${i}`);
+        await client.call("ZADD", "bigz", `${i}.25`, `m${i}`);
+      }
+      await client.call("RPUSH", "smalllist", "a", "1", "-5", "70000");
+      await client.call("SADD", "intset", "1", "2", "300000");
+      await client.call("HSET", "smallhash", "f", "v");
+      await client.call("ZADD", "smallz", "1.5", "a", "inf", "b", "-inf", "c");
+      await client.call("SELECT", "5");
+      await client.call("SET", "indb5", "yes");
+      assert.equal(await client.call("SAVE"), "OK");
+      const keys = loadAll(Deno.readFileSync(`${redis.dir}/dump.rdb`));
+      const byName = new Map(keys.map((k) => [text.decode(k.key), k]));
+      assert.equal(keys.length, 14);
+      const str = (name: string) => {
+        const v = byName.get(name)!.value;
+        assert.equal(v.type, "string");
+        return v.type === "string" ? v.value : new Uint8Array();
+      };
+      assert.equal(text.decode(str("str")), "hello");
+      assert.equal(text.decode(str("int")), "-123456");
+      assert.equal(text.decode(str("long")), "x".repeat(5000));
+      assert.deepEqual(str("bin"), new Uint8Array([0, 0xff, 13, 10]));
+      assert.ok(byName.get("ttl")!.expireAt > Date.now() + 90_000_000);
+      assert.equal(byName.get("indb5")!.db, 5);
+      const list = byName.get("biglist")!.value;
+      assert.ok(list.type === "list");
+      assert.deepEqual(
+        list.items.map((b) => text.decode(b)),
+        Array.from({ length: 200 }, (_, i) => `item${i}`),
+      );
+      const small = byName.get("smalllist")!.value;
+      assert.ok(small.type === "list");
+      assert.deepEqual(small.items.map((b) => text.decode(b)), [
+        "a",
+        "1",
+        "-5",
+        "70000",
+      ]);
+      const intset = byName.get("intset")!.value;
+      assert.ok(intset.type === "set");
+      assert.deepEqual(intset.members.map((b) => text.decode(b)).sort(), [
+        "1",
+        "2",
+        "300000",
+      ]);
+      const hash = byName.get("bighash")!.value;
+      assert.ok(hash.type === "hash");
+      assert.equal(hash.pairs.length, 200);
+      const zset = byName.get("smallz")!.value;
+      assert.ok(zset.type === "zset");
+      assert.deepEqual(
+        zset.entries.map(([m, s]) => [text.decode(m), s]).sort(),
+        [["a", 1.5], ["b", Infinity], ["c", -Infinity]],
+      );
+      const bigz = byName.get("bigz")!.value;
+      assert.ok(bigz.type === "zset");
+      assert.equal(bigz.entries.length, 200);
+    } finally {
+      client.close();
+      await redis.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "rdb: our dump passes redis-check-rdb and loads into Redis 7.0",
+  ignore: noRedis,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "rdb-test-" });
+    try {
+      const server = newServer(dir);
+      const db0 = server.keyspace.db(0);
+      const put = (key: string, value: Uint8Array, expireAt = 0) => {
+        const entry = new Entry("string", value);
+        entry.expireAt = expireAt;
+        db0.set(key, entry);
+      };
+      put("plain", bytes("hello"));
+      put("number", bytes("12345"));
+      put("negative", bytes("-7"));
+      put("compressible", bytes("abc".repeat(1000)));
+      put("binary\x00key", new Uint8Array([0, 255, 13, 10]));
+      const expireAt = Date.now() + 1_000_000;
+      put("volatile", bytes("v"), expireAt);
+      server.keyspace.db(3).set("other", new Entry("string", bytes("db3")));
+      server.rdb.save();
+      const path = `${dir}/dump.rdb`;
+      const check = await new Deno.Command("redis-check-rdb", {
+        args: [path],
+        stdout: "piped",
+        stderr: "piped",
+      })
+        .output();
+      assert.ok(
+        check.success,
+        text.decode(check.stdout) + text.decode(check.stderr),
+      );
+
+      const redis = await startRedisServer([
+        "--dir",
+        dir,
+        "--dbfilename",
+        "dump.rdb",
+      ]);
+      const client = await redis.connect();
+      try {
+        assert.equal(await client.call("GET", "plain"), "hello");
+        assert.equal(await client.call("GET", "number"), "12345");
+        assert.equal(await client.call("GET", "negative"), "-7");
+        assert.equal(
+          await client.call("GET", "compressible"),
+          "abc".repeat(1000),
+        );
+        assert.equal(await client.call("GET", "binary\x00key"), "\x00\xff\r\n");
+        assert.equal(await client.call("PEXPIRETIME", "volatile"), expireAt);
+        assert.equal(await client.call("SELECT", "3"), "OK");
+        assert.equal(await client.call("GET", "other"), "db3");
+      } finally {
+        client.close();
+        await redis.stop();
+      }
+      // And back: our loader reads our own file.
+      const reloaded = newServer(dir);
+      assert.equal(reloaded.rdb.load(), true);
+      assert.equal(reloaded.keyspace.db(0).size, 6);
+      const entry = reloaded.keyspace.db(0).get("compressible", Date.now())!;
+      assert.equal(text.decode(entry.value as Uint8Array), "abc".repeat(1000));
+      assert.equal(
+        reloaded.keyspace.db(0).get("volatile", Date.now())!.expireAt,
+        expireAt,
+      );
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test("rdb: corrupt and truncated files give clear errors", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "rdb-test-" });
+  try {
+    const server = newServer(dir);
+    server.keyspace.db(0).set("k", new Entry("string", bytes("value")));
+    server.rdb.save();
+    const good = Deno.readFileSync(`${dir}/dump.rdb`);
+    assert.equal(loadAll(good).length, 1);
+    for (let cut = 0; cut < good.length; cut++) {
+      assert.throws(
+        () => loadAll(good.subarray(0, cut)),
+        RdbError,
+        `truncated at ${cut}`,
+      );
+    }
+    const flipped = good.slice();
+    flipped[good.length - 12] ^= 0x40;
+    assert.throws(() => loadAll(flipped), /checksum/);
+    assert.throws(() => loadAll(bytes("NOTREDIS0010")), /not an RDB file/);
+    assert.throws(() => loadAll(bytes("REDIS0099\xff")), /version/);
+    Deno.writeFileSync(`${dir}/dump.rdb`, good.subarray(0, good.length - 3));
+    assert.throws(() => newServer(dir).rdb.load(), /Error loading .*dump\.rdb/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("rdb: a missing file is an empty dataset", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "rdb-test-" });
+  try {
+    const server = newServer(dir);
+    assert.equal(server.rdb.load(), false);
+    assert.equal(server.keyspace.totalKeys, 0);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
