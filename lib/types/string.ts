@@ -1,5 +1,13 @@
 /**
- * The string type: values are byte arrays. Commands: GET, SET.
+ * The string type: values are byte arrays. Commands: GET, SET, SETNX, SETEX,
+ * PSETEX, GETSET, GETDEL, GETEX, MGET, MSET, MSETNX, APPEND, STRLEN,
+ * GETRANGE, SUBSTR, SETRANGE, INCR, DECR, INCRBY, DECRBY, INCRBYFLOAT, LCS.
+ *
+ * APPEND and SETRANGE grow a value in place inside spare capacity of a buffer
+ * the entry owns (flag STRING_OWNED), which keeps them amortised O(1) like
+ * Redis's sds strings. Code that stores or queues a reference to a string
+ * value beyond the current command must copy it, and code that replaces a
+ * string entry's value must go through {@linkcode setStringValue}.
  *
  * @module
  */
@@ -8,8 +16,57 @@ import type { CommandContext } from "../commands/context.ts";
 import { CommandError, Errors } from "../commands/errors.ts";
 import type { CommandSpec } from "../commands/spec.ts";
 import { Entry } from "../store/database.ts";
+import { registerValueType } from "../store/value_types.ts";
 import { bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
-import { parseInteger } from "../util/numbers.ts";
+import {
+  addLongDouble,
+  formatLongDouble,
+  LLONG_MAX,
+  LLONG_MIN,
+  parseInt64,
+  parseInteger,
+  parseLongDouble,
+} from "../util/numbers.ts";
+
+/** Entry flag: Redis would hold the value "raw" (modified in place). */
+export const STRING_RAW = 1;
+/**
+ * Entry flag: the value is held as text even if it looks like an integer
+ * (INCRBYFLOAT results), so OBJECT ENCODING says embstr/raw, not int.
+ */
+export const STRING_NOT_INT = 2;
+/**
+ * Entry flag: the value is a prefix of a buffer allocated for this entry
+ * alone; the bytes after it are free capacity.
+ */
+const STRING_OWNED = 4;
+
+/** Longest string Redis embeds in its object header (OBJ_ENCODING_EMBSTR). */
+const EMBSTR_SIZE_LIMIT = 44;
+/** sds stops doubling its capacity beyond this size (SDS_MAX_PREALLOC). */
+const MAX_PREALLOC = 1024 * 1024;
+/** Replies this large are queued by reference by the ReplyWriter. */
+const REFERENCED_REPLY = 64 * 1024;
+
+const STRING_TOO_LONG =
+  "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+
+/**
+ * The encoding Redis would report for a string value with the given entry
+ * flags: "int" for a string2l-style integer of at most 20 characters,
+ * "embstr" up to 44 bytes, "raw" otherwise or once modified in place.
+ */
+export function stringEncoding(value: Uint8Array, flags: number): string {
+  if (flags & STRING_RAW) return "raw";
+  if (!(flags & STRING_NOT_INT) && parseInteger(value) !== null) return "int";
+  return value.length <= EMBSTR_SIZE_LIMIT ? "embstr" : "raw";
+}
+
+registerValueType("string", {
+  copy: (value) => (value as Uint8Array).slice(),
+  encoding: (value, _config, flags) =>
+    stringEncoding(value as Uint8Array, flags),
+});
 
 /**
  * Returns the string value at `key`, null when missing; throws WRONGTYPE for
@@ -38,7 +95,61 @@ export function storeString(
   return entry;
 }
 
-const LLONG_MAX = 9223372036854775807;
+/** Replaces the value of an existing string entry, keeping its TTL. */
+export function setStringValue(
+  entry: Entry,
+  value: Uint8Array,
+  flags = 0,
+): void {
+  entry.value = value;
+  entry.flags = flags;
+}
+
+/**
+ * Makes a string entry's value at least `length` bytes long (zero-padded)
+ * and writable in place, as Redis's dbUnshareStringValue plus sdsgrowzero
+ * do; the value becomes "raw". Capacity grows geometrically, so repeated
+ * growth is amortised O(1) per added byte. Returns the new value.
+ */
+export function growString(entry: Entry, length: number): Uint8Array {
+  const old = entry.value as Uint8Array;
+  const size = Math.max(old.length, length);
+  let value: Uint8Array;
+  if (
+    entry.flags & STRING_OWNED && old.byteOffset === 0 &&
+    old.buffer.byteLength >= size
+  ) {
+    value = new Uint8Array(old.buffer, 0, size);
+    value.fill(0, old.length);
+  } else {
+    // A new value gets its exact size, a growing one spare room (like sds).
+    let capacity = size;
+    if (old.length > 0) {
+      capacity = size < MAX_PREALLOC ? size * 2 : size + MAX_PREALLOC;
+    }
+    value = new Uint8Array(capacity).subarray(0, size);
+    value.set(old);
+  }
+  setStringValue(entry, value, STRING_RAW | STRING_OWNED);
+  return value;
+}
+
+/**
+ * Replies with a stored string value. Large values are copied because the
+ * reply writer would otherwise keep a reference that APPEND or SETRANGE
+ * could change before it is sent.
+ */
+function replyValue(ctx: CommandContext, value: Uint8Array): void {
+  ctx.reply.bulk(value.length >= REFERENCED_REPLY ? value.slice() : value);
+}
+
+/** The C string an option argument stands for: Redis compares up to a NUL. */
+function cString(arg: Uint8Array): Uint8Array {
+  const nul = arg.indexOf(0);
+  return nul < 0 ? arg : arg.subarray(0, nul);
+}
+
+const LLONG_MAX_NUMBER = 9223372036854775807;
 
 /**
  * Converts an EX/PX/EXAT/PXAT argument to an absolute time in ms, with
@@ -54,126 +165,842 @@ export function expireArgumentToMs(
 ): number {
   const value = parseInteger(arg);
   if (value === null) throw new CommandError(Errors.notInteger);
-  if (value <= 0 || (unitMs === 1000 && value > LLONG_MAX / 1000)) {
+  if (value <= 0) throw new CommandError(Errors.invalidExpire(command));
+  if (Number.isSafeInteger(value * unitMs + ctx.now)) {
+    return relative ? value * unitMs + ctx.now : value * unitMs;
+  }
+  // Near the 64-bit limit: decide overflow exactly.
+  let ms = parseInt64(arg)!;
+  if (unitMs === 1000 && ms > LLONG_MAX / 1000n) {
     throw new CommandError(Errors.invalidExpire(command));
   }
-  let ms = value * unitMs;
+  ms *= BigInt(unitMs);
   if (relative) {
-    if (ms > LLONG_MAX - ctx.now) {
-      throw new CommandError(Errors.invalidExpire(command));
-    }
-    ms += ctx.now;
+    ms += BigInt(ctx.now);
+    if (ms > LLONG_MAX) throw new CommandError(Errors.invalidExpire(command));
   }
-  return ms;
+  return Math.min(Number(ms), LLONG_MAX_NUMBER);
 }
 
 function get(ctx: CommandContext, args: Uint8Array[]): void {
   const value = lookupString(ctx, bytesToString(args[1]));
   if (value === null) ctx.reply.nullBulk();
-  else ctx.reply.bulk(value);
+  else replyValue(ctx, value);
 }
 
-const SET_NX = 1;
-const SET_XX = 2;
-const SET_GET = 4;
-const SET_KEEPTTL = 8;
-const SET_EXPIRE = 16;
+const OPT_NX = 1;
+const OPT_XX = 2;
+const OPT_GET = 4;
+const OPT_KEEPTTL = 8;
+const OPT_PERSIST = 16;
+const OPT_EX = 32;
+const OPT_PX = 64;
+const OPT_EXAT = 128;
+const OPT_PXAT = 256;
+const OPT_EXPIRE = OPT_EX | OPT_PX | OPT_EXAT | OPT_PXAT;
 
-function set(ctx: CommandContext, args: Uint8Array[]): void {
+/** Options of SET (`forSet`) or GETEX, parsed as Redis's parser does. */
+interface StringOptions {
+  flags: number;
+  expire: Uint8Array | null;
+}
+
+/**
+ * Parses SET/GETEX options. Like Redis, an expire option may repeat (the
+ * last one wins) but not mix with another kind, and NX/XX/GET/KEEPTTL are
+ * SET-only while PERSIST is GETEX-only.
+ */
+function parseStringOptions(
+  args: Uint8Array[],
+  start: number,
+  forSet: boolean,
+): StringOptions {
   let flags = 0;
-  let expireArg: Uint8Array | null = null;
-  let unitMs = 1;
-  let relative = true;
-  for (let i = 3; i < args.length; i++) {
-    const option = args[i];
+  let expire: Uint8Array | null = null;
+  for (let i = start; i < args.length; i++) {
+    const option = cString(args[i]);
     const hasNext = i + 1 < args.length;
-    if (equalsIgnoreCase(option, "nx") && !(flags & SET_XX)) flags |= SET_NX;
-    else if (equalsIgnoreCase(option, "xx") && !(flags & SET_NX)) {
-      flags |= SET_XX;
-    } else if (equalsIgnoreCase(option, "get")) flags |= SET_GET;
-    else if (
-      equalsIgnoreCase(option, "keepttl") && !(flags & SET_EXPIRE)
-    ) flags |= SET_KEEPTTL;
-    else if (
-      hasNext && !(flags & (SET_KEEPTTL | SET_EXPIRE)) &&
-      option.length >= 2 && option.length <= 4
+    if (forSet && equalsIgnoreCase(option, "nx") && !(flags & OPT_XX)) {
+      flags |= OPT_NX;
+    } else if (forSet && equalsIgnoreCase(option, "xx") && !(flags & OPT_NX)) {
+      flags |= OPT_XX;
+    } else if (forSet && equalsIgnoreCase(option, "get")) {
+      flags |= OPT_GET;
+    } else if (
+      forSet && equalsIgnoreCase(option, "keepttl") &&
+      !(flags & (OPT_PERSIST | OPT_EXPIRE))
     ) {
-      if (equalsIgnoreCase(option, "ex")) {
-        unitMs = 1000;
-      } else if (equalsIgnoreCase(option, "px")) {
-        unitMs = 1;
-      } else if (equalsIgnoreCase(option, "exat")) {
-        unitMs = 1000;
-        relative = false;
-      } else if (equalsIgnoreCase(option, "pxat")) {
-        unitMs = 1;
-        relative = false;
-      } else throw new CommandError(Errors.syntax);
-      flags |= SET_EXPIRE;
-      expireArg = args[++i];
-    } else throw new CommandError(Errors.syntax);
+      flags |= OPT_KEEPTTL;
+    } else if (
+      !forSet && equalsIgnoreCase(option, "persist") &&
+      !(flags & (OPT_EXPIRE | OPT_KEEPTTL))
+    ) {
+      flags |= OPT_PERSIST;
+    } else {
+      let kind = 0;
+      if (equalsIgnoreCase(option, "ex")) kind = OPT_EX;
+      else if (equalsIgnoreCase(option, "px")) kind = OPT_PX;
+      else if (equalsIgnoreCase(option, "exat")) kind = OPT_EXAT;
+      else if (equalsIgnoreCase(option, "pxat")) kind = OPT_PXAT;
+      const conflicts = OPT_KEEPTTL | OPT_PERSIST | (OPT_EXPIRE & ~kind);
+      if (kind === 0 || !hasNext || flags & conflicts) {
+        throw new CommandError(Errors.syntax);
+      }
+      flags |= kind;
+      expire = args[++i];
+    }
   }
-  const expireAt = expireArg === null
-    ? 0
-    : expireArgumentToMs(ctx, expireArg, unitMs, relative, "set");
+  return { flags, expire };
+}
 
-  const key = bytesToString(args[1]);
+/** The absolute expiry time an EX/PX/EXAT/PXAT option asks for. */
+function optionExpireMs(
+  ctx: CommandContext,
+  options: StringOptions,
+  command: string,
+): number {
+  const flags = options.flags;
+  const unitMs = flags & (OPT_EX | OPT_EXAT) ? 1000 : 1;
+  const relative = (flags & (OPT_EX | OPT_PX)) !== 0;
+  return expireArgumentToMs(ctx, options.expire!, unitMs, relative, command);
+}
+
+/**
+ * The core of SET, SETNX, SETEX and PSETEX (Redis's setGenericCommand).
+ * `okReply`/`abortReply` write the reply for a stored / skipped value.
+ */
+function setGeneric(
+  ctx: CommandContext,
+  options: StringOptions,
+  key: string,
+  value: Uint8Array,
+  command: string,
+  okReply: () => void,
+  abortReply: () => void,
+): void {
+  const flags = options.flags;
+  const expireAt = options.expire === null
+    ? 0
+    : optionExpireMs(ctx, options, command);
   const db = ctx.db;
   const old = db.get(key, ctx.now);
-  if (flags & SET_GET && old !== undefined && old.type !== "string") {
-    throw new CommandError(Errors.wrongType);
+  if (flags & OPT_GET) {
+    if (old === undefined) ctx.reply.nullBulk();
+    else if (old.type !== "string") throw new CommandError(Errors.wrongType);
+    else replyValue(ctx, old.value as Uint8Array);
   }
-  if (
-    (flags & SET_NX && old !== undefined) ||
-    (flags & SET_XX && old === undefined)
-  ) {
-    if (flags & SET_GET) {
-      if (old === undefined) ctx.reply.nullBulk();
-      else ctx.reply.bulk(old.value as Uint8Array);
-    } else ctx.reply.nullBulk();
+  if ((flags & OPT_NX && old !== undefined) || (flags & OPT_XX && !old)) {
+    if (!(flags & OPT_GET)) abortReply();
     return;
   }
-  const keepExpire = flags & SET_KEEPTTL && old !== undefined
+  const keptExpire = flags & OPT_KEEPTTL && old !== undefined
     ? old.expireAt
     : 0;
-  storeString(ctx, key, args[2], expireArg === null ? keepExpire : expireAt);
+  storeString(ctx, key, value, options.expire === null ? keptExpire : expireAt);
   ctx.keyChanged(key, "$", "set");
-  if (expireArg !== null) ctx.server.keyChanged(db, key, "g", "expire");
-  if (flags & SET_GET) {
-    if (old === undefined) ctx.reply.nullBulk();
-    else ctx.reply.bulk(old.value as Uint8Array);
-  } else ctx.reply.ok();
+  if (options.expire !== null) ctx.server.keyChanged(db, key, "g", "expire");
+  if (!(flags & OPT_GET)) okReply();
 }
+
+function set(ctx: CommandContext, args: Uint8Array[]): void {
+  const options = parseStringOptions(args, 3, true);
+  setGeneric(
+    ctx,
+    options,
+    bytesToString(args[1]),
+    args[2],
+    "set",
+    () => ctx.reply.ok(),
+    () => ctx.reply.nullBulk(),
+  );
+}
+
+function setnx(ctx: CommandContext, args: Uint8Array[]): void {
+  setGeneric(
+    ctx,
+    { flags: OPT_NX, expire: null },
+    bytesToString(args[1]),
+    args[2],
+    "setnx",
+    () => ctx.reply.integer(1),
+    () => ctx.reply.integer(0),
+  );
+}
+
+function setex(ctx: CommandContext, args: Uint8Array[]): void {
+  setGeneric(
+    ctx,
+    { flags: OPT_EX, expire: args[2] },
+    bytesToString(args[1]),
+    args[3],
+    "setex",
+    () => ctx.reply.ok(),
+    () => ctx.reply.nullBulk(),
+  );
+}
+
+function psetex(ctx: CommandContext, args: Uint8Array[]): void {
+  setGeneric(
+    ctx,
+    { flags: OPT_PX, expire: args[2] },
+    bytesToString(args[1]),
+    args[3],
+    "psetex",
+    () => ctx.reply.ok(),
+    () => ctx.reply.nullBulk(),
+  );
+}
+
+function getset(ctx: CommandContext, args: Uint8Array[]): void {
+  const key = bytesToString(args[1]);
+  const old = lookupString(ctx, key);
+  if (old === null) ctx.reply.nullBulk();
+  else replyValue(ctx, old);
+  storeString(ctx, key, args[2]);
+  ctx.keyChanged(key, "$", "set");
+}
+
+function getdel(ctx: CommandContext, args: Uint8Array[]): void {
+  const key = bytesToString(args[1]);
+  const value = lookupString(ctx, key);
+  if (value === null) {
+    ctx.reply.nullBulk();
+    return;
+  }
+  replyValue(ctx, value);
+  ctx.db.delete(key);
+  ctx.keyChanged(key, "g", "del");
+}
+
+function getex(ctx: CommandContext, args: Uint8Array[]): void {
+  const options = parseStringOptions(args, 2, false);
+  const key = bytesToString(args[1]);
+  const db = ctx.db;
+  const entry = db.get(key, ctx.now);
+  if (entry === undefined) {
+    ctx.reply.nullBulk();
+    return;
+  }
+  if (entry.type !== "string") throw new CommandError(Errors.wrongType);
+  const flags = options.flags;
+  const expireAt = options.expire === null
+    ? 0
+    : optionExpireMs(ctx, options, "getex");
+  replyValue(ctx, entry.value as Uint8Array);
+  if (flags & (OPT_EXAT | OPT_PXAT) && expireAt <= ctx.now) {
+    db.delete(key);
+    ctx.keyChanged(key, "g", "del");
+  } else if (options.expire !== null) {
+    db.setExpire(key, entry, expireAt);
+    ctx.keyChanged(key, "g", "expire");
+  } else if (flags & OPT_PERSIST && entry.expireAt !== 0) {
+    db.setExpire(key, entry, 0);
+    ctx.keyChanged(key, "g", "persist");
+  }
+}
+
+function mget(ctx: CommandContext, args: Uint8Array[]): void {
+  const db = ctx.db;
+  ctx.reply.array(args.length - 1);
+  for (let i = 1; i < args.length; i++) {
+    const entry = db.get(bytesToString(args[i]), ctx.now);
+    if (entry === undefined || entry.type !== "string") ctx.reply.nullBulk();
+    else replyValue(ctx, entry.value as Uint8Array);
+  }
+}
+
+function msetGeneric(
+  ctx: CommandContext,
+  args: Uint8Array[],
+  onlyIfNoneExists: boolean,
+): boolean {
+  if (args.length % 2 === 0) {
+    throw new CommandError(
+      Errors.wrongArity(onlyIfNoneExists ? "msetnx" : "mset"),
+    );
+  }
+  if (onlyIfNoneExists) {
+    for (let i = 1; i < args.length; i += 2) {
+      if (ctx.db.has(bytesToString(args[i]), ctx.now)) return false;
+    }
+  }
+  for (let i = 1; i < args.length; i += 2) {
+    const key = bytesToString(args[i]);
+    storeString(ctx, key, args[i + 1]);
+    ctx.keyChanged(key, "$", "set");
+  }
+  return true;
+}
+
+function mset(ctx: CommandContext, args: Uint8Array[]): void {
+  msetGeneric(ctx, args, false);
+  ctx.reply.ok();
+}
+
+function msetnx(ctx: CommandContext, args: Uint8Array[]): void {
+  ctx.reply.integer(msetGeneric(ctx, args, true) ? 1 : 0);
+}
+
+/** Fails like Redis's checkStringLength when a result would be too long. */
+function checkStringLength(ctx: CommandContext, length: number): void {
+  if (length > ctx.server.config.number("proto-max-bulk-len")) {
+    throw new CommandError(STRING_TOO_LONG);
+  }
+}
+
+function append(ctx: CommandContext, args: Uint8Array[]): void {
+  const key = bytesToString(args[1]);
+  const entry = ctx.db.get(key, ctx.now);
+  const suffix = args[2];
+  let length: number;
+  if (entry === undefined) {
+    storeString(ctx, key, suffix);
+    length = suffix.length;
+  } else {
+    if (entry.type !== "string") throw new CommandError(Errors.wrongType);
+    const start = (entry.value as Uint8Array).length;
+    length = start + suffix.length;
+    checkStringLength(ctx, length);
+    growString(entry, length).set(suffix, start);
+  }
+  ctx.keyChanged(key, "$", "append");
+  ctx.reply.integer(length);
+}
+
+function strlen(ctx: CommandContext, args: Uint8Array[]): void {
+  const value = lookupString(ctx, bytesToString(args[1]));
+  ctx.reply.integer(value === null ? 0 : value.length);
+}
+
+const EMPTY = new Uint8Array(0);
+
+function getrange(ctx: CommandContext, args: Uint8Array[]): void {
+  let start = parseInteger(args[2]);
+  let end = parseInteger(args[3]);
+  if (start === null || end === null) {
+    throw new CommandError(Errors.notInteger);
+  }
+  const value = lookupString(ctx, bytesToString(args[1]));
+  if (value === null || (start < 0 && end < 0 && start > end)) {
+    ctx.reply.bulk(EMPTY);
+    return;
+  }
+  const length = value.length;
+  if (start < 0) start = Math.max(0, length + start);
+  if (end < 0) end = Math.max(0, length + end);
+  if (end >= length) end = length - 1;
+  if (start > end || length === 0) ctx.reply.bulk(EMPTY);
+  else replyValue(ctx, value.subarray(start, end + 1));
+}
+
+function setrange(ctx: CommandContext, args: Uint8Array[]): void {
+  const offset = parseInteger(args[2]);
+  if (offset === null) throw new CommandError(Errors.notInteger);
+  if (offset < 0) throw new CommandError("ERR offset is out of range");
+  const key = bytesToString(args[1]);
+  const patch = args[3];
+  let entry = ctx.db.get(key, ctx.now);
+  if (entry === undefined) {
+    if (patch.length === 0) {
+      ctx.reply.integer(0);
+      return;
+    }
+    checkStringLength(ctx, offset + patch.length);
+    entry = storeString(ctx, key, EMPTY);
+  } else {
+    if (entry.type !== "string") throw new CommandError(Errors.wrongType);
+    if (patch.length === 0) {
+      ctx.reply.integer((entry.value as Uint8Array).length);
+      return;
+    }
+    checkStringLength(ctx, offset + patch.length);
+  }
+  const value = growString(entry, offset + patch.length);
+  value.set(patch, offset);
+  ctx.keyChanged(key, "$", "setrange");
+  ctx.reply.integer(value.length);
+}
+
+/** ASCII bytes of a decimal number. */
+function numberBytes(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
+}
+
+/** Numbers up to this size add exactly as doubles. */
+const SAFE_OPERAND = 2 ** 52;
+
+/**
+ * INCR/DECR/INCRBY/DECRBY: adds `increment` (a number when small, else a
+ * bigint) to the integer at `key` with Redis's overflow check. The result
+ * keeps the key's TTL and is held as an integer (OBJECT ENCODING "int").
+ */
+function incrDecr(
+  ctx: CommandContext,
+  keyArg: Uint8Array,
+  increment: number | bigint,
+): void {
+  const key = bytesToString(keyArg);
+  const entry = ctx.db.get(key, ctx.now);
+  let current = 0;
+  if (entry !== undefined) {
+    if (entry.type !== "string") throw new CommandError(Errors.wrongType);
+    const parsed = parseInteger(entry.value as Uint8Array);
+    if (parsed === null) throw new CommandError(Errors.notInteger);
+    current = parsed;
+  }
+  let result: number | bigint;
+  if (
+    typeof increment === "number" && Math.abs(increment) <= SAFE_OPERAND &&
+    Math.abs(current) <= SAFE_OPERAND
+  ) {
+    result = current + increment;
+  } else {
+    const old = Math.abs(current) <= SAFE_OPERAND
+      ? BigInt(current)
+      : parseInt64(entry!.value as Uint8Array)!;
+    const incr = BigInt(increment);
+    if (
+      (incr < 0n && old < 0n && incr < LLONG_MIN - old) ||
+      (incr > 0n && old > 0n && incr > LLONG_MAX - old)
+    ) throw new CommandError(Errors.overflow);
+    result = old + incr;
+  }
+  const bytes = numberBytes(String(result));
+  if (entry === undefined) storeString(ctx, key, bytes);
+  else setStringValue(entry, bytes);
+  ctx.keyChanged(key, "$", "incrby");
+  ctx.reply.integer(result);
+}
+
+/** An INCRBY/DECRBY increment: a number when exact, else a bigint. */
+function parseIncrement(arg: Uint8Array): number | bigint {
+  const value = parseInteger(arg);
+  if (value === null) throw new CommandError(Errors.notInteger);
+  return Math.abs(value) <= SAFE_OPERAND ? value : parseInt64(arg)!;
+}
+
+function incr(ctx: CommandContext, args: Uint8Array[]): void {
+  incrDecr(ctx, args[1], 1);
+}
+
+function decr(ctx: CommandContext, args: Uint8Array[]): void {
+  incrDecr(ctx, args[1], -1);
+}
+
+function incrby(ctx: CommandContext, args: Uint8Array[]): void {
+  incrDecr(ctx, args[1], parseIncrement(args[2]));
+}
+
+function decrby(ctx: CommandContext, args: Uint8Array[]): void {
+  const increment = parseIncrement(args[2]);
+  if (increment === LLONG_MIN) {
+    throw new CommandError("ERR decrement would overflow");
+  }
+  incrDecr(ctx, args[1], -increment);
+}
+
+function incrbyfloat(ctx: CommandContext, args: Uint8Array[]): void {
+  const key = bytesToString(args[1]);
+  const entry = ctx.db.get(key, ctx.now);
+  if (entry !== undefined && entry.type !== "string") {
+    throw new CommandError(Errors.wrongType);
+  }
+  const current = parseLongDouble(
+    entry === undefined ? ZERO_TEXT : entry.value as Uint8Array,
+  );
+  const increment = parseLongDouble(args[2]);
+  if (current === null || increment === null) {
+    throw new CommandError(Errors.notFloat);
+  }
+  const sum = addLongDouble(current, increment);
+  if (sum.kind !== "finite") {
+    throw new CommandError("ERR increment would produce NaN or Infinity");
+  }
+  const bytes = numberBytes(formatLongDouble(sum));
+  if (entry === undefined) {
+    storeString(ctx, key, bytes).flags = STRING_NOT_INT;
+  } else setStringValue(entry, bytes, STRING_NOT_INT);
+  ctx.keyChanged(key, "$", "incrbyfloat");
+  ctx.reply.bulk(bytes);
+}
+
+const ZERO_TEXT = numberBytes("0");
+
+function lcs(ctx: CommandContext, args: Uint8Array[]): void {
+  const db = ctx.db;
+  const entryA = db.get(bytesToString(args[1]), ctx.now);
+  const entryB = db.get(bytesToString(args[2]), ctx.now);
+  if (
+    (entryA !== undefined && entryA.type !== "string") ||
+    (entryB !== undefined && entryB.type !== "string")
+  ) {
+    throw new CommandError(
+      "ERR The specified keys must contain string values",
+    );
+  }
+  const a = entryA === undefined ? EMPTY : entryA.value as Uint8Array;
+  const b = entryB === undefined ? EMPTY : entryB.value as Uint8Array;
+  let getIdx = false;
+  let getLen = false;
+  let withMatchLen = false;
+  let minMatchLen = 0;
+  for (let i = 3; i < args.length; i++) {
+    const option = cString(args[i]);
+    if (equalsIgnoreCase(option, "idx")) getIdx = true;
+    else if (equalsIgnoreCase(option, "len")) getLen = true;
+    else if (equalsIgnoreCase(option, "withmatchlen")) withMatchLen = true;
+    else if (
+      equalsIgnoreCase(option, "minmatchlen") && i + 1 < args.length
+    ) {
+      const value = parseInteger(args[++i]);
+      if (value === null) throw new CommandError(Errors.notInteger);
+      minMatchLen = Math.max(0, value);
+    } else throw new CommandError(Errors.syntax);
+  }
+  if (getIdx && getLen) {
+    throw new CommandError(
+      "ERR If you want both the length and indexes, please just use IDX.",
+    );
+  }
+  const alen = a.length;
+  const blen = b.length;
+  const width = blen + 1;
+  const cells = (alen + 1) * width;
+  if (cells * 4 > ctx.server.config.number("proto-max-bulk-len")) {
+    throw new CommandError(
+      "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len",
+    );
+  }
+  // table[i * width + j] = LCS length of a[0..i) and b[0..j).
+  const table = new Uint32Array(cells);
+  for (let i = 1; i <= alen; i++) {
+    const ai = a[i - 1];
+    const row = i * width;
+    const above = row - width;
+    for (let j = 1; j <= blen; j++) {
+      if (ai === b[j - 1]) table[row + j] = table[above + j - 1] + 1;
+      else {
+        const up = table[above + j];
+        const left = table[row + j - 1];
+        table[row + j] = up > left ? up : left;
+      }
+    }
+  }
+  const total = table[alen * width + blen];
+  if (getLen) {
+    ctx.reply.integer(total);
+    return;
+  }
+  // Walk back from the end, collecting the LCS and its matching ranges.
+  const result = new Uint8Array(total);
+  const ranges: number[][] = [];
+  let idx = total;
+  let i = alen;
+  let j = blen;
+  let aStart = -1;
+  let aEnd = 0;
+  let bStart = 0;
+  let bEnd = 0;
+  while (i > 0 && j > 0) {
+    let emit = false;
+    if (a[i - 1] === b[j - 1]) {
+      result[--idx] = a[i - 1];
+      if (aStart === -1) {
+        aStart = aEnd = i - 1;
+        bStart = bEnd = j - 1;
+      } else if (aStart === i && bStart === j) {
+        aStart--;
+        bStart--;
+      } else emit = true;
+      if (aStart === 0 || bStart === 0) emit = true;
+      i--;
+      j--;
+    } else {
+      if (table[(i - 1) * width + j] > table[i * width + j - 1]) i--;
+      else j--;
+      if (aStart !== -1) emit = true;
+    }
+    if (emit) {
+      const matchLen = aEnd - aStart + 1;
+      if (minMatchLen === 0 || matchLen >= minMatchLen) {
+        ranges.push([aStart, aEnd, bStart, bEnd, matchLen]);
+      }
+      aStart = -1;
+    }
+  }
+  if (!getIdx) {
+    ctx.reply.bulk(result);
+    return;
+  }
+  const reply = ctx.reply;
+  reply.map(2);
+  reply.bulkString("matches");
+  reply.array(ranges.length);
+  for (const [as, ae, bs, be, matchLen] of ranges) {
+    reply.array(withMatchLen ? 3 : 2);
+    reply.array(2);
+    reply.integer(as);
+    reply.integer(ae);
+    reply.array(2);
+    reply.integer(bs);
+    reply.integer(be);
+    if (withMatchLen) reply.integer(matchLen);
+  }
+  reply.bulkString("len");
+  reply.integer(total);
+}
+
+/** Builds a string command's table entry; most differ only in a few fields. */
+function command(
+  name: string,
+  arity: number,
+  flags: CommandSpec["flags"],
+  keys: [number, number, number],
+  since: string,
+  summary: string,
+  complexity: string,
+  handler: CommandSpec["handler"],
+): CommandSpec {
+  return {
+    name,
+    arity,
+    flags,
+    firstKey: keys[0],
+    lastKey: keys[1],
+    step: keys[2],
+    categories: ["string"],
+    group: "string",
+    since,
+    summary,
+    complexity,
+    handler,
+  };
+}
+
+const ONE_KEY: [number, number, number] = [1, 1, 1];
 
 /** String commands. */
 export const STRING_COMMANDS: readonly CommandSpec[] = [
-  {
-    name: "get",
-    arity: 2,
-    flags: ["readonly", "fast"],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
-    categories: ["string"],
-    group: "string",
-    since: "1.0.0",
-    summary: "Returns the string value of a key.",
-    complexity: "O(1)",
-    handler: get,
-  },
-  {
-    name: "set",
-    arity: -3,
-    flags: ["write", "denyoom"],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
-    categories: ["string"],
-    group: "string",
-    since: "1.0.0",
-    summary:
-      "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.",
-    complexity: "O(1)",
-    handler: set,
-  },
+  command(
+    "get",
+    2,
+    ["readonly", "fast"],
+    ONE_KEY,
+    "1.0.0",
+    "Returns the string value of a key.",
+    "O(1)",
+    get,
+  ),
+  command(
+    "set",
+    -3,
+    ["write", "denyoom"],
+    ONE_KEY,
+    "1.0.0",
+    "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.",
+    "O(1)",
+    set,
+  ),
+  command(
+    "setnx",
+    3,
+    ["write", "denyoom", "fast"],
+    ONE_KEY,
+    "1.0.0",
+    "Sets the string value of a key only when the key does not exist.",
+    "O(1)",
+    setnx,
+  ),
+  command(
+    "setex",
+    4,
+    ["write", "denyoom"],
+    ONE_KEY,
+    "2.0.0",
+    "Sets the string value and the expiration time in seconds of a key.",
+    "O(1)",
+    setex,
+  ),
+  command(
+    "psetex",
+    4,
+    ["write", "denyoom"],
+    ONE_KEY,
+    "2.6.0",
+    "Sets the string value and the expiration time in milliseconds of a key.",
+    "O(1)",
+    psetex,
+  ),
+  command(
+    "getset",
+    3,
+    ["write", "denyoom", "fast"],
+    ONE_KEY,
+    "1.0.0",
+    "Returns the previous string value of a key after storing a new value.",
+    "O(1)",
+    getset,
+  ),
+  command(
+    "getdel",
+    2,
+    ["write", "fast"],
+    ONE_KEY,
+    "6.2.0",
+    "Returns the string value of a key and deletes the key.",
+    "O(1)",
+    getdel,
+  ),
+  command(
+    "getex",
+    -2,
+    ["write", "fast"],
+    ONE_KEY,
+    "6.2.0",
+    "Returns the string value of a key after changing or removing its expiration time.",
+    "O(1)",
+    getex,
+  ),
+  command(
+    "mget",
+    -2,
+    ["readonly", "fast"],
+    [1, -1, 1],
+    "1.0.0",
+    "Returns the string values of one or more keys.",
+    "O(N) where N is the number of keys to retrieve.",
+    mget,
+  ),
+  command(
+    "mset",
+    -3,
+    ["write", "denyoom"],
+    [1, -1, 2],
+    "1.0.1",
+    "Sets the string values of one or more keys.",
+    "O(N) where N is the number of keys to set.",
+    mset,
+  ),
+  command(
+    "msetnx",
+    -3,
+    ["write", "denyoom"],
+    [1, -1, 2],
+    "1.0.1",
+    "Sets the string values of one or more keys only when none of the keys exist.",
+    "O(N) where N is the number of keys to set.",
+    msetnx,
+  ),
+  command(
+    "append",
+    3,
+    ["write", "denyoom", "fast"],
+    ONE_KEY,
+    "2.0.0",
+    "Appends bytes to the string value of a key, creating the key when missing.",
+    "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.",
+    append,
+  ),
+  command(
+    "strlen",
+    2,
+    ["readonly", "fast"],
+    ONE_KEY,
+    "2.2.0",
+    "Returns the length of a string value.",
+    "O(1)",
+    strlen,
+  ),
+  command(
+    "getrange",
+    4,
+    ["readonly"],
+    ONE_KEY,
+    "2.4.0",
+    "Returns a substring of the string stored at a key.",
+    "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.",
+    getrange,
+  ),
+  command(
+    "substr",
+    4,
+    ["readonly"],
+    ONE_KEY,
+    "1.0.0",
+    "Returns a substring from a string value.",
+    "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.",
+    getrange,
+  ),
+  command(
+    "setrange",
+    4,
+    ["write", "denyoom"],
+    ONE_KEY,
+    "2.2.0",
+    "Overwrites part of a string value with another, from an offset on. Creates the key when missing.",
+    "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.",
+    setrange,
+  ),
+  command(
+    "incr",
+    2,
+    ["write", "denyoom", "fast"],
+    ONE_KEY,
+    "1.0.0",
+    "Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.",
+    "O(1)",
+    incr,
+  ),
+  command(
+    "decr",
+    2,
+    ["write", "denyoom", "fast"],
+    ONE_KEY,
+    "1.0.0",
+    "Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.",
+    "O(1)",
+    decr,
+  ),
+  command(
+    "incrby",
+    3,
+    ["write", "denyoom", "fast"],
+    ONE_KEY,
+    "1.0.0",
+    "Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.",
+    "O(1)",
+    incrby,
+  ),
+  command(
+    "decrby",
+    3,
+    ["write", "denyoom", "fast"],
+    ONE_KEY,
+    "1.0.0",
+    "Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.",
+    "O(1)",
+    decrby,
+  ),
+  command(
+    "incrbyfloat",
+    3,
+    ["write", "denyoom", "fast"],
+    ONE_KEY,
+    "2.6.0",
+    "Increments the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.",
+    "O(1)",
+    incrbyfloat,
+  ),
+  command(
+    "lcs",
+    -3,
+    ["readonly"],
+    [1, 2, 1],
+    "7.0.0",
+    "Finds the longest common subsequence of the values of two keys.",
+    "O(N*M) where N and M are the lengths of s1 and s2, respectively",
+    lcs,
+  ),
 ];
