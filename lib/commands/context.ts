@@ -14,9 +14,23 @@ import type { Database } from "../store/database.ts";
 export class CommandContext {
   /** Time the command started, ms since the epoch; expiry is judged by it. */
   now = 0;
+  /**
+   * Commands to log in the AOF (and replicate) instead of the one received,
+   * when that one would not replay to the same state (relative expiry
+   * times, random picks, blocking forms...). Null: log it as received.
+   */
+  propagated: (Uint8Array | string)[][] | null = null;
 
   /** Creates a context for commands of `client`. */
   constructor(readonly server: Server, readonly client: Client) {}
+
+  /**
+   * Logs `args` in place of the running command (call several times for
+   * several commands), like Redis's command rewriting and alsoPropagate.
+   */
+  propagate(args: (Uint8Array | string)[]): void {
+    (this.propagated ??= []).push(args);
+  }
 
   /** The client's selected database. */
   get db(): Database {

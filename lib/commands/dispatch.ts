@@ -14,6 +14,7 @@ import { CommandError, Errors } from "./errors.ts";
 import type { CommandSpec } from "./spec.ts";
 import type { CommandTable } from "./table.ts";
 import { BlockingManager } from "../server/blocking.ts";
+import { beforeWrite } from "../persistence/snapshot.ts";
 
 /** Redis shows at most this much of a rejected command's name and arguments. */
 const ERROR_ARGS_MAX = 128;
@@ -85,6 +86,8 @@ export class Dispatcher {
     }
     if (client.replyOff || skipThisReply) client.reply.truncate(replyStart);
     this.server.blocking.serveReady();
+    // Logged before the reply leaves, so an acknowledged write is in the AOF.
+    this.server.aof.flush();
   }
 
   /** Finds the command (or subcommand) for `args`, or rejects the request. */
@@ -150,6 +153,10 @@ export class Dispatcher {
     const client = ctx.client;
     const fullName = this.table.fullName(spec);
     client.lastCommand = fullName;
+    if (server.snapshots.size > 0 && spec.flags.includes("write")) {
+      beforeWrite(server.snapshots, ctx.db, keysForSnapshot(spec, args));
+    }
+    const dirtyBefore = server.dirty;
     const start = performance.now();
     let failed = false;
     try {
@@ -175,5 +182,43 @@ export class Dispatcher {
     stat.calls++;
     stat.usec += usec;
     if (failed) stat.failed++;
+    if (server.dirty !== dirtyBefore || ctx.propagated !== null) {
+      const commands = ctx.propagated ?? [args];
+      ctx.propagated = null;
+      for (const command of commands) server.aof.feed(client.dbIndex, command);
+    }
   }
+}
+
+/** Commands that write to a database other than the selected one. */
+const CROSS_DATABASE_WRITES = new Set(["move", "copy", "swapdb", "flushall"]);
+
+/**
+ * The keys a write command will modify in the selected database, for
+ * snapshots in progress; null when they cannot be known from the command
+ * table (keys found by keyword or count, or other databases touched).
+ */
+function keysForSnapshot(
+  spec: CommandSpec,
+  args: Uint8Array[],
+): string[] | null {
+  if (spec.firstKey <= 0 || CROSS_DATABASE_WRITES.has(spec.name)) return null;
+  if (spec.getKeys !== undefined) return null;
+  if (
+    spec.keySpecs?.some((k) =>
+      k.findKeys.type !== "range" || k.beginSearch.type !== "index"
+    )
+  ) {
+    return null;
+  }
+  const last = spec.lastKey < 0 ? args.length + spec.lastKey : spec.lastKey;
+  const keys: string[] = [];
+  for (
+    let i = spec.firstKey;
+    i <= last && i < args.length;
+    i += Math.max(1, spec.step)
+  ) {
+    keys.push(bytesToString(args[i]));
+  }
+  return keys;
 }

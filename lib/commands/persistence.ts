@@ -10,6 +10,10 @@ import { CommandError, Errors } from "./errors.ts";
 import type { CommandSpec } from "./spec.ts";
 
 const IN_PROGRESS = "ERR Background save already in progress";
+const REWRITE_IN_PROGRESS =
+  "ERR Background append only file rewriting already in progress";
+const CHILD_ACTIVE =
+  "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.";
 
 function save(ctx: CommandContext): void {
   const rdb = ctx.server.rdb;
@@ -35,8 +39,44 @@ function bgsave(ctx: CommandContext, args: Uint8Array[]): void {
     ctx.reply.simple("Background saving scheduled");
     return;
   }
+  if (ctx.server.aof.rewriting) {
+    if (!schedule) throw new CommandError(CHILD_ACTIVE);
+    rdb.bgsaveScheduled = true;
+    ctx.reply.simple("Background saving scheduled");
+    return;
+  }
   rdb.backgroundSave();
   ctx.reply.simple("Background saving started");
+}
+
+function bgrewriteaof(ctx: CommandContext): void {
+  const aof = ctx.server.aof;
+  if (aof.rewriting) throw new CommandError(REWRITE_IN_PROGRESS);
+  if (ctx.server.rdb.inProgress) {
+    aof.rewriteScheduled = true;
+    ctx.reply.simple("Background append only file rewriting scheduled");
+    return;
+  }
+  aof.rewrite();
+  ctx.reply.simple("Background append only file rewriting started");
+}
+
+/**
+ * Periodic persistence work, run from the server cron: save points,
+ * scheduled saves and rewrites, the everysec fsync and automatic rewrites.
+ */
+export function persistenceCron(ctxServer: CommandContext["server"]): void {
+  const { rdb, aof } = ctxServer;
+  aof.syncEverySecond();
+  if (!rdb.inProgress && !aof.rewriting) {
+    if (aof.rewriteScheduled) {
+      aof.rewriteScheduled = false;
+      aof.rewrite();
+      return;
+    }
+    rdb.checkSavePoints();
+  }
+  if (!rdb.inProgress) aof.checkAutoRewrite();
 }
 
 /** Persistence commands. */
@@ -68,5 +108,19 @@ export const PERSISTENCE_COMMANDS: readonly CommandSpec[] = [
     summary: "Saves the database to disk in the background.",
     complexity: "O(N) where N is the total number of keys in all databases",
     handler: bgsave,
+  },
+  {
+    name: "bgrewriteaof",
+    arity: 1,
+    flags: ["admin", "noscript", "no_async_loading"],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    categories: [],
+    group: "server",
+    since: "1.0.0",
+    summary: "Rewrites the append-only file asynchronously.",
+    complexity: "O(1)",
+    handler: bgrewriteaof,
   },
 ];

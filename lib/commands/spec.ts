@@ -30,6 +30,7 @@ export type CommandFlag =
   | "no_mandatory_keys"
   | "protected"
   | "no_multi"
+  | "no_async_loading"
   | "allow_busy";
 
 /** Key-spec flags, with Redis's names as COMMAND INFO shows them. */

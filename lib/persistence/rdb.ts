@@ -193,6 +193,7 @@ export class RdbPersistence {
     const chunks: Uint8Array[] = [];
     const snapshot = new Snapshot(server, (chunk) => chunks.push(chunk));
     this.snapshot = snapshot;
+    server.snapshots.add(snapshot);
     server.log.notice("Background saving started");
     const run = async () => {
       const file = await Deno.open(temp, {
@@ -250,22 +251,6 @@ export class RdbPersistence {
   /** Completes a running BGSAVE's snapshot right away (its file I/O continues). */
   #finishBackgroundNow(): void {
     this.snapshot?.finish();
-  }
-
-  /**
-   * Called before a write command runs. `keys` are its key arguments in the
-   * selected database, or null when the command may touch keys it does not
-   * declare (then a running snapshot is completed first).
-   */
-  beforeWrite(dbIndex: number, keys: readonly string[] | null): void {
-    const snapshot = this.snapshot;
-    if (snapshot === null || snapshot.finished) return;
-    if (keys === null) {
-      snapshot.finish();
-      return;
-    }
-    const db = this.server.keyspace.db(dbIndex);
-    for (const key of keys) snapshot.beforeWrite(db, key);
   }
 
   /**

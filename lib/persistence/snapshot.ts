@@ -175,3 +175,21 @@ export class Snapshot {
     this.#write(key, entry);
   }
 }
+
+/**
+ * Called before a write command runs, for every snapshot in progress.
+ * `keys` are the command's key arguments in database `dbIndex`, or null when
+ * the command may touch keys it does not declare (then the snapshots are
+ * completed first).
+ */
+export function beforeWrite(
+  snapshots: ReadonlySet<Snapshot>,
+  db: Database,
+  keys: readonly string[] | null,
+): void {
+  for (const snapshot of snapshots) {
+    if (snapshot.finished) continue;
+    if (keys === null) snapshot.finish();
+    else for (const key of keys) snapshot.beforeWrite(db, key);
+  }
+}

@@ -12,6 +12,9 @@ import type { Database } from "../store/database.ts";
 import type { Client, Transport } from "./client.ts";
 import { Client as ClientState } from "./client.ts";
 import { Logger } from "./log.ts";
+import { RdbPersistence } from "../persistence/rdb.ts";
+import { AofPersistence } from "../persistence/aof.ts";
+import type { Snapshot } from "../persistence/snapshot.ts";
 import type { CommandTable } from "../commands/table.ts";
 import type { BlockingManager } from "./blocking.ts";
 
@@ -102,6 +105,12 @@ export class Server {
   readonly log: Logger;
   /** Clients waiting in blocking commands (set up by the dispatcher). */
   blocking!: BlockingManager;
+  /** RDB snapshots: loading, SAVE, BGSAVE, save points. */
+  readonly rdb: RdbPersistence;
+  /** The append-only file. */
+  readonly aof: AofPersistence;
+  /** Snapshots being written (BGSAVE, AOF rewrite); writes must consult them. */
+  readonly snapshots = new Set<Snapshot>();
   /** The command table (set once at start-up). */
   commands!: CommandTable;
   /** Connected clients by id. */
@@ -131,6 +140,8 @@ export class Server {
   constructor(config: Config) {
     this.config = config;
     this.log = new Logger(config);
+    this.rdb = new RdbPersistence(this);
+    this.aof = new AofPersistence(this);
     this.keyspace = new Keyspace(config.number("databases"), (db, key) => {
       this.stats.expiredKeys++;
       this.keyChanged(db, key, "x", "expired");
