@@ -39,12 +39,18 @@ export function parseInt64(bytes: Uint8Array): bigint | null {
 
 /**
  * Parses a 64-bit integer (Redis's string2ll rules) into a number. Values
- * beyond 2^53 lose precision, which is harmless for counts, indexes and
- * times that are range-checked. Returns null when invalid or out of range.
+ * beyond 2^53 are rounded to the nearest double, which is harmless for
+ * counts, indexes and times that are range-checked. Returns null when
+ * invalid or out of range.
  */
 export function parseInteger(bytes: Uint8Array): number | null {
   const n = bytes.length;
-  if (n === 0 || n > 20) return null;
+  // Longer texts may exceed 2^53: parse them exactly, then round once.
+  if (n > 15) {
+    const exact = parseInt64(bytes);
+    return exact === null ? null : Number(exact);
+  }
+  if (n === 0) return null;
   if (n === 1 && bytes[0] === 48) return 0;
   let i = 0;
   if (bytes[0] === 45) {
@@ -57,11 +63,6 @@ export function parseInteger(bytes: Uint8Array): number | null {
     const d = bytes[j] - 48;
     if (d < 0 || d > 9) return null;
     value = value * 10 + d;
-  }
-  if (value >= 9223372036854775000) {
-    // Decide the boundary exactly.
-    const exact = parseInt64(bytes);
-    if (exact === null) return null;
   }
   return i === 1 ? -value : value;
 }
