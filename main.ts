@@ -1,31 +1,77 @@
 /**
- * Entry point: `deno task start [redis.conf] [--name value ...]`.
+ * Entry point: `deno task start [redis.conf] [--name value ...]`, with
+ * redis-server's start-up errors, log lines and signal handling.
  *
  * @module
  */
 
-import { FatalConfigError, loadConfig } from "./lib/config/load.ts";
+import type { Config } from "./lib/config/config.ts";
+import {
+  ConfigFileError,
+  FatalConfigError,
+  loadConfig,
+  REDIS_TS_VERSION,
+  REDIS_VERSION,
+} from "./lib/config/load.ts";
+import { shutdownServer } from "./lib/commands/server.ts";
+import { formatLogLine, Logger } from "./lib/server/log.ts";
 import { startServer } from "./lib/server/start.ts";
+import { stringToBytes } from "./lib/util/bytes.ts";
 
-if (import.meta.main) {
-  let config;
+/** Loads the configuration, or prints Redis's fatal error and exits 1. */
+function configure(): Config {
   try {
-    config = loadConfig(Deno.args, Deno.cwd());
+    return loadConfig(Deno.args, Deno.cwd());
   } catch (error) {
     if (error instanceof FatalConfigError) {
-      console.error(error.message);
+      // The offending line is shown byte for byte, as Redis prints it.
+      Deno.stderr.writeSync(stringToBytes(error.message));
+      Deno.exit(1);
+    }
+    if (error instanceof ConfigFileError) {
+      const line = formatLogLine(
+        "warning",
+        error.message,
+        new Date(),
+        Deno.pid,
+        "C",
+      );
+      Deno.stdout.writeSync(new TextEncoder().encode(line));
       Deno.exit(1);
     }
     throw error;
   }
+}
+
+if (import.meta.main) {
+  const config = configure();
+  const early = new Logger(config);
+  early.write("warning", "oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo", "C");
+  early.write(
+    "warning",
+    `Redis version=${REDIS_VERSION}, redis-ts version=${REDIS_TS_VERSION}, bits=64, pid=${Deno.pid}, just started`,
+    "C",
+  );
+  early.write(
+    "warning",
+    config.configFile === ""
+      ? "Warning: no config file specified, using the default config. In order to specify a config file use redis-server /path/to/redis.conf"
+      : "Configuration loaded",
+    "C",
+  );
   const running = startServer(config);
-  const shutdown = () => {
-    running.server.log.warning("Received signal, scheduling shutdown...");
-    running.server.onShutdown?.();
+  const log = running.server.log;
+  const onSignal = (name: string) => () => {
+    log.signal(`Received ${name} scheduling shutdown...`);
+    if (!shutdownServer(running.server)) {
+      log.warning(
+        `${name} received but errors trying to shut down the server, check the logs for more information`,
+      );
+    }
   };
-  Deno.addSignalListener("SIGTERM", shutdown);
-  Deno.addSignalListener("SIGINT", shutdown);
+  Deno.addSignalListener("SIGTERM", onSignal("SIGTERM"));
+  Deno.addSignalListener("SIGINT", onSignal("SIGINT"));
   await running.finished;
-  running.server.log.warning("Redis is now ready to exit, bye bye...");
+  log.warning("Redis is now ready to exit, bye bye...");
   Deno.exit(0);
 }

@@ -5,6 +5,8 @@
  */
 
 import { CONNECTION_COMMANDS } from "./connection.ts";
+import { CONFIG_COMMANDS } from "./config.ts";
+import { SERVER_COMMANDS } from "./server.ts";
 import { KEY_COMMANDS } from "./keys.ts";
 import { STRING_COMMANDS } from "../types/string.ts";
 import { CommandTable } from "./table.ts";
@@ -13,6 +15,8 @@ import { CommandTable } from "./table.ts";
 export function createCommandTable(): CommandTable {
   return new CommandTable([
     ...CONNECTION_COMMANDS,
+    ...CONFIG_COMMANDS,
+    ...SERVER_COMMANDS,
     ...KEY_COMMANDS,
     ...STRING_COMMANDS,
   ]);

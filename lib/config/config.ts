@@ -1,11 +1,12 @@
 /**
  * The live configuration: every supported directive's current value, with
- * Redis's validation rules for setting them.
+ * Redis's validation rules for setting them. Values are binary strings (one
+ * char per byte), like keys.
  *
  * @module
  */
 
-import { type Directive, DIRECTIVES } from "./directives.ts";
+import { type Directive, DIRECTIVES, parseMemoryValue } from "./directives.ts";
 
 /** A rejected value, with the reason in Redis's words. */
 export class ConfigError extends Error {
@@ -27,37 +28,58 @@ export function findDirective(name: string): Directive | undefined {
   return BY_NAME.get(name.toLowerCase());
 }
 
-const MEMORY_UNITS: Record<string, number> = {
-  "": 1,
-  b: 1,
-  k: 1000,
-  kb: 1024,
-  m: 1000 * 1000,
-  mb: 1024 * 1024,
-  g: 1000 * 1000 * 1000,
-  gb: 1024 * 1024 * 1024,
-};
+const LLONG_MIN = -9223372036854775808n;
+const LLONG_MAX = 9223372036854775807n;
 
-/** Parses a memory value like "512mb" or "1gb" (Redis's memtoull). */
-export function parseMemory(text: string): number | null {
-  const match = /^(-?\d+)([a-z]*)$/i.exec(text);
-  if (match === null) return null;
-  const unit = MEMORY_UNITS[match[2].toLowerCase()];
-  if (unit === undefined) return null;
-  return Number(match[1]) * unit;
+/** Parses an integer as strictly as Redis's string2ll (no "+", no "05"). */
+function parseStrictInteger(text: string): bigint | null {
+  if (!/^(0|-?[1-9]\d*)$/.test(text)) return null;
+  const n = BigInt(text);
+  return n < LLONG_MIN || n > LLONG_MAX ? null : n;
 }
+
+/** Splits a CONFIG SET value of a multi-word directive as Redis does: on single spaces. */
+export function splitConfigSetWords(value: string): string[] {
+  return value === "" ? [] : value.split(" ");
+}
+
+/** Text of an OS error without Deno's "(os error N)" suffix. */
+function osErrorText(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const cut = message.indexOf(" (os error");
+  return cut < 0 ? message : message.slice(0, cut);
+}
+
+/** A binary string (one char per byte) as the file name it encodes (UTF-8). */
+function binaryToPath(value: string): string {
+  const bytes = Uint8Array.from(value, (c) => c.charCodeAt(0));
+  return new TextDecoder().decode(bytes);
+}
+
+/** A file name as a binary string of its UTF-8 bytes. */
+function pathToBinary(path: string): string {
+  return String.fromCharCode(...new TextEncoder().encode(path));
+}
+
+/**
+ * Runs after new values are stored; throws ConfigError to make CONFIG SET
+ * restore the previous values (e.g. a port that cannot be bound).
+ */
+export type ConfigApplier = () => void;
 
 /** Current configuration values, kept in the normalised form CONFIG GET shows. */
 export class Config {
   readonly #values = new Map<string, string>();
   readonly #numbers = new Map<string, number>();
-  /** Called after a directive's value changes. */
   readonly #listeners: ((name: string) => void)[] = [];
+  readonly #appliers = new Map<string, ConfigApplier>();
+  /** Absolute path of the config file read at start-up ("" when none). */
+  configFile = "";
 
   /** Creates a configuration holding every default; `cwd` is the default dir. */
   constructor(cwd: string) {
     for (const d of DIRECTIVES) this.#store(d, d.defaultValue);
-    this.#store(BY_NAME.get("dir")!, cwd);
+    this.#store(BY_NAME.get("dir")!, pathToBinary(cwd));
   }
 
   /** Registers a callback run after any value changes. */
@@ -65,7 +87,12 @@ export class Config {
     this.#listeners.push(listener);
   }
 
-  /** Current value of a directive, as CONFIG GET shows it. */
+  /** Registers the action that puts a new value of directive `name` into effect. */
+  setApplier(name: string, applier: ConfigApplier): void {
+    this.#appliers.set(name, applier);
+  }
+
+  /** Current value of a directive (canonical name), as CONFIG GET shows it. */
   get(name: string): string {
     const value = this.#values.get(name);
     if (value === undefined) throw new Error(`unknown directive ${name}`);
@@ -84,8 +111,17 @@ export class Config {
     return this.#numbers.get(name) === 1;
   }
 
-  /** Checks `value` for directive `d`; returns the normalised form or throws ConfigError. */
-  validate(d: Directive, value: string): string {
+  /**
+   * Checks a value for directive `d` and returns its normalised form, or
+   * throws ConfigError. Multi-word directives take `words`; the others
+   * take exactly one word.
+   */
+  validate(d: Directive, words: readonly string[]): string {
+    if (d.multiArg) {
+      return unwrap(d.normalizeWords!(words, this.get(d.name)));
+    }
+    if (words.length !== 1) throw new ConfigError("wrong number of arguments");
+    const value = words[0];
     switch (d.kind) {
       case "bool": {
         const v = value.toLowerCase();
@@ -95,19 +131,21 @@ export class Config {
         return v;
       }
       case "int": {
-        if (!/^-?\d+$/.test(value)) {
+        const n = parseStrictInteger(value);
+        if (n === null) {
           throw new ConfigError("argument couldn't be parsed into an integer");
         }
-        const n = Number(value);
-        this.#checkRange(d, n);
-        return String(n);
+        checkRange(d, n);
+        if (d.clamp === undefined) return String(n);
+        const [low, high] = d.clamp;
+        return String(Math.min(high, Math.max(low, Number(n))));
       }
       case "memory": {
-        const n = parseMemory(value);
+        const n = parseMemoryValue(value);
         if (n === null) {
           throw new ConfigError("argument must be a memory value");
         }
-        this.#checkRange(d, n);
+        checkRange(d, n);
         return String(n);
       }
       case "enum": {
@@ -120,46 +158,86 @@ export class Config {
         return v;
       }
       case "string":
-        return value;
-      case "special": {
-        if (d.normalize === undefined) return value;
-        const result = d.normalize(value);
-        if (typeof result !== "string") throw new ConfigError(result.error);
-        return result;
-      }
+      case "special":
+        if (d.name === "dir") return changeDirectory(value);
+        return d.normalize === undefined ? value : unwrap(d.normalize(value));
     }
   }
 
-  #checkRange(d: Directive, n: number): void {
-    if (
-      (d.min !== undefined && n < d.min) || (d.max !== undefined && n > d.max)
-    ) {
-      throw new ConfigError(
-        `argument must be between ${d.min} and ${d.max} inclusive`,
-      );
+  /**
+   * Sets one directive from a configuration line's arguments (start-up).
+   * `append` adds to the current value instead (repeated "save" lines).
+   */
+  setFromArgs(d: Directive, words: readonly string[], append = false): void {
+    let value = this.validate(d, words);
+    if (append && value !== "") {
+      const current = this.get(d.name);
+      if (current !== "") value = `${current} ${value}`;
     }
+    this.#store(d, value);
+    this.#notify(d);
   }
 
-  /** Validates and stores a value for directive `name` (used at start-up). */
+  /** Sets one directive by name from a single value (start-up, tests). */
   set(name: string, value: string): void {
     const d = findDirective(name);
     if (d === undefined) {
       throw new ConfigError("Bad directive or wrong number of arguments");
     }
-    this.#store(d, this.validate(d, value));
-    for (const listener of this.#listeners) listener(d.name);
+    const words = d.multiArg ? splitConfigSetWords(value) : [value];
+    this.setFromArgs(d, words);
   }
 
   /**
-   * Sets several directives at once, all or nothing (CONFIG SET). Each pair is
-   * validated before any is applied.
+   * Sets several directives at once, all or nothing (CONFIG SET). Values are
+   * validated in order; then the appliers run, and if one fails every value
+   * is restored. Throws [directive, error] naming the culprit.
    */
   setMany(pairs: readonly [Directive, string][]): void {
-    const normalised = pairs.map(([d, v]) => [d, this.validate(d, v)] as const);
-    for (const [d, v] of normalised) this.#store(d, v);
-    for (const [d] of normalised) {
-      for (const listener of this.#listeners) listener(d.name);
+    const previous = pairs.map(([d]) => [d, this.get(d.name)] as const);
+    const restore = () => {
+      for (let i = previous.length - 1; i >= 0; i--) {
+        const [d, value] = previous[i];
+        if (d.name === "dir") changeDirectory(value);
+        this.#store(d, value);
+      }
+    };
+    for (const [d, value] of pairs) {
+      const words = d.multiArg ? splitConfigSetWords(value) : [value];
+      try {
+        this.#store(d, this.validate(d, words));
+      } catch (error) {
+        restore();
+        throw new ConfigSetError(d, error);
+      }
     }
+    const applied = new Set<ConfigApplier>();
+    for (let i = 0; i < pairs.length; i++) {
+      const d = pairs[i][0];
+      const applier = this.#appliers.get(d.name);
+      if (applier === undefined || applied.has(applier)) continue;
+      // Like Redis, an unchanged value is not applied again.
+      if (this.get(d.name) === previous[i][1]) continue;
+      try {
+        applier();
+        applied.add(applier);
+      } catch (error) {
+        restore();
+        for (const undo of applied) {
+          try {
+            undo();
+          } catch {
+            // The old values worked before; nothing better to do.
+          }
+        }
+        throw new ConfigSetError(d, error);
+      }
+    }
+    for (const [d] of pairs) this.#notify(d);
+  }
+
+  #notify(d: Directive): void {
+    for (const listener of this.#listeners) listener(d.name);
   }
 
   #store(d: Directive, value: string): void {
@@ -171,8 +249,54 @@ export class Config {
     }
   }
 
-  /** All directives with their current values, in table order. */
+  /**
+   * Every name CONFIG GET knows (aliases included) with its current value,
+   * in table order.
+   */
   entries(): [string, string][] {
-    return DIRECTIVES.map((d) => [d.name, this.#values.get(d.name)!]);
+    const out: [string, string][] = [];
+    for (const d of DIRECTIVES) {
+      const value = this.#values.get(d.name)!;
+      out.push([d.name, value]);
+      for (const alias of d.aliases ?? []) out.push([alias, value]);
+    }
+    return out;
   }
+}
+
+/** A CONFIG SET failure: the directive it concerns and Redis's reason. */
+export class ConfigSetError extends Error {
+  /** Wraps `cause` (a ConfigError, or an unexpected error) for directive `directive`. */
+  constructor(readonly directive: Directive, cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = "ConfigSetError";
+  }
+}
+
+function unwrap(result: string | { error: string }): string {
+  if (typeof result !== "string") throw new ConfigError(result.error);
+  return result;
+}
+
+function checkRange(d: Directive, n: bigint): void {
+  if (
+    (d.min !== undefined && n < d.min) || (d.max !== undefined && n > d.max)
+  ) {
+    throw new ConfigError(
+      `argument must be between ${d.min} and ${d.max} inclusive`,
+    );
+  }
+}
+
+/**
+ * "dir" takes effect at once, as in Redis: the process changes into the
+ * directory, and the value becomes the absolute path.
+ */
+function changeDirectory(value: string): string {
+  try {
+    Deno.chdir(binaryToPath(value));
+  } catch (error) {
+    throw new ConfigError(osErrorText(error));
+  }
+  return pathToBinary(Deno.cwd());
 }

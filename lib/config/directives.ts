@@ -1,6 +1,6 @@
 /**
  * The configuration directives this server supports, with Redis 7.0's names,
- * defaults, value types and mutability.
+ * aliases, defaults, value types, bounds and mutability.
  *
  * @module
  */
@@ -14,196 +14,364 @@ export type DirectiveKind =
   | "enum"
   | "special";
 
+/** The outcome of normalising a special value: the value, or Redis's error text. */
+export type Normalized = string | { error: string };
+
 /** One configuration directive. */
 export interface Directive {
   /** Canonical lower-case name. */
   readonly name: string;
-  /** Other accepted names (e.g. "slaveof" for "replicaof"). */
+  /** Other accepted names, listed by CONFIG GET as entries of their own. */
   readonly aliases?: readonly string[];
   readonly kind: DirectiveKind;
   /** Default value, in the form CONFIG GET shows it. */
   readonly defaultValue: string;
-  /** False for directives that CONFIG SET refuses ("can't set immutable config"). */
-  readonly mutable: boolean;
-  /** Bounds for int and memory values (inclusive). */
-  readonly min?: number;
-  readonly max?: number;
-  /** Allowed words for enum values. */
-  readonly values?: readonly string[];
+  /** CONFIG SET refuses it: "can't set immutable config". */
+  readonly immutable?: boolean;
   /**
-   * Validation and normalisation for special values: returns the normalised
-   * value, or an error text in Redis's words.
+   * CONFIG SET refuses it unless enable-protected-configs allows it: "can't
+   * set protected config".
    */
-  readonly normalize?: (value: string) => string | { error: string };
+  readonly protected?: boolean;
+  /** Takes several words (save, bind, client-output-buffer-limit). */
+  readonly multiArg?: boolean;
+  /** Inclusive bounds of int and memory values. */
+  readonly min?: bigint;
+  readonly max?: bigint;
+  /** Range an accepted int value is silently brought into (hz). */
+  readonly clamp?: readonly [number, number];
+  /** Allowed words of enum values, in the order Redis lists them. */
+  readonly values?: readonly string[];
+  /** Validation and normalisation of single-word special and string values. */
+  readonly normalize?: (value: string) => Normalized;
+  /**
+   * Validation and normalisation of multi-word values; `current` is the value
+   * being replaced (client-output-buffer-limit keeps the classes not named).
+   */
+  readonly normalizeWords?: (
+    words: readonly string[],
+    current: string,
+  ) => Normalized;
 }
 
-const GB = 1024 * 1024 * 1024;
-const INT_MAX = 2147483647;
-const LLONG_MAX = Number.MAX_SAFE_INTEGER;
+const INT_MIN = -2147483648n;
+const INT_MAX = 2147483647n;
+const UINT_MAX = 4294967295n;
+const LLONG_MAX = 9223372036854775807n;
+const ULLONG_MAX = 18446744073709551615n;
+const MB = 1024 * 1024;
 
-/** Validates and normalises a "save" value: pairs of seconds and changes, or "". */
-function normalizeSave(value: string): string | { error: string } {
-  const words = value.split(/\s+/).filter((w) => w.length > 0);
+/** Parses an unsigned decimal like C's strtoll would accept it fully, or null. */
+function parseDecimal(word: string): bigint | null {
+  const match = /^[ \t\n\v\f\r]*([+-]?)(\d+)$/.exec(word);
+  if (match === null) return null;
+  const n = BigInt(match[2]);
+  return match[1] === "-" ? -n : n;
+}
+
+/** "save": pairs of seconds (at least 1) and changes (at least 0), or "". */
+function normalizeSave(given: readonly string[]): Normalized {
+  // A single empty word means no save points.
+  const words = given.length === 1 && given[0] === "" ? [] : given;
   if (words.length % 2 !== 0) return { error: "Invalid save parameters" };
-  for (const w of words) {
-    if (!/^\d+$/.test(w)) return { error: "Invalid save parameters" };
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const n = parseDecimal(words[i]);
+    if (n === null || n < (i % 2 === 0 ? 1n : 0n)) {
+      return { error: "Invalid save parameters" };
+    }
+    out.push(String(n));
   }
-  return words.map((w) => String(Number(w))).join(" ");
+  return out.join(" ");
 }
 
-/** Every supported directive, in the order CONFIG GET * lists them. */
+/** "bind": one or more addresses, each optionally prefixed with "-". */
+function normalizeBind(words: readonly string[]): Normalized {
+  if (words.length > 16) return { error: "Too many bind addresses specified." };
+  return words.filter((w) => w.length > 0).join(" ");
+}
+
+/** "dbfilename" and "appendfilename" must be plain file names. */
+function fileNameOnly(what: string): (value: string) => Normalized {
+  return (value) =>
+    value.includes("/")
+      ? { error: `${what} can't be a path, just a filename` }
+      : value;
+}
+
+/** Keyspace notification classes, in the order Redis prints them. */
+const EVENT_CLASSES = "g$lshzxetd";
+
+/** "notify-keyspace-events": class letters, normalised like Redis prints them. */
+function normalizeNotify(value: string): Normalized {
+  const set = new Set<string>();
+  for (const ch of value) {
+    if (ch === "A") {
+      for (const c of EVENT_CLASSES) set.add(c);
+    } else if ((EVENT_CLASSES + "nKEm").includes(ch)) set.add(ch);
+    else {
+      return {
+        error: "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.",
+      };
+    }
+  }
+  let out = "";
+  if ([...EVENT_CLASSES].every((c) => set.has(c))) out = "A";
+  else {
+    for (const c of "g$lshzxetdn") if (set.has(c)) out += c;
+  }
+  for (const c of "KEm") if (set.has(c)) out += c;
+  return out;
+}
+
+const BUFFER_CLASSES = ["normal", "slave", "pubsub"];
+
+/**
+ * "client-output-buffer-limit": groups of class, hard limit, soft limit and
+ * soft seconds; classes not mentioned keep their current limits.
+ */
+function normalizeBufferLimit(
+  words: readonly string[],
+  current: string,
+): Normalized {
+  if (words.length % 4 !== 0) {
+    return {
+      error: "Wrong number of arguments in buffer limit configuration.",
+    };
+  }
+  const currentWords = current.split(" ");
+  const limits = new Map<string, string[]>();
+  for (let i = 0; i + 3 < currentWords.length; i += 4) {
+    limits.set(currentWords[i], currentWords.slice(i + 1, i + 4));
+  }
+  for (let i = 0; i < words.length; i += 4) {
+    let cls = words[i].toLowerCase();
+    if (cls === "replica") cls = "slave";
+    if (!BUFFER_CLASSES.includes(cls)) {
+      return {
+        error: "Invalid client class specified in buffer limit configuration.",
+      };
+    }
+    const hard = parseMemoryValue(words[i + 1]);
+    const soft = parseMemoryValue(words[i + 2]);
+    const seconds = parseDecimal(words[i + 3]);
+    if (hard === null || soft === null || seconds === null || seconds < 0n) {
+      return {
+        error:
+          "Error in hard, soft or soft_seconds setting in buffer limit configuration.",
+      };
+    }
+    limits.set(cls, [String(hard), String(soft), String(seconds)]);
+  }
+  return BUFFER_CLASSES.map((c) => `${c} ${limits.get(c)!.join(" ")}`).join(
+    " ",
+  );
+}
+
+const MEMORY_UNITS: Record<string, bigint> = {
+  "": 1n,
+  b: 1n,
+  k: 1000n,
+  kb: 1024n,
+  m: 1000n * 1000n,
+  mb: 1024n * 1024n,
+  g: 1000n * 1000n * 1000n,
+  gb: 1024n * 1024n * 1024n,
+};
+
+/**
+ * Parses a memory value like "512mb" (Redis's memtoull): digits and an
+ * optional unit. Like strtoull, too large a number saturates, and no digits
+ * at all reads as 0.
+ */
+export function parseMemoryValue(text: string): bigint | null {
+  const match = /^(\d*)([a-z]*)$/i.exec(text);
+  if (match === null) return null;
+  const unit = MEMORY_UNITS[match[2].toLowerCase()];
+  if (unit === undefined) return null;
+  let n = match[1] === "" ? 0n : BigInt(match[1]);
+  if (n > ULLONG_MAX) n = ULLONG_MAX;
+  // Unsigned 64-bit multiplication wraps around, as in C.
+  return (n * unit) & ULLONG_MAX;
+}
+
+const bool = (
+  name: string,
+  defaultValue: "yes" | "no",
+  extra: Partial<Directive> = {},
+): Directive => ({ name, kind: "bool", defaultValue, ...extra });
+
+const int = (
+  name: string,
+  defaultValue: number,
+  min: bigint,
+  max: bigint,
+  extra: Partial<Directive> = {},
+): Directive => ({
+  name,
+  kind: "int",
+  defaultValue: String(defaultValue),
+  min,
+  max,
+  ...extra,
+});
+
+const memory = (
+  name: string,
+  defaultValue: number,
+  min: bigint,
+  max: bigint,
+  extra: Partial<Directive> = {},
+): Directive => ({
+  name,
+  kind: "memory",
+  defaultValue: String(defaultValue),
+  min,
+  max,
+  ...extra,
+});
+
+const text = (
+  name: string,
+  defaultValue: string,
+  extra: Partial<Directive> = {},
+): Directive => ({ name, kind: "string", defaultValue, ...extra });
+
+const oneOf = (
+  name: string,
+  defaultValue: string,
+  values: readonly string[],
+  extra: Partial<Directive> = {},
+): Directive => ({ name, kind: "enum", defaultValue, values, ...extra });
+
+const YES_NO_LOCAL = ["no", "yes", "local"];
+
+/** Every supported directive, in the order CONFIG GET lists them. */
 export const DIRECTIVES: readonly Directive[] = [
+  int("port", 6379, 0n, 65535n),
   {
-    name: "port",
-    kind: "int",
-    defaultValue: "6379",
-    mutable: true,
-    min: 0,
-    max: 65535,
+    name: "bind",
+    kind: "special",
+    defaultValue: "* -::*",
+    multiArg: true,
+    normalizeWords: normalizeBind,
   },
-  { name: "bind", kind: "special", defaultValue: "* -::*", mutable: true },
-  { name: "dir", kind: "special", defaultValue: "", mutable: true },
-  {
-    name: "dbfilename",
-    kind: "string",
-    defaultValue: "dump.rdb",
-    mutable: true,
-  },
-  {
-    name: "databases",
-    kind: "int",
-    defaultValue: "16",
-    mutable: false,
-    min: 1,
-    max: INT_MAX,
-  },
+  { name: "dir", kind: "special", defaultValue: "", protected: true },
+  text("dbfilename", "dump.rdb", {
+    protected: true,
+    normalize: fileNameOnly("dbfilename"),
+  }),
+  int("databases", 16, 1n, INT_MAX, { immutable: true }),
   {
     name: "save",
     kind: "special",
     defaultValue: "3600 1 300 100 60 10000",
-    mutable: true,
-    normalize: normalizeSave,
+    multiArg: true,
+    normalizeWords: normalizeSave,
   },
+  int("timeout", 0, 0n, INT_MAX),
+  int("tcp-keepalive", 300, 0n, INT_MAX),
+  int("tcp-backlog", 511, 0n, INT_MAX, { immutable: true }),
+  int("maxclients", 10000, 1n, UINT_MAX),
+  memory("proto-max-bulk-len", 512 * MB, 1048576n, LLONG_MAX),
+  memory("client-query-buffer-limit", 1024 * MB, 1048576n, LLONG_MAX),
   {
-    name: "timeout",
-    kind: "int",
-    defaultValue: "0",
-    mutable: true,
-    min: 0,
-    max: INT_MAX,
+    name: "client-output-buffer-limit",
+    kind: "special",
+    defaultValue:
+      "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
+    multiArg: true,
+    normalizeWords: normalizeBufferLimit,
   },
+  text("requirepass", ""),
+  oneOf("loglevel", "notice", ["debug", "verbose", "notice", "warning"]),
+  text("logfile", "", { immutable: true }),
+  text("pidfile", "", { immutable: true }),
+  bool("protected-mode", "yes"),
+  oneOf("enable-debug-command", "no", YES_NO_LOCAL, {
+    immutable: true,
+    protected: true,
+  }),
+  oneOf("enable-protected-configs", "no", YES_NO_LOCAL, {
+    immutable: true,
+    protected: true,
+  }),
+  bool("appendonly", "no"),
+  oneOf("appendfsync", "everysec", ["always", "everysec", "no"]),
+  text("appendfilename", "appendonly.aof", {
+    immutable: true,
+    normalize: fileNameOnly("appendfilename"),
+  }),
+  text("appenddirname", "appendonlydir", { immutable: true }),
+  bool("aof-load-truncated", "yes"),
+  bool("aof-use-rdb-preamble", "yes"),
+  bool("aof-timestamp-enabled", "no"),
+  bool("aof-rewrite-incremental-fsync", "yes"),
+  bool("no-appendfsync-on-rewrite", "no"),
+  int("auto-aof-rewrite-percentage", 100, 0n, INT_MAX),
+  memory("auto-aof-rewrite-min-size", 64 * MB, 0n, LLONG_MAX),
+  bool("rdbcompression", "yes"),
+  bool("rdbchecksum", "yes", { immutable: true }),
+  bool("rdb-save-incremental-fsync", "yes"),
+  bool("rdb-del-sync-files", "no"),
+  bool("stop-writes-on-bgsave-error", "yes"),
+  oneOf("sanitize-dump-payload", "no", ["no", "yes", "clients"]),
+  int("hz", 10, 0n, INT_MAX, { clamp: [1, 500] }),
+  bool("dynamic-hz", "yes"),
+  int("active-expire-effort", 1, 1n, 10n),
+  bool("activerehashing", "yes"),
+  memory("maxmemory", 0, 0n, ULLONG_MAX),
+  oneOf("maxmemory-policy", "noeviction", [
+    "volatile-lru",
+    "volatile-lfu",
+    "volatile-random",
+    "volatile-ttl",
+    "allkeys-lru",
+    "allkeys-lfu",
+    "allkeys-random",
+    "noeviction",
+  ]),
+  int("maxmemory-samples", 5, 1n, INT_MAX),
+  int("maxmemory-eviction-tenacity", 10, 0n, 100n),
+  int("lfu-log-factor", 10, 0n, INT_MAX),
+  int("lfu-decay-time", 1, 0n, INT_MAX),
+  bool("lazyfree-lazy-eviction", "no"),
+  bool("lazyfree-lazy-expire", "no"),
+  bool("lazyfree-lazy-server-del", "no"),
+  bool("lazyfree-lazy-user-del", "no"),
+  bool("lazyfree-lazy-user-flush", "no"),
   {
-    name: "tcp-keepalive",
-    kind: "int",
-    defaultValue: "300",
-    mutable: true,
-    min: 0,
-    max: INT_MAX,
+    name: "notify-keyspace-events",
+    kind: "special",
+    defaultValue: "",
+    normalize: normalizeNotify,
   },
-  {
-    name: "maxclients",
-    kind: "int",
-    defaultValue: "10000",
-    mutable: true,
-    min: 1,
-    max: INT_MAX,
-  },
-  {
-    name: "proto-max-bulk-len",
-    kind: "memory",
-    defaultValue: String(512 * 1024 * 1024),
-    mutable: true,
-    min: 1024 * 1024,
-    max: LLONG_MAX,
-  },
-  {
-    name: "client-query-buffer-limit",
-    kind: "memory",
-    defaultValue: String(GB),
-    mutable: true,
-    min: 1024 * 1024,
-    max: LLONG_MAX,
-  },
-  { name: "requirepass", kind: "string", defaultValue: "", mutable: true },
-  {
-    name: "loglevel",
-    kind: "enum",
-    defaultValue: "notice",
-    mutable: true,
-    values: ["debug", "verbose", "notice", "warning", "nothing"],
-  },
-  { name: "logfile", kind: "string", defaultValue: "", mutable: false },
-  { name: "daemonize", kind: "bool", defaultValue: "no", mutable: false },
-  { name: "pidfile", kind: "string", defaultValue: "", mutable: false },
-  { name: "protected-mode", kind: "bool", defaultValue: "yes", mutable: true },
-  { name: "appendonly", kind: "bool", defaultValue: "no", mutable: true },
-  {
-    name: "appendfilename",
-    kind: "string",
-    defaultValue: "appendonly.aof",
-    mutable: false,
-  },
-  {
-    name: "appenddirname",
-    kind: "string",
-    defaultValue: "appendonlydir",
-    mutable: false,
-  },
-  {
-    name: "appendfsync",
-    kind: "enum",
-    defaultValue: "everysec",
-    mutable: true,
-    values: ["always", "everysec", "no"],
-  },
-  { name: "rdbcompression", kind: "bool", defaultValue: "yes", mutable: true },
-  { name: "rdbchecksum", kind: "bool", defaultValue: "yes", mutable: false },
-  {
-    name: "hz",
-    kind: "int",
-    defaultValue: "10",
-    mutable: true,
-    min: 0,
-    max: INT_MAX,
-  },
-  {
-    name: "maxmemory",
-    kind: "memory",
-    defaultValue: "0",
-    mutable: true,
-    min: 0,
-    max: LLONG_MAX,
-  },
-  {
-    name: "maxmemory-policy",
-    kind: "enum",
-    defaultValue: "noeviction",
-    mutable: true,
-    values: [
-      "volatile-lru",
-      "volatile-lfu",
-      "volatile-random",
-      "volatile-ttl",
-      "allkeys-lru",
-      "allkeys-lfu",
-      "allkeys-random",
-      "noeviction",
-    ],
-  },
-  {
-    name: "lfu-log-factor",
-    kind: "int",
-    defaultValue: "10",
-    mutable: true,
-    min: 0,
-    max: INT_MAX,
-  },
-  {
-    name: "lfu-decay-time",
-    kind: "int",
-    defaultValue: "1",
-    mutable: true,
-    min: 0,
-    max: INT_MAX,
-  },
+  int("list-max-listpack-size", -2, INT_MIN, INT_MAX, {
+    aliases: ["list-max-ziplist-size"],
+  }),
+  int("list-compress-depth", 0, 0n, INT_MAX),
+  int("hash-max-listpack-entries", 512, 0n, LLONG_MAX, {
+    aliases: ["hash-max-ziplist-entries"],
+  }),
+  memory("hash-max-listpack-value", 64, 0n, LLONG_MAX, {
+    aliases: ["hash-max-ziplist-value"],
+  }),
+  int("set-max-intset-entries", 512, 0n, LLONG_MAX),
+  int("zset-max-listpack-entries", 128, 0n, LLONG_MAX, {
+    aliases: ["zset-max-ziplist-entries"],
+  }),
+  memory("zset-max-listpack-value", 64, 0n, LLONG_MAX, {
+    aliases: ["zset-max-ziplist-value"],
+  }),
+  memory("stream-node-max-bytes", 4096, 0n, LLONG_MAX),
+  int("stream-node-max-entries", 100, 0n, LLONG_MAX),
+  memory("hll-sparse-max-bytes", 3000, 0n, LLONG_MAX),
+  int("slowlog-log-slower-than", 10000, -1n, LLONG_MAX),
+  int("slowlog-max-len", 128, 0n, LLONG_MAX),
+  int("latency-monitor-threshold", 0, 0n, LLONG_MAX),
+  int("busy-reply-threshold", 5000, 0n, LLONG_MAX, {
+    aliases: ["lua-time-limit"],
+  }),
+  int("acllog-max-len", 128, 0n, LLONG_MAX),
+  int("tracking-table-max-keys", 1000000, 0n, LLONG_MAX),
 ];

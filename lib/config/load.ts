@@ -1,111 +1,159 @@
 /**
  * Start-up configuration in redis-server style: an optional redis.conf-style
  * file as the first argument, then `--name value...` flags, which Redis turns
- * into extra config lines appended after the file's.
+ * into extra config lines appended after the file's. Config text is handled
+ * as binary strings (one char per byte).
  *
  * @module
  */
 
 import { splitInlineArgs } from "../resp/inline.ts";
-import { bytesToString } from "../util/bytes.ts";
-import { Config, ConfigError } from "./config.ts";
+import { bytesToString, stringToBytes, utf8 } from "../util/bytes.ts";
+import { Config, ConfigError, findDirective } from "./config.ts";
 
 /** Redis version whose behaviour this server implements. */
 export const REDIS_VERSION = "7.0.15";
 
-/** A fatal configuration error, formatted like redis-server's. */
+/** This server's own version (INFO's redis_ts_version). */
+export const REDIS_TS_VERSION = "0.1.0";
+
+/** A fatal configuration error; `message` is what redis-server prints to stderr. */
 export class FatalConfigError extends Error {
   /** Creates the error for line `lineNumber` (1-based) reading `line`. */
   constructor(lineNumber: number, line: string, reason: string) {
     super(
       `\n*** FATAL CONFIG FILE ERROR (Redis ${REDIS_VERSION}) ***\n` +
         `Reading the configuration file, at line ${lineNumber}\n` +
-        `>>> '${line}'\n${reason}`,
+        `>>> '${line}'\n${reason}\n`,
     );
     this.name = "FatalConfigError";
   }
 }
 
-/** Quotes a flag value the way redis-server does when it turns flags into config lines. */
+/** The config file named on the command line could not be read. */
+export class ConfigFileError extends Error {
+  /** Creates the error; the message is Redis's log text. */
+  constructor(readonly path: string, reason: string) {
+    super(`Fatal error, can't open config file '${path}': ${reason}`);
+    this.name = "ConfigFileError";
+  }
+}
+
+/** Appends `value` quoted and escaped the way Redis's sdscatrepr does. */
 function quoteValue(value: string): string {
   let out = '"';
-  for (const ch of value) {
+  for (const byte of utf8(value)) {
+    const ch = String.fromCharCode(byte);
     if (ch === "\\" || ch === '"') out += "\\" + ch;
     else if (ch === "\n") out += "\\n";
     else if (ch === "\r") out += "\\r";
     else if (ch === "\t") out += "\\t";
-    else out += ch;
+    else if (byte === 7) out += "\\a";
+    else if (byte === 8) out += "\\b";
+    else if (byte >= 32 && byte < 127) out += ch;
+    else out += "\\x" + byte.toString(16).padStart(2, "0");
   }
   return out + '"';
 }
 
-/**
- * Turns command-line arguments (after an optional config file name) into
- * config lines: each `--name` starts a line, the following arguments are its
- * quoted values.
- */
-export function flagsToConfigLines(args: readonly string[]): string[] {
-  const lines: string[] = [];
-  let current: string | null = null;
-  for (const arg of args) {
-    if (arg.startsWith("--") && arg.length > 2) {
-      if (current !== null) lines.push(current);
-      current = arg.slice(2);
-    } else if (current === null) {
-      // A value with no directive before it: Redis reports it as a bad line.
-      lines.push(quoteValue(arg));
-    } else current += " " + quoteValue(arg);
-  }
-  if (current !== null) lines.push(current);
-  return lines;
+/** Number of words sdssplitargs finds in `text` (0 when quotes are unbalanced). */
+function wordCount(text: string): number {
+  return splitInlineArgs(utf8(text))?.length ?? 0;
 }
 
-/** Applies config text line by line; throws FatalConfigError on the first bad line. */
-export function applyConfigText(
-  config: Config,
-  lines: readonly string[],
-  firstLineNumber = 1,
-): void {
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].trim();
-    if (line === "" || line.startsWith("#")) continue;
-    const words = splitInlineArgs(new TextEncoder().encode(line));
-    if (words === null) {
-      throw new FatalConfigError(
-        firstLineNumber + i,
-        line,
-        "Unbalanced quotes in configuration line",
-      );
-    }
-    if (words.length === 0) continue;
-    const name = bytesToString(words[0]).toLowerCase();
-    const values = words.slice(1).map((w) => new TextDecoder().decode(w));
-    try {
-      if (values.length === 0) {
-        throw new ConfigError("Bad directive or wrong number of arguments");
+/**
+ * Turns command-line flags into config text like redis-server: each `--name`
+ * starts a line, and each other argument becomes a quoted value. The word
+ * right after a bare `--name` is always its value, even if it starts with
+ * "--", except that `--save` directly followed by a flag (or last) means
+ * `save ""`.
+ */
+export function flagsToConfigText(args: readonly string[]): string {
+  let options = "";
+  let expectValue = false;
+  for (let j = 0; j < args.length; j++) {
+    const arg = args[j];
+    if (!expectValue && arg.startsWith("--")) {
+      if (options.length > 0) options += "\n";
+      options += bytesToString(utf8(arg.slice(2))) + " ";
+      expectValue = wordCount(arg) === 1;
+      if (expectValue && arg.toLowerCase() === "--save") {
+        const last = j === args.length - 1;
+        if (last || args[j + 1].startsWith("--")) {
+          options += '""';
+          expectValue = false;
+        }
       }
-      config.set(name, values.join(" "));
+    } else {
+      options += quoteValue(arg) + " ";
+      expectValue = false;
+    }
+  }
+  return options;
+}
+
+/**
+ * Applies config text (a whole file, then the flags) line by line, like
+ * Redis's loadServerConfigFromString; throws FatalConfigError on the first
+ * bad line.
+ */
+export function applyConfigText(config: Config, text: string): void {
+  const lines = text.split("\n");
+  let saveSeen = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, "");
+    if (line === "" || line.startsWith("#")) continue;
+    const fail = (reason: string): never => {
+      throw new FatalConfigError(i + 1, line, reason);
+    };
+    const parsed = splitInlineArgs(stringToBytes(line));
+    if (parsed === null) fail("Unbalanced quotes in configuration line");
+    const words = parsed!.map(bytesToString);
+    if (words.length === 0) continue;
+    const d = findDirective(words[0]);
+    if (d === undefined) fail("Bad directive or wrong number of arguments");
+    let values = words.slice(1);
+    if (d!.multiArg && values.length === 1 && values[0] !== "") {
+      // A single value of a multi-word directive holds all its words.
+      const split = splitInlineArgs(stringToBytes(values[0]));
+      if (split === null) fail("Unbalanced quotes in configuration line");
+      values = split!.map(bytesToString);
+    }
+    try {
+      // Several "save" lines add up; the first one replaces the default.
+      config.setFromArgs(d!, values, d!.name === "save" && saveSeen);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      throw new FatalConfigError(firstLineNumber + i, line, error.message);
+      fail(error.message);
     }
+    if (d!.name === "save") saveSeen = true;
   }
 }
 
 /**
  * Builds the start-up configuration from process arguments, reading the
- * config file when the first argument does not start with "--".
+ * config file when the first argument does not start with "-".
  */
 export function loadConfig(args: readonly string[], cwd: string): Config {
   const config = new Config(cwd);
   let flags = args;
-  let lineOffset = 1;
-  if (args.length > 0 && !args[0].startsWith("--")) {
-    const fileLines = Deno.readTextFileSync(args[0]).split("\n");
-    applyConfigText(config, fileLines);
-    lineOffset = fileLines.length + 1;
+  let text = "";
+  if (args.length > 0 && !args[0].startsWith("-")) {
+    const path = args[0];
+    try {
+      text = bytesToString(Deno.readFileSync(path));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new ConfigFileError(path, message.replace(/ \(os error.*$/s, ""));
+    }
+    config.configFile = absolutePath(path, cwd);
     flags = args.slice(1);
   }
-  applyConfigText(config, flagsToConfigLines(flags), lineOffset);
+  applyConfigText(config, text + "\n" + flagsToConfigText(flags));
   return config;
+}
+
+function absolutePath(path: string, cwd: string): string {
+  if (path.startsWith("/")) return path;
+  return `${cwd.replace(/\/$/, "")}/${path}`;
 }

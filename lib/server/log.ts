@@ -15,7 +15,6 @@ const LEVEL_RANK: Record<string, number> = {
   verbose: 1,
   notice: 2,
   warning: 3,
-  nothing: 4,
 };
 const LEVEL_MARK: Record<LogLevel, string> = {
   debug: ".",
@@ -40,12 +39,19 @@ const MONTHS = [
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
 
-/** Formats a log line the way Redis does (role M: master). */
+/**
+ * Process roles in log lines: "C" before the server is set up (Redis's
+ * child/early lines), "M" for the running master.
+ */
+export type LogRole = "C" | "M";
+
+/** Formats a log line the way Redis does. */
 export function formatLogLine(
   level: LogLevel,
   message: string,
   date = new Date(),
   pid = Deno.pid,
+  role: LogRole = "M",
 ): string {
   const stamp =
     `${date.getDate()} ${MONTHS[date.getMonth()]} ${date.getFullYear()} ` +
@@ -53,7 +59,7 @@ export function formatLogLine(
       pad(date.getSeconds())
     }.` +
     pad(date.getMilliseconds(), 3);
-  return `${pid}:M ${stamp} ${LEVEL_MARK[level]} ${message}\n`;
+  return `${pid}:${role} ${stamp} ${LEVEL_MARK[level]} ${message}\n`;
 }
 
 /** Writes log lines honouring the configured level and file. */
@@ -67,13 +73,26 @@ export class Logger {
   }
 
   /** Logs `message` at `level` if the configured level lets it through. */
-  write(level: LogLevel, message: string): void {
+  write(level: LogLevel, message: string, role: LogRole = "M"): void {
     if (LEVEL_RANK[level] < LEVEL_RANK[this.#config.get("loglevel")]) return;
-    const line = this.#encoder.encode(formatLogLine(level, message));
+    this.#output(formatLogLine(level, message, new Date(), Deno.pid, role));
+  }
+
+  /**
+   * Logs a line the way Redis's signal handler does (no level filter):
+   * "pid:signal-handler (unix time) message".
+   */
+  signal(message: string): void {
+    const seconds = Math.floor(Date.now() / 1000);
+    this.#output(`${Deno.pid}:signal-handler (${seconds}) ${message}\n`);
+  }
+
+  #output(line: string): void {
+    const bytes = this.#encoder.encode(line);
     const file = this.#config.get("logfile");
     try {
-      if (file === "") Deno.stdout.writeSync(line);
-      else Deno.writeFileSync(file, line, { append: true });
+      if (file === "") Deno.stdout.writeSync(bytes);
+      else Deno.writeFileSync(file, bytes, { append: true });
     } catch {
       // Like Redis, a log that cannot be written is not a reason to stop.
     }
@@ -92,5 +111,10 @@ export class Logger {
   /** Logs at verbose level. */
   verbose(message: string): void {
     this.write("verbose", message);
+  }
+
+  /** Logs at debug level. */
+  debug(message: string): void {
+    this.write("debug", message);
   }
 }

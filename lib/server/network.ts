@@ -189,6 +189,39 @@ export class NetworkServer {
     }
   }
 
+  /**
+   * Moves to new addresses or a new port (CONFIG SET bind/port). New
+   * listeners open before old ones close, and listeners on unchanged
+   * addresses stay, so a failure leaves everything as it was. (A closed
+   * socket is released only asynchronously, so a wildcard address and a
+   * specific one on the same port cannot be swapped this way.)
+   */
+  rebind(hostnames: readonly string[], port: number): void {
+    const samePort = port === this.port;
+    const keep = this.#listeners.filter((l) =>
+      samePort && hostnames.includes((l.addr as Deno.NetAddr).hostname)
+    );
+    const opened: Deno.TcpListener[] = [];
+    try {
+      for (const hostname of hostnames) {
+        if (keep.some((l) => (l.addr as Deno.NetAddr).hostname === hostname)) {
+          continue;
+        }
+        opened.push(Deno.listen({ hostname, port, transport: "tcp" }));
+      }
+    } catch (error) {
+      for (const listener of opened) listener.close();
+      throw error;
+    }
+    for (const listener of this.#listeners) {
+      if (!keep.includes(listener)) listener.close();
+    }
+    this.#listeners.splice(0, this.#listeners.length, ...keep, ...opened);
+    for (const listener of opened) {
+      this.#accepting.push(this.#acceptLoop(listener));
+    }
+  }
+
   /** The port actually bound (useful with port 0). */
   get port(): number {
     return (this.#listeners[0].addr as Deno.NetAddr).port;

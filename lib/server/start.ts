@@ -1,13 +1,14 @@
 /**
  * Wires the server together: state, command table, dispatcher, network
- * listener and the periodic cron (active expiry, idle client timeout).
+ * listener, the periodic cron (active expiry, idle client timeout, INFO
+ * samples), the pid file and the start-up log lines.
  *
  * @module
  */
 
-import type { Config } from "../config/config.ts";
-import { REDIS_VERSION } from "../config/load.ts";
+import { type Config, ConfigError } from "../config/config.ts";
 import { Dispatcher } from "../commands/dispatch.ts";
+import { sampleInfoMetrics } from "../commands/info.ts";
 import { createCommandTable } from "../commands/registry.ts";
 import { NetworkServer } from "./network.ts";
 import { Server } from "./server.ts";
@@ -24,16 +25,44 @@ export interface RunningServer {
 }
 
 /** Addresses to listen on for the `bind` directive ("*" means all IPv4). */
-function bindAddresses(bind: string): string[] {
+export function bindAddresses(bind: string): string[] {
   const addresses: string[] = [];
   for (const word of bind.split(/\s+/)) {
     const optional = word.startsWith("-");
     const address = optional ? word.slice(1) : word;
     if (address === "*") addresses.push("0.0.0.0");
-    else if (address === "::*") continue; // IPv6 wildcard: optional, not needed on loopback hosts
+    // The IPv6 wildcard is optional in the default and not needed on loopback hosts.
+    else if (address === "::*") continue;
     else if (address !== "") addresses.push(address);
   }
   return addresses.length > 0 ? addresses : ["0.0.0.0"];
+}
+
+/** Writes the pid file when `pidfile` is set, as Redis does at start-up. */
+function writePidFile(server: Server): void {
+  const pidfile = server.config.get("pidfile");
+  if (pidfile === "") return;
+  try {
+    Deno.writeTextFileSync(pidfile, `${Deno.pid}\n`);
+  } catch (error) {
+    server.log.warning(`Failed to write PID file: ${error}`);
+  }
+}
+
+/**
+ * CONFIG SET port and bind take effect at once: the listeners move, and
+ * if they cannot, the old ones stay and the change is refused.
+ */
+function installListenerAppliers(config: Config, network: NetworkServer): void {
+  const rebind = (reason: string) => () => {
+    try {
+      network.rebind(bindAddresses(config.get("bind")), config.number("port"));
+    } catch {
+      throw new ConfigError(reason);
+    }
+  };
+  config.setApplier("port", rebind("Unable to listen on this port"));
+  config.setApplier("bind", rebind("Failed to bind to specified addresses."));
 }
 
 /** Starts a server with `config`, listening on its port. */
@@ -43,9 +72,12 @@ export function startServer(config: Config): RunningServer {
   const dispatcher = new Dispatcher(server, server.commands);
   const network = new NetworkServer(server, dispatcher);
   network.listen(bindAddresses(config.get("bind")), config.number("port"));
+  installListenerAppliers(config, network);
+  writePidFile(server);
 
   const cron = setInterval(() => {
     server.activeExpireCycle(25);
+    sampleInfoMetrics(server);
     const timeout = config.number("timeout");
     if (timeout > 0) {
       const now = Date.now();
@@ -71,8 +103,8 @@ export function startServer(config: Config): RunningServer {
   };
   server.onShutdown = () => void stop();
 
-  server.log.notice(
-    `Server initialized (Redis ${REDIS_VERSION} compatible), ready to accept connections tcp on port ${network.port}`,
-  );
+  server.log.notice(`Running mode=standalone, port=${network.port}.`);
+  server.log.warning("Server initialized");
+  server.log.notice("Ready to accept connections");
   return { server, port: network.port, stop, finished };
 }

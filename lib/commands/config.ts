@@ -1,0 +1,209 @@
+/**
+ * CONFIG: reading and changing the configuration at run time.
+ *
+ * @module
+ */
+
+import { ConfigSetError, findDirective } from "../config/config.ts";
+import type { Directive } from "../config/directives.ts";
+import type { Client } from "../server/client.ts";
+import { globMatch } from "../store/glob.ts";
+import { bytesToString } from "../util/bytes.ts";
+import type { CommandContext } from "./context.ts";
+import { CommandError, Errors } from "./errors.ts";
+import type { CommandSpec } from "./spec.ts";
+
+/** Whether a client connects over loopback ("local" in enable-* directives). */
+export function isLocalClient(client: Client): boolean {
+  return client.address.startsWith("127.") ||
+    client.address.startsWith("[::1]") ||
+    client.address.startsWith("[::ffff:127.");
+}
+
+/**
+ * Whether an enable-* directive ("no", "yes", "local") allows `client` to
+ * use the protected feature.
+ */
+export function protectedActionAllowed(
+  ctx: CommandContext,
+  directive: string,
+): boolean {
+  const setting = ctx.server.config.get(directive);
+  return setting === "yes" ||
+    (setting === "local" && isLocalClient(ctx.client));
+}
+
+function configGet(ctx: CommandContext, args: Uint8Array[]): void {
+  const config = ctx.server.config;
+  const entries = config.entries();
+  const matches = new Map<string, string>();
+  for (let i = 2; i < args.length; i++) {
+    const pattern = bytesToString(args[i]);
+    if (!/[*?[]/.test(pattern)) {
+      const d = findDirective(pattern);
+      if (d !== undefined && !matches.has(pattern.toLowerCase())) {
+        // The reply names the parameter as the client spelled it.
+        matches.set(pattern.toLowerCase(), pattern);
+      }
+      continue;
+    }
+    for (const [name] of entries) {
+      if (!matches.has(name) && globMatch(pattern, name, true)) {
+        matches.set(name, name);
+      }
+    }
+  }
+  ctx.reply.map(matches.size);
+  for (const [name, spelled] of matches) {
+    ctx.reply.bulkString(spelled);
+    ctx.reply.bulkString(config.get(findDirective(name)!.name));
+  }
+}
+
+function setFailed(argument: string, reason: string): CommandError {
+  return new CommandError(
+    `ERR CONFIG SET failed (possibly related to argument '${argument}') - ${reason}`,
+  );
+}
+
+function configSet(ctx: CommandContext, args: Uint8Array[]): void {
+  if (args.length % 2 !== 0) throw new CommandError(Errors.syntax);
+  const pairs: [Directive, string][] = [];
+  const seen = new Set<string>();
+  let unknown: string | null = null;
+  let refused: CommandError | null = null;
+  // Like Redis, the first unknown name wins over other errors found after it.
+  for (let i = 2; i < args.length; i += 2) {
+    const name = bytesToString(args[i]);
+    const d = findDirective(name);
+    if (d === undefined) {
+      if (refused === null && unknown === null) unknown = name;
+      continue;
+    }
+    if (unknown !== null || refused !== null) continue;
+    if (d.immutable) {
+      refused = setFailed(name, "can't set immutable config");
+    } else if (
+      d.protected && !protectedActionAllowed(ctx, "enable-protected-configs")
+    ) {
+      refused = setFailed(name, "can't set protected config");
+    } else if (seen.has(name.toLowerCase())) {
+      refused = setFailed(name, "duplicate parameter");
+    }
+    seen.add(name.toLowerCase());
+    pairs.push([d, bytesToString(args[i + 1])]);
+  }
+  if (unknown !== null) {
+    throw new CommandError(
+      `ERR Unknown option or number of arguments for CONFIG SET - '${unknown}'`,
+    );
+  }
+  if (refused !== null) throw refused;
+  try {
+    ctx.server.config.setMany(pairs);
+  } catch (error) {
+    if (!(error instanceof ConfigSetError)) throw error;
+    throw setFailed(error.directive.name, error.message);
+  }
+  ctx.reply.ok();
+}
+
+function configResetstat(ctx: CommandContext): void {
+  ctx.server.stats.reset();
+  ctx.reply.ok();
+}
+
+const CONFIG_HELP = [
+  "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+  "GET <pattern>",
+  "    Return parameters matching the glob-like <pattern> and their values.",
+  "SET <directive> <value>",
+  "    Set the configuration <directive> to <value>.",
+  "RESETSTAT",
+  "    Reset statistics reported by the INFO command.",
+  "HELP",
+  "    Prints this help.",
+];
+
+function configHelp(ctx: CommandContext): void {
+  ctx.reply.array(CONFIG_HELP.length);
+  for (const line of CONFIG_HELP) ctx.reply.simple(line);
+}
+
+const ADMIN_FLAGS = ["admin", "noscript", "loading", "stale"] as const;
+
+/** The CONFIG command and its subcommands. */
+export const CONFIG_COMMANDS: readonly CommandSpec[] = [
+  {
+    name: "config",
+    arity: -2,
+    flags: [],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    categories: [],
+    group: "server",
+    since: "2.0.0",
+    summary: "Container for the configuration commands.",
+    complexity: "Depends on subcommand.",
+    subcommands: [
+      {
+        name: "get",
+        arity: -3,
+        flags: ADMIN_FLAGS,
+        firstKey: 0,
+        lastKey: 0,
+        step: 0,
+        categories: [],
+        group: "server",
+        since: "2.0.0",
+        summary: "Returns the values of matching configuration parameters.",
+        complexity: "O(N) when N is the number of configuration parameters",
+        handler: configGet,
+      },
+      {
+        name: "set",
+        arity: -4,
+        flags: ADMIN_FLAGS,
+        firstKey: 0,
+        lastKey: 0,
+        step: 0,
+        categories: [],
+        group: "server",
+        since: "2.0.0",
+        summary: "Changes configuration parameters, all or none of them.",
+        complexity: "O(N) when N is the number of parameters being set",
+        tips: ["request_policy:all_nodes", "response_policy:all_succeeded"],
+        handler: configSet,
+      },
+      {
+        name: "resetstat",
+        arity: 2,
+        flags: ADMIN_FLAGS,
+        firstKey: 0,
+        lastKey: 0,
+        step: 0,
+        categories: [],
+        group: "server",
+        since: "2.0.0",
+        summary: "Clears the statistics INFO reports.",
+        complexity: "O(1)",
+        handler: configResetstat,
+      },
+      {
+        name: "help",
+        arity: 2,
+        flags: ["loading", "stale"],
+        firstKey: 0,
+        lastKey: 0,
+        step: 0,
+        categories: [],
+        group: "server",
+        since: "5.0.0",
+        summary: "Lists the CONFIG subcommands.",
+        complexity: "O(1)",
+        handler: configHelp,
+      },
+    ],
+  },
+];

@@ -1,0 +1,466 @@
+/**
+ * The text of INFO: its sections, with Redis 7.0.15's field names in Redis's
+ * order, and which sections "default", "all" and "everything" select.
+ *
+ * @module
+ */
+
+import process from "node:process";
+import { REDIS_TS_VERSION, REDIS_VERSION } from "../config/load.ts";
+import type { Server } from "../server/server.ts";
+
+/**
+ * Persistence figures for INFO persistence. Until the persistence layer
+ * registers a source (registerPersistenceStatus), the idle values apply.
+ */
+export interface PersistenceStatus {
+  loading: boolean;
+  rdbBgsaveInProgress: boolean;
+  rdbLastBgsaveOk: boolean;
+  /** Duration of the last background save in seconds (-1: none yet). */
+  rdbLastBgsaveTimeSec: number;
+  /** Seconds the running background save has taken (-1: none running). */
+  rdbCurrentBgsaveTimeSec: number;
+  rdbSaves: number;
+  rdbLastLoadKeysExpired: number;
+  rdbLastLoadKeysLoaded: number;
+  aofRewriteInProgress: boolean;
+  aofRewriteScheduled: boolean;
+  aofLastRewriteTimeSec: number;
+  aofCurrentRewriteTimeSec: number;
+  aofLastBgrewriteOk: boolean;
+  aofRewrites: number;
+  aofRewritesConsecutiveFailures: number;
+  aofLastWriteOk: boolean;
+}
+
+const IDLE_PERSISTENCE: PersistenceStatus = {
+  loading: false,
+  rdbBgsaveInProgress: false,
+  rdbLastBgsaveOk: true,
+  rdbLastBgsaveTimeSec: -1,
+  rdbCurrentBgsaveTimeSec: -1,
+  rdbSaves: 0,
+  rdbLastLoadKeysExpired: 0,
+  rdbLastLoadKeysLoaded: 0,
+  aofRewriteInProgress: false,
+  aofRewriteScheduled: false,
+  aofLastRewriteTimeSec: -1,
+  aofCurrentRewriteTimeSec: -1,
+  aofLastBgrewriteOk: true,
+  aofRewrites: 0,
+  aofRewritesConsecutiveFailures: 0,
+  aofLastWriteOk: true,
+};
+
+const persistenceSources = new WeakMap<
+  Server,
+  () => Partial<PersistenceStatus>
+>();
+
+/** Lets the persistence layer report its state in INFO persistence. */
+export function registerPersistenceStatus(
+  server: Server,
+  source: () => Partial<PersistenceStatus>,
+): void {
+  persistenceSources.set(server, source);
+}
+
+/** Per-second rates sampled by the cron, like Redis's instantaneous metrics. */
+class RateSampler {
+  readonly #samples: number[] = [];
+  #lastValue = 0;
+  #lastTime = 0;
+
+  /** Records the counter's current `value` at time `now` (ms). */
+  sample(value: number, now: number): void {
+    if (this.#lastTime !== 0 && now > this.#lastTime) {
+      const rate = (value - this.#lastValue) * 1000 / (now - this.#lastTime);
+      this.#samples.push(rate);
+      if (this.#samples.length > 16) this.#samples.shift();
+    }
+    this.#lastValue = value;
+    this.#lastTime = now;
+  }
+
+  /** Mean rate over the last samples. */
+  get rate(): number {
+    if (this.#samples.length === 0) return 0;
+    return this.#samples.reduce((a, b) => a + b, 0) / this.#samples.length;
+  }
+}
+
+interface ServerSamples {
+  ops: RateSampler;
+  input: RateSampler;
+  output: RateSampler;
+  peakMemory: number;
+}
+
+const samples = new WeakMap<Server, ServerSamples>();
+
+function samplesOf(server: Server): ServerSamples {
+  let s = samples.get(server);
+  if (s === undefined) {
+    s = {
+      ops: new RateSampler(),
+      input: new RateSampler(),
+      output: new RateSampler(),
+      peakMemory: 0,
+    };
+    samples.set(server, s);
+  }
+  return s;
+}
+
+/** Memory in use by the process's JavaScript heap and buffers. */
+function usedMemory(server: Server): number {
+  const usage = Deno.memoryUsage();
+  const used = usage.heapUsed + usage.external;
+  const s = samplesOf(server);
+  if (used > s.peakMemory) s.peakMemory = used;
+  return used;
+}
+
+/**
+ * Takes the periodic samples behind instantaneous_ops_per_sec, the kbps
+ * figures and used_memory_peak; the server cron calls it every 100 ms.
+ */
+export function sampleInfoMetrics(server: Server, now = Date.now()): void {
+  const s = samplesOf(server);
+  s.ops.sample(server.stats.commandsProcessed, now);
+  s.input.sample(server.stats.netInputBytes, now);
+  s.output.sample(server.stats.netOutputBytes, now);
+  usedMemory(server);
+}
+
+/** Redis's bytesToHuman: 1023B, 1.00K, 1.50M, ... */
+export function bytesToHuman(n: bigint | number): string {
+  const value = BigInt(n);
+  const units = ["K", "M", "G", "T", "P"];
+  if (value < 1024n) return `${value}B`;
+  let limit = 1024n;
+  for (const unit of units) {
+    if (value < limit * 1024n) {
+      return `${(Number(value) / Number(limit)).toFixed(2)}${unit}`;
+    }
+    limit *= 1024n;
+  }
+  return `${value}B`;
+}
+
+type Field = [string, string | number];
+
+function osDescription(): string {
+  const name = Deno.build.os === "linux"
+    ? "Linux"
+    : Deno.build.os === "darwin"
+    ? "Darwin"
+    : Deno.build.os;
+  const arch = Deno.build.arch === "aarch64" ? "aarch64" : "x86_64";
+  return `${name} ${Deno.osRelease()} ${arch}`;
+}
+
+function serverSection(server: Server): Field[] {
+  const now = Date.now();
+  const uptime = Math.floor((now - server.startedAt) / 1000);
+  const hz = server.config.number("hz");
+  return [
+    ["redis_version", REDIS_VERSION],
+    ["redis_git_sha1", "00000000"],
+    ["redis_git_dirty", 0],
+    ["redis_build_id", "0"],
+    ["redis_mode", "standalone"],
+    ["os", osDescription()],
+    ["arch_bits", 64],
+    ["process_id", Deno.pid],
+    ["process_supervised", "no"],
+    ["run_id", server.runId],
+    ["tcp_port", server.config.number("port")],
+    ["server_time_usec", now * 1000],
+    ["uptime_in_seconds", uptime],
+    ["uptime_in_days", Math.floor(uptime / 86400)],
+    ["hz", hz],
+    ["configured_hz", hz],
+    ["lru_clock", Math.floor(now / 1000) & 0xffffff],
+    ["executable", Deno.execPath()],
+    ["config_file", server.config.configFile],
+    ["io_threads_active", 0],
+    ["redis_ts_version", REDIS_TS_VERSION],
+  ];
+}
+
+function clientsSection(server: Server): Field[] {
+  let maxInput = 0;
+  for (const client of server.clients.values()) {
+    maxInput = Math.max(maxInput, client.queryBufferBytes);
+  }
+  return [
+    ["connected_clients", server.clients.size],
+    ["cluster_connections", 0],
+    ["maxclients", server.config.number("maxclients")],
+    ["client_recent_max_input_buffer", maxInput],
+    ["blocked_clients", server.blocking.blockedCount],
+  ];
+}
+
+function memorySection(server: Server): Field[] {
+  const used = usedMemory(server);
+  const rss = Deno.memoryUsage().rss;
+  const peak = samplesOf(server).peakMemory;
+  const total = Deno.systemMemoryInfo().total;
+  const maxmemory = BigInt(server.config.get("maxmemory"));
+  return [
+    ["used_memory", used],
+    ["used_memory_human", bytesToHuman(used)],
+    ["used_memory_rss", rss],
+    ["used_memory_rss_human", bytesToHuman(rss)],
+    ["used_memory_peak", peak],
+    ["used_memory_peak_human", bytesToHuman(peak)],
+    ["used_memory_peak_perc", `${(used * 100 / peak).toFixed(2)}%`],
+    ["total_system_memory", total],
+    ["total_system_memory_human", bytesToHuman(total)],
+    // Redis prints the unsigned maxmemory as a signed number here.
+    ["maxmemory", String(BigInt.asIntN(64, maxmemory))],
+    ["maxmemory_human", bytesToHuman(maxmemory)],
+    ["maxmemory_policy", server.config.get("maxmemory-policy")],
+  ];
+}
+
+function persistenceSection(server: Server): Field[] {
+  const p = {
+    ...IDLE_PERSISTENCE,
+    ...persistenceSources.get(server)?.(),
+  };
+  const flag = (b: boolean) => (b ? 1 : 0);
+  const status = (ok: boolean) => (ok ? "ok" : "err");
+  return [
+    ["loading", flag(p.loading)],
+    ["async_loading", 0],
+    ["current_cow_peak", 0],
+    ["current_cow_size", 0],
+    ["current_cow_size_age", 0],
+    ["current_fork_perc", "0.00"],
+    ["current_save_keys_processed", 0],
+    ["current_save_keys_total", 0],
+    ["rdb_changes_since_last_save", server.dirty],
+    ["rdb_bgsave_in_progress", flag(p.rdbBgsaveInProgress)],
+    ["rdb_last_save_time", server.lastSave],
+    ["rdb_last_bgsave_status", status(p.rdbLastBgsaveOk)],
+    ["rdb_last_bgsave_time_sec", p.rdbLastBgsaveTimeSec],
+    ["rdb_current_bgsave_time_sec", p.rdbCurrentBgsaveTimeSec],
+    ["rdb_saves", p.rdbSaves],
+    ["rdb_last_cow_size", 0],
+    ["rdb_last_load_keys_expired", p.rdbLastLoadKeysExpired],
+    ["rdb_last_load_keys_loaded", p.rdbLastLoadKeysLoaded],
+    ["aof_enabled", flag(server.config.flag("appendonly"))],
+    ["aof_rewrite_in_progress", flag(p.aofRewriteInProgress)],
+    ["aof_rewrite_scheduled", flag(p.aofRewriteScheduled)],
+    ["aof_last_rewrite_time_sec", p.aofLastRewriteTimeSec],
+    ["aof_current_rewrite_time_sec", p.aofCurrentRewriteTimeSec],
+    ["aof_last_bgrewrite_status", status(p.aofLastBgrewriteOk)],
+    ["aof_rewrites", p.aofRewrites],
+    ["aof_rewrites_consecutive_failures", p.aofRewritesConsecutiveFailures],
+    ["aof_last_write_status", status(p.aofLastWriteOk)],
+    ["aof_last_cow_size", 0],
+    ["module_fork_in_progress", 0],
+    ["module_fork_last_cow_size", 0],
+  ];
+}
+
+function statsSection(server: Server): Field[] {
+  const st = server.stats;
+  const s = samplesOf(server);
+  return [
+    ["total_connections_received", st.connectionsReceived],
+    ["total_commands_processed", st.commandsProcessed],
+    ["instantaneous_ops_per_sec", Math.round(s.ops.rate)],
+    ["total_net_input_bytes", st.netInputBytes],
+    ["total_net_output_bytes", st.netOutputBytes],
+    ["total_net_repl_input_bytes", 0],
+    ["total_net_repl_output_bytes", 0],
+    ["instantaneous_input_kbps", (s.input.rate / 1024).toFixed(2)],
+    ["instantaneous_output_kbps", (s.output.rate / 1024).toFixed(2)],
+    ["instantaneous_input_repl_kbps", "0.00"],
+    ["instantaneous_output_repl_kbps", "0.00"],
+    ["rejected_connections", st.rejectedConnections],
+    ["sync_full", 0],
+    ["sync_partial_ok", 0],
+    ["sync_partial_err", 0],
+    ["expired_keys", st.expiredKeys],
+    ["evicted_keys", 0],
+    ["evicted_clients", 0],
+    ["keyspace_hits", st.keyspaceHits],
+    ["keyspace_misses", st.keyspaceMisses],
+    ["latest_fork_usec", 0],
+    ["total_forks", 0],
+    ["migrate_cached_sockets", 0],
+    ["slave_expires_tracked_keys", 0],
+    ["active_defrag_hits", 0],
+    ["active_defrag_misses", 0],
+    ["active_defrag_key_hits", 0],
+    ["active_defrag_key_misses", 0],
+    ["total_active_defrag_time", 0],
+    ["current_active_defrag_time", 0],
+    ["unexpected_error_replies", 0],
+    ["total_error_replies", st.totalErrorReplies],
+    ["dump_payload_sanitizations", 0],
+    ["io_threaded_reads_processed", 0],
+    ["io_threaded_writes_processed", 0],
+  ];
+}
+
+function replicationSection(server: Server): Field[] {
+  return [
+    ["role", "master"],
+    ["connected_slaves", 0],
+    ["master_failover_state", "no-failover"],
+    ["master_replid", server.replicationId],
+    ["master_replid2", "0".repeat(40)],
+    ["master_repl_offset", 0],
+    ["second_repl_offset", -1],
+    ["repl_backlog_active", 0],
+    ["repl_backlog_size", 1048576],
+    ["repl_backlog_first_byte_offset", 0],
+    ["repl_backlog_histlen", 0],
+  ];
+}
+
+function cpuSection(): Field[] {
+  const usage = process.cpuUsage();
+  const seconds = (micros: number) => (micros / 1e6).toFixed(6);
+  return [
+    ["used_cpu_sys", seconds(usage.system)],
+    ["used_cpu_user", seconds(usage.user)],
+    ["used_cpu_sys_children", "0.000000"],
+    ["used_cpu_user_children", "0.000000"],
+  ];
+}
+
+function commandstatsSection(server: Server): string[] {
+  const lines: string[] = [];
+  for (const [name, stat] of server.stats.commands) {
+    const perCall = stat.calls === 0 ? 0 : stat.usec / stat.calls;
+    lines.push(
+      `cmdstat_${name}:calls=${stat.calls},usec=${stat.usec},usec_per_call=${
+        perCall.toFixed(2)
+      },rejected_calls=${stat.rejected},failed_calls=${stat.failed}`,
+    );
+  }
+  return lines;
+}
+
+function errorstatsSection(server: Server): string[] {
+  // Redis keeps error prefixes in a radix tree, so they come out sorted.
+  const names = [...server.stats.errors.keys()].sort();
+  return names.map((name) =>
+    `errorstat_${name}:count=${server.stats.errors.get(name)}`
+  );
+}
+
+function keyspaceSection(server: Server): string[] {
+  const lines: string[] = [];
+  const now = Date.now();
+  for (const db of server.keyspace.databases) {
+    if (db.size === 0) continue;
+    lines.push(
+      `db${db.id}:keys=${db.size},expires=${db.volatileCount},avg_ttl=${
+        averageTtl(db, now)
+      }`,
+    );
+  }
+  return lines;
+}
+
+/** How many volatile keys avg_ttl looks at, like one expire-cycle sample. */
+const TTL_SAMPLE = 20;
+
+/**
+ * Estimated mean TTL (ms) of a database's volatile keys from a sample of
+ * them, as Redis estimates it while sampling keys for active expiry.
+ */
+function averageTtl(
+  db: Server["keyspace"]["databases"][number],
+  now: number,
+): number {
+  let total = 0;
+  let count = 0;
+  let looked = 0;
+  for (const [, entry] of db.entries()) {
+    // Bounded, so INFO stays O(1) per database however many keys there are.
+    if (count >= TTL_SAMPLE || ++looked > TTL_SAMPLE * 10) break;
+    if (entry.expireAt === 0) continue;
+    total += Math.max(0, entry.expireAt - now);
+    count++;
+  }
+  return count === 0 ? 0 : Math.round(total / count);
+}
+
+/** Sections in output order, with whether "default" includes them. */
+const SECTIONS: [string, string, boolean][] = [
+  ["server", "Server", true],
+  ["clients", "Clients", true],
+  ["memory", "Memory", true],
+  ["persistence", "Persistence", true],
+  ["stats", "Stats", true],
+  ["replication", "Replication", true],
+  ["cpu", "CPU", true],
+  ["modules", "Modules", true],
+  ["commandstats", "Commandstats", false],
+  ["errorstats", "Errorstats", true],
+  ["cluster", "Cluster", true],
+  ["keyspace", "Keyspace", true],
+];
+
+function sectionLines(server: Server, name: string): string[] {
+  const fields = (list: Field[]) => list.map(([k, v]) => `${k}:${v}`);
+  switch (name) {
+    case "server":
+      return fields(serverSection(server));
+    case "clients":
+      return fields(clientsSection(server));
+    case "memory":
+      return fields(memorySection(server));
+    case "persistence":
+      return fields(persistenceSection(server));
+    case "stats":
+      return fields(statsSection(server));
+    case "replication":
+      return fields(replicationSection(server));
+    case "cpu":
+      return fields(cpuSection());
+    case "commandstats":
+      return commandstatsSection(server);
+    case "errorstats":
+      return errorstatsSection(server);
+    case "cluster":
+      return ["cluster_enabled:0"];
+    case "keyspace":
+      return keyspaceSection(server);
+    default:
+      return [];
+  }
+}
+
+/**
+ * The INFO text for the requested section names (lower-case). No names
+ * means "default"; "all" and "everything" select every section.
+ */
+export function infoText(server: Server, requested: readonly string[]): string {
+  const wanted = new Set<string>();
+  for (const name of requested.length === 0 ? ["default"] : requested) {
+    if (name === "all" || name === "everything") {
+      for (const [s] of SECTIONS) wanted.add(s);
+    } else if (name === "default") {
+      for (const [s, , byDefault] of SECTIONS) if (byDefault) wanted.add(s);
+    } else wanted.add(name);
+  }
+  let text = "";
+  for (const [name, title] of SECTIONS) {
+    if (!wanted.has(name)) continue;
+    if (text !== "") text += "\r\n";
+    text += `# ${title}\r\n`;
+    for (const line of sectionLines(server, name)) text += line + "\r\n";
+  }
+  return text;
+}

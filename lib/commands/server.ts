@@ -1,0 +1,264 @@
+/**
+ * Server commands: INFO, TIME, LASTSAVE, SHUTDOWN and DEBUG, and the
+ * shutdown sequence that SHUTDOWN and the SIGTERM/SIGINT handlers share.
+ *
+ * @module
+ */
+
+import type { Server } from "../server/server.ts";
+import { bytesToString, equalsIgnoreCase, lowerAscii } from "../util/bytes.ts";
+import { protectedActionAllowed } from "./config.ts";
+import type { CommandContext } from "./context.ts";
+import { CommandError, Errors } from "./errors.ts";
+import { infoText } from "./info.ts";
+import type { CommandSpec } from "./spec.ts";
+
+/** How a shutdown was asked for (SHUTDOWN's options). */
+export interface ShutdownOptions {
+  /** Save even without save points (SAVE). */
+  save?: boolean;
+  /** Do not save (NOSAVE). */
+  noSave?: boolean;
+  /** Exit even if saving fails (FORCE). */
+  force?: boolean;
+}
+
+/**
+ * Saves the dataset synchronously before exiting; throws when saving fails.
+ * Registered by the persistence layer (registerShutdownSave).
+ */
+export type ShutdownSave = () => void;
+
+const shutdownSaves = new WeakMap<Server, ShutdownSave>();
+
+/** Lets the persistence layer save the dataset when the server shuts down. */
+export function registerShutdownSave(server: Server, save: ShutdownSave): void {
+  shutdownSaves.set(server, save);
+}
+
+/** Removes the pid file, if one was written (pidfile directive). */
+function removePidFile(server: Server): void {
+  const pidfile = server.config.get("pidfile");
+  if (pidfile === "") return;
+  server.log.notice("Removing the pid file.");
+  try {
+    Deno.removeSync(pidfile);
+  } catch {
+    // Already gone: nothing to clean up.
+  }
+}
+
+/**
+ * Redis's prepareForShutdown: saves the dataset when save points are set (or
+ * SAVE was given) unless NOSAVE, removes the pid file and stops the server.
+ * Returns false, leaving the server running, when saving fails without
+ * FORCE.
+ */
+export function shutdownServer(
+  server: Server,
+  options: ShutdownOptions = {},
+): boolean {
+  server.log.warning("User requested shutdown...");
+  const savePoints = server.config.get("save") !== "";
+  const save = shutdownSaves.get(server);
+  if (!options.noSave && (savePoints || options.save) && save !== undefined) {
+    server.log.notice("Saving the final RDB snapshot before exiting.");
+    try {
+      save();
+    } catch (error) {
+      if (!options.force) {
+        server.log.warning(`Error trying to save the DB, can't exit.`);
+        return false;
+      }
+      server.log.warning(
+        `Error trying to save the DB (${error}), exit anyway.`,
+      );
+    }
+  }
+  removePidFile(server);
+  server.onShutdown?.();
+  return true;
+}
+
+function info(ctx: CommandContext, args: Uint8Array[]): void {
+  const sections = args.slice(1).map((a) => lowerAscii(a));
+  ctx.reply.verbatim(infoText(ctx.server, sections));
+}
+
+function time(ctx: CommandContext): void {
+  const micros = Math.floor(
+    (performance.timeOrigin + performance.now()) * 1000,
+  );
+  ctx.reply.array(2);
+  ctx.reply.bulkString(String(Math.floor(micros / 1_000_000)));
+  ctx.reply.bulkString(String(micros % 1_000_000));
+}
+
+function lastsave(ctx: CommandContext): void {
+  ctx.reply.integer(ctx.server.lastSave);
+}
+
+function shutdown(ctx: CommandContext, args: Uint8Array[]): void {
+  const options: ShutdownOptions = {};
+  let abort = false;
+  let other = false;
+  for (let i = 1; i < args.length; i++) {
+    const arg = args[i];
+    if (equalsIgnoreCase(arg, "nosave")) options.noSave = true;
+    else if (equalsIgnoreCase(arg, "save")) options.save = true;
+    else if (equalsIgnoreCase(arg, "now")) other = true;
+    else if (equalsIgnoreCase(arg, "force")) options.force = true;
+    else if (equalsIgnoreCase(arg, "abort")) abort = true;
+    else throw new CommandError(Errors.syntax);
+  }
+  const flagged = options.noSave || options.save || options.force || other;
+  if ((abort && flagged) || (options.noSave && options.save)) {
+    throw new CommandError(Errors.syntax);
+  }
+  // With no replicas to wait for, a shutdown never stays in progress.
+  if (abort) throw new CommandError("ERR No shutdown in progress.");
+  if (!shutdownServer(ctx.server, options)) {
+    throw new CommandError("ERR Errors trying to SHUTDOWN. Check logs.");
+  }
+}
+
+const DEBUG_NOT_ALLOWED =
+  `ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`;
+
+const DEBUG_HELP = [
+  "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+  "SET-ACTIVE-EXPIRE <0|1>",
+  "    Setting it to 0 disables expiring keys in background when they are not",
+  "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
+  "    default.",
+  "SLEEP <seconds>",
+  "    Stop the server for <seconds>. Decimals allowed.",
+  "HELP",
+  "    Prints this help.",
+];
+
+/** C's atoi: optional blanks and sign, then digits; anything else reads as 0. */
+function atoi(text: string): number {
+  const match = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(text);
+  return match === null ? 0 : Number(match[1]);
+}
+
+/** C's strtod prefix parse, as DEBUG SLEEP reads its seconds. */
+function strtod(text: string): number {
+  const match = /^[ \t\n\v\f\r]*([+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)/.exec(
+    text,
+  );
+  return match === null ? 0 : Number(match[1]);
+}
+
+/** Blocks the whole process, as Redis's DEBUG SLEEP blocks its event loop. */
+function sleepBlocking(ms: number): void {
+  if (ms <= 0) return;
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function debug(ctx: CommandContext, args: Uint8Array[]): void {
+  if (!protectedActionAllowed(ctx, "enable-debug-command")) {
+    throw new CommandError(DEBUG_NOT_ALLOWED);
+  }
+  const sub = lowerAscii(args[1]);
+  if (sub === "help" && args.length === 2) {
+    ctx.reply.array(DEBUG_HELP.length);
+    for (const line of DEBUG_HELP) ctx.reply.simple(line);
+  } else if (sub === "sleep" && args.length === 3) {
+    const micros = Math.trunc(strtod(bytesToString(args[2])) * 1_000_000);
+    sleepBlocking(micros / 1000);
+    ctx.reply.ok();
+  } else if (sub === "set-active-expire" && args.length === 3) {
+    ctx.server.activeExpire = atoi(bytesToString(args[2])) !== 0;
+    ctx.reply.ok();
+  } else {
+    throw new CommandError(
+      `ERR unknown subcommand or wrong number of arguments for '${
+        bytesToString(args[1].subarray(0, 128))
+      }'. Try DEBUG HELP.`,
+    );
+  }
+}
+
+/** Server administration and introspection commands. */
+export const SERVER_COMMANDS: readonly CommandSpec[] = [
+  {
+    name: "info",
+    arity: -1,
+    flags: ["loading", "stale"],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    categories: ["dangerous"],
+    group: "server",
+    since: "1.0.0",
+    summary: "Reports server information and statistics.",
+    complexity: "O(1)",
+    tips: [
+      "nondeterministic_output",
+      "request_policy:all_shards",
+      "response_policy:special",
+    ],
+    handler: info,
+  },
+  {
+    name: "time",
+    arity: 1,
+    flags: ["loading", "stale", "fast"],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    categories: [],
+    group: "server",
+    since: "2.6.0",
+    summary: "Reports the server's clock.",
+    complexity: "O(1)",
+    tips: ["nondeterministic_output"],
+    handler: time,
+  },
+  {
+    name: "lastsave",
+    arity: 1,
+    flags: ["loading", "stale", "fast"],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    categories: ["admin", "dangerous"],
+    group: "server",
+    since: "1.0.0",
+    summary: "Reports when the dataset was last saved to disk.",
+    complexity: "O(1)",
+    tips: ["nondeterministic_output"],
+    handler: lastsave,
+  },
+  {
+    name: "shutdown",
+    arity: -1,
+    flags: ["admin", "noscript", "loading", "stale", "no_multi", "allow_busy"],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    categories: [],
+    group: "server",
+    since: "1.0.0",
+    summary: "Optionally saves the dataset, then stops the server.",
+    complexity:
+      "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)",
+    handler: shutdown,
+  },
+  {
+    name: "debug",
+    arity: -2,
+    flags: ["admin", "noscript", "loading", "stale"],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    categories: [],
+    group: "server",
+    since: "1.0.0",
+    summary: "Debugging and testing aids.",
+    complexity: "Depends on subcommand.",
+    handler: debug,
+  },
+];
