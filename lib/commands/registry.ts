@@ -9,6 +9,8 @@ import { CONFIG_COMMANDS } from "./config.ts";
 import { SERVER_COMMANDS } from "./server.ts";
 import { KEY_COMMANDS } from "./keys.ts";
 import { STRING_COMMANDS } from "../types/string.ts";
+import { DUMP_COMMANDS } from "./dump.ts";
+import { PERSISTENCE_COMMANDS } from "./persistence.ts";
 import { CommandTable } from "./table.ts";
 
 /** Builds the table of every implemented command. */
@@ -19,5 +21,7 @@ export function createCommandTable(): CommandTable {
     ...SERVER_COMMANDS,
     ...KEY_COMMANDS,
     ...STRING_COMMANDS,
+    ...PERSISTENCE_COMMANDS,
+    ...DUMP_COMMANDS,
   ]);
 }

@@ -1,0 +1,199 @@
+/**
+ * DUMP and RESTORE, with Redis's payload: an RDB-encoded value, the RDB
+ * version (2 bytes, little-endian) and a CRC-64 of both (8 bytes).
+ *
+ * @module
+ */
+
+import { Crc64, crc64 } from "../persistence/crc64.ts";
+import { entryFromPlain } from "../persistence/rdb.ts";
+import {
+  MAX_RDB_VERSION,
+  RdbCursor,
+  RdbError,
+  readValue,
+} from "../persistence/rdb_reader.ts";
+import {
+  RDB_VERSION,
+  rdbTypeOf,
+  RdbWriter,
+} from "../persistence/rdb_writer.ts";
+import { plainValueOf } from "../persistence/snapshot.ts";
+import { EncodingError } from "../persistence/compact.ts";
+import { bytesToString, concatBytes, equalsIgnoreCase } from "../util/bytes.ts";
+import { parseInteger } from "../util/numbers.ts";
+import type { CommandContext } from "./context.ts";
+import { CommandError, Errors } from "./errors.ts";
+import type { CommandSpec } from "./spec.ts";
+
+/** Serialises a value the way DUMP does. */
+export function dumpPayload(
+  ctx: CommandContext,
+  key: string,
+): Uint8Array | null {
+  const entry = ctx.db.get(key, ctx.now);
+  if (entry === undefined) return null;
+  const chunks: Uint8Array[] = [];
+  const writer = new RdbWriter((chunk) => chunks.push(chunk), {
+    compress: ctx.server.config.flag("rdbcompression"),
+    checksum: false,
+  });
+  const plain = plainValueOf(entry);
+  writer.byte(rdbTypeOf(plain));
+  writer.value(plain);
+  writer.finish();
+  // finish() appended EOF and an 8-byte zero checksum: replace both with the footer.
+  const body = concatBytes(chunks);
+  const payload = new Uint8Array(body.length - 9 + 10);
+  payload.set(body.subarray(0, body.length - 9));
+  const footer = payload.length - 10;
+  payload[footer] = RDB_VERSION & 0xff;
+  payload[footer + 1] = RDB_VERSION >> 8;
+  const crc = new Crc64();
+  crc.update(payload.subarray(0, footer + 2));
+  payload.set(crc.digestBytes(), footer + 2);
+  return payload;
+}
+
+function dump(ctx: CommandContext, args: Uint8Array[]): void {
+  const payload = dumpPayload(ctx, bytesToString(args[1]));
+  if (payload === null) ctx.reply.nullBulk();
+  else ctx.reply.bulk(payload);
+}
+
+function validPayload(payload: Uint8Array): boolean {
+  if (payload.length < 10) return false;
+  const footer = payload.length - 10;
+  const version = payload[footer] | (payload[footer + 1] << 8);
+  if (version > MAX_RDB_VERSION) return false;
+  const stored = payload.subarray(footer + 2);
+  const view = new DataView(stored.buffer, stored.byteOffset, 8);
+  return crc64(payload.subarray(0, footer + 2)) === view.getBigUint64(0, true);
+}
+
+function restore(ctx: CommandContext, args: Uint8Array[]): void {
+  let replace = false;
+  let absoluteTtl = false;
+  let idleSeconds = -1;
+  let frequency = -1;
+  for (let i = 4; i < args.length; i++) {
+    const more = i + 1 < args.length;
+    if (equalsIgnoreCase(args[i], "replace")) replace = true;
+    else if (equalsIgnoreCase(args[i], "absttl")) absoluteTtl = true;
+    else if (
+      equalsIgnoreCase(args[i], "idletime") && more && frequency === -1
+    ) {
+      const value = parseInteger(args[++i]);
+      if (value === null) throw new CommandError(Errors.notInteger);
+      if (value < 0) {
+        throw new CommandError("ERR Invalid IDLETIME value, must be >= 0");
+      }
+      idleSeconds = value;
+    } else if (
+      equalsIgnoreCase(args[i], "freq") && more && idleSeconds === -1
+    ) {
+      const value = parseInteger(args[++i]);
+      if (value === null) throw new CommandError(Errors.notInteger);
+      if (value < 0 || value > 255) {
+        throw new CommandError(
+          "ERR Invalid FREQ value, must be >= 0 and <= 255",
+        );
+      }
+      frequency = value;
+    } else throw new CommandError(Errors.syntax);
+  }
+  const key = bytesToString(args[1]);
+  const db = ctx.db;
+  if (!replace && db.get(key, ctx.now) !== undefined) {
+    throw new CommandError("BUSYKEY Target key name already exists.");
+  }
+  const ttl = parseInteger(args[2]);
+  if (ttl === null) throw new CommandError(Errors.notInteger);
+  if (ttl < 0) throw new CommandError("ERR Invalid TTL value, must be >= 0");
+  const payload = args[3];
+  if (!validPayload(payload)) {
+    throw new CommandError("ERR DUMP payload version or checksum are wrong");
+  }
+  let entry;
+  try {
+    const cursor = new RdbCursor(payload.subarray(0, payload.length - 10));
+    const plain = readValue(cursor, cursor.byte());
+    if (cursor.pos !== payload.length - 10) {
+      throw new RdbError("trailing bytes");
+    }
+    entry = entryFromPlain(ctx.server, plain, ctx.now);
+  } catch (error) {
+    if (error instanceof RdbError || error instanceof EncodingError) {
+      throw new CommandError("ERR Bad data format");
+    }
+    throw error;
+  }
+  const deleted = replace && db.delete(key);
+  const expireAt = ttl === 0 ? 0 : absoluteTtl ? ttl : ttl + ctx.now;
+  if (expireAt !== 0 && expireAt <= ctx.now) {
+    if (deleted) {
+      ctx.propagate(["DEL", args[1]]);
+      ctx.keyChanged(key, "g", "del");
+    }
+    ctx.reply.ok();
+    return;
+  }
+  entry.expireAt = expireAt;
+  if (idleSeconds >= 0) entry.accessedAt = ctx.now - idleSeconds * 1000;
+  if (frequency >= 0) entry.frequency = frequency;
+  db.set(key, entry);
+  if (expireAt !== 0 && !absoluteTtl) {
+    const rewritten = [...args];
+    rewritten[2] = new TextEncoder().encode(String(expireAt));
+    rewritten.push(new TextEncoder().encode("ABSTTL"));
+    ctx.propagate(rewritten);
+  }
+  ctx.keyChanged(key, "g", "restore");
+  ctx.reply.ok();
+}
+
+/** DUMP and RESTORE. */
+export const DUMP_COMMANDS: readonly CommandSpec[] = [
+  {
+    name: "dump",
+    arity: 2,
+    flags: ["readonly"],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    categories: ["keyspace"],
+    group: "generic",
+    since: "2.6.0",
+    summary:
+      "Returns a serialized representation of the value stored at a key.",
+    complexity:
+      "O(1) to find the key, plus O(N*M) to serialize N elements of average size M",
+    tips: ["nondeterministic_output"],
+    keySpecs: [{
+      flags: ["RO", "access"],
+      beginSearch: { type: "index", index: 1 },
+      findKeys: { type: "range", lastKey: 0, keyStep: 1, limit: 0 },
+    }],
+    handler: dump,
+  },
+  {
+    name: "restore",
+    arity: -4,
+    flags: ["write", "denyoom"],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    categories: ["keyspace", "dangerous"],
+    group: "generic",
+    since: "2.6.0",
+    summary: "Creates a key from the serialized representation of a value.",
+    complexity:
+      "O(1) to create the key, plus O(N*M) to rebuild N elements of average size M (O(N*M*log(N)) for sorted sets)",
+    keySpecs: [{
+      flags: ["OW", "update"],
+      beginSearch: { type: "index", index: 1 },
+      findKeys: { type: "range", lastKey: 0, keyStep: 1, limit: 0 },
+    }],
+    handler: restore,
+  },
+];
