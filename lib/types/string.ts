@@ -82,6 +82,25 @@ export function lookupString(
   return entry.value as Uint8Array;
 }
 
+/**
+ * Looks `key` up for reading, counting a keyspace hit or miss as Redis's
+ * lookupKeyRead does (write lookups are not counted).
+ */
+function readEntry(ctx: CommandContext, key: string): Entry | undefined {
+  const entry = ctx.db.get(key, ctx.now);
+  if (entry === undefined) ctx.server.stats.keyspaceMisses++;
+  else ctx.server.stats.keyspaceHits++;
+  return entry;
+}
+
+/** Like {@linkcode lookupString}, counted as a read lookup. */
+function readString(ctx: CommandContext, key: string): Uint8Array | null {
+  const entry = readEntry(ctx, key);
+  if (entry === undefined) return null;
+  if (entry.type !== "string") throw new CommandError(Errors.wrongType);
+  return entry.value as Uint8Array;
+}
+
 /** Stores a string value, replacing whatever `key` held (and its TTL). */
 export function storeString(
   ctx: CommandContext,
@@ -183,7 +202,7 @@ export function expireArgumentToMs(
 }
 
 function get(ctx: CommandContext, args: Uint8Array[]): void {
-  const value = lookupString(ctx, bytesToString(args[1]));
+  const value = readString(ctx, bytesToString(args[1]));
   if (value === null) ctx.reply.nullBulk();
   else replyValue(ctx, value);
 }
@@ -283,7 +302,7 @@ function setGeneric(
     ? 0
     : optionExpireMs(ctx, options, command);
   const db = ctx.db;
-  const old = db.get(key, ctx.now);
+  const old = flags & OPT_GET ? readEntry(ctx, key) : db.get(key, ctx.now);
   if (flags & OPT_GET) {
     if (old === undefined) ctx.reply.nullBulk();
     else if (old.type !== "string") throw new CommandError(Errors.wrongType);
@@ -353,7 +372,7 @@ function psetex(ctx: CommandContext, args: Uint8Array[]): void {
 
 function getset(ctx: CommandContext, args: Uint8Array[]): void {
   const key = bytesToString(args[1]);
-  const old = lookupString(ctx, key);
+  const old = readString(ctx, key);
   if (old === null) ctx.reply.nullBulk();
   else replyValue(ctx, old);
   storeString(ctx, key, args[2]);
@@ -362,7 +381,7 @@ function getset(ctx: CommandContext, args: Uint8Array[]): void {
 
 function getdel(ctx: CommandContext, args: Uint8Array[]): void {
   const key = bytesToString(args[1]);
-  const value = lookupString(ctx, key);
+  const value = readString(ctx, key);
   if (value === null) {
     ctx.reply.nullBulk();
     return;
@@ -376,7 +395,7 @@ function getex(ctx: CommandContext, args: Uint8Array[]): void {
   const options = parseStringOptions(args, 2, false);
   const key = bytesToString(args[1]);
   const db = ctx.db;
-  const entry = db.get(key, ctx.now);
+  const entry = readEntry(ctx, key);
   if (entry === undefined) {
     ctx.reply.nullBulk();
     return;
@@ -400,10 +419,9 @@ function getex(ctx: CommandContext, args: Uint8Array[]): void {
 }
 
 function mget(ctx: CommandContext, args: Uint8Array[]): void {
-  const db = ctx.db;
   ctx.reply.array(args.length - 1);
   for (let i = 1; i < args.length; i++) {
-    const entry = db.get(bytesToString(args[i]), ctx.now);
+    const entry = readEntry(ctx, bytesToString(args[i]));
     if (entry === undefined || entry.type !== "string") ctx.reply.nullBulk();
     else replyValue(ctx, entry.value as Uint8Array);
   }
@@ -468,7 +486,7 @@ function append(ctx: CommandContext, args: Uint8Array[]): void {
 }
 
 function strlen(ctx: CommandContext, args: Uint8Array[]): void {
-  const value = lookupString(ctx, bytesToString(args[1]));
+  const value = readString(ctx, bytesToString(args[1]));
   ctx.reply.integer(value === null ? 0 : value.length);
 }
 
@@ -480,7 +498,7 @@ function getrange(ctx: CommandContext, args: Uint8Array[]): void {
   if (start === null || end === null) {
     throw new CommandError(Errors.notInteger);
   }
-  const value = lookupString(ctx, bytesToString(args[1]));
+  const value = readString(ctx, bytesToString(args[1]));
   if (value === null || (start < 0 && end < 0 && start > end)) {
     ctx.reply.bulk(EMPTY);
     return;
@@ -629,9 +647,8 @@ function incrbyfloat(ctx: CommandContext, args: Uint8Array[]): void {
 const ZERO_TEXT = numberBytes("0");
 
 function lcs(ctx: CommandContext, args: Uint8Array[]): void {
-  const db = ctx.db;
-  const entryA = db.get(bytesToString(args[1]), ctx.now);
-  const entryB = db.get(bytesToString(args[2]), ctx.now);
+  const entryA = readEntry(ctx, bytesToString(args[1]));
+  const entryB = readEntry(ctx, bytesToString(args[2]));
   if (
     (entryA !== undefined && entryA.type !== "string") ||
     (entryB !== undefined && entryB.type !== "string")

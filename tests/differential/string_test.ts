@@ -389,3 +389,65 @@ Deno.test({
     }
   },
 });
+
+/** Reads `field` from an INFO reply. */
+function infoField(info: string, field: string): string {
+  const match = new RegExp(`^${field}:(.*)\r$`, "m").exec(info);
+  assert.ok(match, `INFO has no ${field}`);
+  return match[1];
+}
+
+Deno.test({
+  name:
+    "differential: keyspace hits/misses and the dirty counter match redis-server",
+  ignore: NO_ORACLE,
+  async fn() {
+    const pair = await Pair.start();
+    try {
+      const dirty = async () =>
+        (await pair.both(["INFO", "persistence"])).map((info) =>
+          Number(infoField(info, "rdb_changes_since_last_save"))
+        );
+      await pair.same(["CONFIG", "RESETSTAT"]);
+      const before = await dirty();
+      const script = [
+        ["SET", "a", "1"],
+        ["GET", "a"],
+        ["GET", "b"],
+        ["MGET", "a", "b", "c"],
+        ["GETSET", "a", "2"],
+        ["SET", "a", "3", "GET"],
+        ["SET", "a", "3", "NX"],
+        ["INCR", "a"],
+        ["GETDEL", "a"],
+        ["GETEX", "a"],
+        ["STRLEN", "a"],
+        ["LCS", "a", "b"],
+        ["GETRANGE", "a", "0", "1"],
+        ["APPEND", "a", "x"],
+        ["SETNX", "a", "1"],
+        ["MSETNX", "a", "1"],
+        ["MSET", "m1", "1", "m2", "2", "m3", "3"],
+        ["MSETNX", "n1", "1", "n2", "2"],
+        ["INCRBYFLOAT", "a", "1"],
+        ["INCRBYFLOAT", "f", "1"],
+        ["SETRANGE", "a", "1", "x"],
+        ["SETRANGE", "a", "1", ""],
+        ["GETEX", "f", "EX", "100"],
+        ["GETEX", "f", "PERSIST"],
+        ["GETEX", "f", "PERSIST"],
+        ["GETEX", "f", "EXAT", "1"],
+        ["SETEX", "s", "100", "v"],
+      ];
+      for (const args of script) await pair.same(args);
+      const after = await dirty();
+      assert.equal(after[0] - before[0], after[1] - before[1], "dirty delta");
+      const [ours, theirs] = await pair.both(["INFO", "stats"]);
+      for (const field of ["keyspace_hits", "keyspace_misses"]) {
+        assert.equal(infoField(ours, field), infoField(theirs, field), field);
+      }
+    } finally {
+      await pair.stop();
+    }
+  },
+});
