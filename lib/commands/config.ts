@@ -103,7 +103,9 @@ function configSet(ctx: CommandContext, args: Uint8Array[]): void {
     ctx.server.config.setMany(pairs);
   } catch (error) {
     if (!(error instanceof ConfigSetError)) throw error;
-    throw setFailed(error.directive.name, error.message);
+    // Redis names the parameter as looked up: the alias if one was used.
+    const name = bytesToString(args[2 + error.index * 2]).toLowerCase();
+    throw setFailed(name, error.message);
   }
   ctx.reply.ok();
 }

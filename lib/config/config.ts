@@ -191,7 +191,7 @@ export class Config {
   /**
    * Sets several directives at once, all or nothing (CONFIG SET). Values are
    * validated in order; then the appliers run, and if one fails every value
-   * is restored. Throws [directive, error] naming the culprit.
+   * is restored. Throws ConfigSetError naming the culprit.
    */
   setMany(pairs: readonly [Directive, string][]): void {
     const previous = pairs.map(([d]) => [d, this.get(d.name)] as const);
@@ -202,13 +202,14 @@ export class Config {
         this.#store(d, value);
       }
     };
-    for (const [d, value] of pairs) {
+    for (let i = 0; i < pairs.length; i++) {
+      const [d, value] = pairs[i];
       const words = d.multiArg ? splitConfigSetWords(value) : [value];
       try {
         this.#store(d, this.validate(d, words));
       } catch (error) {
         restore();
-        throw new ConfigSetError(d, error);
+        throw new ConfigSetError(d, i, error);
       }
     }
     const applied = new Set<ConfigApplier>();
@@ -230,7 +231,7 @@ export class Config {
             // The old values worked before; nothing better to do.
           }
         }
-        throw new ConfigSetError(d, error);
+        throw new ConfigSetError(d, i, error);
       }
     }
     for (const [d] of pairs) this.#notify(d);
@@ -266,8 +267,15 @@ export class Config {
 
 /** A CONFIG SET failure: the directive it concerns and Redis's reason. */
 export class ConfigSetError extends Error {
-  /** Wraps `cause` (a ConfigError, or an unexpected error) for directive `directive`. */
-  constructor(readonly directive: Directive, cause: unknown) {
+  /**
+   * Wraps `cause` (a ConfigError, or an unexpected error) for `directive`,
+   * the `index`th pair given to setMany.
+   */
+  constructor(
+    readonly directive: Directive,
+    readonly index: number,
+    cause: unknown,
+  ) {
     super(cause instanceof Error ? cause.message : String(cause));
     this.name = "ConfigSetError";
   }

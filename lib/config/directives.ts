@@ -297,7 +297,7 @@ export const DIRECTIVES: readonly Directive[] = [
     protected: true,
   }),
   bool("appendonly", "no"),
-  oneOf("appendfsync", "everysec", ["always", "everysec", "no"]),
+  oneOf("appendfsync", "everysec", ["everysec", "always", "no"]),
   text("appendfilename", "appendonly.aof", {
     immutable: true,
     normalize: fileNameOnly("appendfilename"),
