@@ -16,6 +16,7 @@ import {
 import { shutdownServer } from "./lib/commands/server.ts";
 import { formatLogLine, Logger } from "./lib/server/log.ts";
 import { startServer } from "./lib/server/start.ts";
+import { LoadError } from "./lib/persistence/setup.ts";
 import { stringToBytes } from "./lib/util/bytes.ts";
 
 /** Loads the configuration, or prints Redis's fatal error and exits 1. */
@@ -59,7 +60,17 @@ if (import.meta.main) {
       : "Configuration loaded",
     "C",
   );
-  const running = startServer(config);
+  let running;
+  try {
+    running = startServer(config);
+  } catch (error) {
+    if (!(error instanceof LoadError)) throw error;
+    early.write(
+      "warning",
+      `Fatal error loading the DB: ${error.message}. Exiting.`,
+    );
+    Deno.exit(1);
+  }
   const log = running.server.log;
   const onSignal = (name: string) => () => {
     log.signal(`Received ${name} scheduling shutdown...`);

@@ -133,6 +133,9 @@ export class AofPersistence {
   /** A rewrite was asked for while a BGSAVE ran. */
   rewriteScheduled = false;
   lastRewriteStatus: "ok" | "err" = "ok";
+  /** Successful rewrites, and failures in a row (INFO persistence). */
+  rewrites = 0;
+  consecutiveFailures = 0;
   lastRewriteSeconds = -1;
   rewriteStartedAt = 0;
   /** Size of the AOF (base + incremental) after the last rewrite, and now. */
@@ -552,10 +555,13 @@ export class AofPersistence {
     const done = run().then(
       () => {
         this.lastRewriteStatus = "ok";
+        this.rewrites++;
+        this.consecutiveFailures = 0;
         server.log.notice("Background AOF rewrite finished successfully");
       },
       (error) => {
         this.lastRewriteStatus = "err";
+        this.consecutiveFailures++;
         server.log.warning(`Background AOF rewrite failed: ${error}`);
         Deno.remove(temp).catch(() => {});
       },

@@ -70,6 +70,8 @@ export class RdbPersistence {
   lastAttempt = 0;
   /** Number of keys loaded at start-up and time spent. */
   loadedKeys = 0;
+  /** Successful saves since start-up (rdb_saves). */
+  saves = 0;
   loadedExpiredKeys = 0;
   #bgsaveDone: Promise<void> | null = null;
 
@@ -169,6 +171,7 @@ export class RdbPersistence {
 
   #saved(dirtyAtStart: number): void {
     this.server.dirty -= dirtyAtStart;
+    this.saves++;
     this.server.lastSave = Math.floor(Date.now() / 1000);
     this.server.log.notice("DB saved on disk");
   }

@@ -10,6 +10,8 @@ import { type Config, ConfigError } from "../config/config.ts";
 import { Dispatcher } from "../commands/dispatch.ts";
 import { sampleInfoMetrics } from "../commands/info.ts";
 import { createCommandTable } from "../commands/registry.ts";
+import { persistenceCron } from "../commands/persistence.ts";
+import { setUpPersistence } from "../persistence/setup.ts";
 import { NetworkServer } from "./network.ts";
 import { Server } from "./server.ts";
 
@@ -70,6 +72,7 @@ export function startServer(config: Config): RunningServer {
   const server = new Server(config);
   server.commands = createCommandTable();
   const dispatcher = new Dispatcher(server, server.commands);
+  setUpPersistence(server, dispatcher);
   const network = new NetworkServer(server, dispatcher);
   network.listen(bindAddresses(config.get("bind")), config.number("port"));
   installListenerAppliers(config, network);
@@ -78,6 +81,7 @@ export function startServer(config: Config): RunningServer {
   const cron = setInterval(() => {
     server.activeExpireCycle(25);
     sampleInfoMetrics(server);
+    persistenceCron(server);
     const timeout = config.number("timeout");
     if (timeout > 0) {
       const now = Date.now();

@@ -1,0 +1,107 @@
+/**
+ * Connects persistence to a starting server: loads the dataset (the AOF when
+ * `appendonly` is on, else the RDB file), opens the AOF, and registers the
+ * shutdown save, INFO persistence figures and CONFIG SET appendonly.
+ *
+ * @module
+ */
+
+import type { Dispatcher } from "../commands/dispatch.ts";
+import { registerPersistenceStatus } from "../commands/info.ts";
+import { registerShutdownSave } from "../commands/server.ts";
+import { ConfigError } from "../config/config.ts";
+import { Client } from "../server/client.ts";
+import type { Server } from "../server/server.ts";
+import { stringToBytes } from "../util/bytes.ts";
+
+/** Loading the dataset failed; start-up must stop. */
+export class LoadError extends Error {
+  /** Creates the error with a message for the log. */
+  constructor(message: string) {
+    super(message);
+    this.name = "LoadError";
+  }
+}
+
+/** A client that replays AOF commands; its replies are dropped. */
+function loadingClient(): Client {
+  const transport = { flush() {}, close() {} };
+  return new Client(0, "", "", -1, transport, true);
+}
+
+/**
+ * Loads data and starts AOF logging. Throws LoadError when a file is
+ * corrupt, so that start-up stops instead of running on partial data.
+ */
+export function setUpPersistence(server: Server, dispatcher: Dispatcher): void {
+  const { rdb, aof } = server;
+  const client = loadingClient();
+  aof.setRunner((args) => {
+    dispatcher.execute(client, args);
+    client.reply.discard();
+  });
+  const started = performance.now();
+  try {
+    if (server.config.flag("appendonly")) {
+      if (aof.exists()) {
+        aof.load();
+        server.log.notice(
+          `DB loaded from append only file: ${
+            ((performance.now() - started) / 1000).toFixed(3)
+          } seconds`,
+        );
+      }
+      aof.open();
+    } else if (rdb.load()) {
+      server.log.notice(
+        `DB loaded from disk: ${
+          ((performance.now() - started) / 1000).toFixed(3)
+        } seconds`,
+      );
+    }
+  } catch (error) {
+    throw new LoadError(`${(error as Error).message}`);
+  }
+  // Loading is not a change that needs saving.
+  server.dirty = 0;
+
+  registerShutdownSave(server, () => {
+    aof.close();
+    rdb.save();
+  });
+  registerPersistenceStatus(server, () => ({
+    rdbBgsaveInProgress: rdb.inProgress,
+    rdbLastBgsaveOk: rdb.lastBgsaveStatus === "ok",
+    rdbLastBgsaveTimeSec: rdb.lastBgsaveSeconds,
+    rdbCurrentBgsaveTimeSec: rdb.inProgress
+      ? Math.floor((Date.now() - rdb.bgsaveStartedAt) / 1000)
+      : -1,
+    rdbSaves: rdb.saves,
+    rdbLastLoadKeysExpired: rdb.loadedExpiredKeys,
+    rdbLastLoadKeysLoaded: rdb.loadedKeys,
+    aofRewriteInProgress: aof.rewriting,
+    aofRewriteScheduled: aof.rewriteScheduled,
+    aofLastRewriteTimeSec: aof.lastRewriteSeconds,
+    aofCurrentRewriteTimeSec: aof.rewriting
+      ? Math.floor((Date.now() - aof.rewriteStartedAt) / 1000)
+      : -1,
+    aofLastBgrewriteOk: aof.lastRewriteStatus === "ok",
+    aofRewrites: aof.rewrites,
+    aofRewritesConsecutiveFailures: aof.consecutiveFailures,
+    aofLastWriteOk: aof.lastWriteStatus === "ok",
+  }));
+  server.config.setApplier("appendonly", () => {
+    const on = server.config.flag("appendonly");
+    if (on && !aof.enabled) {
+      try {
+        aof.enable();
+      } catch (error) {
+        throw new ConfigError(`Unable to turn on AOF: ${error}`);
+      }
+    } else if (!on && aof.enabled) aof.disable();
+  });
+  // Keys removed by expiry are logged as DEL, as Redis propagates them.
+  server.keyChangeListeners.push((db, key, _class, event) => {
+    if (event === "expired") aof.feed(db.id, ["DEL", stringToBytes(key)]);
+  });
+}

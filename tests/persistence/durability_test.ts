@@ -1,0 +1,247 @@
+/**
+ * Durability: no acknowledged write lost with appendfsync always across
+ * SIGKILL, BGSAVE snapshots are point-in-time, a killed save leaves the old
+ * file intact, and damaged files stop start-up with a clear error.
+ */
+import assert from "node:assert/strict";
+import { readRdb } from "../../lib/persistence/rdb_reader.ts";
+import { encodeCommand } from "../helpers/resp_client.ts";
+import { freePort, startOurServer } from "../helpers/servers.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+const text = new TextDecoder();
+
+function rdbStrings(path: string): Map<string, string> {
+  const values = new Map<string, string>();
+  readRdb(Deno.readFileSync(path), (k) => {
+    if (k.value.type === "string") {
+      values.set(text.decode(k.key), text.decode(k.value.value));
+    }
+  });
+  return values;
+}
+
+async function waitForBgsave(
+  client: { call(...a: string[]): Promise<unknown> },
+): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const info = await client.call("INFO", "persistence") as string;
+    if (info.includes("rdb_bgsave_in_progress:0")) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("BGSAVE did not finish");
+}
+
+Deno.test("durability: appendfsync always loses no acknowledged write on SIGKILL", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "durability-" });
+  const flags = [
+    "--dir",
+    dir,
+    "--appendonly",
+    "yes",
+    "--appendfsync",
+    "always",
+    "--save",
+    "",
+  ];
+  try {
+    const server = await startOurServer(flags);
+    const client = await server.connect();
+    const acknowledged: number[] = [];
+    try {
+      const killer = setTimeout(() => Deno.kill(server.pid, "SIGKILL"), 400);
+      try {
+        for (let i = 0; i < 1_000_000; i++) {
+          if (await client.call("SET", `key:${i}`, `value:${i}`) !== "OK") {
+            break;
+          }
+          acknowledged.push(i);
+        }
+      } catch {
+        // The connection dies with the server.
+      } finally {
+        clearTimeout(killer);
+      }
+      await server.status;
+    } finally {
+      client.close();
+      await server.stop();
+    }
+    assert.ok(
+      acknowledged.length > 10,
+      `only ${acknowledged.length} writes before the kill`,
+    );
+    const restarted = await startOurServer(flags);
+    const check = await restarted.connect();
+    try {
+      for (let i = 0; i < acknowledged.length; i += 97) {
+        assert.equal(await check.call("GET", `key:${i}`), `value:${i}`);
+      }
+      const last = acknowledged.at(-1)!;
+      assert.equal(await check.call("GET", `key:${last}`), `value:${last}`);
+    } finally {
+      check.close();
+      await restarted.stop();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("durability: BGSAVE writes a point-in-time snapshot while writes continue", async () => {
+  const server = await startOurServer(["--save", ""]);
+  const client = await server.connect();
+  try {
+    const keys = 30_000;
+    const batch: Uint8Array[] = [];
+    for (let i = 0; i < keys; i++) {
+      batch.push(encodeCommand(["SET", `k${i}`, "old"]));
+    }
+    const total = batch.reduce((n, b) => n + b.length, 0);
+    const setup = new Uint8Array(total);
+    batch.reduce((pos, b) => (setup.set(b, pos), pos + b.length), 0);
+    await client.write(setup);
+    for (let i = 0; i < keys; i++) await client.read();
+
+    // BGSAVE, then in the same pipeline: overwrite, delete and create keys.
+    const changes: Uint8Array[] = [encodeCommand(["BGSAVE"])];
+    for (let i = 0; i < keys; i += 3) {
+      changes.push(encodeCommand(["SET", `k${i}`, "new"]));
+    }
+    for (let i = 1; i < keys; i += 3) {
+      changes.push(encodeCommand(["DEL", `k${i}`]));
+    }
+    for (let i = 0; i < 100; i++) {
+      changes.push(encodeCommand(["SET", `created${i}`, "x"]));
+    }
+    for (const change of changes) await client.write(change);
+    assert.equal(await client.read(), "Background saving started");
+    for (let i = 1; i < changes.length; i++) await client.read();
+    await waitForBgsave(client);
+
+    const saved = rdbStrings(`${server.dir}/dump.rdb`);
+    assert.equal(saved.size, keys);
+    for (let i = 0; i < keys; i++) {
+      assert.equal(saved.get(`k${i}`), "old", `k${i}`);
+    }
+    assert.equal(saved.has("created0"), false);
+    assert.equal(await client.call("GET", "k0"), "new");
+  } finally {
+    client.close();
+    await server.stop();
+  }
+});
+
+Deno.test("durability: a save killed midway leaves the previous dump intact", async () => {
+  const server = await startOurServer(["--save", ""]);
+  const client = await server.connect();
+  try {
+    await client.call("SET", "before", "1");
+    assert.equal(await client.call("SAVE"), "OK");
+    const previous = Deno.readFileSync(`${server.dir}/dump.rdb`);
+    const batch: Uint8Array[] = [];
+    for (let i = 0; i < 50_000; i++) {
+      batch.push(encodeCommand(["SET", `k${i}`, "v".repeat(100)]));
+    }
+    for (const b of batch) await client.write(b);
+    for (let i = 0; i < batch.length; i++) await client.read();
+    await client.send("BGSAVE");
+    await client.read();
+    Deno.kill(server.pid, "SIGKILL");
+    await server.status;
+    assert.deepEqual(Deno.readFileSync(`${server.dir}/dump.rdb`), previous);
+    assert.deepEqual(
+      rdbStrings(`${server.dir}/dump.rdb`),
+      new Map([["before", "1"]]),
+    );
+  } finally {
+    client.close();
+    await server.stop();
+  }
+});
+
+async function startupFailure(dir: string, flags: string[]): Promise<string> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-all",
+      `${ROOT}main.ts`,
+      "--port",
+      String(freePort()),
+      "--dir",
+      dir,
+      ...flags,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(output.success, false, "the server must refuse to start");
+  return text.decode(output.stdout) + text.decode(output.stderr);
+}
+
+Deno.test("durability: corrupt or truncated files stop start-up with a clear error", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "corrupt-" });
+  try {
+    Deno.writeTextFileSync(`${dir}/dump.rdb`, "REDIS0010\xfa garbage");
+    assert.match(
+      await startupFailure(dir, []),
+      /Fatal error loading the DB: Error loading .*dump\.rdb/,
+    );
+
+    Deno.mkdirSync(`${dir}/appendonlydir`);
+    Deno.writeTextFileSync(
+      `${dir}/appendonlydir/appendonly.aof.manifest`,
+      "file appendonly.aof.1.incr.aof seq 1 type i\n",
+    );
+    Deno.writeTextFileSync(
+      `${dir}/appendonlydir/appendonly.aof.1.incr.aof`,
+      "*1\r\n$4\r\nPING\r\nxyz",
+    );
+    assert.match(
+      await startupFailure(dir, ["--appendonly", "yes"]),
+      /Bad file format/,
+    );
+
+    Deno.writeTextFileSync(
+      `${dir}/appendonlydir/appendonly.aof.manifest`,
+      "nonsense\n",
+    );
+    assert.match(
+      await startupFailure(dir, ["--appendonly", "yes"]),
+      /manifest/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("durability: a truncated last AOF command is dropped (aof-load-truncated)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "truncated-" });
+  try {
+    Deno.mkdirSync(`${dir}/appendonlydir`);
+    Deno.writeTextFileSync(
+      `${dir}/appendonlydir/appendonly.aof.manifest`,
+      "file appendonly.aof.1.incr.aof seq 1 type i\n",
+    );
+    const good = "*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n";
+    Deno.writeTextFileSync(
+      `${dir}/appendonlydir/appendonly.aof.1.incr.aof`,
+      good + "*3\r\n$3\r\nSET\r\n$1\r\nb",
+    );
+    const server = await startOurServer(["--dir", dir, "--appendonly", "yes"]);
+    const client = await server.connect();
+    try {
+      assert.equal(await client.call("GET", "a"), "1");
+      assert.equal(await client.call("EXISTS", "b"), 0);
+    } finally {
+      client.close();
+      await server.stop();
+    }
+    assert.equal(
+      Deno.readTextFileSync(`${dir}/appendonlydir/appendonly.aof.1.incr.aof`),
+      good,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

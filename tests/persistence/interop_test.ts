@@ -1,0 +1,187 @@
+/**
+ * Persistence interoperability with Debian's redis-server 7.0: RDB files
+ * and AOF directories written by either server load in the other with the
+ * same keys, types, values and TTLs.
+ */
+import assert from "node:assert/strict";
+import type { RespClient } from "../helpers/resp_client.ts";
+import {
+  hasRedisServer,
+  startOurServer,
+  startRedisServer,
+} from "../helpers/servers.ts";
+import type { TestServer } from "../helpers/servers.ts";
+
+const noRedis = !hasRedisServer();
+
+/** Commands creating every type and encoding, expiry, binary data and several databases. */
+function populateCommands(): string[][] {
+  const commands: string[][] = [
+    ["SET", "str", "hello"],
+    ["SET", "int", "12345"],
+    ["SET", "bin\x00key", "\x00\xff\r\n"],
+    ["SET", "long", "abc".repeat(2000)],
+    ["SET", "volatile", "v", "EX", "100000"],
+    ["RPUSH", "list", "a", "b", "1", "-5"],
+    ["SADD", "intset", "1", "2", "300000"],
+    ["SADD", "set", "x", "y", "z"],
+    ["HSET", "hash", "f1", "v1", "f2", "v2"],
+    ["ZADD", "zset", "1.5", "a", "2", "b", "-inf", "c"],
+    ["XADD", "stream", "1-1", "field", "value"],
+    ["XADD", "stream", "2-0", "a", "1", "b", "2"],
+    ["XGROUP", "CREATE", "stream", "group", "0"],
+    ["SELECT", "2"],
+    ["SET", "indb2", "yes"],
+    ["SELECT", "0"],
+  ];
+  for (let i = 0; i < 300; i++) {
+    commands.push(["RPUSH", "biglist", `item${i}`]);
+    commands.push(["SADD", "bigset", `member${i}`]);
+    commands.push(["HSET", "bighash", `field${i}`, "v".repeat(i % 80)]);
+    commands.push(["ZADD", "bigzset", String(i * 1.25), `m${i}`]);
+  }
+  return commands;
+}
+
+async function populate(client: RespClient): Promise<void> {
+  for (const command of populateCommands()) {
+    const reply = await client.call(...command);
+    assert.ok(
+      !(reply instanceof Object && "message" in reply),
+      `${command[0]} failed: ${JSON.stringify(reply)}`,
+    );
+  }
+}
+
+/** Everything observable about the dataset, in a comparable form. */
+async function contents(client: RespClient): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for (const db of ["0", "2"]) {
+    await client.call("SELECT", db);
+    const keys = (await client.call("KEYS", "*") as string[]).sort();
+    for (const key of keys) {
+      const type = await client.call("TYPE", key);
+      const ttl = await client.call("TTL", key) as number;
+      let value: unknown;
+      if (type === "string") value = await client.call("GET", key);
+      else if (type === "list") {
+        value = await client.call("LRANGE", key, "0", "-1");
+      } else if (type === "set") {
+        value = (await client.call("SMEMBERS", key) as string[]).sort();
+      } else if (type === "hash") value = await client.call("HGETALL", key);
+      else if (type === "zset") {
+        value = await client.call("ZRANGE", key, "0", "-1", "WITHSCORES");
+      } else if (type === "stream") {
+        value = [
+          await client.call("XRANGE", key, "-", "+"),
+          await client.call("XINFO", "GROUPS", key),
+        ];
+      }
+      out.push([db, key, type, ttl > 0 ? Math.round(ttl / 100) : ttl, value]);
+    }
+  }
+  await client.call("SELECT", "0");
+  return out;
+}
+
+async function withClient<T>(
+  server: TestServer,
+  fn: (c: RespClient) => Promise<T>,
+): Promise<T> {
+  const client = await server.connect();
+  try {
+    return await fn(client);
+  } finally {
+    client.close();
+  }
+}
+
+async function copyDir(from: string, to: string): Promise<void> {
+  for await (const entry of Deno.readDir(from)) {
+    if (entry.isDirectory) {
+      await Deno.mkdir(`${to}/${entry.name}`, { recursive: true });
+      await copyDir(`${from}/${entry.name}`, `${to}/${entry.name}`);
+    } else if (entry.isFile) {
+      await Deno.copyFile(`${from}/${entry.name}`, `${to}/${entry.name}`);
+    }
+  }
+}
+
+for (const format of ["rdb", "aof"] as const) {
+  const flags = format === "aof" ? ["--appendonly", "yes"] : [];
+  const persist = (c: RespClient) => c.call(format === "aof" ? "PING" : "SAVE");
+
+  Deno.test({
+    name: `interop ${format}: written by Redis 7.0, loaded by us`,
+    ignore: noRedis,
+    async fn() {
+      const redis = await startRedisServer(flags);
+      let expected: unknown[];
+      try {
+        expected = await withClient(redis, async (c) => {
+          await populate(c);
+          await persist(c);
+          return await contents(c);
+        });
+      } catch (error) {
+        await redis.stop();
+        throw error;
+      }
+      const dir = await Deno.makeTempDir({ prefix: "interop-" });
+      try {
+        await copyDir(redis.dir, dir);
+        await redis.stop();
+        const ours = await startOurServer([...flags, "--dir", dir]);
+        try {
+          assert.deepEqual(await withClient(ours, contents), expected);
+        } finally {
+          await ours.stop();
+        }
+      } finally {
+        await redis.stop();
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+  });
+
+  Deno.test({
+    name: `interop ${format}: written by us, loaded by Redis 7.0`,
+    ignore: noRedis,
+    async fn() {
+      const ours = await startOurServer([...flags, "--save", ""]);
+      let expected: unknown[];
+      try {
+        expected = await withClient(ours, async (c) => {
+          await populate(c);
+          await persist(c);
+          return await contents(c);
+        });
+      } catch (error) {
+        await ours.stop();
+        throw error;
+      }
+      const dir = await Deno.makeTempDir({ prefix: "interop-" });
+      try {
+        await copyDir(ours.dir, dir);
+        await ours.stop();
+        if (format === "rdb") {
+          const check = await new Deno.Command("redis-check-rdb", {
+            args: [`${dir}/dump.rdb`],
+            stdout: "piped",
+            stderr: "piped",
+          }).output();
+          assert.ok(check.success, new TextDecoder().decode(check.stdout));
+        }
+        const redis = await startRedisServer([...flags, "--dir", dir]);
+        try {
+          assert.deepEqual(await withClient(redis, contents), expected);
+        } finally {
+          await redis.stop();
+        }
+      } finally {
+        await ours.stop();
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+  });
+}
