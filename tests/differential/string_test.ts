@@ -451,3 +451,77 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "differential: LCS ranges on random strings match redis-server",
+  ignore: NO_ORACLE,
+  async fn() {
+    const pair = await Pair.start();
+    try {
+      const rand = prng(4242);
+      const text = () => {
+        const alphabet = rand() < 0.5 ? "ab" : "abcdxyz";
+        let s = "";
+        const n = Math.floor(rand() * 40);
+        for (let i = 0; i < n; i++) {
+          s += alphabet[Math.floor(rand() * alphabet.length)];
+        }
+        return s;
+      };
+      for (let i = 0; i < 300; i++) {
+        await pair.same(["MSET", "x", text(), "y", text()]);
+        const options = [
+          [],
+          ["LEN"],
+          ["IDX"],
+          ["IDX", "WITHMATCHLEN"],
+          ["IDX", "MINMATCHLEN", String(Math.floor(rand() * 4))],
+        ][i % 5];
+        await pair.same(["LCS", "x", "y", ...options], `case ${i} `);
+      }
+    } finally {
+      await pair.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "differential: RESP3 replies of string commands match redis-server",
+  ignore: NO_ORACLE,
+  async fn(t) {
+    const pair = await Pair.start();
+    try {
+      const hasHello = await supports(pair, ["HELLO", "3"]);
+      if (!hasHello) console.warn("HELLO not implemented yet: RESP3 skipped");
+      await pair.oracleClient.callRaw("HELLO", "3");
+      await t.step({
+        name: "nulls, maps and numbers",
+        ignore: !hasHello,
+        async fn() {
+          for (
+            const args of [
+              ["GET", "nokey"],
+              ["SET", "k", "v", "NX", "GET"],
+              ["SET", "k", "w", "XX", "GET"],
+              ["SET", "k2", "v", "XX"],
+              ["GETDEL", "nokey"],
+              ["GETEX", "nokey"],
+              ["GETSET", "nokey", "1"],
+              ["MGET", "k", "nokey", "nokey"],
+              ["INCRBYFLOAT", "f", "1.5"],
+              ["INCR", "n"],
+              ["SET", "a", "ohmytext"],
+              ["SET", "b", "mynewtext"],
+              ["LCS", "a", "b", "IDX", "WITHMATCHLEN"],
+              ["LCS", "a", "b", "LEN"],
+              ["LCS", "a", "b"],
+              ["GETRANGE", "nokey", "0", "1"],
+            ]
+          ) await pair.same(args);
+        },
+      });
+    } finally {
+      await pair.stop();
+    }
+  },
+});
