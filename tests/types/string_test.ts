@@ -1,4 +1,9 @@
 import assert from "node:assert/strict";
+import { Dispatcher } from "../../lib/commands/dispatch.ts";
+import { createCommandTable } from "../../lib/commands/registry.ts";
+import { Config } from "../../lib/config/config.ts";
+import type { Client } from "../../lib/server/client.ts";
+import { Server } from "../../lib/server/server.ts";
 import { type RespClient, RespError } from "../helpers/resp_client.ts";
 import { startOurServer } from "../helpers/servers.ts";
 
@@ -218,4 +223,94 @@ Deno.test("string: LCS on longer values and its memory limit", async () => {
     );
     assert.equal(await c.call("SETRANGE", "c", "1048575", "x"), 1048576);
   });
+});
+
+/**
+ * A server running in this process with one client, for checks the wire
+ * cannot show yet (key-change events) or protocol switches.
+ */
+function inProcess(): {
+  run: (...args: string[]) => string;
+  events: string[];
+  client: Client;
+} {
+  const server = new Server(new Config(Deno.cwd()));
+  const dispatcher = new Dispatcher(server, createCommandTable());
+  server.commands = dispatcher.table;
+  const client = server.addClient("127.0.0.1:1", "127.0.0.1:2", {
+    flush() {},
+    close() {},
+  });
+  const events: string[] = [];
+  server.keyChangeListeners.push((_db, key, eventClass, event) =>
+    events.push(`${eventClass} ${event} ${key}`)
+  );
+  const encoder = new TextEncoder();
+  const run = (...args: string[]) => {
+    dispatcher.execute(client, args.map((a) => encoder.encode(a)));
+    const chunks = client.reply.take();
+    return chunks.map((c) => latin1(c)).join("");
+  };
+  return { run, events, client };
+}
+
+Deno.test("string: key-change events carry Redis's notification names", () => {
+  const { run, events } = inProcess();
+  const script = [
+    ["SETEX", "e1", "100", "5"],
+    ["INCRBYFLOAT", "e1", "1.5"],
+    ["INCR", "e2"],
+    ["GETEX", "e2", "PERSIST"],
+    ["GETEX", "e2", "PX", "1000"],
+    ["GETEX", "e2", "PERSIST"],
+    ["GETEX", "e2", "PXAT", "1"],
+    ["GETDEL", "e1"],
+    ["GETDEL", "e1"],
+    ["APPEND", "e3", ""],
+    ["SETRANGE", "e3", "0", ""],
+    ["SETRANGE", "e3", "2", "ab"],
+    ["MSET", "e4", "1", "e5", "2"],
+    ["MSETNX", "e4", "1", "e6", "2"],
+    ["GETSET", "e7", "1"],
+    ["SET", "e7", "2", "PX", "100000", "GET"],
+    ["SET", "e7", "2", "NX"],
+    ["SETNX", "e8", "x"],
+    ["DECRBY", "e9", "3"],
+  ];
+  for (const args of script) run(...args);
+  assert.deepEqual(events, [
+    "$ set e1",
+    "g expire e1",
+    "$ incrbyfloat e1",
+    "$ incrby e2",
+    "g expire e2",
+    "g persist e2",
+    "g del e2",
+    "g del e1",
+    "$ append e3",
+    "$ setrange e3",
+    "$ set e4",
+    "$ set e5",
+    "$ set e7",
+    "$ set e7",
+    "g expire e7",
+    "$ set e8",
+    "$ incrby e9",
+  ]);
+});
+
+Deno.test("string: RESP3 replies use nulls and maps", () => {
+  const { run, client } = inProcess();
+  client.reply.protocol = 3;
+  assert.equal(run("GET", "nokey"), "_\r\n");
+  assert.equal(run("SET", "k", "v", "NX", "GET"), "_\r\n");
+  assert.equal(run("SET", "k2", "v", "XX"), "_\r\n");
+  assert.equal(run("GETEX", "nokey"), "_\r\n");
+  assert.equal(run("MGET", "k", "nokey"), "*2\r\n$1\r\nv\r\n_\r\n");
+  assert.equal(run("INCRBYFLOAT", "f", "1.5"), "$3\r\n1.5\r\n");
+  run("MSET", "a", "ohmytext", "b", "mynewtext");
+  assert.equal(
+    run("LCS", "a", "b", "IDX", "WITHMATCHLEN", "MINMATCHLEN", "4"),
+    "%2\r\n$7\r\nmatches\r\n*1\r\n*3\r\n*2\r\n:4\r\n:7\r\n*2\r\n:5\r\n:8\r\n:4\r\n$3\r\nlen\r\n:6\r\n",
+  );
 });
