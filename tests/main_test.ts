@@ -1,0 +1,210 @@
+import assert from "node:assert/strict";
+import { freePort, hasRedisServer } from "./helpers/servers.ts";
+import { RespClient } from "./helpers/resp_client.ts";
+
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+/** Runs a server that is expected to exit at start-up; returns its output. */
+async function runToExit(
+  command: string,
+  args: string[],
+  cwd: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const output = await new Deno.Command(command, {
+    args,
+    cwd,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return {
+    code: output.code,
+    stdout: decode(output.stdout),
+    stderr: decode(output.stderr),
+  };
+}
+
+const ours = (args: string[], cwd: string) =>
+  runToExit(Deno.execPath(), ["run", "--allow-all", MAIN, ...args], cwd);
+
+/** Waits until a TCP port accepts connections. */
+async function waitForPort(port: number): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    try {
+      (await Deno.connect({ hostname: "127.0.0.1", port })).close();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  throw new Error(`port ${port} never opened`);
+}
+
+/** Starts our server as a child process with piped output. */
+async function spawnOurs(args: string[], cwd: string) {
+  const port = freePort();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", MAIN, ...args, "--port", String(port)],
+    cwd,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const output = child.output();
+  try {
+    await waitForPort(port);
+  } catch (error) {
+    child.kill("SIGKILL");
+    await output;
+    throw error;
+  }
+  return { port, child, output };
+}
+
+Deno.test({
+  name: "fatal configuration errors are printed exactly like redis-server",
+  ignore: !hasRedisServer(),
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      await Deno.writeTextFile(
+        `${dir}/bad.conf`,
+        "port 7777\n# comment\n\nfoo bar\n",
+      );
+      await Deno.writeTextFile(`${dir}/ok.conf`, "port 7777\n");
+      await Deno.writeTextFile(`${dir}/nonl.conf`, "timeout 1");
+      await Deno.writeTextFile(`${dir}/quotes.conf`, 'requirepass "abc\n');
+      const cases = [
+        ["--foo", "bar"],
+        ["--port", "abc"],
+        ["--port"],
+        ["--port", "1", "2"],
+        ["--port", "6390", "--loglevel", "x"],
+        ["--save", "0", "1"],
+        ["--save", "a"],
+        ["--dbfilename", "a/b"],
+        ["--dir", "/nonexistent-dir"],
+        ["--appendonly", "maybe"],
+        ["--maxmemory", "-5"],
+        ["--notify-keyspace-events", "Q"],
+        ["--client-output-buffer-limit", "normal 1 2"],
+        ["--requirepass", 'a"b\\c\u00e9', "--timeout", "x"],
+        ["--port", "--timeout", "1"],
+        ["--save", "--port", "x"],
+        ["bad.conf"],
+        ["bad.conf", "--port", "abc"],
+        ["ok.conf", "--port", "abc", "--hz", "3"],
+        ["nonl.conf", "--hz", "x"],
+        ["quotes.conf"],
+        ["ok.conf", "stray"],
+      ];
+      for (const args of cases) {
+        const expected = await runToExit("redis-server", args, dir);
+        const actual = await ours(args, dir);
+        assert.equal(expected.code, 1, `redis-server ${args.join(" ")}`);
+        assert.equal(actual.code, 1, args.join(" "));
+        assert.equal(actual.stderr, expected.stderr, args.join(" "));
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test("a missing config file is reported in Redis's log format", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const result = await ours(["/nonexistent.conf"], dir);
+    assert.equal(result.code, 1);
+    assert.match(
+      result.stdout,
+      /^\d+:C \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d\.\d{3} # Fatal error, can't open config file '\/nonexistent\.conf': No such file or directory\n$/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("config file, dir, logfile and SIGTERM shutdown", async () => {
+  const base = await Deno.makeTempDir();
+  try {
+    const data = `${base}/data`;
+    await Deno.mkdir(data);
+    await Deno.writeTextFile(
+      `${base}/redis.conf`,
+      `timeout 7\ndir "${data}"\nlogfile "${base}/server.log"\nsave ""\n`,
+    );
+    const server = await spawnOurs(
+      ["redis.conf", "--bind", "127.0.0.1", "--hz", "20"],
+      base,
+    );
+    const client = await RespClient.connect(server.port);
+    try {
+      assert.deepEqual(await client.call("CONFIG", "GET", "timeout"), [
+        "timeout",
+        "7",
+      ]);
+      assert.deepEqual(await client.call("CONFIG", "GET", "hz"), ["hz", "20"]);
+      assert.deepEqual(await client.call("CONFIG", "GET", "dir"), [
+        "dir",
+        await Deno.realPath(data),
+      ]);
+      const info = await client.call("INFO", "server") as string;
+      assert.match(info, new RegExp(`\r\nconfig_file:${base}/redis.conf\r\n`));
+    } finally {
+      client.close();
+    }
+    server.child.kill("SIGTERM");
+    const { code } = await server.output;
+    assert.equal(code, 0);
+    const log = await Deno.readTextFile(`${base}/server.log`);
+    const pid = server.child.pid;
+    assert.match(
+      log,
+      new RegExp(
+        `^${pid}:C .* # oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo\n`,
+      ),
+    );
+    assert.match(log, /# Configuration loaded\n/);
+    assert.match(
+      log,
+      new RegExp(`\n${pid}:M .* \\* Ready to accept connections\n`),
+    );
+    assert.match(
+      log,
+      new RegExp(
+        `\n${pid}:signal-handler \\(\\d+\\) Received SIGTERM scheduling shutdown...\n`,
+      ),
+    );
+    assert.match(log, /# User requested shutdown...\n/);
+    assert.match(log, /# Redis is now ready to exit, bye bye...\n$/);
+  } finally {
+    await Deno.remove(base, { recursive: true });
+  }
+});
+
+Deno.test("SIGINT shuts down gracefully; loglevel filters lines", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const server = await spawnOurs(
+      ["--bind", "127.0.0.1", "--save", "", "--loglevel", "warning"],
+      dir,
+    );
+    const client = await RespClient.connect(server.port);
+    assert.equal(await client.call("PING"), "PONG");
+    server.child.kill("SIGINT");
+    assert.equal(await client.closedByServer(), true);
+    client.close();
+    const { code, stdout } = await server.output;
+    assert.equal(code, 0);
+    const log = decode(stdout);
+    assert.match(log, /Received SIGINT scheduling shutdown\.\.\./);
+    assert.match(log, /# Server initialized\n/);
+    // Notice lines (*) are below the warning level.
+    assert.doesNotMatch(log, / \* /);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
