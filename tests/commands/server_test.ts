@@ -317,3 +317,48 @@ Deno.test("SHUTDOWN stops the server and removes the pid file", async () => {
     await Deno.remove(pidDir, { recursive: true });
   }
 });
+
+Deno.test({
+  name: "COMMAND INFO metadata of CONFIG and server commands matches Redis",
+  ignore: !hasRedisServer(),
+  async fn() {
+    const { SERVER_COMMANDS } = await import("../../lib/commands/server.ts");
+    const { CONFIG_COMMANDS } = await import("../../lib/commands/config.ts");
+    const { aclCategories } = await import("../../lib/commands/spec.ts");
+    const specs = [
+      ...SERVER_COMMANDS.map((s) => [s.name, s] as const),
+      ...CONFIG_COMMANDS.map((s) => [s.name, s] as const),
+      ...CONFIG_COMMANDS[0].subcommands!.map((s) =>
+        [`config|${s.name}`, s] as const
+      ),
+    ];
+    const oracle = await startRedisServer();
+    const client = await oracle.connect();
+    try {
+      for (const [name, spec] of specs) {
+        const [info] = await client.call(
+          "COMMAND",
+          "INFO",
+          name,
+        ) as unknown[][];
+        const [, arity, flags, first, last, step, categories, tips] = info;
+        assert.equal(spec.arity, arity, name);
+        assert.deepEqual(
+          [...spec.flags].sort(),
+          [...(flags as string[])].sort(),
+          name,
+        );
+        assert.deepEqual([spec.firstKey, spec.lastKey, spec.step], [
+          first,
+          last,
+          step,
+        ]);
+        assert.deepEqual(aclCategories(spec), categories, name);
+        assert.deepEqual(spec.tips ?? [], tips, name);
+      }
+    } finally {
+      client.close();
+      await oracle.stop();
+    }
+  },
+});
