@@ -168,8 +168,6 @@ function cString(arg: Uint8Array): Uint8Array {
   return nul < 0 ? arg : arg.subarray(0, nul);
 }
 
-const LLONG_MAX_NUMBER = 9223372036854775807;
-
 /**
  * Converts an EX/PX/EXAT/PXAT argument to an absolute time in ms, with
  * Redis's checks. `unitMs` is 1000 for seconds; `relative` adds the current
@@ -198,7 +196,7 @@ export function expireArgumentToMs(
     ms += BigInt(ctx.now);
     if (ms > LLONG_MAX) throw new CommandError(Errors.invalidExpire(command));
   }
-  return Math.min(Number(ms), LLONG_MAX_NUMBER);
+  return Number(ms);
 }
 
 function get(ctx: CommandContext, args: Uint8Array[]): void {
