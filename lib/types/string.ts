@@ -14,7 +14,7 @@
 
 import type { CommandContext } from "../commands/context.ts";
 import { CommandError, Errors } from "../commands/errors.ts";
-import type { CommandSpec } from "../commands/spec.ts";
+import type { CommandSpec, KeySpec, KeySpecFlag } from "../commands/spec.ts";
 import { Entry } from "../store/database.ts";
 import { registerValueType } from "../store/value_types.ts";
 import { bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
@@ -767,30 +767,54 @@ function lcs(ctx: CommandContext, args: Uint8Array[]): void {
   reply.integer(total);
 }
 
+/** Optional metadata of a string command: key spec notes, tips, docs. */
+type CommandExtras =
+  & { readonly notes?: string }
+  & Pick<
+    CommandSpec,
+    "tips" | "history" | "docFlags" | "deprecatedSince" | "replacedBy"
+  >;
+
 /** Builds a string command's table entry; most differ only in a few fields. */
 function command(
   name: string,
   arity: number,
   flags: CommandSpec["flags"],
   keys: [number, number, number],
+  keyFlags: readonly KeySpecFlag[],
   since: string,
   summary: string,
   complexity: string,
   handler: CommandSpec["handler"],
+  extra: CommandExtras = {},
 ): CommandSpec {
+  const { notes, ...docs } = extra;
+  const [firstKey, lastKey, step] = keys;
+  const keySpec: KeySpec = {
+    flags: keyFlags,
+    beginSearch: { type: "index", index: firstKey },
+    findKeys: {
+      type: "range",
+      lastKey: lastKey < 0 ? lastKey : lastKey - firstKey,
+      keyStep: step,
+      limit: 0,
+    },
+  };
   return {
     name,
     arity,
     flags,
-    firstKey: keys[0],
-    lastKey: keys[1],
-    step: keys[2],
+    firstKey,
+    lastKey,
+    step,
     categories: ["string"],
     group: "string",
     since,
     summary,
     complexity,
     handler,
+    keySpecs: [notes === undefined ? keySpec : { notes, ...keySpec }],
+    ...docs,
   };
 }
 
@@ -803,6 +827,7 @@ export const STRING_COMMANDS: readonly CommandSpec[] = [
     2,
     ["readonly", "fast"],
     ONE_KEY,
+    ["RO", "access"],
     "1.0.0",
     "Returns the string value of a key.",
     "O(1)",
@@ -813,16 +838,27 @@ export const STRING_COMMANDS: readonly CommandSpec[] = [
     -3,
     ["write", "denyoom"],
     ONE_KEY,
+    ["RW", "access", "update", "variable_flags"],
     "1.0.0",
     "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.",
     "O(1)",
     set,
+    {
+      notes: "RW and ACCESS due to the optional `GET` argument",
+      history: [
+        ["2.6.12", "Gained the `EX`, `PX`, `NX` and `XX` options."],
+        ["6.0.0", "Gained the `KEEPTTL` option."],
+        ["6.2.0", "Gained the `GET`, `EXAT` and `PXAT` options."],
+        ["7.0.0", "`NX` and `GET` may now be combined."],
+      ],
+    },
   ),
   command(
     "setnx",
     3,
     ["write", "denyoom", "fast"],
     ONE_KEY,
+    ["OW", "insert"],
     "1.0.0",
     "Sets the string value of a key only when the key does not exist.",
     "O(1)",
@@ -833,6 +869,7 @@ export const STRING_COMMANDS: readonly CommandSpec[] = [
     4,
     ["write", "denyoom"],
     ONE_KEY,
+    ["OW", "update"],
     "2.0.0",
     "Sets the string value and the expiration time in seconds of a key.",
     "O(1)",
@@ -843,6 +880,7 @@ export const STRING_COMMANDS: readonly CommandSpec[] = [
     4,
     ["write", "denyoom"],
     ONE_KEY,
+    ["OW", "update"],
     "2.6.0",
     "Sets the string value and the expiration time in milliseconds of a key.",
     "O(1)",
@@ -853,16 +891,23 @@ export const STRING_COMMANDS: readonly CommandSpec[] = [
     3,
     ["write", "denyoom", "fast"],
     ONE_KEY,
+    ["RW", "access", "update"],
     "1.0.0",
     "Returns the previous string value of a key after storing a new value.",
     "O(1)",
     getset,
+    {
+      docFlags: ["deprecated"],
+      deprecatedSince: "6.2.0",
+      replacedBy: "`SET` with the `!GET` argument",
+    },
   ),
   command(
     "getdel",
     2,
     ["write", "fast"],
     ONE_KEY,
+    ["RW", "access", "delete"],
     "6.2.0",
     "Returns the string value of a key and deletes the key.",
     "O(1)",
@@ -873,46 +918,55 @@ export const STRING_COMMANDS: readonly CommandSpec[] = [
     -2,
     ["write", "fast"],
     ONE_KEY,
+    ["RW", "access", "update"],
     "6.2.0",
     "Returns the string value of a key after changing or removing its expiration time.",
     "O(1)",
     getex,
+    { notes: "RW and UPDATE because it changes the TTL" },
   ),
   command(
     "mget",
     -2,
     ["readonly", "fast"],
     [1, -1, 1],
+    ["RO", "access"],
     "1.0.0",
     "Returns the string values of one or more keys.",
     "O(N) where N is the number of keys to retrieve.",
     mget,
+    { tips: ["request_policy:multi_shard"] },
   ),
   command(
     "mset",
     -3,
     ["write", "denyoom"],
     [1, -1, 2],
+    ["OW", "update"],
     "1.0.1",
     "Sets the string values of one or more keys.",
     "O(N) where N is the number of keys to set.",
     mset,
+    { tips: ["request_policy:multi_shard", "response_policy:all_succeeded"] },
   ),
   command(
     "msetnx",
     -3,
     ["write", "denyoom"],
     [1, -1, 2],
+    ["OW", "insert"],
     "1.0.1",
     "Sets the string values of one or more keys only when none of the keys exist.",
     "O(N) where N is the number of keys to set.",
     msetnx,
+    { tips: ["request_policy:multi_shard", "response_policy:agg_min"] },
   ),
   command(
     "append",
     3,
     ["write", "denyoom", "fast"],
     ONE_KEY,
+    ["RW", "insert"],
     "2.0.0",
     "Appends bytes to the string value of a key, creating the key when missing.",
     "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.",
@@ -923,6 +977,7 @@ export const STRING_COMMANDS: readonly CommandSpec[] = [
     2,
     ["readonly", "fast"],
     ONE_KEY,
+    ["RO"],
     "2.2.0",
     "Returns the length of a string value.",
     "O(1)",
@@ -933,6 +988,7 @@ export const STRING_COMMANDS: readonly CommandSpec[] = [
     4,
     ["readonly"],
     ONE_KEY,
+    ["RO", "access"],
     "2.4.0",
     "Returns a substring of the string stored at a key.",
     "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.",
@@ -943,16 +999,23 @@ export const STRING_COMMANDS: readonly CommandSpec[] = [
     4,
     ["readonly"],
     ONE_KEY,
+    ["RO", "access"],
     "1.0.0",
     "Returns a substring from a string value.",
     "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.",
     getrange,
+    {
+      docFlags: ["deprecated"],
+      deprecatedSince: "2.0.0",
+      replacedBy: "`GETRANGE`",
+    },
   ),
   command(
     "setrange",
     4,
     ["write", "denyoom"],
     ONE_KEY,
+    ["RW", "update"],
     "2.2.0",
     "Overwrites part of a string value with another, from an offset on. Creates the key when missing.",
     "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.",
@@ -963,6 +1026,7 @@ export const STRING_COMMANDS: readonly CommandSpec[] = [
     2,
     ["write", "denyoom", "fast"],
     ONE_KEY,
+    ["RW", "access", "update"],
     "1.0.0",
     "Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.",
     "O(1)",
@@ -973,6 +1037,7 @@ export const STRING_COMMANDS: readonly CommandSpec[] = [
     2,
     ["write", "denyoom", "fast"],
     ONE_KEY,
+    ["RW", "access", "update"],
     "1.0.0",
     "Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.",
     "O(1)",
@@ -983,6 +1048,7 @@ export const STRING_COMMANDS: readonly CommandSpec[] = [
     3,
     ["write", "denyoom", "fast"],
     ONE_KEY,
+    ["RW", "access", "update"],
     "1.0.0",
     "Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.",
     "O(1)",
@@ -993,6 +1059,7 @@ export const STRING_COMMANDS: readonly CommandSpec[] = [
     3,
     ["write", "denyoom", "fast"],
     ONE_KEY,
+    ["RW", "access", "update"],
     "1.0.0",
     "Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.",
     "O(1)",
@@ -1003,6 +1070,7 @@ export const STRING_COMMANDS: readonly CommandSpec[] = [
     3,
     ["write", "denyoom", "fast"],
     ONE_KEY,
+    ["RW", "access", "update"],
     "2.6.0",
     "Increments the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.",
     "O(1)",
@@ -1013,6 +1081,7 @@ export const STRING_COMMANDS: readonly CommandSpec[] = [
     -3,
     ["readonly"],
     [1, 2, 1],
+    ["RO", "access"],
     "7.0.0",
     "Finds the longest common subsequence of the values of two keys.",
     "O(N*M) where N and M are the lengths of s1 and s2, respectively",

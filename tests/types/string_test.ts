@@ -5,7 +5,13 @@ import { Config } from "../../lib/config/config.ts";
 import type { Client } from "../../lib/server/client.ts";
 import { Server } from "../../lib/server/server.ts";
 import { type RespClient, RespError } from "../helpers/resp_client.ts";
-import { startOurServer } from "../helpers/servers.ts";
+import {
+  hasRedisServer,
+  startOurServer,
+  startRedisServer,
+} from "../helpers/servers.ts";
+import { aclCategories } from "../../lib/commands/spec.ts";
+import { STRING_COMMANDS } from "../../lib/types/string.ts";
 
 const latin1 = (bytes: Uint8Array) => {
   let s = "";
@@ -313,4 +319,61 @@ Deno.test("string: RESP3 replies use nulls and maps", () => {
     run("LCS", "a", "b", "IDX", "WITHMATCHLEN", "MINMATCHLEN", "4"),
     "%2\r\n$7\r\nmatches\r\n*1\r\n*3\r\n*2\r\n:4\r\n:7\r\n*2\r\n:5\r\n:8\r\n:4\r\n$3\r\nlen\r\n:6\r\n",
   );
+});
+
+Deno.test({
+  name: "string: COMMAND INFO metadata matches redis-server",
+  ignore: !hasRedisServer(),
+  async fn() {
+    const oracle = await startRedisServer();
+    const client = await oracle.connect();
+    try {
+      for (const spec of STRING_COMMANDS) {
+        const [info] = await client.call(
+          "COMMAND",
+          "INFO",
+          spec.name,
+        ) as unknown[][];
+        const [, arity, flags, first, last, step, categories, tips, keySpecs] =
+          info;
+        const name = spec.name;
+        assert.equal(spec.arity, arity, name);
+        assert.deepEqual([...spec.flags].sort(), [...flags as string[]].sort());
+        assert.deepEqual([spec.firstKey, spec.lastKey, spec.step], [
+          first,
+          last,
+          step,
+        ], name);
+        assert.deepEqual(aclCategories(spec), categories, name);
+        assert.deepEqual(spec.tips ?? [], tips, name);
+        // Key specs come as flat [field, value, ...] lists.
+        const ours = spec.keySpecs!.map((k) => {
+          if (k.beginSearch.type !== "index" || k.findKeys.type !== "range") {
+            throw new Error("unexpected key spec");
+          }
+          const f = k.findKeys;
+          return [
+            ...(k.notes === undefined ? [] : ["notes", k.notes]),
+            "flags",
+            [...k.flags],
+            "begin_search",
+            ["type", "index", "spec", ["index", k.beginSearch.index]],
+            "find_keys",
+            ["type", "range", "spec", [
+              "lastkey",
+              f.lastKey,
+              "keystep",
+              f.keyStep,
+              "limit",
+              f.limit,
+            ]],
+          ];
+        });
+        assert.deepEqual(ours, keySpecs, name);
+      }
+    } finally {
+      client.close();
+      await oracle.stop();
+    }
+  },
 });
