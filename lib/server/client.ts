@@ -50,6 +50,11 @@ export class Client {
   readonly shardChannels = new Set<string>();
   /** Commands queued by MULTI, or null outside a transaction. */
   multiQueue: Uint8Array[][] | null = null;
+  /**
+   * Set while EXEC (or a script) runs this client's commands: blocking
+   * commands then behave as their non-blocking forms, as in Redis.
+   */
+  inTransaction = false;
   /** A WATCHed key changed: EXEC will fail (CLIENT LIST flag "d"). */
   dirtyCas = false;
   /** The client is a MONITOR (CLIENT LIST flag "O"). */
