@@ -9,6 +9,7 @@ import { CONFIG_COMMANDS } from "./config.ts";
 import { SERVER_COMMANDS } from "./server.ts";
 import { KEY_COMMANDS } from "./keys.ts";
 import { STRING_COMMANDS } from "../types/string.ts";
+import { LIST_COMMANDS } from "../types/list.ts";
 import { DUMP_COMMANDS } from "./dump.ts";
 import { PERSISTENCE_COMMANDS } from "./persistence.ts";
 import { CommandTable } from "./table.ts";
@@ -21,6 +22,7 @@ export function createCommandTable(): CommandTable {
     ...SERVER_COMMANDS,
     ...KEY_COMMANDS,
     ...STRING_COMMANDS,
+    ...LIST_COMMANDS,
     ...PERSISTENCE_COMMANDS,
     ...DUMP_COMMANDS,
   ]);

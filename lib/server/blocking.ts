@@ -10,6 +10,8 @@
  */
 
 import type { CommandContext } from "../commands/context.ts";
+import { CommandError } from "../commands/errors.ts";
+import { parseLongDouble } from "../util/numbers.ts";
 import type { Client } from "./client.ts";
 import type { Database } from "../store/database.ts";
 
@@ -20,12 +22,39 @@ export interface BlockedRequest {
   /** Keys (binary strings) whose change may let the client proceed. */
   readonly keys: readonly string[];
   /**
-   * Tries to complete the command now that a key changed: writes the reply
+   * Tries to complete the command now that `key` changed: writes the reply
    * and returns true, or returns false to keep waiting.
    */
-  tryServe(ctx: CommandContext): boolean;
+  tryServe(ctx: CommandContext, key: string): boolean;
   /** Writes the reply for an expired timeout (the null reply, usually). */
   timedOut(ctx: CommandContext): void;
+}
+
+/** Longest delay setTimeout honours; longer timeouts never fire in practice. */
+const MAX_TIMER_MS = 2147483647;
+
+/**
+ * Parses a blocking command's timeout in seconds (decimals allowed) into
+ * milliseconds, 0 meaning forever, with Redis's errors. Like Redis, the
+ * seconds are scaled to ms and truncated to an integer, so values that
+ * overflow a 64-bit integer (inf, 1e300) count as negative and tiny negative
+ * values as 0.
+ */
+export function parseBlockingTimeout(arg: Uint8Array): number {
+  const value = parseLongDouble(arg);
+  if (value === null) {
+    throw new CommandError("ERR timeout is not a float or out of range");
+  }
+  const ms = value.kind === "finite"
+    ? Math.trunc(
+      Number(value.mantissa) * 2 ** value.exponent * 1000 *
+        (value.negative ? -1 : 1),
+    )
+    : -Infinity;
+  if (ms < 0 || ms >= 2 ** 63) {
+    throw new CommandError("ERR timeout is negative");
+  }
+  return ms;
 }
 
 /** How a client leaves the blocked state early (CLIENT UNBLOCK). */
@@ -80,7 +109,7 @@ export class BlockingManager {
     }
     this.#byClient.set(client, waiter);
     client.blocked = true;
-    if (timeoutMs > 0) {
+    if (timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS) {
       waiter.timer = setTimeout(() => {
         waiter.timer = undefined;
         this.#finish(waiter, (c) => request.timedOut(c));
@@ -106,11 +135,14 @@ export class BlockingManager {
         for (const id of ready) {
           const waiters = this.#byKey.get(id);
           if (waiters === undefined) continue;
+          const key = id.slice(id.indexOf(":") + 1);
           for (const waiter of [...waiters]) {
             if (!this.#byClient.has(waiter.client)) continue;
             const ctx = this.contextFor(waiter.client);
             ctx.now = Date.now();
-            if (waiter.request.tryServe(ctx)) this.#release(waiter, true);
+            if (waiter.request.tryServe(ctx, key)) {
+              this.#release(waiter, true);
+            }
           }
         }
       }

@@ -1,0 +1,1023 @@
+/**
+ * The list type: a deque of byte strings in a ring buffer (O(1) push and pop
+ * at both ends, O(1) index access), and the list commands, blocking ones
+ * included.
+ *
+ * @module
+ */
+
+import type { CommandContext } from "../commands/context.ts";
+import { CommandError, Errors } from "../commands/errors.ts";
+import type { CommandSpec, KeySpec, KeySpecFlag } from "../commands/spec.ts";
+import { parseBlockingTimeout } from "../server/blocking.ts";
+import { Entry } from "../store/database.ts";
+import { registerValueType } from "../store/value_types.ts";
+import { bytesEqual, bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
+import { parseInt64, parseInteger } from "../util/numbers.ts";
+
+const INITIAL_CAPACITY = 8;
+
+/** A double-ended queue of byte strings backed by a growable ring buffer. */
+export class Deque {
+  #buf: (Uint8Array | undefined)[] = new Array(INITIAL_CAPACITY);
+  #head = 0;
+  #length = 0;
+
+  /** Number of elements. */
+  get length(): number {
+    return this.#length;
+  }
+
+  /** Element at `index` (0 = head); the index must be in range. */
+  at(index: number): Uint8Array {
+    return this.#buf[(this.#head + index) & (this.#buf.length - 1)]!;
+  }
+
+  /** Replaces the element at `index`; the index must be in range. */
+  setAt(index: number, value: Uint8Array): void {
+    this.#buf[(this.#head + index) & (this.#buf.length - 1)] = value;
+  }
+
+  /** Adds an element before the head. */
+  pushFront(value: Uint8Array): void {
+    if (this.#length === this.#buf.length) this.#grow();
+    this.#head = (this.#head - 1) & (this.#buf.length - 1);
+    this.#buf[this.#head] = value;
+    this.#length++;
+  }
+
+  /** Adds an element after the tail. */
+  pushBack(value: Uint8Array): void {
+    if (this.#length === this.#buf.length) this.#grow();
+    this.#buf[(this.#head + this.#length) & (this.#buf.length - 1)] = value;
+    this.#length++;
+  }
+
+  /** Removes and returns the head; the deque must not be empty. */
+  popFront(): Uint8Array {
+    const value = this.#buf[this.#head]!;
+    this.#buf[this.#head] = undefined;
+    this.#head = (this.#head + 1) & (this.#buf.length - 1);
+    this.#length--;
+    this.#shrinkIfSparse();
+    return value;
+  }
+
+  /** Removes and returns the tail; the deque must not be empty. */
+  popBack(): Uint8Array {
+    const slot = (this.#head + this.#length - 1) & (this.#buf.length - 1);
+    const value = this.#buf[slot]!;
+    this.#buf[slot] = undefined;
+    this.#length--;
+    this.#shrinkIfSparse();
+    return value;
+  }
+
+  /** Elements from `start` to `end` inclusive (indexes in range). */
+  slice(start: number, end: number): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    for (let i = start; i <= end; i++) out.push(this.at(i));
+    return out;
+  }
+
+  /** Replaces the whole content (used by O(N) edits: LINSERT, LREM). */
+  replaceAll(values: Uint8Array[]): void {
+    let capacity = INITIAL_CAPACITY;
+    while (capacity < values.length) capacity *= 2;
+    const buf: (Uint8Array | undefined)[] = new Array(capacity);
+    for (let i = 0; i < values.length; i++) buf[i] = values[i];
+    this.#buf = buf;
+    this.#head = 0;
+    this.#length = values.length;
+  }
+
+  /** All elements, head first. */
+  toArray(): Uint8Array[] {
+    return this.#length === 0 ? [] : this.slice(0, this.#length - 1);
+  }
+
+  #grow(): void {
+    this.#resize(this.#buf.length * 2);
+  }
+
+  #shrinkIfSparse(): void {
+    const capacity = this.#buf.length;
+    if (capacity > INITIAL_CAPACITY * 4 && this.#length * 4 < capacity) {
+      this.#resize(capacity / 2);
+    }
+  }
+
+  #resize(capacity: number): void {
+    const buf: (Uint8Array | undefined)[] = new Array(capacity);
+    for (let i = 0; i < this.#length; i++) buf[i] = this.at(i);
+    this.#buf = buf;
+    this.#head = 0;
+  }
+}
+
+registerValueType("list", {
+  copy: (value) => {
+    const copy = new Deque();
+    copy.replaceAll((value as Deque).toArray());
+    return copy;
+  },
+  // Redis 7.0 keeps every list in a quicklist, whatever its size.
+  encoding: () => "quicklist",
+});
+
+/**
+ * Returns the list at `key`, or null when missing; throws WRONGTYPE for
+ * other types.
+ */
+export function lookupList(ctx: CommandContext, key: string): Deque | null {
+  const entry = ctx.db.get(key, ctx.now);
+  if (entry === undefined) return null;
+  if (entry.type !== "list") throw new CommandError(Errors.wrongType);
+  return entry.value as Deque;
+}
+
+/** Creates an empty list at `key` and returns it. */
+function createList(ctx: CommandContext, key: string): Deque {
+  const list = new Deque();
+  ctx.db.set(key, new Entry("list", list, ctx.now));
+  return list;
+}
+
+/** Deletes `key` when its list became empty, with the "del" event. */
+function deleteIfEmpty(ctx: CommandContext, key: string, list: Deque): void {
+  if (list.length === 0) {
+    ctx.db.delete(key);
+    ctx.keyChanged(key, "g", "del", 0);
+  }
+}
+
+/** Parses a "long" argument (start, end, index, count). */
+function parseLong(arg: Uint8Array): number {
+  const value = parseInteger(arg);
+  if (value === null) throw new CommandError(Errors.notInteger);
+  return value;
+}
+
+/** A non-negative "long"; `message` is the error for anything else. */
+function parseNonNegative(arg: Uint8Array, message: string): number {
+  const value = parseInteger(arg);
+  if (value === null || value < 0) throw new CommandError(message);
+  return value;
+}
+
+type End = "left" | "right";
+
+/** LEFT or RIGHT (case-insensitive), else a syntax error. */
+function parseEnd(arg: Uint8Array): End {
+  if (equalsIgnoreCase(arg, "left")) return "left";
+  if (equalsIgnoreCase(arg, "right")) return "right";
+  throw new CommandError(Errors.syntax);
+}
+
+function pop(list: Deque, end: End): Uint8Array {
+  return end === "left" ? list.popFront() : list.popBack();
+}
+
+function push(list: Deque, end: End, value: Uint8Array): void {
+  if (end === "left") list.pushFront(value);
+  else list.pushBack(value);
+}
+
+function pushGeneric(
+  ctx: CommandContext,
+  args: Uint8Array[],
+  end: End,
+  onlyIfExists: boolean,
+): void {
+  const key = bytesToString(args[1]);
+  let list = lookupList(ctx, key);
+  if (list === null) {
+    if (onlyIfExists) {
+      ctx.reply.integer(0);
+      return;
+    }
+    list = createList(ctx, key);
+  }
+  for (let i = 2; i < args.length; i++) push(list, end, args[i]);
+  ctx.keyChanged(
+    key,
+    "l",
+    end === "left" ? "lpush" : "rpush",
+    args.length - 2,
+  );
+  ctx.reply.integer(list.length);
+}
+
+/**
+ * Pops up to `count` elements of the list at `key` and writes them as an
+ * array, with the pop event and the deletion of an emptied key.
+ */
+function popRangeReply(
+  ctx: CommandContext,
+  key: string,
+  list: Deque,
+  end: End,
+  count: number,
+): void {
+  const n = Math.min(count, list.length);
+  ctx.reply.array(n);
+  for (let i = 0; i < n; i++) ctx.reply.bulk(pop(list, end));
+  ctx.keyChanged(key, "l", end === "left" ? "lpop" : "rpop", n);
+  deleteIfEmpty(ctx, key, list);
+}
+
+function popGeneric(ctx: CommandContext, args: Uint8Array[], end: End): void {
+  if (args.length > 3) {
+    throw new CommandError(Errors.wrongArity(end === "left" ? "lpop" : "rpop"));
+  }
+  let count = -1;
+  if (args.length === 3) {
+    count = parseNonNegative(
+      args[2],
+      "ERR value is out of range, must be positive",
+    );
+  }
+  const key = bytesToString(args[1]);
+  const list = lookupList(ctx, key);
+  if (list === null) {
+    if (count >= 0) ctx.reply.nullArray();
+    else ctx.reply.nullBulk();
+    return;
+  }
+  if (count === 0) {
+    ctx.reply.array(0);
+    return;
+  }
+  if (count > 0) {
+    popRangeReply(ctx, key, list, end, count);
+    return;
+  }
+  ctx.reply.bulk(pop(list, end));
+  ctx.keyChanged(key, "l", end === "left" ? "lpop" : "rpop");
+  deleteIfEmpty(ctx, key, list);
+}
+
+function llen(ctx: CommandContext, args: Uint8Array[]): void {
+  const list = lookupList(ctx, bytesToString(args[1]));
+  ctx.reply.integer(list === null ? 0 : list.length);
+}
+
+/**
+ * Normalises an inclusive [start, end] range with negative indexes, as
+ * LRANGE and LTRIM do; returns null for an empty range.
+ */
+function clampRange(
+  start: number,
+  end: number,
+  length: number,
+): [number, number] | null {
+  if (start < 0) start += length;
+  if (end < 0) end += length;
+  if (start < 0) start = 0;
+  if (start > end || start >= length) return null;
+  if (end >= length) end = length - 1;
+  return [start, end];
+}
+
+function lrange(ctx: CommandContext, args: Uint8Array[]): void {
+  const start = parseLong(args[2]);
+  const end = parseLong(args[3]);
+  const list = lookupList(ctx, bytesToString(args[1]));
+  const range = list === null ? null : clampRange(start, end, list.length);
+  if (range === null) {
+    ctx.reply.array(0);
+    return;
+  }
+  ctx.reply.array(range[1] - range[0] + 1);
+  for (let i = range[0]; i <= range[1]; i++) ctx.reply.bulk(list!.at(i));
+}
+
+function lindex(ctx: CommandContext, args: Uint8Array[]): void {
+  const list = lookupList(ctx, bytesToString(args[1]));
+  if (list === null) {
+    ctx.reply.nullBulk();
+    return;
+  }
+  let index = parseLong(args[2]);
+  if (index < 0) index += list.length;
+  if (index < 0 || index >= list.length) ctx.reply.nullBulk();
+  else ctx.reply.bulk(list.at(index));
+}
+
+function lset(ctx: CommandContext, args: Uint8Array[]): void {
+  const key = bytesToString(args[1]);
+  const list = lookupList(ctx, key);
+  if (list === null) throw new CommandError(Errors.noSuchKey);
+  let index = parseLong(args[2]);
+  if (index < 0) index += list.length;
+  if (index < 0 || index >= list.length) {
+    throw new CommandError(Errors.outOfRange);
+  }
+  list.setAt(index, args[3]);
+  ctx.keyChanged(key, "l", "lset");
+  ctx.reply.ok();
+}
+
+function linsert(ctx: CommandContext, args: Uint8Array[]): void {
+  let after: boolean;
+  if (equalsIgnoreCase(args[2], "after")) after = true;
+  else if (equalsIgnoreCase(args[2], "before")) after = false;
+  else throw new CommandError(Errors.syntax);
+  const key = bytesToString(args[1]);
+  const list = lookupList(ctx, key);
+  if (list === null) {
+    ctx.reply.integer(0);
+    return;
+  }
+  const pivot = args[3];
+  const n = list.length;
+  let found = -1;
+  for (let i = 0; i < n; i++) {
+    if (bytesEqual(list.at(i), pivot)) {
+      found = i;
+      break;
+    }
+  }
+  if (found < 0) {
+    ctx.reply.integer(-1);
+    return;
+  }
+  const position = after ? found + 1 : found;
+  if (position === 0) list.pushFront(args[4]);
+  else if (position === n) list.pushBack(args[4]);
+  else {
+    const values = list.toArray();
+    values.splice(position, 0, args[4]);
+    list.replaceAll(values);
+  }
+  ctx.keyChanged(key, "l", "linsert");
+  ctx.reply.integer(list.length);
+}
+
+function lrem(ctx: CommandContext, args: Uint8Array[]): void {
+  const count = parseLong(args[2]);
+  const key = bytesToString(args[1]);
+  const list = lookupList(ctx, key);
+  if (list === null) {
+    ctx.reply.integer(0);
+    return;
+  }
+  const element = args[3];
+  const values = list.toArray();
+  const limit = count === 0 ? Infinity : Math.abs(count);
+  let removed = 0;
+  if (count >= 0) {
+    const kept: Uint8Array[] = [];
+    for (const value of values) {
+      if (removed < limit && bytesEqual(value, element)) removed++;
+      else kept.push(value);
+    }
+    if (removed > 0) list.replaceAll(kept);
+  } else {
+    const kept: Uint8Array[] = [];
+    for (let i = values.length - 1; i >= 0; i--) {
+      if (removed < limit && bytesEqual(values[i], element)) removed++;
+      else kept.push(values[i]);
+    }
+    if (removed > 0) list.replaceAll(kept.reverse());
+  }
+  if (removed > 0) {
+    ctx.keyChanged(key, "l", "lrem", removed);
+    deleteIfEmpty(ctx, key, list);
+  }
+  ctx.reply.integer(removed);
+}
+
+function ltrim(ctx: CommandContext, args: Uint8Array[]): void {
+  const start = parseLong(args[2]);
+  const end = parseLong(args[3]);
+  const key = bytesToString(args[1]);
+  const list = lookupList(ctx, key);
+  if (list === null) {
+    ctx.reply.ok();
+    return;
+  }
+  const length = list.length;
+  const range = clampRange(start, end, length);
+  let removed = 0;
+  if (range === null) {
+    removed = length;
+    while (list.length > 0) list.popBack();
+  } else {
+    for (let i = 0; i < range[0]; i++) list.popFront();
+    for (let i = range[1] + 1; i < length; i++) list.popBack();
+    removed = length - (range[1] - range[0] + 1);
+  }
+  ctx.keyChanged(key, "l", "ltrim", removed);
+  deleteIfEmpty(ctx, key, list);
+  ctx.reply.ok();
+}
+
+const LLONG_MIN = -(2n ** 63n);
+
+function lpos(ctx: CommandContext, args: Uint8Array[]): void {
+  let rank = 1;
+  let reportAll = false;
+  let count = -1;
+  let maxlen = 0;
+  for (let i = 3; i < args.length; i++) {
+    const hasNext = i + 1 < args.length;
+    if (equalsIgnoreCase(args[i], "rank") && hasNext) {
+      rank = parseLong(args[++i]);
+      if (rank === 0) {
+        throw new CommandError(
+          "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
+        );
+      }
+      // Redis negates the rank; -2^63 stays negative, so every match from
+      // the tail is reported whatever COUNT says.
+      reportAll = parseInt64(args[i]) === LLONG_MIN;
+    } else if (equalsIgnoreCase(args[i], "count") && hasNext) {
+      count = parseNonNegative(args[++i], "ERR COUNT can't be negative");
+    } else if (equalsIgnoreCase(args[i], "maxlen") && hasNext) {
+      maxlen = parseNonNegative(args[++i], "ERR MAXLEN can't be negative");
+    } else throw new CommandError(Errors.syntax);
+  }
+  const list = lookupList(ctx, bytesToString(args[1]));
+  if (list === null) {
+    if (count >= 0) ctx.reply.array(0);
+    else ctx.reply.nullBulk();
+    return;
+  }
+  const fromTail = rank < 0;
+  const skip = reportAll ? 0 : Math.abs(rank) - 1;
+  const element = args[2];
+  const n = list.length;
+  const matches: number[] = [];
+  let seen = 0;
+  for (let step = 0; step < n && (maxlen === 0 || step < maxlen); step++) {
+    const index = fromTail ? n - 1 - step : step;
+    if (!bytesEqual(list.at(index), element)) continue;
+    seen++;
+    if (seen <= skip) continue;
+    matches.push(index);
+    if (count < 0) break;
+    if (count > 0 && !reportAll && matches.length >= count) break;
+  }
+  if (count >= 0) {
+    ctx.reply.array(matches.length);
+    for (const index of matches) ctx.reply.integer(index);
+  } else if (matches.length === 0) ctx.reply.nullBulk();
+  else ctx.reply.integer(matches[0]);
+}
+
+/**
+ * Moves an element from `source` (a non-empty list) to `destKey`, creating
+ * the destination when needed, and replies with the element. The caller has
+ * checked the destination's type.
+ */
+function moveElement(
+  ctx: CommandContext,
+  sourceKey: string,
+  source: Deque,
+  destKey: string,
+  from: End,
+  to: End,
+): void {
+  // Looked up before popping: a list moved onto itself is its own target.
+  const dest = lookupList(ctx, destKey);
+  const value = pop(source, from);
+  push(dest ?? createList(ctx, destKey), to, value);
+  ctx.keyChanged(destKey, "l", to === "left" ? "lpush" : "rpush");
+  ctx.reply.bulk(value);
+  ctx.keyChanged(sourceKey, "l", from === "left" ? "lpop" : "rpop", 0);
+  deleteIfEmpty(ctx, sourceKey, source);
+}
+
+/** LMOVE's checks and move; returns false when the source is empty. */
+function tryMove(
+  ctx: CommandContext,
+  sourceKey: string,
+  destKey: string,
+  from: End,
+  to: End,
+): boolean {
+  const source = lookupList(ctx, sourceKey);
+  if (source === null) return false;
+  lookupList(ctx, destKey);
+  moveElement(ctx, sourceKey, source, destKey, from, to);
+  return true;
+}
+
+function lmove(ctx: CommandContext, args: Uint8Array[]): void {
+  const from = parseEnd(args[3]);
+  const to = parseEnd(args[4]);
+  if (!tryMove(ctx, bytesToString(args[1]), bytesToString(args[2]), from, to)) {
+    ctx.reply.nullBulk();
+  }
+}
+
+function rpoplpush(ctx: CommandContext, args: Uint8Array[]): void {
+  if (
+    !tryMove(
+      ctx,
+      bytesToString(args[1]),
+      bytesToString(args[2]),
+      "right",
+      "left",
+    )
+  ) ctx.reply.nullBulk();
+}
+
+/** Parsed arguments of LMPOP/BLMPOP from the numkeys argument on. */
+interface MultiPop {
+  keys: string[];
+  end: End;
+  count: number;
+}
+
+function parseMultiPop(args: Uint8Array[], numkeysIndex: number): MultiPop {
+  const numkeys = parseInteger(args[numkeysIndex]);
+  if (numkeys === null || numkeys < 1) {
+    throw new CommandError("ERR numkeys should be greater than 0");
+  }
+  const endIndex = numkeysIndex + numkeys + 1;
+  if (endIndex >= args.length) throw new CommandError(Errors.syntax);
+  const end = parseEnd(args[endIndex]);
+  let count = -1;
+  for (let i = endIndex + 1; i < args.length; i++) {
+    if (
+      count === -1 && equalsIgnoreCase(args[i], "count") && i + 1 < args.length
+    ) {
+      const value = parseInteger(args[++i]);
+      if (value === null || value < 1) {
+        throw new CommandError("ERR count should be greater than 0");
+      }
+      count = value;
+    } else throw new CommandError(Errors.syntax);
+  }
+  const keys: string[] = [];
+  for (let i = numkeysIndex + 1; i < endIndex; i++) {
+    keys.push(bytesToString(args[i]));
+  }
+  return { keys, end, count: count === -1 ? 1 : count };
+}
+
+/** Pops from the first non-empty list of `keys`; false when all are empty. */
+function tryMultiPop(ctx: CommandContext, request: MultiPop): boolean {
+  for (const key of request.keys) {
+    const list = lookupList(ctx, key);
+    if (list === null) continue;
+    ctx.reply.array(2);
+    ctx.reply.bulkString(key);
+    popRangeReply(ctx, key, list, request.end, request.count);
+    return true;
+  }
+  return false;
+}
+
+function lmpop(ctx: CommandContext, args: Uint8Array[]): void {
+  if (!tryMultiPop(ctx, parseMultiPop(args, 1))) ctx.reply.nullArray();
+}
+
+/** Pops one element from `key` for BLPOP/BRPOP and replies [key, element]. */
+function popWithKey(
+  ctx: CommandContext,
+  key: string,
+  list: Deque,
+  end: End,
+): void {
+  ctx.reply.array(2);
+  ctx.reply.bulkString(key);
+  ctx.reply.bulk(pop(list, end));
+  ctx.keyChanged(key, "l", end === "left" ? "lpop" : "rpop");
+  deleteIfEmpty(ctx, key, list);
+}
+
+/** The list at `key` if it exists and is a list (blocked clients skip others). */
+function readyList(ctx: CommandContext, key: string): Deque | null {
+  const entry = ctx.db.get(key, ctx.now);
+  return entry !== undefined && entry.type === "list"
+    ? entry.value as Deque
+    : null;
+}
+
+function blockingPop(ctx: CommandContext, args: Uint8Array[], end: End): void {
+  const timeout = parseBlockingTimeout(args[args.length - 1]);
+  const keys: string[] = [];
+  for (let i = 1; i < args.length - 1; i++) keys.push(bytesToString(args[i]));
+  for (const key of keys) {
+    const list = lookupList(ctx, key);
+    if (list !== null) {
+      popWithKey(ctx, key, list, end);
+      return;
+    }
+  }
+  if (ctx.client.inTransaction) {
+    ctx.reply.nullArray();
+    return;
+  }
+  ctx.server.blocking.block(ctx, {
+    dbIndex: ctx.client.dbIndex,
+    keys,
+    tryServe: (c, key) => {
+      const list = readyList(c, key);
+      if (list === null) return false;
+      popWithKey(c, key, list, end);
+      return true;
+    },
+    timedOut: (c) => c.reply.nullArray(),
+  }, timeout);
+}
+
+function blockingMove(
+  ctx: CommandContext,
+  sourceKey: string,
+  destKey: string,
+  from: End,
+  to: End,
+  timeoutArg: Uint8Array,
+): void {
+  const timeout = parseBlockingTimeout(timeoutArg);
+  if (tryMove(ctx, sourceKey, destKey, from, to)) return;
+  if (ctx.client.inTransaction) {
+    ctx.reply.nullBulk();
+    return;
+  }
+  ctx.server.blocking.block(ctx, {
+    dbIndex: ctx.client.dbIndex,
+    keys: [sourceKey],
+    tryServe: (c) => {
+      const source = readyList(c, sourceKey);
+      if (source === null) return false;
+      const dest = c.db.get(destKey, c.now);
+      if (dest !== undefined && dest.type !== "list") {
+        // As in Redis, the client gets the error and stops waiting.
+        c.reply.error(Errors.wrongType);
+        c.server.stats.countError(Errors.wrongType);
+        return true;
+      }
+      moveElement(c, sourceKey, source, destKey, from, to);
+      return true;
+    },
+    timedOut: (c) => c.reply.nullArray(),
+  }, timeout);
+}
+
+function blmove(ctx: CommandContext, args: Uint8Array[]): void {
+  const from = parseEnd(args[3]);
+  const to = parseEnd(args[4]);
+  blockingMove(
+    ctx,
+    bytesToString(args[1]),
+    bytesToString(args[2]),
+    from,
+    to,
+    args[5],
+  );
+}
+
+function brpoplpush(ctx: CommandContext, args: Uint8Array[]): void {
+  blockingMove(
+    ctx,
+    bytesToString(args[1]),
+    bytesToString(args[2]),
+    "right",
+    "left",
+    args[3],
+  );
+}
+
+function blmpop(ctx: CommandContext, args: Uint8Array[]): void {
+  const timeout = parseBlockingTimeout(args[1]);
+  const request = parseMultiPop(args, 2);
+  if (tryMultiPop(ctx, request)) return;
+  if (ctx.client.inTransaction) {
+    ctx.reply.nullArray();
+    return;
+  }
+  ctx.server.blocking.block(ctx, {
+    dbIndex: ctx.client.dbIndex,
+    keys: request.keys,
+    tryServe: (c, key) => {
+      const list = readyList(c, key);
+      if (list === null) return false;
+      c.reply.array(2);
+      c.reply.bulkString(key);
+      popRangeReply(c, key, list, request.end, request.count);
+      return true;
+    },
+    timedOut: (c) => c.reply.nullArray(),
+  }, timeout);
+}
+
+const RW_INSERT: readonly KeySpecFlag[] = ["RW", "insert"];
+const RW_ACCESS_DELETE: readonly KeySpecFlag[] = ["RW", "access", "delete"];
+
+/** A key spec for the keys from `index` to `lastKey` (relative; <0 from the end). */
+function range(
+  flags: readonly KeySpecFlag[],
+  index: number,
+  lastKey = 0,
+): KeySpec {
+  return {
+    flags,
+    beginSearch: { type: "index", index },
+    findKeys: { type: "range", lastKey, keyStep: 1, limit: 0 },
+  };
+}
+
+/** A key spec for "numkeys key [key ...]" starting at argument `index`. */
+function keynum(flags: readonly KeySpecFlag[], index: number): KeySpec {
+  return {
+    flags,
+    beginSearch: { type: "index", index },
+    findKeys: { type: "keynum", keyNumIndex: 0, firstKey: 1, keyStep: 1 },
+  };
+}
+
+/** Builds a list command's table entry. */
+function command(
+  name: string,
+  arity: number,
+  flags: CommandSpec["flags"],
+  keys: [number, number, number],
+  keySpecs: KeySpec[],
+  since: string,
+  summary: string,
+  complexity: string,
+  handler: CommandSpec["handler"],
+  history?: CommandSpec["history"],
+): CommandSpec {
+  return {
+    name,
+    arity,
+    flags,
+    firstKey: keys[0],
+    lastKey: keys[1],
+    step: keys[2],
+    categories: ["list"],
+    group: "list",
+    since,
+    summary,
+    complexity,
+    handler,
+    keySpecs,
+    ...(history === undefined ? {} : { history }),
+  };
+}
+
+const ONE: [number, number, number] = [1, 1, 1];
+const TWO: [number, number, number] = [1, 2, 1];
+const NONE: [number, number, number] = [0, 0, 0];
+const MOVE_SPECS = [range(RW_ACCESS_DELETE, 1), range(RW_INSERT, 2)];
+
+/** List commands. */
+export const LIST_COMMANDS: readonly CommandSpec[] = [
+  command(
+    "lpush",
+    -3,
+    ["write", "denyoom", "fast"],
+    ONE,
+    [range(RW_INSERT, 1)],
+    "1.0.0",
+    "Prepends one or more elements to a list, creating it if needed.",
+    "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
+    (ctx, args) => pushGeneric(ctx, args, "left", false),
+    [["2.4.0", "Accepts multiple `element` arguments."]],
+  ),
+  command(
+    "rpush",
+    -3,
+    ["write", "denyoom", "fast"],
+    ONE,
+    [range(RW_INSERT, 1)],
+    "1.0.0",
+    "Appends one or more elements to a list, creating it if needed.",
+    "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
+    (ctx, args) => pushGeneric(ctx, args, "right", false),
+    [["2.4.0", "Accepts multiple `element` arguments."]],
+  ),
+  command(
+    "lpushx",
+    -3,
+    ["write", "denyoom", "fast"],
+    ONE,
+    [range(RW_INSERT, 1)],
+    "2.2.0",
+    "Prepends elements to a list only when the list exists.",
+    "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
+    (ctx, args) => pushGeneric(ctx, args, "left", true),
+    [["4.0.0", "Accepts multiple `element` arguments."]],
+  ),
+  command(
+    "rpushx",
+    -3,
+    ["write", "denyoom", "fast"],
+    ONE,
+    [range(RW_INSERT, 1)],
+    "2.2.0",
+    "Appends elements to a list only when the list exists.",
+    "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
+    (ctx, args) => pushGeneric(ctx, args, "right", true),
+    [["4.0.0", "Accepts multiple `element` arguments."]],
+  ),
+  command(
+    "lpop",
+    -2,
+    ["write", "fast"],
+    ONE,
+    [range(RW_ACCESS_DELETE, 1)],
+    "1.0.0",
+    "Removes and returns the first elements of a list; the key goes when the list empties.",
+    "O(N) where N is the number of elements returned",
+    (ctx, args) => popGeneric(ctx, args, "left"),
+    [["6.2.0", "Added the `count` argument."]],
+  ),
+  command(
+    "rpop",
+    -2,
+    ["write", "fast"],
+    ONE,
+    [range(RW_ACCESS_DELETE, 1)],
+    "1.0.0",
+    "Removes and returns the last elements of a list; the key goes when the list empties.",
+    "O(N) where N is the number of elements returned",
+    (ctx, args) => popGeneric(ctx, args, "right"),
+    [["6.2.0", "Added the `count` argument."]],
+  ),
+  command(
+    "llen",
+    2,
+    ["readonly", "fast"],
+    ONE,
+    [range(["RO"], 1)],
+    "1.0.0",
+    "Returns the number of elements of a list.",
+    "O(1)",
+    llen,
+  ),
+  command(
+    "lrange",
+    4,
+    ["readonly"],
+    ONE,
+    [range(["RO", "access"], 1)],
+    "1.0.0",
+    "Returns a range of elements of a list.",
+    "O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest end (HEAD or TAIL) for large lists; and N is the number of elements in the specified range.",
+    lrange,
+  ),
+  command(
+    "lindex",
+    3,
+    ["readonly"],
+    ONE,
+    [range(["RO", "access"], 1)],
+    "1.0.0",
+    "Returns the element of a list at an index.",
+    "O(N) where N is the number of elements to traverse to get to the element at index. This makes asking for the first or the last element of the list O(1).",
+    lindex,
+  ),
+  command(
+    "lset",
+    4,
+    ["write", "denyoom"],
+    ONE,
+    [range(["RW", "update"], 1)],
+    "1.0.0",
+    "Replaces the element of a list at an index.",
+    "O(N) where N is the length of the list. Setting either the first or the last element of the list is O(1).",
+    lset,
+  ),
+  command(
+    "linsert",
+    5,
+    ["write", "denyoom"],
+    ONE,
+    [range(RW_INSERT, 1)],
+    "2.2.0",
+    "Inserts an element before or after the first occurrence of another element of a list.",
+    "O(N) where N is the number of elements to traverse before seeing the value pivot. This means that inserting somewhere on the left end on the list (head) can be considered O(1) and inserting somewhere on the right end (tail) is O(N).",
+    linsert,
+  ),
+  command(
+    "lrem",
+    4,
+    ["write"],
+    ONE,
+    [range(["RW", "delete"], 1)],
+    "1.0.0",
+    "Removes occurrences of an element from a list; the key goes when the list empties.",
+    "O(N+M) where N is the length of the list and M is the number of elements removed.",
+    lrem,
+  ),
+  command(
+    "ltrim",
+    4,
+    ["write"],
+    ONE,
+    [range(["RW", "delete"], 1)],
+    "1.0.0",
+    "Keeps only a range of a list's elements, removing the rest.",
+    "O(N) where N is the number of elements to be removed by the operation.",
+    ltrim,
+  ),
+  command(
+    "lpos",
+    -3,
+    ["readonly"],
+    ONE,
+    [range(["RO", "access"], 1)],
+    "6.0.6",
+    "Returns the indexes of the elements of a list that equal a value.",
+    "O(N) where N is the number of elements in the list, for the average case. When searching for elements near the head or the tail of the list, or when the MAXLEN option is provided, the command may run in constant time.",
+    lpos,
+  ),
+  command(
+    "lmove",
+    5,
+    ["write", "denyoom"],
+    TWO,
+    MOVE_SPECS,
+    "6.2.0",
+    "Pops an element from one end of a list and pushes it onto an end of another (or the same) list.",
+    "O(1)",
+    lmove,
+  ),
+  command(
+    "rpoplpush",
+    3,
+    ["write", "denyoom"],
+    TWO,
+    MOVE_SPECS,
+    "1.2.0",
+    "Pops the last element of a list and pushes it onto the head of another list.",
+    "O(1)",
+    rpoplpush,
+  ),
+  command(
+    "lmpop",
+    -4,
+    ["write"],
+    NONE,
+    [keynum(RW_ACCESS_DELETE, 1)],
+    "7.0.0",
+    "Pops elements from the first non-empty list among several keys.",
+    "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
+    lmpop,
+  ),
+  command(
+    "blpop",
+    -3,
+    ["write", "noscript", "blocking"],
+    [1, -2, 1],
+    [range(RW_ACCESS_DELETE, 1, -2)],
+    "2.0.0",
+    "Pops the first element of the first non-empty list, waiting for one when all are empty.",
+    "O(N) where N is the number of provided keys.",
+    (ctx, args) => blockingPop(ctx, args, "left"),
+    [["6.0.0", "`timeout` is interpreted as a double instead of an integer."]],
+  ),
+  command(
+    "brpop",
+    -3,
+    ["write", "noscript", "blocking"],
+    [1, -2, 1],
+    [range(RW_ACCESS_DELETE, 1, -2)],
+    "2.0.0",
+    "Pops the last element of the first non-empty list, waiting for one when all are empty.",
+    "O(N) where N is the number of provided keys.",
+    (ctx, args) => blockingPop(ctx, args, "right"),
+    [["6.0.0", "`timeout` is interpreted as a double instead of an integer."]],
+  ),
+  command(
+    "blmove",
+    6,
+    ["write", "denyoom", "noscript", "blocking"],
+    TWO,
+    MOVE_SPECS,
+    "6.2.0",
+    "Moves an element between lists like LMOVE, waiting for one when the source is empty.",
+    "O(1)",
+    blmove,
+  ),
+  command(
+    "brpoplpush",
+    4,
+    ["write", "denyoom", "noscript", "blocking"],
+    TWO,
+    MOVE_SPECS,
+    "2.2.0",
+    "Moves the last element of a list to the head of another, waiting for one when the source is empty.",
+    "O(1)",
+    brpoplpush,
+    [["6.0.0", "`timeout` is interpreted as a double instead of an integer."]],
+  ),
+  command(
+    "blmpop",
+    -5,
+    ["write", "blocking"],
+    NONE,
+    [keynum(RW_ACCESS_DELETE, 2)],
+    "7.0.0",
+    "Pops elements from the first non-empty list among several keys, waiting when all are empty.",
+    "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
+    blmpop,
+  ),
+];
