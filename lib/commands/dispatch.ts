@@ -107,12 +107,9 @@ export class Dispatcher {
       );
       return null;
     }
-    if (spec.subcommands === undefined) return spec;
-    if (args.length === 1) {
-      // A container command alone fails its arity check (e.g. "CONFIG").
-      this.#reject(client, Errors.wrongArity(name));
-      return null;
-    }
+    // A container command alone runs as itself: COMMAND has a handler,
+    // the others ("CONFIG") fail their arity check.
+    if (spec.subcommands === undefined || args.length === 1) return spec;
     const sub = this.table.lookupSubcommand(spec, lowerAscii(args[1]));
     if (sub === undefined) {
       this.#reject(
