@@ -1,12 +1,64 @@
 /**
- * Connection commands: PING, ECHO, QUIT, SELECT.
+ * Connection commands: PING, ECHO, QUIT, RESET, SELECT, AUTH, HELLO.
+ *
+ * There is one user, "default", whose password is `requirepass`; without
+ * one it accepts any password, like Redis's "nopass" default user.
  *
  * @module
  */
 
+import { REDIS_VERSION } from "../config/load.ts";
+import type { Client } from "../server/client.ts";
+import type { Server } from "../server/server.ts";
+import { bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
+import { parseInteger } from "../util/numbers.ts";
 import type { CommandContext } from "./context.ts";
 import { CommandError, Errors } from "./errors.ts";
 import type { CommandSpec } from "./spec.ts";
+
+const WRONGPASS =
+  "WRONGPASS invalid username-password pair or user is disabled.";
+
+const INT_MAX = 2147483647;
+const INT_MIN = -2147483648;
+
+/** Whether the default user needs a password (`requirepass` is set). */
+function passwordRequired(server: Server): boolean {
+  return server.config.get("requirepass") !== "";
+}
+
+/**
+ * Checks a username/password pair the way Redis's ACL does for the default
+ * user and, when it matches, authenticates the client as that user.
+ */
+function authenticate(
+  ctx: CommandContext,
+  username: Uint8Array,
+  password: Uint8Array,
+): boolean {
+  if (bytesToString(username) !== "default") return false;
+  const required = ctx.server.config.get("requirepass");
+  if (required !== "" && bytesToString(password) !== required) return false;
+  ctx.client.authenticated = true;
+  ctx.client.user = "default";
+  return true;
+}
+
+/**
+ * Validates and sets a connection name (CLIENT SETNAME, HELLO SETNAME): an
+ * empty name removes it; otherwise only printable ASCII without spaces is
+ * accepted so that CLIENT LIST stays parsable.
+ */
+export function setClientName(client: Client, name: Uint8Array): void {
+  for (let i = 0; i < name.length; i++) {
+    if (name[i] < 0x21 || name[i] > 0x7e) {
+      throw new CommandError(
+        "ERR Client names cannot contain spaces, newlines or special characters.",
+      );
+    }
+  }
+  client.name = bytesToString(name);
+}
 
 function ping(ctx: CommandContext, args: Uint8Array[]): void {
   if (args.length > 2) throw new CommandError(Errors.wrongArity("ping"));
@@ -23,48 +75,190 @@ function quit(ctx: CommandContext): void {
   ctx.client.transport.close(true);
 }
 
+function reset(ctx: CommandContext): void {
+  const client = ctx.client;
+  for (const listener of ctx.server.connectionResetListeners) {
+    listener(client);
+  }
+  client.dbIndex = 0;
+  client.reply.protocol = 2;
+  client.user = "default";
+  client.authenticated = !passwordRequired(ctx.server);
+  client.name = "";
+  client.replyOff = false;
+  client.skipNextReply = false;
+  ctx.reply.simple("RESET");
+}
+
+function select(ctx: CommandContext, args: Uint8Array[]): void {
+  const index = parseInteger(args[1]);
+  if (index === null || index < INT_MIN || index > INT_MAX) {
+    throw new CommandError(Errors.notInteger);
+  }
+  if (index < 0 || index >= ctx.server.keyspace.databases.length) {
+    throw new CommandError(Errors.dbIndexOutOfRange);
+  }
+  ctx.client.dbIndex = index;
+  ctx.reply.ok();
+}
+
+function auth(ctx: CommandContext, args: Uint8Array[]): void {
+  if (args.length > 3) throw new CommandError(Errors.syntax);
+  if (args.length === 2 && !passwordRequired(ctx.server)) {
+    throw new CommandError(
+      "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?",
+    );
+  }
+  const ok = args.length === 2
+    ? authenticate(ctx, DEFAULT_USER, args[1])
+    : authenticate(ctx, args[1], args[2]);
+  if (!ok) throw new CommandError(WRONGPASS);
+  ctx.reply.ok();
+}
+
+const DEFAULT_USER = new TextEncoder().encode("default");
+
+function hello(ctx: CommandContext, args: Uint8Array[]): void {
+  let version = 0;
+  if (args.length >= 2) {
+    const parsed = parseInteger(args[1]);
+    if (parsed === null) {
+      throw new CommandError(
+        "ERR Protocol version is not an integer or out of range",
+      );
+    }
+    if (parsed < 2 || parsed > 3) {
+      throw new CommandError("NOPROTO unsupported protocol version");
+    }
+    version = parsed;
+  }
+  let credentials: [Uint8Array, Uint8Array] | null = null;
+  let name: Uint8Array | null = null;
+  for (let i = 2; i < args.length; i++) {
+    const more = args.length - 1 - i;
+    if (equalsIgnoreCase(args[i], "auth") && more >= 2) {
+      credentials = [args[i + 1], args[i + 2]];
+      i += 2;
+    } else if (equalsIgnoreCase(args[i], "setname") && more >= 1) {
+      name = args[++i];
+    } else {
+      throw new CommandError(
+        `ERR Syntax error in HELLO option '${bytesToString(args[i])}'`,
+      );
+    }
+  }
+  if (credentials !== null && !authenticate(ctx, ...credentials)) {
+    throw new CommandError(WRONGPASS);
+  }
+  const client = ctx.client;
+  if (!client.authenticated) {
+    throw new CommandError(
+      "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time",
+    );
+  }
+  if (name !== null) setClientName(client, name);
+  if (version !== 0) client.reply.protocol = version as 2 | 3;
+
+  const reply = ctx.reply;
+  reply.map(7);
+  reply.bulkString("server");
+  reply.bulkString("redis");
+  reply.bulkString("version");
+  reply.bulkString(REDIS_VERSION);
+  reply.bulkString("proto");
+  reply.integer(client.protocol);
+  reply.bulkString("id");
+  reply.integer(client.id);
+  reply.bulkString("mode");
+  reply.bulkString("standalone");
+  reply.bulkString("role");
+  reply.bulkString("master");
+  reply.bulkString("modules");
+  reply.array(0);
+}
+
+/** Shared metadata of the connection commands: keyless, @connection. */
+const CONNECTION = {
+  firstKey: 0,
+  lastKey: 0,
+  step: 0,
+  categories: ["connection"],
+  group: "connection",
+  complexity: "O(1)",
+} as const;
+
 /** Connection management commands. */
 export const CONNECTION_COMMANDS: readonly CommandSpec[] = [
   {
+    ...CONNECTION,
     name: "ping",
     arity: -1,
     flags: ["fast", "sentinel"],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    categories: ["connection"],
-    group: "connection",
     since: "1.0.0",
-    summary: "Returns the server's liveliness response.",
-    complexity: "O(1)",
+    summary: "Returns PONG, or the given message, to check the connection.",
+    tips: ["request_policy:all_shards", "response_policy:all_succeeded"],
     handler: ping,
   },
   {
+    ...CONNECTION,
     name: "echo",
     arity: 2,
-    flags: ["fast"],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    categories: ["connection"],
-    group: "connection",
+    flags: ["loading", "stale", "fast"],
     since: "1.0.0",
-    summary: "Returns the given string.",
-    complexity: "O(1)",
+    summary: "Replies with its argument.",
     handler: echo,
   },
   {
+    ...CONNECTION,
     name: "quit",
     arity: -1,
     flags: ["allow_busy", "noscript", "loading", "stale", "fast", "no_auth"],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    categories: ["connection"],
-    group: "connection",
     since: "1.0.0",
-    summary: "Closes the connection.",
-    complexity: "O(1)",
+    summary: "Answers OK and closes the connection.",
     handler: quit,
+  },
+  {
+    ...CONNECTION,
+    name: "reset",
+    arity: 1,
+    flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"],
+    since: "6.2.0",
+    summary:
+      "Returns the connection to its initial state (database, protocol, name, authentication...).",
+    handler: reset,
+  },
+  {
+    ...CONNECTION,
+    name: "select",
+    arity: 2,
+    flags: ["loading", "stale", "fast"],
+    since: "1.0.0",
+    summary: "Switches the connection to another numbered database.",
+    handler: select,
+  },
+  {
+    ...CONNECTION,
+    name: "auth",
+    arity: -2,
+    flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"],
+    since: "1.0.0",
+    summary: "Authenticates the connection with a password or user/password.",
+    complexity: "O(N) where N is the number of passwords defined for the user",
+    history: [["6.0.0", "Accepts a username before the password (ACL users)."]],
+    handler: auth,
+  },
+  {
+    ...CONNECTION,
+    name: "hello",
+    arity: -1,
+    flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"],
+    since: "6.0.0",
+    summary:
+      "Negotiates the protocol version, optionally authenticating and naming the connection, and describes the server.",
+    history: [[
+      "6.2.0",
+      "The protocol version became optional; without arguments HELLO describes the connection.",
+    ]],
+    handler: hello,
   },
 ];

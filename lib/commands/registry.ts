@@ -5,6 +5,8 @@
  */
 
 import { CONNECTION_COMMANDS } from "./connection.ts";
+import { CLIENT_COMMANDS } from "./client.ts";
+import { COMMAND_COMMANDS } from "./command.ts";
 import { CONFIG_COMMANDS } from "./config.ts";
 import { SERVER_COMMANDS } from "./server.ts";
 import { KEY_COMMANDS } from "./keys.ts";
@@ -18,6 +20,8 @@ import { CommandTable } from "./table.ts";
 export function createCommandTable(): CommandTable {
   return new CommandTable([
     ...CONNECTION_COMMANDS,
+    ...CLIENT_COMMANDS,
+    ...COMMAND_COMMANDS,
     ...CONFIG_COMMANDS,
     ...SERVER_COMMANDS,
     ...KEY_COMMANDS,

@@ -28,6 +28,7 @@ export type CommandFlag =
   | "sentinel"
   | "only_sentinel"
   | "no_mandatory_keys"
+  | "no_async_loading"
   | "protected"
   | "no_multi"
   | "no_async_loading"

@@ -1,0 +1,505 @@
+/**
+ * CLIENT: connection introspection and control (ID, SETNAME, GETNAME, INFO,
+ * LIST, KILL, REPLY, NO-EVICT, UNBLOCK, HELP), with Redis 7.0's replies.
+ *
+ * @module
+ */
+
+import type { Client } from "../server/client.ts";
+import { bytesToString, equalsIgnoreCase, lowerAscii } from "../util/bytes.ts";
+import { parseInteger } from "../util/numbers.ts";
+import { replyHelp } from "./command.ts";
+import { setClientName } from "./connection.ts";
+import type { CommandContext } from "./context.ts";
+import { CommandError, Errors } from "./errors.ts";
+import type { CommandSpec } from "./spec.ts";
+
+/** Client types as CLIENT LIST TYPE and CLIENT KILL TYPE name them. */
+type ClientType = "normal" | "replica" | "pubsub" | "master";
+
+/** Parses a client type name ("slave" is an alias of "replica"). */
+function parseClientType(arg: Uint8Array): ClientType {
+  const name = lowerAscii(arg);
+  if (name === "normal" || name === "pubsub" || name === "master") return name;
+  if (name === "replica" || name === "slave") return "replica";
+  throw new CommandError(`ERR Unknown client type '${bytesToString(arg)}'`);
+}
+
+function subscriptionCount(client: Client): number {
+  return client.channels.size + client.patterns.size +
+    client.shardChannels.size;
+}
+
+/** The type of a connected client (this server has no replication links). */
+function clientType(client: Client): ClientType {
+  return subscriptionCount(client) > 0 ? "pubsub" : "normal";
+}
+
+/** CLIENT LIST's flags field, letters in Redis's order. */
+function clientFlags(client: Client): string {
+  let flags = "";
+  if (client.monitor) flags += "O";
+  if (subscriptionCount(client) > 0) flags += "P";
+  if (client.multiQueue !== null) flags += "x";
+  if (client.blocked) flags += "b";
+  if (client.dirtyCas) flags += "d";
+  if (client.closeAfterReply) flags += "c";
+  if (client.noEvict) flags += "e";
+  return flags === "" ? "N" : flags;
+}
+
+function queuedBytes(queue: readonly Uint8Array[][] | null): number {
+  let total = 0;
+  if (queue === null) return 0;
+  for (const args of queue) {
+    for (const arg of args) total += arg.length;
+  }
+  return total;
+}
+
+/**
+ * One CLIENT LIST / CLIENT INFO line, with the fields of Redis 7.0.
+ * `argvBytes` is the size of the command the client is running (only the
+ * caller is running one). Memory figures are this server's own buffers.
+ */
+function clientInfoLine(
+  client: Client,
+  now: number,
+  argvBytes: number,
+): string {
+  const seconds = (ms: number) => Math.floor(ms / 1000);
+  const pending = client.reply.pendingBytes;
+  const multiBytes = queuedBytes(client.multiQueue);
+  const fields = [
+    `id=${client.id}`,
+    `addr=${client.address}`,
+    `laddr=${client.localAddress}`,
+    `fd=${client.fd}`,
+    `name=${client.name}`,
+    `age=${seconds(now) - seconds(client.createdAt)}`,
+    `idle=${seconds(now) - seconds(client.lastInteraction)}`,
+    `flags=${clientFlags(client)}`,
+    `db=${client.dbIndex}`,
+    `sub=${client.channels.size}`,
+    `psub=${client.patterns.size}`,
+    `ssub=${client.shardChannels.size}`,
+    `multi=${client.multiQueue === null ? -1 : client.multiQueue.length}`,
+    `qbuf=${client.queryBufferBytes}`,
+    `qbuf-free=0`,
+    `argv-mem=${argvBytes}`,
+    `multi-mem=${multiBytes}`,
+    `rbs=${pending}`,
+    `rbp=${pending}`,
+    `obl=${pending}`,
+    `oll=0`,
+    `omem=0`,
+    `tot-mem=${client.queryBufferBytes + argvBytes + multiBytes + pending}`,
+    `events=${pending > 0 ? "rw" : "r"}`,
+    `cmd=${client.lastCommand}`,
+    `user=${client.user}`,
+    `redir=-1`,
+    `resp=${client.protocol}`,
+  ];
+  return fields.join(" ") + "\n";
+}
+
+function argsBytes(args: readonly Uint8Array[]): number {
+  let total = 0;
+  for (const arg of args) total += arg.length;
+  return total;
+}
+
+function infoLineFor(
+  ctx: CommandContext,
+  client: Client,
+  args: readonly Uint8Array[],
+): string {
+  return clientInfoLine(
+    client,
+    ctx.now,
+    client === ctx.client ? argsBytes(args) : 0,
+  );
+}
+
+function clientId(ctx: CommandContext): void {
+  ctx.reply.integer(ctx.client.id);
+}
+
+function clientSetName(ctx: CommandContext, args: Uint8Array[]): void {
+  setClientName(ctx.client, args[2]);
+  ctx.reply.ok();
+}
+
+function clientGetName(ctx: CommandContext): void {
+  if (ctx.client.name === "") ctx.reply.nullBulk();
+  else ctx.reply.bulkString(ctx.client.name);
+}
+
+function clientInfo(ctx: CommandContext, args: Uint8Array[]): void {
+  ctx.reply.verbatim(infoLineFor(ctx, ctx.client, args));
+}
+
+function clientList(ctx: CommandContext, args: Uint8Array[]): void {
+  const clients = ctx.server.clients;
+  let selected: Iterable<Client> = clients.values();
+  if (args.length === 4 && equalsIgnoreCase(args[2], "type")) {
+    const type = parseClientType(args[3]);
+    selected = [...clients.values()].filter((c) => clientType(c) === type);
+  } else if (args.length > 3 && equalsIgnoreCase(args[2], "id")) {
+    const ids: number[] = [];
+    for (let i = 3; i < args.length; i++) {
+      const id = parseInteger(args[i]);
+      if (id === null) throw new CommandError("ERR Invalid client ID");
+      ids.push(id);
+    }
+    const found: Client[] = [];
+    for (const id of ids) {
+      const client = clients.get(id);
+      if (client !== undefined) found.push(client);
+    }
+    selected = found;
+  } else if (args.length !== 2) {
+    throw new CommandError(Errors.syntax);
+  }
+  let text = "";
+  for (const client of selected) text += infoLineFor(ctx, client, args);
+  ctx.reply.verbatim(text);
+}
+
+/** What CLIENT KILL's filters select. */
+interface KillFilter {
+  addr: string | null;
+  laddr: string | null;
+  type: ClientType | null;
+  id: number;
+  user: string | null;
+  skipMe: boolean;
+}
+
+function parseKillFilter(args: Uint8Array[]): KillFilter {
+  const filter: KillFilter = {
+    addr: null,
+    laddr: null,
+    type: null,
+    id: 0,
+    user: null,
+    skipMe: true,
+  };
+  if (args.length === 3) {
+    // The old form names an address, and may kill the caller itself.
+    filter.addr = bytesToString(args[2]);
+    filter.skipMe = false;
+    return filter;
+  }
+  for (let i = 2; i < args.length; i += 2) {
+    const option = args[i];
+    if (i + 1 >= args.length) throw new CommandError(Errors.syntax);
+    const value = args[i + 1];
+    if (equalsIgnoreCase(option, "id")) {
+      const id = parseInteger(value);
+      if (id === null || id < 1) {
+        throw new CommandError("ERR client-id should be greater than 0");
+      }
+      filter.id = id;
+    } else if (equalsIgnoreCase(option, "type")) {
+      filter.type = parseClientType(value);
+    } else if (equalsIgnoreCase(option, "addr")) {
+      filter.addr = bytesToString(value);
+    } else if (equalsIgnoreCase(option, "laddr")) {
+      filter.laddr = bytesToString(value);
+    } else if (equalsIgnoreCase(option, "user")) {
+      const user = bytesToString(value);
+      // The server knows one user, "default".
+      if (user !== "default") {
+        throw new CommandError(`ERR No such user '${user}'`);
+      }
+      filter.user = user;
+    } else if (equalsIgnoreCase(option, "skipme")) {
+      if (equalsIgnoreCase(value, "yes")) filter.skipMe = true;
+      else if (equalsIgnoreCase(value, "no")) filter.skipMe = false;
+      else throw new CommandError(Errors.syntax);
+    } else throw new CommandError(Errors.syntax);
+  }
+  return filter;
+}
+
+function matchesKill(
+  filter: KillFilter,
+  client: Client,
+  caller: Client,
+): boolean {
+  if (filter.addr !== null && client.address !== filter.addr) return false;
+  if (filter.laddr !== null && client.localAddress !== filter.laddr) {
+    return false;
+  }
+  if (filter.type !== null && clientType(client) !== filter.type) return false;
+  if (filter.id !== 0 && client.id !== filter.id) return false;
+  if (filter.user !== null && client.user !== filter.user) return false;
+  return !(client === caller && filter.skipMe);
+}
+
+function clientKill(ctx: CommandContext, args: Uint8Array[]): void {
+  const filter = parseKillFilter(args);
+  const caller = ctx.client;
+  let killed = 0;
+  let killSelf = false;
+  for (const client of [...ctx.server.clients.values()]) {
+    if (!matchesKill(filter, client, caller)) continue;
+    if (client === caller) killSelf = true;
+    else client.transport.close(false);
+    killed++;
+  }
+  if (args.length === 3) {
+    if (killed === 0) throw new CommandError("ERR No such client");
+    ctx.reply.ok();
+  } else {
+    ctx.reply.integer(killed);
+  }
+  // The caller goes only after its reply is written.
+  if (killSelf) caller.transport.close(true);
+}
+
+function clientReply(ctx: CommandContext, args: Uint8Array[]): void {
+  const client = ctx.client;
+  const mode = args[2];
+  if (equalsIgnoreCase(mode, "on")) {
+    client.replyOff = false;
+    client.skipNextReply = false;
+    ctx.reply.ok();
+  } else if (equalsIgnoreCase(mode, "off")) {
+    client.replyOff = true;
+  } else if (equalsIgnoreCase(mode, "skip")) {
+    if (!client.replyOff) client.skipNextReply = true;
+  } else throw new CommandError(Errors.syntax);
+}
+
+function clientNoEvict(ctx: CommandContext, args: Uint8Array[]): void {
+  if (equalsIgnoreCase(args[2], "on")) ctx.client.noEvict = true;
+  else if (equalsIgnoreCase(args[2], "off")) ctx.client.noEvict = false;
+  else throw new CommandError(Errors.syntax);
+  ctx.reply.ok();
+}
+
+function clientUnblock(ctx: CommandContext, args: Uint8Array[]): void {
+  if (args.length > 4) {
+    throw new CommandError(
+      `ERR unknown subcommand or wrong number of arguments for '${
+        bytesToString(args[1])
+      }'. Try ${bytesToString(args[0]).toUpperCase()} HELP.`,
+    );
+  }
+  let reason: "timeout" | "error" = "timeout";
+  if (args.length === 4) {
+    if (equalsIgnoreCase(args[3], "timeout")) reason = "timeout";
+    else if (equalsIgnoreCase(args[3], "error")) reason = "error";
+    else {
+      throw new CommandError(
+        "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR",
+      );
+    }
+  }
+  const id = parseInteger(args[2]);
+  if (id === null) throw new CommandError(Errors.notInteger);
+  const target = ctx.server.clients.get(id);
+  const unblocked = target !== undefined &&
+    ctx.server.blocking.unblock(target, reason);
+  ctx.reply.integer(unblocked ? 1 : 0);
+}
+
+/** CLIENT HELP's lines, as Redis 7.0 prints them (all its subcommands). */
+const CLIENT_HELP = [
+  "CACHING (YES|NO)",
+  "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+  "GETREDIR",
+  "    Return the client ID we are redirecting to when tracking is enabled.",
+  "GETNAME",
+  "    Return the name of the current connection.",
+  "ID",
+  "    Return the ID of the current connection.",
+  "INFO",
+  "    Return information about the current client connection.",
+  "KILL <ip:port>",
+  "    Kill connection made from <ip:port>.",
+  "KILL <option> <value> [<option> <value> [...]]",
+  "    Kill connections. Options are:",
+  "    * ADDR (<ip:port>|<unixsocket>:0)",
+  "      Kill connections made from the specified address",
+  "    * LADDR (<ip:port>|<unixsocket>:0)",
+  "      Kill connections made to specified local address",
+  "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+  "      Kill connections by type.",
+  "    * USER <username>",
+  "      Kill connections authenticated by <username>.",
+  "    * SKIPME (YES|NO)",
+  "      Skip killing current connection (default: yes).",
+  "LIST [options ...]",
+  "    Return information about client connections. Options:",
+  "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+  "      Return clients of specified type.",
+  "UNPAUSE",
+  "    Stop the current client pause, resuming traffic.",
+  "PAUSE <timeout> [WRITE|ALL]",
+  "    Suspend all, or just write, clients for <timeout> milliseconds.",
+  "REPLY (ON|OFF|SKIP)",
+  "    Control the replies sent to the current connection.",
+  "SETNAME <name>",
+  "    Assign the name <name> to the current connection.",
+  "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+  "    Unblock the specified blocked client.",
+  "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+  "         [OPTIN] [OPTOUT] [NOLOOP]",
+  "    Control server assisted client side caching.",
+  "TRACKINGINFO",
+  "    Report tracking status for the current connection.",
+  "NO-EVICT (ON|OFF)",
+  "    Protect current client connection from eviction.",
+];
+
+function clientHelp(ctx: CommandContext, args: Uint8Array[]): void {
+  replyHelp(ctx, args, CLIENT_HELP);
+}
+
+/** Shared metadata of the CLIENT subcommands. */
+const SUB = {
+  firstKey: 0,
+  lastKey: 0,
+  step: 0,
+  categories: ["connection"],
+  group: "connection",
+  complexity: "O(1)",
+} as const;
+
+const ADMIN = ["admin", "noscript", "loading", "stale"] as const;
+const PLAIN = ["noscript", "loading", "stale"] as const;
+
+/** The CLIENT container command. */
+export const CLIENT_COMMANDS: readonly CommandSpec[] = [
+  {
+    name: "client",
+    arity: -2,
+    flags: [],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    categories: [],
+    group: "connection",
+    since: "2.4.0",
+    summary: "Groups the commands that inspect and control connections.",
+    complexity: "Depends on subcommand.",
+    subcommands: [
+      {
+        ...SUB,
+        name: "id",
+        arity: 2,
+        flags: PLAIN,
+        since: "5.0.0",
+        summary: "Returns the id of the connection.",
+        handler: clientId,
+      },
+      {
+        ...SUB,
+        name: "setname",
+        arity: 3,
+        flags: PLAIN,
+        since: "2.6.9",
+        summary: "Names the connection (an empty name removes it).",
+        handler: clientSetName,
+      },
+      {
+        ...SUB,
+        name: "getname",
+        arity: 2,
+        flags: PLAIN,
+        since: "2.6.9",
+        summary: "Returns the name of the connection, if it has one.",
+        handler: clientGetName,
+      },
+      {
+        ...SUB,
+        name: "info",
+        arity: 2,
+        flags: PLAIN,
+        since: "6.2.0",
+        summary: "Describes the connection in CLIENT LIST's format.",
+        tips: ["nondeterministic_output"],
+        handler: clientInfo,
+      },
+      {
+        ...SUB,
+        name: "list",
+        arity: -2,
+        flags: ADMIN,
+        since: "2.4.0",
+        summary: "Describes every connection, or those of a type or ids.",
+        complexity: "O(N) where N is the number of client connections",
+        tips: ["nondeterministic_output"],
+        history: [
+          ["2.8.12", "Added the id field."],
+          ["5.0.0", "Added the TYPE filter."],
+          ["6.0.0", "Added the user field."],
+          [
+            "6.2.0",
+            "Added the argv-mem, tot-mem, laddr and redir fields and the ID filter.",
+          ],
+          ["7.0.0", "Added the resp, multi-mem, rbs and rbp fields."],
+        ],
+        handler: clientList,
+      },
+      {
+        ...SUB,
+        name: "kill",
+        arity: -3,
+        flags: ADMIN,
+        since: "2.4.0",
+        summary: "Closes connections chosen by address, id, type or user.",
+        complexity: "O(N) where N is the number of client connections",
+        history: [
+          ["2.8.12", "Added the option/value filter form."],
+          ["2.8.12", "Added the ID filter."],
+          ["3.2.0", "The TYPE filter accepts master."],
+          ["5.0.0", "The TYPE filter accepts replica (slave still works)."],
+          ["6.2.0", "Added the LADDR filter."],
+        ],
+        handler: clientKill,
+      },
+      {
+        ...SUB,
+        name: "reply",
+        arity: 3,
+        flags: PLAIN,
+        since: "3.2.0",
+        summary: "Turns the connection's replies on or off, or skips one.",
+        handler: clientReply,
+      },
+      {
+        ...SUB,
+        name: "no-evict",
+        arity: 3,
+        flags: ADMIN,
+        since: "7.0.0",
+        summary: "Exempts the connection from client eviction, or not.",
+        handler: clientNoEvict,
+      },
+      {
+        ...SUB,
+        name: "unblock",
+        arity: -3,
+        flags: ADMIN,
+        since: "5.0.0",
+        summary:
+          "Ends another connection's blocking command with its timeout reply or an error.",
+        complexity: "O(log N) where N is the number of client connections",
+        handler: clientUnblock,
+      },
+      {
+        ...SUB,
+        name: "help",
+        arity: 2,
+        flags: ["loading", "stale"],
+        since: "5.0.0",
+        summary: "Lists the CLIENT subcommands.",
+        handler: clientHelp,
+      },
+    ],
+  },
+];
