@@ -684,8 +684,8 @@ function brpoplpush(ctx: CommandContext, args: Uint8Array[]): void {
 }
 
 function blmpop(ctx: CommandContext, args: Uint8Array[]): void {
-  const timeout = parseBlockingTimeout(args[1]);
   const request = parseMultiPop(args, 2);
+  const timeout = parseBlockingTimeout(args[1]);
   if (tryMultiPop(ctx, request)) return;
   if (ctx.client.inTransaction) {
     ctx.reply.nullArray();

@@ -1,0 +1,150 @@
+/**
+ * Differential testing against Debian's redis-server: the same commands go
+ * to our server and to the oracle, and the raw replies are compared.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { parseReply, type Reply, type RespClient } from "./resp_client.ts";
+import {
+  startOurServer,
+  startRedisServer,
+  type TestServer,
+} from "./servers.ts";
+
+/** Bytes as a binary string (one char per byte). */
+export function latin1(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 8192) {
+    s += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  }
+  return s;
+}
+
+/** A small deterministic PRNG (mulberry32) so failures reproduce. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Random helpers over a seeded PRNG. */
+export class Picker {
+  /** Creates a picker from a seed. */
+  constructor(readonly random: () => number) {}
+
+  /** An integer in [min, max]. */
+  int(min: number, max: number): number {
+    return min + Math.floor(this.random() * (max - min + 1));
+  }
+
+  /** One element of `items`. */
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.random() * items.length)];
+  }
+
+  /** True with probability `p`. */
+  chance(p: number): boolean {
+    return this.random() < p;
+  }
+}
+
+/**
+ * Sorts the elements of an unordered reply (a set or hash in hashtable
+ * encoding, whose order differs between implementations) so that replies
+ * compare by content. Map-like flat arrays are sorted by pairs.
+ */
+export function sortedReply(reply: Reply, pairs = false): Reply {
+  if (reply instanceof Set) return [...reply].map(String).sort();
+  if (reply instanceof Map) {
+    return [...reply.entries()].map(([k, v]) => `${k}=${v}`).sort();
+  }
+  if (!Array.isArray(reply)) return reply;
+  if (!pairs) return [...reply].map(String).sort();
+  const joined: string[] = [];
+  for (let i = 0; i + 1 < reply.length; i += 2) {
+    joined.push(`${reply[i]}=${reply[i + 1]}`);
+  }
+  return joined.sort();
+}
+
+/** Our server and the oracle side by side, one client each. */
+export class Pair {
+  private constructor(
+    readonly ours: TestServer,
+    readonly oracle: TestServer,
+    readonly ourClient: RespClient,
+    readonly oracleClient: RespClient,
+  ) {}
+
+  /** Starts both servers with the same `flags` and connects a client to each. */
+  static async start(flags: string[] = []): Promise<Pair> {
+    const ours = await startOurServer(flags);
+    const oracle = await startRedisServer(flags).catch(async (error) => {
+      await ours.stop();
+      throw error;
+    });
+    const ourClient = await ours.connect();
+    const oracleClient = await oracle.connect();
+    return new Pair(ours, oracle, ourClient, oracleClient);
+  }
+
+  /** Sends a command to both; returns both raw replies as binary strings. */
+  async both(args: string[]): Promise<[string, string]> {
+    const [a, b] = await Promise.all([
+      this.ourClient.callRaw(...args),
+      this.oracleClient.callRaw(...args),
+    ]);
+    return [latin1(a), latin1(b)];
+  }
+
+  /** Sends a command to both and asserts byte-identical replies. */
+  async same(args: string[], context = ""): Promise<string> {
+    const [ours, theirs] = await this.both(args);
+    assert.equal(
+      ours,
+      theirs,
+      `${context}${JSON.stringify(args)}: ours ${JSON.stringify(ours)}, redis ${
+        JSON.stringify(theirs)
+      }`,
+    );
+    return ours;
+  }
+
+  /**
+   * Sends a command to both and asserts the replies have the same content
+   * once the elements are sorted (for replies whose order is unspecified).
+   */
+  async sameUnordered(
+    args: string[],
+    pairs = false,
+    context = "",
+  ): Promise<void> {
+    const [ours, theirs] = await this.both(args);
+    const parse = (raw: string) => {
+      const bytes = new Uint8Array(raw.length);
+      for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+      return sortedReply(parseReply(bytes, 0)![0], pairs);
+    };
+    assert.deepEqual(
+      parse(ours),
+      parse(theirs),
+      `${context}${JSON.stringify(args)}: ours ${JSON.stringify(ours)}, redis ${
+        JSON.stringify(theirs)
+      }`,
+    );
+  }
+
+  /** Closes the clients and stops both servers. */
+  async stop(): Promise<void> {
+    this.ourClient.close();
+    this.oracleClient.close();
+    await Promise.all([this.ours.stop(), this.oracle.stop()]);
+  }
+}
