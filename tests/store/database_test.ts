@@ -1,0 +1,251 @@
+import assert from "node:assert/strict";
+import { Database, Entry } from "../../lib/store/database.ts";
+import { Keyspace } from "../../lib/store/keyspace.ts";
+
+/** Deterministic PRNG (mulberry32) so failures reproduce. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function entry(value: string, now = 1000): Entry {
+  return new Entry("string", new TextEncoder().encode(value), now);
+}
+
+/** Runs a full SCAN, calling `between` after each step; returns seen keys. */
+function fullScan(
+  db: Database,
+  count: number,
+  between: () => void = () => {},
+): Set<string> {
+  const seen = new Set<string>();
+  let cursor = 0;
+  do {
+    const step = db.scan(cursor, count);
+    for (const key of step.keys) seen.add(key);
+    cursor = step.next;
+    between();
+  } while (cursor !== 0);
+  return seen;
+}
+
+Deno.test("database: get hides and deletes expired keys, reporting them", () => {
+  const db = new Database(0);
+  const expired: string[] = [];
+  db.onExpired = (_db, key) => expired.push(key);
+  const e = entry("v");
+  e.expireAt = 2000;
+  db.set("k", e);
+  assert.equal(db.volatileCount, 1);
+  assert.equal(db.get("k", 1999), e);
+  assert.equal(db.size, 1);
+  assert.equal(db.get("k", 2000), undefined);
+  assert.equal(db.size, 0);
+  assert.equal(db.volatileCount, 0);
+  assert.deepEqual(expired, ["k"]);
+});
+
+Deno.test("database: set replaces values and their expiry, keeping the key's place", () => {
+  const db = new Database(0);
+  const first = entry("1");
+  first.expireAt = 5000;
+  db.set("a", first);
+  db.set("b", entry("2"));
+  db.set("a", entry("3"));
+  assert.equal(db.volatileCount, 0);
+  assert.deepEqual(db.scan(0, 10).keys, ["a", "b"]);
+});
+
+Deno.test("database: setExpire maintains the set of volatile keys", () => {
+  const db = new Database(0);
+  const e = entry("v");
+  db.set("k", e);
+  db.setExpire("k", e, 5000);
+  assert.equal(db.volatileCount, 1);
+  db.setExpire("k", e, 6000);
+  assert.equal(db.volatileCount, 1);
+  db.setExpire("k", e, 0);
+  assert.equal(db.volatileCount, 0);
+  assert.equal(e.expireAt, 0);
+});
+
+Deno.test("database: a full scan sees every key exactly once when nothing changes", () => {
+  const db = new Database(0);
+  for (let i = 0; i < 1000; i++) db.set(`k${i}`, entry(String(i)));
+  for (const count of [1, 7, 100, 5000]) {
+    const seen: string[] = [];
+    let cursor = 0;
+    do {
+      const step = db.scan(cursor, count);
+      seen.push(...step.keys);
+      cursor = step.next;
+    } while (cursor !== 0);
+    assert.equal(seen.length, 1000);
+    assert.equal(new Set(seen).size, 1000);
+  }
+});
+
+Deno.test("database: scan returns every key present throughout, under churn and compaction", () => {
+  const random = prng(42);
+  for (let round = 0; round < 5; round++) {
+    const db = new Database(0);
+    let next = 0;
+    const live = new Set<string>();
+    for (let i = 0; i < 3000; i++) {
+      const key = `k${next++}`;
+      db.set(key, entry(key));
+      live.add(key);
+    }
+    // Keys that exist from start to end of the scan must all be seen.
+    const stable = new Set(live);
+    const remove = (key: string) => {
+      db.delete(key);
+      live.delete(key);
+      stable.delete(key);
+    };
+    let steps = 0;
+    // Fewer additions per step than the scan count, so the scan ends.
+    const churn = () => {
+      if (++steps === 5) {
+        // A burst of deletions all over the order forces a compaction.
+        for (let i = 0; i < 2500; i++) {
+          const key = `k${Math.floor(random() * next)}`;
+          if (live.has(key)) remove(key);
+        }
+      }
+      for (let i = 0; i < 10; i++) {
+        if (random() < 0.5) {
+          const key = `k${next++}`;
+          db.set(key, entry(key));
+          live.add(key);
+        } else if (live.size > 0) {
+          const key = `k${Math.floor(random() * next)}`;
+          if (live.has(key)) remove(key);
+        }
+      }
+    };
+    const seen = fullScan(db, 10 + Math.floor(random() * 50), churn);
+    for (const key of stable) assert.ok(seen.has(key), `missed ${key}`);
+  }
+});
+
+Deno.test("database: compaction after many deletions keeps cursors valid", () => {
+  const db = new Database(0);
+  for (let i = 0; i < 5000; i++) db.set(`k${i}`, entry(String(i)));
+  const first = db.scan(0, 100);
+  // Deleting most keys triggers compaction of the key order.
+  for (let i = 0; i < 4500; i++) db.delete(`k${i}`);
+  const rest = fullScanFrom(db, first.next, 100);
+  assert.equal(rest.length, 500);
+  assert.equal(rest[0], "k4500");
+  assert.equal(rest[499], "k4999");
+  assert.equal(fullScan(db, 37).size, 500);
+});
+
+function fullScanFrom(db: Database, cursor: number, count: number): string[] {
+  const keys: string[] = [];
+  do {
+    const step = db.scan(cursor, count);
+    keys.push(...step.keys);
+    cursor = step.next;
+  } while (cursor !== 0);
+  return keys;
+}
+
+Deno.test("database: scan of an empty database ends at once", () => {
+  const db = new Database(0);
+  assert.deepEqual(db.scan(0, 10), { keys: [], next: 0 });
+  db.set("a", entry("a"));
+  db.delete("a");
+  assert.deepEqual(db.scan(0, 10), { keys: [], next: 0 });
+});
+
+Deno.test("database: randomKey returns only present keys and covers all of them", () => {
+  const db = new Database(0);
+  assert.equal(db.randomKey(), undefined);
+  for (let i = 0; i < 50; i++) db.set(`k${i}`, entry(String(i)));
+  for (let i = 0; i < 40; i++) db.delete(`k${i}`);
+  const seen = new Set<string>();
+  for (let i = 0; i < 2000; i++) {
+    const key = db.randomKey()!;
+    assert.ok(db.peek(key) !== undefined);
+    seen.add(key);
+  }
+  assert.equal(seen.size, 10);
+});
+
+Deno.test("database: expireCycle reclaims expired keys nobody reads", () => {
+  const db = new Database(0);
+  let reported = 0;
+  db.onExpired = () => reported++;
+  for (let i = 0; i < 500; i++) {
+    const e = entry(String(i));
+    e.expireAt = i < 300 ? 2000 : 9000;
+    db.set(`k${i}`, e);
+  }
+  db.set("persistent", entry("p"));
+  let rounds = 0;
+  while (db.size > 201 && rounds++ < 1000) db.expireCycle(5000, 20);
+  assert.equal(db.size, 201);
+  assert.equal(reported, 300);
+  assert.equal(db.volatileCount, 200);
+  assert.deepEqual(db.expireCycle(5000, 20).expired, 0);
+});
+
+Deno.test("database: clear empties everything", () => {
+  const db = new Database(0);
+  const e = entry("v");
+  e.expireAt = 5000;
+  db.set("a", e);
+  db.set("b", entry("w"));
+  db.clear();
+  assert.equal(db.size, 0);
+  assert.equal(db.volatileCount, 0);
+  assert.deepEqual(db.scan(0, 10), { keys: [], next: 0 });
+  assert.equal(db.randomKey(), undefined);
+});
+
+Deno.test("entry: touch restarts the idle clock; the LFU counter grows and decays", () => {
+  const e = entry("v", 0);
+  assert.equal(e.frequency, 5);
+  e.touch(1000);
+  assert.equal(e.accessedAt, 1000);
+  // At the initial value the first access always counts.
+  assert.equal(e.frequency, 6);
+  for (let i = 0; i < 1000; i++) e.touch(1000);
+  assert.ok(e.frequency > 6 && e.frequency < 255);
+  const counter = e.frequency;
+  // Three idle minutes take three off (lfu-decay-time 1).
+  assert.equal(e.decayedFrequency(1000 + 3 * 60_000), counter - 3);
+  assert.equal(e.decayedFrequency(1000 + 10_000 * 60_000), 0);
+});
+
+Deno.test("database: get without touch leaves access data alone", () => {
+  const db = new Database(0);
+  const e = entry("v", 1000);
+  db.set("k", e);
+  db.get("k", 5000, false);
+  assert.equal(e.accessedAt, 1000);
+  db.get("k", 6000);
+  assert.equal(e.accessedAt, 6000);
+});
+
+Deno.test("keyspace: swap exchanges databases and renumbers them", () => {
+  const keyspace = new Keyspace(3);
+  keyspace.db(0).set("a", entry("a"));
+  keyspace.db(2).set("b", entry("b"));
+  keyspace.swap(0, 2);
+  assert.equal(keyspace.db(0).peek("b") !== undefined, true);
+  assert.equal(keyspace.db(2).peek("a") !== undefined, true);
+  assert.equal(keyspace.db(0).id, 0);
+  assert.equal(keyspace.db(2).id, 2);
+  assert.equal(keyspace.totalKeys, 2);
+  keyspace.clear();
+  assert.equal(keyspace.totalKeys, 0);
+});
