@@ -12,6 +12,7 @@ import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
 import { bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
 import { parseInteger } from "../util/numbers.ts";
+import { subscriptionCount } from "../server/pubsub.ts";
 import type { CommandContext } from "./context.ts";
 import { CommandError, Errors } from "./errors.ts";
 import type { CommandSpec } from "./spec.ts";
@@ -62,6 +63,13 @@ export function setClientName(client: Client, name: Uint8Array): void {
 
 function ping(ctx: CommandContext, args: Uint8Array[]): void {
   if (args.length > 2) throw new CommandError(Errors.wrongArity("ping"));
+  // A RESP2 subscriber reads only arrays, so PING answers in that shape.
+  if (ctx.client.protocol === 2 && subscriptionCount(ctx.client) > 0) {
+    ctx.reply.array(2);
+    ctx.reply.bulkString("pong");
+    ctx.reply.bulkString(args.length === 2 ? bytesToString(args[1]) : "");
+    return;
+  }
   if (args.length === 2) ctx.reply.bulk(args[1]);
   else ctx.reply.simple("PONG");
 }

@@ -19,6 +19,24 @@ import { beforeWrite } from "../persistence/snapshot.ts";
 /** Redis shows at most this much of a rejected command's name and arguments. */
 const ERROR_ARGS_MAX = 128;
 
+const QUEUED = new TextEncoder().encode("+QUEUED\r\n");
+
+/** Commands that run at once inside MULTI instead of being queued. */
+const RUN_IN_MULTI = ["exec", "discard", "multi", "watch", "quit", "reset"];
+
+/** The only commands a RESP2 client may send in subscribed mode. */
+const ALLOWED_WHEN_SUBSCRIBED = [
+  "ping",
+  "subscribe",
+  "ssubscribe",
+  "unsubscribe",
+  "sunsubscribe",
+  "psubscribe",
+  "punsubscribe",
+  "quit",
+  "reset",
+];
+
 /** Quotes the start of a client argument for an error message. */
 function quoteArg(arg: Uint8Array, room: number): string {
   return bytesToString(arg.subarray(0, Math.max(0, room)));
@@ -27,6 +45,9 @@ function quoteArg(arg: Uint8Array, room: number): string {
 /** Runs client commands against the server. */
 export class Dispatcher {
   readonly #contexts = new WeakMap<Client, CommandContext>();
+  readonly #runInMulti: Set<CommandSpec | undefined>;
+  readonly #allowedWhenSubscribed: Set<CommandSpec | undefined>;
+  readonly #exec: CommandSpec | undefined;
 
   /** Creates a dispatcher for `server` using `table`. */
   constructor(readonly server: Server, readonly table: CommandTable) {
@@ -37,6 +58,12 @@ export class Dispatcher {
     server.keyChangeListeners.push((db, key) =>
       server.blocking.keyChanged(db, key)
     );
+    server.runCommand = (ctx, spec, args) => this.#call(ctx, spec, args);
+    this.#runInMulti = new Set(RUN_IN_MULTI.map((n) => table.lookup(n)));
+    this.#allowedWhenSubscribed = new Set(
+      ALLOWED_WHEN_SUBSCRIBED.map((n) => table.lookup(n)),
+    );
+    this.#exec = table.lookup("exec");
   }
 
   /** The reusable command context of a client. */
@@ -82,9 +109,13 @@ export class Dispatcher {
     client.skipNextReply = false;
     const spec = this.#resolve(client, args);
     if (spec !== null && this.#admit(client, spec, args)) {
-      this.#call(ctx, spec, args);
+      if (client.multiQueue !== null && !this.#runInMulti.has(spec)) {
+        client.multiQueue.push(args);
+        client.reply.raw(QUEUED);
+      } else this.#call(ctx, spec, args);
     }
     if (client.replyOff || skipThisReply) client.reply.truncate(replyStart);
+    this.server.outputLimits.check(client, now);
     this.server.blocking.serveReady();
     // Logged before the reply leaves, so an acknowledged write is in the AOF.
     this.server.aof.flush();
@@ -126,7 +157,7 @@ export class Dispatcher {
   /** Checks made before running: authentication and arity. */
   #admit(client: Client, spec: CommandSpec, args: Uint8Array[]): boolean {
     if (!client.authenticated && !spec.flags.includes("no_auth")) {
-      this.#reject(client, "NOAUTH Authentication required.");
+      this.#reject(client, "NOAUTH Authentication required.", spec);
       return false;
     }
     const arity = spec.arity;
@@ -134,13 +165,48 @@ export class Dispatcher {
       (arity > 0 && args.length !== arity) ||
       (arity < 0 && args.length < -arity)
     ) {
-      this.#reject(client, Errors.wrongArity(this.table.fullName(spec)));
+      this.#reject(
+        client,
+        Errors.wrongArity(this.table.fullName(spec)),
+        spec,
+      );
+      return false;
+    }
+    if (client.multiQueue !== null && spec.flags.includes("no_multi")) {
+      this.#reject(client, "ERR Command not allowed inside a transaction");
+      return false;
+    }
+    if (
+      client.protocol === 2 && !this.#allowedWhenSubscribed.has(spec) &&
+      client.channels.size + client.patterns.size +
+            client.shardChannels.size > 0
+    ) {
+      this.#reject(
+        client,
+        `ERR Can't execute '${
+          this.table.fullName(spec)
+        }': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+        spec,
+      );
       return false;
     }
     return true;
   }
 
-  #reject(client: Client, message: string): void {
+  /**
+   * Replies with a rejection. Inside MULTI it makes EXEC fail; a rejected
+   * EXEC itself discards the transaction with an EXECABORT naming the reason.
+   */
+  #reject(client: Client, message: string, spec?: CommandSpec): void {
+    if (client.multiQueue !== null) client.dirtyExec = true;
+    if (spec !== undefined && spec === this.#exec) {
+      client.multiQueue = null;
+      client.dirtyExec = false;
+      client.dirtyCas = false;
+      this.server.watches.unwatchAll(client);
+      const reason = message.startsWith("ERR ") ? message.slice(4) : message;
+      message = `EXECABORT Transaction discarded because of: ${reason}`;
+    }
     this.server.stats.countError(message);
     client.reply.error(message);
   }

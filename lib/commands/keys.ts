@@ -278,7 +278,12 @@ function move(ctx: CommandContext, args: Uint8Array[]): void {
 function swapdb(ctx: CommandContext, args: Uint8Array[]): void {
   const first = parseDbIndex(ctx, args[1], "ERR invalid first DB index");
   const second = parseDbIndex(ctx, args[2], "ERR invalid second DB index");
-  if (first !== second) ctx.server.keyspace.swap(first, second);
+  if (first !== second) {
+    const keyspace = ctx.server.keyspace;
+    ctx.server.databaseReplaced(keyspace.db(first), keyspace.db(second));
+    ctx.server.databaseReplaced(keyspace.db(second), keyspace.db(first));
+    keyspace.swap(first, second);
+  }
   ctx.server.dirty++;
   ctx.reply.ok();
 }
@@ -301,6 +306,7 @@ function flushdb(ctx: CommandContext, args: Uint8Array[]): void {
   checkFlushMode(args);
   const db = ctx.db;
   ctx.server.dirty += db.size;
+  ctx.server.databaseReplaced(db);
   db.clear();
   ctx.reply.ok();
 }
@@ -309,6 +315,7 @@ function flushall(ctx: CommandContext, args: Uint8Array[]): void {
   checkFlushMode(args);
   const keyspace = ctx.server.keyspace;
   ctx.server.dirty += keyspace.totalKeys + 1;
+  for (const db of keyspace.databases) ctx.server.databaseReplaced(db);
   keyspace.clear();
   ctx.reply.ok();
 }

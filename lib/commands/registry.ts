@@ -14,6 +14,8 @@ import { STRING_COMMANDS } from "../types/string.ts";
 import { LIST_COMMANDS } from "../types/list.ts";
 import { DUMP_COMMANDS } from "./dump.ts";
 import { PERSISTENCE_COMMANDS } from "./persistence.ts";
+import { TRANSACTION_COMMANDS } from "./transaction.ts";
+import { PUBSUB_COMMANDS } from "./pubsub.ts";
 import { CommandTable } from "./table.ts";
 
 /** Builds the table of every implemented command. */
@@ -29,5 +31,7 @@ export function createCommandTable(): CommandTable {
     ...LIST_COMMANDS,
     ...PERSISTENCE_COMMANDS,
     ...DUMP_COMMANDS,
+    ...TRANSACTION_COMMANDS,
+    ...PUBSUB_COMMANDS,
   ]);
 }

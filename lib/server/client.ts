@@ -57,6 +57,8 @@ export class Client {
   inTransaction = false;
   /** A WATCHed key changed: EXEC will fail (CLIENT LIST flag "d"). */
   dirtyCas = false;
+  /** A command was rejected while queueing: EXEC will abort (EXECABORT). */
+  dirtyExec = false;
   /** The client is a MONITOR (CLIENT LIST flag "O"). */
   monitor = false;
   /** Bytes buffered by the decoder for an incomplete request. */

@@ -17,6 +17,12 @@ import { AofPersistence } from "../persistence/aof.ts";
 import type { Snapshot } from "../persistence/snapshot.ts";
 import type { CommandTable } from "../commands/table.ts";
 import type { BlockingManager } from "./blocking.ts";
+import type { CommandContext } from "../commands/context.ts";
+import type { CommandSpec } from "../commands/spec.ts";
+import { PubSub } from "./pubsub.ts";
+import { WatchRegistry } from "./watch.ts";
+import { OutputLimits } from "./output_limit.ts";
+import { KeyspaceNotifier } from "./notifications.ts";
 
 /** Counters reported by INFO stats and INFO commandstats/errorstats. */
 export class Stats {
@@ -133,6 +139,21 @@ export class Server {
   readonly connectionResetListeners: ((client: Client) => void)[] = [];
   /** Set by SHUTDOWN; the network layer stops and the process exits. */
   onShutdown: (() => void) | null = null;
+  /** client-output-buffer-limit enforcement. */
+  readonly outputLimits: OutputLimits;
+  /** Pub/Sub subscriptions and message delivery. */
+  readonly pubsub: PubSub;
+  /** Keys watched by WATCH. */
+  readonly watches = new WatchRegistry();
+  /**
+   * Runs an already validated command for a client (set by the dispatcher);
+   * EXEC runs its queued commands through it.
+   */
+  runCommand!: (
+    ctx: CommandContext,
+    spec: CommandSpec,
+    args: Uint8Array[],
+  ) => void;
   #nextClientId = 1;
   #nextFd = 8;
 
@@ -145,6 +166,24 @@ export class Server {
     this.keyspace = new Keyspace(config.number("databases"), (db, key) => {
       this.stats.expiredKeys++;
       this.keyChanged(db, key, "x", "expired");
+    });
+    this.outputLimits = new OutputLimits(this);
+    this.pubsub = new PubSub(this.outputLimits);
+    const notifier = new KeyspaceNotifier(
+      this.pubsub,
+      () => config.get("notify-keyspace-events"),
+    );
+    this.keyChangeListeners.push(
+      (db, key) => this.watches.keyChanged(db, key),
+      (db, key, eventClass, event) =>
+        notifier.notify(db, key, eventClass, event),
+    );
+    this.connectionResetListeners.push((client) => {
+      client.multiQueue = null;
+      client.dirtyExec = false;
+      client.dirtyCas = false;
+      this.watches.unwatchAll(client);
+      this.pubsub.removeClient(client);
     });
   }
 
@@ -171,7 +210,22 @@ export class Server {
   removeClient(client: Client): void {
     client.closed = true;
     this.blocking?.remove(client);
+    this.pubsub.removeClient(client);
+    this.watches.unwatchAll(client);
     this.clients.delete(client.id);
+  }
+
+  /**
+   * Must be called before `emptied` loses its keys (FLUSHDB, FLUSHALL) or,
+   * for SWAPDB, before it takes the keys of `replacedWith` (once for each of
+   * the two databases): clients watching keys that exist in either become
+   * dirty, as Redis's touchAllWatchedKeysInDb does.
+   */
+  databaseReplaced(
+    emptied: Database,
+    replacedWith: Database | null = null,
+  ): void {
+    this.watches.databaseReplaced(emptied, replacedWith, Date.now());
   }
 
   /** Reports a change of `key` to every listener (WATCH, notifications...). */

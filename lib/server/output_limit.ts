@@ -1,0 +1,95 @@
+/**
+ * client-output-buffer-limit: disconnects a client whose pending output grows
+ * past its class's hard limit, or stays past the soft limit for longer than
+ * the soft seconds, so that a client that does not read (a slow subscriber,
+ * typically) cannot make the server run out of memory.
+ *
+ * @module
+ */
+
+import type { Client } from "./client.ts";
+import type { Server } from "./server.ts";
+
+/** Hard limit, soft limit (bytes, 0 = none) and soft seconds of a class. */
+interface Limit {
+  readonly hard: number;
+  readonly soft: number;
+  readonly softSeconds: number;
+}
+
+/** Limits of the client classes this server has (replicas do not exist). */
+interface Limits {
+  readonly normal: Limit;
+  readonly pubsub: Limit;
+}
+
+/** Parses the normalised directive value: "normal h s secs slave ... pubsub ...". */
+function parseLimits(text: string): Limits {
+  const words = text.split(" ");
+  const limits = new Map<string, Limit>();
+  for (let i = 0; i + 3 < words.length; i += 4) {
+    limits.set(words[i], {
+      hard: Number(words[i + 1]),
+      soft: Number(words[i + 2]),
+      softSeconds: Number(words[i + 3]),
+    });
+  }
+  const none = { hard: 0, soft: 0, softSeconds: 0 };
+  return {
+    normal: limits.get("normal") ?? none,
+    pubsub: limits.get("pubsub") ?? none,
+  };
+}
+
+/** Applies client-output-buffer-limit to clients as output is added. */
+export class OutputLimits {
+  #limits: Limits;
+  /** When each client first went over its soft limit (ms), while it stays over. */
+  readonly #softSince = new WeakMap<Client, number>();
+
+  /** Creates the checker for `server`'s configuration. */
+  constructor(readonly server: Server) {
+    const name = "client-output-buffer-limit";
+    this.#limits = parseLimits(server.config.get(name));
+    server.config.onChange((changed) => {
+      if (changed === name) this.#limits = parseLimits(server.config.get(name));
+    });
+  }
+
+  /**
+   * Checks `client`'s pending output against its class's limits and closes
+   * it when they are exceeded, as Redis's closeClientOnOutputBufferLimitReached
+   * does. Returns true when the client was closed.
+   */
+  check(client: Client, now: number): boolean {
+    // Redis classes a client as pub/sub while it is in subscribed mode.
+    const subscribed = client.channels.size + client.patterns.size +
+        client.shardChannels.size > 0;
+    const limit = subscribed ? this.#limits.pubsub : this.#limits.normal;
+    if (limit.hard === 0 && limit.soft === 0) return false;
+    const used = client.reply.pendingBytes;
+    if (client.closed) return false;
+    const hard = limit.hard > 0 && used >= limit.hard;
+    let soft = limit.soft > 0 && used >= limit.soft;
+    if (soft) {
+      const since = this.#softSince.get(client);
+      if (since === undefined) {
+        this.#softSince.set(client, now);
+        soft = false;
+      } else if (
+        Math.floor(now / 1000) - Math.floor(since / 1000) <= limit.softSeconds
+      ) {
+        soft = false;
+      }
+    } else {
+      this.#softSince.delete(client);
+    }
+    if (!hard && !soft) return false;
+    this.server.log.warning(
+      `Client id=${client.id} addr=${client.address} name=${client.name} scheduled to be closed ASAP for overcoming of output buffer limits.`,
+    );
+    this.#softSince.delete(client);
+    client.transport.close(false);
+    return true;
+  }
+}
