@@ -9,7 +9,7 @@
 
 import type { CommandContext } from "./context.ts";
 import { CommandError, Errors } from "./errors.ts";
-import type { CommandSpec } from "./spec.ts";
+import type { CommandSpec, KeySpec, KeySpecFlag } from "./spec.ts";
 import { Entry } from "../store/database.ts";
 import { globMatch } from "../store/glob.ts";
 import { valueTypeOps } from "../store/value_types.ts";
@@ -574,7 +574,34 @@ function persist(ctx: CommandContext, args: Uint8Array[]): void {
   ctx.reply.integer(1);
 }
 
-/** A generic keyspace command with Redis's metadata. */
+/** Metadata that only some keyspace commands have. */
+interface KeyCommandExtras {
+  /** Flags of the command's single index+range key spec. */
+  readonly keyFlags?: readonly KeySpecFlag[];
+  /** Key specs of commands with more than one. */
+  readonly keySpecs?: readonly KeySpec[];
+  /** ACL categories besides @keyspace. */
+  readonly categories?: readonly string[];
+  /** COMMAND DOCS group, when not "generic". */
+  readonly group?: string;
+  readonly tips?: readonly string[];
+  readonly history?: CommandSpec["history"];
+}
+
+/** An index+range key spec. */
+function rangeSpec(
+  flags: readonly KeySpecFlag[],
+  index: number,
+  lastKey: number,
+): KeySpec {
+  return {
+    flags,
+    beginSearch: { type: "index", index },
+    findKeys: { type: "range", lastKey, keyStep: 1, limit: 0 },
+  };
+}
+
+/** Builds a keyspace command's table entry. */
 function keyCommand(
   name: string,
   arity: number,
@@ -584,21 +611,35 @@ function keyCommand(
   summary: string,
   complexity: string,
   handler: CommandSpec["handler"],
-  extraCategories: string[] = [],
+  extra: KeyCommandExtras = {},
 ): CommandSpec {
+  const [firstKey, lastKey, step] = keys;
+  let keySpecs = extra.keySpecs ?? [];
+  if (extra.keyFlags !== undefined) {
+    keySpecs = [
+      rangeSpec(
+        extra.keyFlags,
+        firstKey,
+        lastKey < 0 ? lastKey : lastKey - firstKey,
+      ),
+    ];
+  }
   return {
     name,
     arity,
     flags,
-    firstKey: keys[0],
-    lastKey: keys[1],
-    step: keys[2],
-    categories: ["keyspace", ...extraCategories],
-    group: "generic",
+    firstKey,
+    lastKey,
+    step,
+    categories: ["keyspace", ...(extra.categories ?? [])],
+    group: extra.group ?? "generic",
     since,
     summary,
     complexity,
     handler,
+    keySpecs,
+    ...(extra.tips === undefined ? {} : { tips: extra.tips }),
+    ...(extra.history === undefined ? {} : { history: extra.history }),
   };
 }
 
@@ -617,8 +658,28 @@ function objectSubcommand(
     summary,
     "O(1)",
     handler,
+    { keyFlags: ["RO"], tips: ["nondeterministic_output"] },
   );
 }
+
+const MULTI_KEY_TIPS = [
+  "request_policy:multi_shard",
+  "response_policy:agg_sum",
+];
+const FLUSH_TIPS = [
+  "request_policy:all_shards",
+  "response_policy:all_succeeded",
+];
+const FLUSH_HISTORY: CommandSpec["history"] = [
+  ["4.0.0", "Added the `ASYNC` flushing mode modifier."],
+  ["6.2.0", "Added the `SYNC` flushing mode modifier."],
+];
+const EXPIRE_HISTORY: CommandSpec["history"] = [
+  ["7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."],
+];
+const TTL_HISTORY: CommandSpec["history"] = [
+  ["2.8.0", "Added the -2 reply."],
+];
 
 /** Keyspace and expiry commands. */
 export const KEY_COMMANDS: readonly CommandSpec[] = [
@@ -629,8 +690,9 @@ export const KEY_COMMANDS: readonly CommandSpec[] = [
     [1, -1, 1],
     "1.0.0",
     "Removes one or more keys.",
-    "O(N) where N is the number of keys that will be removed.",
+    "O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).",
     del,
+    { keyFlags: ["RM", "delete"], tips: MULTI_KEY_TIPS },
   ),
   keyCommand(
     "unlink",
@@ -639,8 +701,9 @@ export const KEY_COMMANDS: readonly CommandSpec[] = [
     [1, -1, 1],
     "4.0.0",
     "Removes one or more keys, freeing their memory in the background.",
-    "O(1) for each key removed regardless of its size.",
+    "O(1) for each key removed regardless of its size. Then the command does O(N) work in a different thread in order to reclaim memory, where N is the number of allocations the deleted objects where composed of.",
     del,
+    { keyFlags: ["RM", "delete"], tips: MULTI_KEY_TIPS },
   ),
   keyCommand(
     "exists",
@@ -651,6 +714,11 @@ export const KEY_COMMANDS: readonly CommandSpec[] = [
     "Counts how many of the given keys exist.",
     "O(N) where N is the number of keys to check.",
     exists,
+    {
+      keyFlags: ["RO"],
+      tips: MULTI_KEY_TIPS,
+      history: [["3.0.3", "Accepts multiple `key` arguments."]],
+    },
   ),
   keyCommand(
     "touch",
@@ -661,6 +729,7 @@ export const KEY_COMMANDS: readonly CommandSpec[] = [
     "Marks keys as accessed and counts how many of them exist.",
     "O(N) where N is the number of keys that will be touched.",
     touch,
+    { keyFlags: ["RO"], tips: MULTI_KEY_TIPS },
   ),
   keyCommand(
     "type",
@@ -671,6 +740,7 @@ export const KEY_COMMANDS: readonly CommandSpec[] = [
     "Reports the type of the value stored at a key.",
     "O(1)",
     type,
+    { keyFlags: ["RO"] },
   ),
   keyCommand(
     "keys",
@@ -679,9 +749,12 @@ export const KEY_COMMANDS: readonly CommandSpec[] = [
     [0, 0, 0],
     "1.0.0",
     "Lists every key matching a glob pattern.",
-    "O(N) with N being the number of keys in the database.",
+    "O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.",
     keys,
-    ["dangerous"],
+    {
+      categories: ["dangerous"],
+      tips: ["request_policy:all_shards", "nondeterministic_output_order"],
+    },
   ),
   keyCommand(
     "scan",
@@ -690,8 +763,12 @@ export const KEY_COMMANDS: readonly CommandSpec[] = [
     [0, 0, 0],
     "2.8.0",
     "Walks the keys of the database a batch at a time.",
-    "O(1) for every call. O(N) for a complete iteration.",
+    "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.",
     scan,
+    {
+      tips: ["nondeterministic_output", "request_policy:special"],
+      history: [["6.0.0", "Added the `TYPE` subcommand."]],
+    },
   ),
   keyCommand(
     "randomkey",
@@ -702,6 +779,7 @@ export const KEY_COMMANDS: readonly CommandSpec[] = [
     "Picks a random key of the database.",
     "O(1)",
     randomkey,
+    { tips: ["request_policy:all_shards", "nondeterministic_output"] },
   ),
   keyCommand(
     "rename",
@@ -712,6 +790,12 @@ export const KEY_COMMANDS: readonly CommandSpec[] = [
     "Gives a key a new name, replacing any key that had that name.",
     "O(1)",
     rename,
+    {
+      keySpecs: [
+        rangeSpec(["RW", "access", "delete"], 1, 0),
+        rangeSpec(["OW", "update"], 2, 0),
+      ],
+    },
   ),
   keyCommand(
     "renamenx",
@@ -722,6 +806,16 @@ export const KEY_COMMANDS: readonly CommandSpec[] = [
     "Gives a key a new name only when no key has that name yet.",
     "O(1)",
     renamenx,
+    {
+      keySpecs: [
+        rangeSpec(["RW", "access", "delete"], 1, 0),
+        rangeSpec(["OW", "insert"], 2, 0),
+      ],
+      history: [[
+        "3.2.0",
+        "The command no longer returns an error when source and destination names are the same.",
+      ]],
+    },
   ),
   keyCommand(
     "copy",
@@ -732,6 +826,12 @@ export const KEY_COMMANDS: readonly CommandSpec[] = [
     "Duplicates the value of a key under another name, optionally in another database.",
     "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.",
     copy,
+    {
+      keySpecs: [
+        rangeSpec(["RO", "access"], 1, 0),
+        rangeSpec(["OW", "update"], 2, 0),
+      ],
+    },
   ),
   keyCommand(
     "move",
@@ -742,6 +842,7 @@ export const KEY_COMMANDS: readonly CommandSpec[] = [
     "Transfers a key to another database.",
     "O(1)",
     move,
+    { keyFlags: ["RW", "access", "update"] },
   ),
   keyCommand(
     "swapdb",
@@ -752,7 +853,7 @@ export const KEY_COMMANDS: readonly CommandSpec[] = [
     "Exchanges the contents of two databases.",
     "O(N) where N is the count of clients watching or blocking on keys from both databases.",
     swapdb,
-    ["dangerous"],
+    { categories: ["dangerous"], group: "server" },
   ),
   keyCommand(
     "dbsize",
@@ -763,6 +864,10 @@ export const KEY_COMMANDS: readonly CommandSpec[] = [
     "Counts the keys of the selected database.",
     "O(1)",
     dbsize,
+    {
+      group: "server",
+      tips: ["request_policy:all_shards", "response_policy:agg_sum"],
+    },
   ),
   keyCommand(
     "flushdb",
@@ -773,7 +878,12 @@ export const KEY_COMMANDS: readonly CommandSpec[] = [
     "Deletes every key of the selected database.",
     "O(N) where N is the number of keys in the selected database",
     flushdb,
-    ["dangerous"],
+    {
+      categories: ["dangerous"],
+      group: "server",
+      tips: FLUSH_TIPS,
+      history: FLUSH_HISTORY,
+    },
   ),
   keyCommand(
     "flushall",
@@ -784,7 +894,12 @@ export const KEY_COMMANDS: readonly CommandSpec[] = [
     "Deletes every key of every database.",
     "O(N) where N is the total number of keys in all databases",
     flushall,
-    ["dangerous"],
+    {
+      categories: ["dangerous"],
+      group: "server",
+      tips: FLUSH_TIPS,
+      history: FLUSH_HISTORY,
+    },
   ),
   {
     name: "object",
@@ -798,16 +913,27 @@ export const KEY_COMMANDS: readonly CommandSpec[] = [
     since: "2.2.3",
     summary: "Inspects the internal representation of values.",
     complexity: "Depends on subcommand.",
+    // In an order Redis lists them in (its hash table order varies).
     subcommands: [
-      objectSubcommand(
-        "encoding",
-        "Reports how the value of a key is stored internally.",
-        objectEncoding,
-      ),
       objectSubcommand(
         "freq",
         "Reports the logarithmic access frequency counter of a key.",
         objectFreq,
+      ),
+      keyCommand(
+        "help",
+        2,
+        ["loading", "stale"],
+        [0, 0, 0],
+        "6.2.0",
+        "Lists the OBJECT subcommands.",
+        "O(1)",
+        objectHelp,
+      ),
+      objectSubcommand(
+        "encoding",
+        "Reports how the value of a key is stored internally.",
+        objectEncoding,
       ),
       objectSubcommand(
         "idletime",
@@ -819,20 +945,6 @@ export const KEY_COMMANDS: readonly CommandSpec[] = [
         "Reports how many references the value of a key has.",
         objectRefcount,
       ),
-      {
-        name: "help",
-        arity: 2,
-        flags: ["loading", "stale"],
-        firstKey: 0,
-        lastKey: 0,
-        step: 0,
-        categories: ["keyspace"],
-        group: "generic",
-        since: "6.2.0",
-        summary: "Lists the OBJECT subcommands.",
-        complexity: "O(1)",
-        handler: objectHelp,
-      },
     ],
   },
   keyCommand(
@@ -844,6 +956,7 @@ export const KEY_COMMANDS: readonly CommandSpec[] = [
     "Gives a key a time to live in seconds.",
     "O(1)",
     expire,
+    { keyFlags: ["RW", "update"], history: EXPIRE_HISTORY },
   ),
   keyCommand(
     "pexpire",
@@ -854,6 +967,7 @@ export const KEY_COMMANDS: readonly CommandSpec[] = [
     "Gives a key a time to live in milliseconds.",
     "O(1)",
     pexpire,
+    { keyFlags: ["RW", "update"], history: EXPIRE_HISTORY },
   ),
   keyCommand(
     "expireat",
@@ -864,6 +978,7 @@ export const KEY_COMMANDS: readonly CommandSpec[] = [
     "Makes a key expire at a Unix time in seconds.",
     "O(1)",
     expireat,
+    { keyFlags: ["RW", "update"], history: EXPIRE_HISTORY },
   ),
   keyCommand(
     "pexpireat",
@@ -874,6 +989,7 @@ export const KEY_COMMANDS: readonly CommandSpec[] = [
     "Makes a key expire at a Unix time in milliseconds.",
     "O(1)",
     pexpireat,
+    { keyFlags: ["RW", "update"], history: EXPIRE_HISTORY },
   ),
   keyCommand(
     "ttl",
@@ -884,6 +1000,11 @@ export const KEY_COMMANDS: readonly CommandSpec[] = [
     "Reports the remaining time to live of a key in seconds.",
     "O(1)",
     ttl,
+    {
+      keyFlags: ["RO", "access"],
+      tips: ["nondeterministic_output"],
+      history: TTL_HISTORY,
+    },
   ),
   keyCommand(
     "pttl",
@@ -894,6 +1015,11 @@ export const KEY_COMMANDS: readonly CommandSpec[] = [
     "Reports the remaining time to live of a key in milliseconds.",
     "O(1)",
     pttl,
+    {
+      keyFlags: ["RO", "access"],
+      tips: ["nondeterministic_output"],
+      history: TTL_HISTORY,
+    },
   ),
   keyCommand(
     "expiretime",
@@ -904,6 +1030,7 @@ export const KEY_COMMANDS: readonly CommandSpec[] = [
     "Reports the Unix time in seconds at which a key expires.",
     "O(1)",
     expiretime,
+    { keyFlags: ["RO", "access"] },
   ),
   keyCommand(
     "pexpiretime",
@@ -914,6 +1041,7 @@ export const KEY_COMMANDS: readonly CommandSpec[] = [
     "Reports the Unix time in milliseconds at which a key expires.",
     "O(1)",
     pexpiretime,
+    { keyFlags: ["RO", "access"] },
   ),
   keyCommand(
     "persist",
@@ -924,5 +1052,6 @@ export const KEY_COMMANDS: readonly CommandSpec[] = [
     "Removes the expiry time of a key.",
     "O(1)",
     persist,
+    { keyFlags: ["RW", "update"] },
   ),
 ];
