@@ -205,6 +205,8 @@ function renameGeneric(
     ctx.reply.integer(0);
     return;
   }
+  // The target is replaced as a new key, not overwritten in place.
+  db.delete(target);
   db.delete(source);
   db.set(target, entry);
   ctx.keyChanged(source, "g", "rename_from");
@@ -252,6 +254,7 @@ function copy(ctx: CommandContext, args: Uint8Array[]): void {
   );
   duplicate.flags = entry.flags;
   duplicate.expireAt = entry.expireAt;
+  target.delete(newKey);
   target.set(newKey, duplicate);
   ctx.server.dirty++;
   ctx.server.keyChanged(target, newKey, "g", "copy_to");

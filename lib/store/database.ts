@@ -130,13 +130,15 @@ export class Database {
 
   /**
    * Stores `entry` under `key`, replacing any previous value. The entry's
-   * expireAt is honoured; a replaced key keeps its SCAN position.
+   * expireAt is honoured; a replaced key keeps its SCAN position and, as
+   * Redis's dbOverwrite does, its LFU counter.
    */
   set(key: string, entry: Entry): void {
     const old = this.#dict.get(key);
     if (old !== undefined) {
       entry.slot = old.slot;
       entry.seq = old.seq;
+      entry.frequency = old.frequency;
       if (old.expireAt !== 0) this.#volatile.delete(key);
     } else {
       entry.seq = this.#nextSeq++;
