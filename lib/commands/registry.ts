@@ -12,6 +12,7 @@ import { SERVER_COMMANDS } from "./server.ts";
 import { KEY_COMMANDS } from "./keys.ts";
 import { STRING_COMMANDS } from "../types/string.ts";
 import { LIST_COMMANDS } from "../types/list.ts";
+import { ZSET_COMMANDS } from "../types/zset.ts";
 import { DUMP_COMMANDS } from "./dump.ts";
 import { PERSISTENCE_COMMANDS } from "./persistence.ts";
 import { TRANSACTION_COMMANDS } from "./transaction.ts";
@@ -29,6 +30,7 @@ export function createCommandTable(): CommandTable {
     ...KEY_COMMANDS,
     ...STRING_COMMANDS,
     ...LIST_COMMANDS,
+    ...ZSET_COMMANDS,
     ...PERSISTENCE_COMMANDS,
     ...DUMP_COMMANDS,
     ...TRANSACTION_COMMANDS,
