@@ -1,0 +1,168 @@
+import assert from "node:assert/strict";
+import { RespPush } from "../helpers/resp_client.ts";
+import { startOurServer } from "../helpers/servers.ts";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+Deno.test("messages reach RESP2 and RESP3 subscribers and pattern subscribers", async () => {
+  const server = await startOurServer();
+  const resp2 = await server.connect();
+  const resp3 = await server.connect();
+  const pattern = await server.connect();
+  const publisher = await server.connect();
+  try {
+    await resp3.call("HELLO", "3");
+    assert.deepEqual(await resp2.call("SUBSCRIBE", "room"), [
+      "subscribe",
+      "room",
+      1,
+    ]);
+    assert.deepEqual(
+      await resp3.call("SUBSCRIBE", "room"),
+      new RespPush(["subscribe", "room", 1]),
+    );
+    assert.deepEqual(await pattern.call("PSUBSCRIBE", "r*"), [
+      "psubscribe",
+      "r*",
+      1,
+    ]);
+    assert.equal(await publisher.call("PUBLISH", "room", "hello"), 3);
+    assert.deepEqual(await resp2.read(), ["message", "room", "hello"]);
+    assert.deepEqual(
+      await resp3.read(),
+      new RespPush(["message", "room", "hello"]),
+    );
+    assert.deepEqual(await pattern.read(), [
+      "pmessage",
+      "r*",
+      "room",
+      "hello",
+    ]);
+    // RESP3 subscribers may run any command.
+    assert.equal(await resp3.call("SET", "k", "v"), "OK");
+    assert.equal(await publisher.call("PUBLISH", "rome", "x"), 1);
+    assert.deepEqual(await pattern.read(), ["pmessage", "r*", "rome", "x"]);
+    // A subscriber that disconnects no longer counts.
+    resp2.close();
+    await sleep(50);
+    assert.equal(await publisher.call("PUBLISH", "room", "again"), 2);
+    assert.deepEqual(
+      await publisher.call("PUBSUB", "NUMSUB", "room"),
+      ["room", 1],
+    );
+  } finally {
+    resp2.close();
+    resp3.close();
+    pattern.close();
+    publisher.close();
+    await server.stop();
+  }
+});
+
+Deno.test("a subscriber that never reads is disconnected at the hard limit", async () => {
+  const server = await startOurServer([
+    "--client-output-buffer-limit",
+    "pubsub 1mb 0 0",
+  ]);
+  const slow = await server.connect();
+  const publisher = await server.connect();
+  const other = await server.connect();
+  try {
+    await slow.call("SUBSCRIBE", "firehose");
+    await other.call("SET", "alive", "yes");
+    const message = "x".repeat(64 * 1024);
+    let published = 0;
+    // Socket buffers absorb some output first; the limit must still trip.
+    while (await publisher.call("PUBLISH", "firehose", message) === 1) {
+      published++;
+      assert.ok(published < 2000, "slow subscriber was never disconnected");
+      // Other clients are served meanwhile.
+      if (published % 10 === 0) {
+        assert.equal(await other.call("GET", "alive"), "yes");
+      }
+    }
+    assert.deepEqual(await other.call("PUBSUB", "NUMSUB", "firehose"), [
+      "firehose",
+      0,
+    ]);
+    assert.equal(await slow.closedByServer(), true);
+    assert.equal(await other.call("PING"), "PONG");
+  } finally {
+    slow.close();
+    publisher.close();
+    other.close();
+    await server.stop();
+  }
+});
+
+Deno.test("a subscriber over the soft limit for too long is disconnected", async () => {
+  const server = await startOurServer([
+    "--client-output-buffer-limit",
+    "pubsub 0 512kb 1",
+  ]);
+  const slow = await server.connect();
+  const publisher = await server.connect();
+  try {
+    await slow.call("SUBSCRIBE", "c");
+    const message = "y".repeat(64 * 1024);
+    const start = Date.now();
+    let receivers = 1;
+    while (receivers === 1) {
+      assert.ok(Date.now() - start < 15_000, "never disconnected");
+      receivers = await publisher.call("PUBLISH", "c", message) as number;
+      await sleep(5);
+    }
+    // Soft seconds are whole seconds past the first time over the limit.
+    assert.ok(Date.now() - start >= 1000);
+    assert.equal(await slow.closedByServer(), true);
+  } finally {
+    slow.close();
+    publisher.close();
+    await server.stop();
+  }
+});
+
+Deno.test("a normal client whose reply exceeds its hard limit is disconnected", async () => {
+  const server = await startOurServer([
+    "--client-output-buffer-limit",
+    "normal 1mb 0 0",
+  ]);
+  const client = await server.connect();
+  const other = await server.connect();
+  try {
+    await other.call("SET", "big", "z".repeat(2 * 1024 * 1024));
+    await client.send("GET", "big");
+    assert.equal(await client.closedByServer(), true);
+    assert.equal(client.buffered.length, 0);
+    assert.equal(await other.call("STRLEN", "big"), 2 * 1024 * 1024);
+  } finally {
+    client.close();
+    other.close();
+    await server.stop();
+  }
+});
+
+Deno.test("shard channels are separate from channels", async () => {
+  const server = await startOurServer();
+  const sub = await server.connect();
+  const publisher = await server.connect();
+  try {
+    await sub.call("SUBSCRIBE", "c");
+    assert.deepEqual(await sub.call("SSUBSCRIBE", "c"), [
+      "ssubscribe",
+      "c",
+      1,
+    ]);
+    assert.equal(await publisher.call("SPUBLISH", "c", "s"), 1);
+    assert.deepEqual(await sub.read(), ["smessage", "c", "s"]);
+    assert.equal(await publisher.call("PUBLISH", "c", "p"), 1);
+    assert.deepEqual(await sub.read(), ["message", "c", "p"]);
+    assert.deepEqual(await publisher.call("PUBSUB", "SHARDCHANNELS"), ["c"]);
+    assert.deepEqual(await sub.call("SUNSUBSCRIBE"), ["sunsubscribe", "c", 0]);
+    assert.equal(await publisher.call("SPUBLISH", "c", "s"), 0);
+  } finally {
+    sub.close();
+    publisher.close();
+    await server.stop();
+  }
+});
