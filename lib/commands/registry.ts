@@ -11,6 +11,7 @@ import { CONFIG_COMMANDS } from "./config.ts";
 import { SERVER_COMMANDS } from "./server.ts";
 import { KEY_COMMANDS } from "./keys.ts";
 import { STRING_COMMANDS } from "../types/string.ts";
+import { STREAM_COMMANDS } from "../types/stream.ts";
 import { LIST_COMMANDS } from "../types/list.ts";
 import { ZSET_COMMANDS } from "../types/zset.ts";
 import { DUMP_COMMANDS } from "./dump.ts";
@@ -29,6 +30,7 @@ export function createCommandTable(): CommandTable {
     ...SERVER_COMMANDS,
     ...KEY_COMMANDS,
     ...STRING_COMMANDS,
+    ...STREAM_COMMANDS,
     ...LIST_COMMANDS,
     ...ZSET_COMMANDS,
     ...PERSISTENCE_COMMANDS,
