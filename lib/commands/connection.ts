@@ -100,8 +100,11 @@ function reset(ctx: CommandContext): void {
 
 function select(ctx: CommandContext, args: Uint8Array[]): void {
   const index = parseInteger(args[1]);
-  if (index === null || index < INT_MIN || index > INT_MAX) {
-    throw new CommandError(Errors.notInteger);
+  if (index === null) throw new CommandError(Errors.notInteger);
+  if (index < INT_MIN || index > INT_MAX) {
+    throw new CommandError(
+      `ERR value is out of range, value must between ${INT_MIN} and ${INT_MAX}`,
+    );
   }
   if (index < 0 || index >= ctx.server.keyspace.databases.length) {
     throw new CommandError(Errors.dbIndexOutOfRange);

@@ -23,17 +23,22 @@ const ULONG_MAX = 18446744073709551615n;
 
 /**
  * Parses a database index like Redis's getIntFromObjectOrReply followed by
- * selectDb: a non-integer (or beyond 32 bits) fails with `notIntegerError`,
- * an index outside the configured databases with "DB index is out of range".
+ * selectDb: `error` (when given) replaces both of getIntFromObjectOrReply's
+ * messages (not an integer, beyond 32 bits); an index outside the
+ * configured databases fails with "DB index is out of range".
  */
 export function parseDbIndex(
   ctx: CommandContext,
   arg: Uint8Array,
-  notIntegerError: string = Errors.notInteger,
+  error?: string,
 ): number {
   const value = parseInt64(arg);
-  if (value === null || value > INT_MAX || value < INT_MIN) {
-    throw new CommandError(notIntegerError);
+  if (value === null) throw new CommandError(error ?? Errors.notInteger);
+  if (value > INT_MAX || value < INT_MIN) {
+    throw new CommandError(
+      error ??
+        `ERR value is out of range, value must between ${INT_MIN} and ${INT_MAX}`,
+    );
   }
   const index = Number(value);
   if (index < 0 || index >= ctx.server.keyspace.databases.length) {
