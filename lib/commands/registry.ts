@@ -13,6 +13,8 @@ import { KEY_COMMANDS } from "./keys.ts";
 import { STRING_COMMANDS } from "../types/string.ts";
 import { STREAM_COMMANDS } from "../types/stream.ts";
 import { LIST_COMMANDS } from "../types/list.ts";
+import { HASH_COMMANDS } from "../types/hash.ts";
+import { SET_COMMANDS } from "../types/set.ts";
 import { ZSET_COMMANDS } from "../types/zset.ts";
 import { DUMP_COMMANDS } from "./dump.ts";
 import { PERSISTENCE_COMMANDS } from "./persistence.ts";
@@ -32,6 +34,8 @@ export function createCommandTable(): CommandTable {
     ...STRING_COMMANDS,
     ...STREAM_COMMANDS,
     ...LIST_COMMANDS,
+    ...HASH_COMMANDS,
+    ...SET_COMMANDS,
     ...ZSET_COMMANDS,
     ...PERSISTENCE_COMMANDS,
     ...DUMP_COMMANDS,

@@ -13,6 +13,10 @@
  * @module
  */
 
+import { CommandError, Errors } from "../commands/errors.ts";
+import { bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
+import { parseInteger } from "../util/numbers.ts";
+
 /** Holes tolerated before compaction is considered. */
 const MIN_HOLES_TO_COMPACT = 16;
 
@@ -152,4 +156,36 @@ export class IndexedMap<V> {
     this.#seqs = seqs;
     this.#holes = 0;
   }
+}
+
+/** COUNT and MATCH of HSCAN/SSCAN/ZSCAN; `pattern` is null for "match all". */
+export interface ScanOptions {
+  readonly count: number;
+  readonly pattern: string | null;
+}
+
+/**
+ * Parses the options of a collection scan from `args[start]` on, with
+ * Redis's errors: COUNT must be an integer (else "not an integer") of at
+ * least 1 (else a syntax error); anything else is a syntax error.
+ */
+export function parseScanOptions(
+  args: readonly Uint8Array[],
+  start: number,
+): ScanOptions {
+  let count = 10;
+  let pattern: string | null = null;
+  for (let i = start; i < args.length; i += 2) {
+    const hasValue = i + 1 < args.length;
+    if (equalsIgnoreCase(args[i], "count") && hasValue) {
+      const value = parseInteger(args[i + 1]);
+      if (value === null) throw new CommandError(Errors.notInteger);
+      if (value < 1) throw new CommandError(Errors.syntax);
+      count = value;
+    } else if (equalsIgnoreCase(args[i], "match") && hasValue) {
+      pattern = bytesToString(args[i + 1]);
+      if (pattern === "*") pattern = null;
+    } else throw new CommandError(Errors.syntax);
+  }
+  return { count, pattern };
 }

@@ -1,0 +1,582 @@
+/**
+ * The hash type: fields (binary strings) mapped to byte-string values in an
+ * {@linkcode IndexedMap}, and the hash commands. The value records whether
+ * Redis would still hold it as a listpack (small fields and values, few
+ * entries) or has converted it to a hashtable, for OBJECT ENCODING and HSCAN.
+ *
+ * @module
+ */
+
+import type { CommandContext } from "../commands/context.ts";
+import { CommandError, Errors } from "../commands/errors.ts";
+import { parseScanCursor } from "../commands/keys.ts";
+import type { CommandSpec, KeySpec, KeySpecFlag } from "../commands/spec.ts";
+import type { Config } from "../config/config.ts";
+import { Entry } from "../store/database.ts";
+import { globMatch } from "../store/glob.ts";
+import { registerValueType } from "../store/value_types.ts";
+import { bytesToString, equalsIgnoreCase, utf8 } from "../util/bytes.ts";
+import {
+  addLongDouble,
+  formatLongDouble,
+  LLONG_MAX,
+  LLONG_MIN,
+  longDoubleFromInteger,
+  parseInt64,
+  parseLongDouble,
+} from "../util/numbers.ts";
+import { IndexedMap, parseScanOptions } from "./indexed_map.ts";
+import { distinctRandomKeys, parseRandomCount } from "./set.ts";
+
+/** A hash value. */
+export class HashValue {
+  /** Field → value, in insertion order (the listpack order). */
+  readonly fields = new IndexedMap<Uint8Array>();
+  /** Whether Redis would still use a listpack; once false it stays false. */
+  listpack = true;
+
+  /** Number of fields. */
+  get size(): number {
+    return this.fields.size;
+  }
+
+  /**
+   * Sets a field, converting to a hashtable as Redis does when the field or
+   * value is longer than hash-max-listpack-value or the hash outgrows
+   * hash-max-listpack-entries. Returns whether the field is new.
+   */
+  set(field: string, value: Uint8Array, config: Config): boolean {
+    if (this.listpack) {
+      const maxValue = config.number("hash-max-listpack-value");
+      if (field.length > maxValue || value.length > maxValue) {
+        this.listpack = false;
+      }
+    }
+    const created = this.fields.set(field, value);
+    if (
+      this.listpack &&
+      this.fields.size > config.number("hash-max-listpack-entries")
+    ) this.listpack = false;
+    return created;
+  }
+}
+
+registerValueType("hash", {
+  copy: (value) => {
+    const source = value as HashValue;
+    const copy = new HashValue();
+    copy.listpack = source.listpack;
+    for (const [field, v] of source.fields.entries()) copy.fields.set(field, v);
+    return copy;
+  },
+  encoding: (value) => (value as HashValue).listpack ? "listpack" : "hashtable",
+});
+
+/** Returns the hash at `key`, or null; throws WRONGTYPE for other types. */
+export function lookupHash(ctx: CommandContext, key: string): HashValue | null {
+  const entry = ctx.db.get(key, ctx.now);
+  if (entry === undefined) return null;
+  if (entry.type !== "hash") throw new CommandError(Errors.wrongType);
+  return entry.value as HashValue;
+}
+
+/** The hash at `key`, created empty when missing (WRONGTYPE for others). */
+function lookupOrCreateHash(ctx: CommandContext, key: string): HashValue {
+  let hash = lookupHash(ctx, key);
+  if (hash === null) {
+    hash = new HashValue();
+    ctx.db.set(key, new Entry("hash", hash, ctx.now));
+  }
+  return hash;
+}
+
+/**
+ * Redis converts a listpack hash before writing when any of the written
+ * fields or values is longer than hash-max-listpack-value.
+ */
+function convertForArguments(
+  hash: HashValue,
+  args: Uint8Array[],
+  start: number,
+  config: Config,
+): void {
+  if (!hash.listpack) return;
+  const maxValue = config.number("hash-max-listpack-value");
+  for (let i = start; i < args.length; i++) {
+    if (args[i].length > maxValue) {
+      hash.listpack = false;
+      return;
+    }
+  }
+}
+
+function hsetGeneric(
+  ctx: CommandContext,
+  args: Uint8Array[],
+  name: string,
+): number {
+  if (args.length % 2 === 1) throw new CommandError(Errors.wrongArity(name));
+  const key = bytesToString(args[1]);
+  const hash = lookupOrCreateHash(ctx, key);
+  const config = ctx.server.config;
+  convertForArguments(hash, args, 2, config);
+  let created = 0;
+  for (let i = 2; i < args.length; i += 2) {
+    if (hash.set(bytesToString(args[i]), args[i + 1], config)) created++;
+  }
+  ctx.keyChanged(key, "h", "hset", (args.length - 2) / 2);
+  return created;
+}
+
+function hset(ctx: CommandContext, args: Uint8Array[]): void {
+  ctx.reply.integer(hsetGeneric(ctx, args, "hset"));
+}
+
+function hmset(ctx: CommandContext, args: Uint8Array[]): void {
+  hsetGeneric(ctx, args, "hmset");
+  ctx.reply.ok();
+}
+
+function hsetnx(ctx: CommandContext, args: Uint8Array[]): void {
+  const key = bytesToString(args[1]);
+  const hash = lookupOrCreateHash(ctx, key);
+  const field = bytesToString(args[2]);
+  if (hash.fields.has(field)) {
+    ctx.reply.integer(0);
+    return;
+  }
+  const config = ctx.server.config;
+  convertForArguments(hash, args, 2, config);
+  hash.set(field, args[3], config);
+  ctx.keyChanged(key, "h", "hset");
+  ctx.reply.integer(1);
+}
+
+function hget(ctx: CommandContext, args: Uint8Array[]): void {
+  const value = lookupHash(ctx, bytesToString(args[1]))
+    ?.fields.get(bytesToString(args[2]));
+  if (value === undefined) ctx.reply.nullBulk();
+  else ctx.reply.bulk(value);
+}
+
+function hmget(ctx: CommandContext, args: Uint8Array[]): void {
+  const hash = lookupHash(ctx, bytesToString(args[1]));
+  ctx.reply.array(args.length - 2);
+  for (let i = 2; i < args.length; i++) {
+    const value = hash?.fields.get(bytesToString(args[i]));
+    if (value === undefined) ctx.reply.nullBulk();
+    else ctx.reply.bulk(value);
+  }
+}
+
+function hdel(ctx: CommandContext, args: Uint8Array[]): void {
+  const key = bytesToString(args[1]);
+  const hash = lookupHash(ctx, key);
+  if (hash === null) {
+    ctx.reply.integer(0);
+    return;
+  }
+  let deleted = 0;
+  for (let i = 2; i < args.length && hash.size > 0; i++) {
+    if (hash.fields.delete(bytesToString(args[i]))) deleted++;
+  }
+  if (deleted > 0) {
+    ctx.keyChanged(key, "h", "hdel", deleted);
+    if (hash.size === 0) {
+      ctx.db.delete(key);
+      ctx.keyChanged(key, "g", "del", 0);
+    }
+  }
+  ctx.reply.integer(deleted);
+}
+
+function hlen(ctx: CommandContext, args: Uint8Array[]): void {
+  ctx.reply.integer(lookupHash(ctx, bytesToString(args[1]))?.size ?? 0);
+}
+
+function hstrlen(ctx: CommandContext, args: Uint8Array[]): void {
+  const value = lookupHash(ctx, bytesToString(args[1]))
+    ?.fields.get(bytesToString(args[2]));
+  ctx.reply.integer(value?.length ?? 0);
+}
+
+function hexists(ctx: CommandContext, args: Uint8Array[]): void {
+  const hash = lookupHash(ctx, bytesToString(args[1]));
+  ctx.reply.integer(hash?.fields.has(bytesToString(args[2])) ? 1 : 0);
+}
+
+function hkeys(ctx: CommandContext, args: Uint8Array[]): void {
+  const hash = lookupHash(ctx, bytesToString(args[1]));
+  ctx.reply.array(hash?.size ?? 0);
+  if (hash !== null) {
+    for (const field of hash.fields.keys()) ctx.reply.bulkString(field);
+  }
+}
+
+function hvals(ctx: CommandContext, args: Uint8Array[]): void {
+  const hash = lookupHash(ctx, bytesToString(args[1]));
+  ctx.reply.array(hash?.size ?? 0);
+  if (hash !== null) {
+    for (const [, value] of hash.fields.entries()) ctx.reply.bulk(value);
+  }
+}
+
+function hgetall(ctx: CommandContext, args: Uint8Array[]): void {
+  const hash = lookupHash(ctx, bytesToString(args[1]));
+  ctx.reply.map(hash?.size ?? 0);
+  if (hash === null) return;
+  for (const [field, value] of hash.fields.entries()) {
+    ctx.reply.bulkString(field);
+    ctx.reply.bulk(value);
+  }
+}
+
+function hincrby(ctx: CommandContext, args: Uint8Array[]): void {
+  const increment = parseInt64(args[3]);
+  if (increment === null) throw new CommandError(Errors.notInteger);
+  const key = bytesToString(args[1]);
+  const hash = lookupOrCreateHash(ctx, key);
+  const field = bytesToString(args[2]);
+  const current = hash.fields.get(field);
+  let value = 0n;
+  if (current !== undefined) {
+    const parsed = parseInt64(current);
+    if (parsed === null) {
+      throw new CommandError("ERR hash value is not an integer");
+    }
+    value = parsed;
+  }
+  const sum = value + increment;
+  if (sum > LLONG_MAX || sum < LLONG_MIN) {
+    throw new CommandError(Errors.overflow);
+  }
+  hash.set(field, utf8(sum.toString()), ctx.server.config);
+  ctx.keyChanged(key, "h", "hincrby");
+  ctx.reply.integer(sum);
+}
+
+function hincrbyfloat(ctx: CommandContext, args: Uint8Array[]): void {
+  const increment = parseLongDouble(args[3]);
+  if (increment === null) throw new CommandError(Errors.notFloat);
+  if (increment.kind !== "finite") {
+    throw new CommandError("ERR value is NaN or Infinity");
+  }
+  const key = bytesToString(args[1]);
+  const hash = lookupOrCreateHash(ctx, key);
+  const field = bytesToString(args[2]);
+  const current = hash.fields.get(field);
+  const parsed = current === undefined ? ZERO : parseLongDouble(current);
+  if (parsed === null) throw new CommandError("ERR hash value is not a float");
+  const value = addLongDouble(parsed, increment);
+  if (value.kind !== "finite") {
+    throw new CommandError("ERR increment would produce NaN or Infinity");
+  }
+  const bytes = utf8(formatLongDouble(value));
+  hash.set(field, bytes, ctx.server.config);
+  ctx.keyChanged(key, "h", "hincrbyfloat");
+  ctx.reply.bulk(bytes);
+}
+
+const ZERO = longDoubleFromInteger(0n);
+
+/** Writes a field (and its value when asked) of HRANDFIELD's reply. */
+function replyField(
+  ctx: CommandContext,
+  hash: HashValue,
+  field: string,
+  withValues: boolean,
+): void {
+  if (withValues && ctx.reply.protocol === 3) ctx.reply.array(2);
+  ctx.reply.bulkString(field);
+  if (withValues) ctx.reply.bulk(hash.fields.get(field)!);
+}
+
+/** Largest count Redis accepts WITHVALUES with (it doubles the count). */
+const MAX_COUNT_WITH_VALUES = LLONG_MAX / 2n;
+
+function hrandfield(ctx: CommandContext, args: Uint8Array[]): void {
+  const key = bytesToString(args[1]);
+  if (args.length === 2) {
+    const hash = lookupHash(ctx, key);
+    if (hash === null) ctx.reply.nullBulk();
+    else ctx.reply.bulkString(hash.fields.randomKey());
+    return;
+  }
+  const count = parseRandomCount(args[2]);
+  if (
+    args.length > 4 ||
+    (args.length === 4 && !equalsIgnoreCase(args[3], "withvalues"))
+  ) throw new CommandError(Errors.syntax);
+  const withValues = args.length === 4;
+  if (withValues) {
+    const exact = parseInt64(args[2])!;
+    if (exact < -MAX_COUNT_WITH_VALUES || exact > MAX_COUNT_WITH_VALUES) {
+      throw new CommandError("ERR value is out of range");
+    }
+  }
+  const hash = lookupHash(ctx, key);
+  if (hash === null || count === 0) {
+    ctx.reply.array(0);
+    return;
+  }
+  const flat = withValues && ctx.reply.protocol === 2;
+  if (count < 0) {
+    ctx.reply.array(flat ? -count * 2 : -count);
+    for (let i = 0; i < -count; i++) {
+      replyField(ctx, hash, hash.fields.randomKey(), withValues);
+    }
+    return;
+  }
+  const fields = count >= hash.size
+    ? [...hash.fields.keys()]
+    : distinctRandomKeys(hash.fields, count);
+  ctx.reply.array(flat ? fields.length * 2 : fields.length);
+  for (const field of fields) replyField(ctx, hash, field, withValues);
+}
+
+function hscan(ctx: CommandContext, args: Uint8Array[]): void {
+  const cursor = parseScanCursor(args[2]);
+  const hash = lookupHash(ctx, bytesToString(args[1]));
+  const options = hash === null ? null : parseScanOptions(args, 3);
+  let fields: string[] = [];
+  let next = 0;
+  if (hash !== null && hash.listpack) fields = [...hash.fields.keys()];
+  else if (hash !== null) {
+    const start = cursor > BigInt(Number.MAX_SAFE_INTEGER)
+      ? Number.MAX_SAFE_INTEGER
+      : Number(cursor);
+    const step = hash.fields.scan(start, options!.count);
+    fields = step.keys;
+    next = step.next;
+  }
+  const pattern = options?.pattern ?? null;
+  if (pattern !== null) fields = fields.filter((f) => globMatch(pattern, f));
+  ctx.reply.array(2);
+  ctx.reply.bulkString(String(next));
+  ctx.reply.array(fields.length * 2);
+  for (const field of fields) {
+    ctx.reply.bulkString(field);
+    ctx.reply.bulk(hash!.fields.get(field)!);
+  }
+}
+
+/** A key spec for the key at argument 1. */
+function keyAt1(flags: readonly KeySpecFlag[]): KeySpec[] {
+  return [{
+    flags,
+    beginSearch: { type: "index", index: 1 },
+    findKeys: { type: "range", lastKey: 0, keyStep: 1, limit: 0 },
+  }];
+}
+
+/** Builds a hash command's table entry (all take one key, at argument 1). */
+function command(
+  name: string,
+  arity: number,
+  flags: CommandSpec["flags"],
+  keyFlags: readonly KeySpecFlag[],
+  since: string,
+  summary: string,
+  complexity: string,
+  handler: CommandSpec["handler"],
+  extra: Pick<CommandSpec, "tips" | "history" | "docFlags"> & {
+    deprecatedSince?: string;
+    replacedBy?: string;
+  } = {},
+): CommandSpec {
+  return {
+    name,
+    arity,
+    flags,
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    categories: ["hash"],
+    group: "hash",
+    since,
+    summary,
+    complexity,
+    handler,
+    keySpecs: keyAt1(keyFlags),
+    ...extra,
+  };
+}
+
+const UNORDERED = { tips: ["nondeterministic_output_order"] };
+const RANDOM = { tips: ["nondeterministic_output"] };
+
+/** Hash commands. */
+export const HASH_COMMANDS: readonly CommandSpec[] = [
+  command(
+    "hset",
+    -4,
+    ["write", "denyoom", "fast"],
+    ["RW", "update"],
+    "2.0.0",
+    "Sets fields of a hash, creating it if needed; replies with the number of new fields.",
+    "O(1) for each field/value pair added, so O(N) to add N field/value pairs when the command is called with multiple field/value pairs.",
+    hset,
+    { history: [["4.0.0", "Accepts multiple `field` and `value` arguments."]] },
+  ),
+  command(
+    "hsetnx",
+    4,
+    ["write", "denyoom", "fast"],
+    ["RW", "insert"],
+    "2.0.0",
+    "Sets a field of a hash only when the field is absent.",
+    "O(1)",
+    hsetnx,
+  ),
+  command(
+    "hget",
+    3,
+    ["readonly", "fast"],
+    ["RO", "access"],
+    "2.0.0",
+    "Returns the value of a field of a hash.",
+    "O(1)",
+    hget,
+  ),
+  command(
+    "hmget",
+    -3,
+    ["readonly", "fast"],
+    ["RO", "access"],
+    "2.0.0",
+    "Returns the values of several fields of a hash.",
+    "O(N) where N is the number of fields being requested.",
+    hmget,
+  ),
+  command(
+    "hmset",
+    -4,
+    ["write", "denyoom", "fast"],
+    ["RW", "update"],
+    "2.0.0",
+    "Sets fields of a hash (replaced by HSET).",
+    "O(N) where N is the number of fields being set.",
+    hmset,
+    {
+      docFlags: ["deprecated"],
+      deprecatedSince: "4.0.0",
+      replacedBy: "`HSET` with multiple field-value pairs",
+    },
+  ),
+  command(
+    "hdel",
+    -3,
+    ["write", "fast"],
+    ["RW", "delete"],
+    "2.0.0",
+    "Deletes fields of a hash; the key goes when the hash empties.",
+    "O(N) where N is the number of fields to be removed.",
+    hdel,
+    { history: [["2.4.0", "Accepts multiple `field` arguments."]] },
+  ),
+  command(
+    "hlen",
+    2,
+    ["readonly", "fast"],
+    ["RO"],
+    "2.0.0",
+    "Returns the number of fields of a hash.",
+    "O(1)",
+    hlen,
+  ),
+  command(
+    "hstrlen",
+    3,
+    ["readonly", "fast"],
+    ["RO"],
+    "3.2.0",
+    "Returns the length of the value of a field of a hash.",
+    "O(1)",
+    hstrlen,
+  ),
+  command(
+    "hexists",
+    3,
+    ["readonly", "fast"],
+    ["RO"],
+    "2.0.0",
+    "Tells whether a field exists in a hash.",
+    "O(1)",
+    hexists,
+  ),
+  command(
+    "hkeys",
+    2,
+    ["readonly"],
+    ["RO", "access"],
+    "2.0.0",
+    "Returns the fields of a hash.",
+    "O(N) where N is the size of the hash.",
+    hkeys,
+    UNORDERED,
+  ),
+  command(
+    "hvals",
+    2,
+    ["readonly"],
+    ["RO", "access"],
+    "2.0.0",
+    "Returns the values of a hash.",
+    "O(N) where N is the size of the hash.",
+    hvals,
+    UNORDERED,
+  ),
+  command(
+    "hgetall",
+    2,
+    ["readonly"],
+    ["RO", "access"],
+    "2.0.0",
+    "Returns every field and value of a hash.",
+    "O(N) where N is the size of the hash.",
+    hgetall,
+    UNORDERED,
+  ),
+  command(
+    "hincrby",
+    4,
+    ["write", "denyoom", "fast"],
+    ["RW", "access", "update"],
+    "2.0.0",
+    "Adds an integer to the value of a field of a hash.",
+    "O(1)",
+    hincrby,
+  ),
+  command(
+    "hincrbyfloat",
+    4,
+    ["write", "denyoom", "fast"],
+    ["RW", "access", "update"],
+    "2.6.0",
+    "Adds a floating-point number to the value of a field of a hash.",
+    "O(1)",
+    hincrbyfloat,
+  ),
+  command(
+    "hrandfield",
+    -2,
+    ["readonly"],
+    ["RO", "access"],
+    "6.2.0",
+    "Returns random fields (and optionally their values) of a hash.",
+    "O(N) where N is the number of fields returned",
+    hrandfield,
+    RANDOM,
+  ),
+  command(
+    "hscan",
+    -3,
+    ["readonly"],
+    ["RO", "access"],
+    "2.8.0",
+    "Iterates over the fields and values of a hash.",
+    "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.",
+    hscan,
+    RANDOM,
+  ),
+];

@@ -1,0 +1,751 @@
+/**
+ * The set type: members (binary strings) in an {@linkcode IndexedMap}, and
+ * the set commands. Redis 7.0 keeps small all-integer sets in an intset
+ * (which iterates in numeric order) and everything else in a hashtable; the
+ * value records which one Redis would use so that OBJECT ENCODING and the
+ * order of replies match.
+ *
+ * @module
+ */
+
+import type { CommandContext } from "../commands/context.ts";
+import { CommandError, Errors } from "../commands/errors.ts";
+import { parseScanCursor } from "../commands/keys.ts";
+import type { CommandSpec, KeySpec, KeySpecFlag } from "../commands/spec.ts";
+import type { Config } from "../config/config.ts";
+import { Entry } from "../store/database.ts";
+import { globMatch } from "../store/glob.ts";
+import { registerValueType } from "../store/value_types.ts";
+import {
+  bytesToString,
+  equalsIgnoreCase,
+  stringToBytes,
+} from "../util/bytes.ts";
+import { parseInt64, parseInteger } from "../util/numbers.ts";
+import { IndexedMap, parseScanOptions } from "./indexed_map.ts";
+
+/** Whether Redis would hold `member` in an intset (a canonical int64). */
+function isIntsetMember(member: string): boolean {
+  return member.length <= 20 && parseInt64(stringToBytes(member)) !== null;
+}
+
+/** A set value. */
+export class SetValue {
+  /** Members, in insertion order. */
+  readonly members = new IndexedMap<true>();
+  /** Whether Redis would use an intset; once false it stays false. */
+  intset: boolean;
+
+  /**
+   * Creates an empty set; `intset` says whether Redis would start with an
+   * intset (it does when the first member is an integer).
+   */
+  constructor(intset: boolean) {
+    this.intset = intset;
+  }
+
+  /** Number of members. */
+  get size(): number {
+    return this.members.size;
+  }
+
+  /** Whether `member` is in the set. */
+  has(member: string): boolean {
+    return this.members.has(member);
+  }
+
+  /**
+   * Adds `member`, converting away from intset as Redis does (a non-integer
+   * member, or more members than set-max-intset-entries). Returns whether
+   * it was new.
+   */
+  add(member: string, config: Config): boolean {
+    if (!this.members.set(member, true)) return false;
+    if (
+      this.intset &&
+      (!isIntsetMember(member) ||
+        this.members.size > config.number("set-max-intset-entries"))
+    ) this.intset = false;
+    return true;
+  }
+
+  /** Removes `member`; returns whether it was present. */
+  delete(member: string): boolean {
+    return this.members.delete(member);
+  }
+
+  /** Members in the order Redis iterates them (numeric for an intset). */
+  ordered(): string[] {
+    const members = [...this.members.keys()];
+    if (this.intset) {
+      const values = members.map((m) => BigInt(m));
+      values.sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
+      return values.map(String);
+    }
+    return members;
+  }
+
+  /** A uniformly random member; the set must not be empty. */
+  random(): string {
+    return this.members.randomKey();
+  }
+}
+
+registerValueType("set", {
+  copy: (value) => {
+    const source = value as SetValue;
+    const copy = new SetValue(source.intset);
+    for (const member of source.members.keys()) copy.members.set(member, true);
+    return copy;
+  },
+  encoding: (value) => (value as SetValue).intset ? "intset" : "hashtable",
+});
+
+/** Returns the set at `key`, or null; throws WRONGTYPE for other types. */
+export function lookupSet(ctx: CommandContext, key: string): SetValue | null {
+  const entry = ctx.db.get(key, ctx.now);
+  if (entry === undefined) return null;
+  if (entry.type !== "set") throw new CommandError(Errors.wrongType);
+  return entry.value as SetValue;
+}
+
+/**
+ * Builds a set from `members` the way Redis builds a computed set (SUNION,
+ * SINTERSTORE...): it starts as an intset and converts as members come.
+ */
+function buildSet(ctx: CommandContext, members: Iterable<string>): SetValue {
+  const set = new SetValue(true);
+  for (const member of members) set.add(member, ctx.server.config);
+  return set;
+}
+
+/** Replies with `members` as a set (RESP3 ~, RESP2 array). */
+function replySet(ctx: CommandContext, members: readonly string[]): void {
+  ctx.reply.set(members.length);
+  for (const member of members) ctx.reply.bulkString(member);
+}
+
+/** Deletes `key` if its set became empty, with the "del" event. */
+function deleteIfEmpty(ctx: CommandContext, key: string, set: SetValue): void {
+  if (set.size === 0) {
+    ctx.db.delete(key);
+    ctx.keyChanged(key, "g", "del", 0);
+  }
+}
+
+function sadd(ctx: CommandContext, args: Uint8Array[]): void {
+  const key = bytesToString(args[1]);
+  let set = lookupSet(ctx, key);
+  if (set === null) {
+    set = new SetValue(isIntsetMember(bytesToString(args[2])));
+    ctx.db.set(key, new Entry("set", set, ctx.now));
+  }
+  let added = 0;
+  for (let i = 2; i < args.length; i++) {
+    if (set.add(bytesToString(args[i]), ctx.server.config)) added++;
+  }
+  if (added > 0) ctx.keyChanged(key, "s", "sadd", added);
+  ctx.reply.integer(added);
+}
+
+function srem(ctx: CommandContext, args: Uint8Array[]): void {
+  const key = bytesToString(args[1]);
+  const set = lookupSet(ctx, key);
+  if (set === null) {
+    ctx.reply.integer(0);
+    return;
+  }
+  let removed = 0;
+  for (let i = 2; i < args.length && set.size > 0; i++) {
+    if (set.delete(bytesToString(args[i]))) removed++;
+  }
+  if (removed > 0) {
+    ctx.keyChanged(key, "s", "srem", removed);
+    deleteIfEmpty(ctx, key, set);
+  }
+  ctx.reply.integer(removed);
+}
+
+function scard(ctx: CommandContext, args: Uint8Array[]): void {
+  const set = lookupSet(ctx, bytesToString(args[1]));
+  ctx.reply.integer(set === null ? 0 : set.size);
+}
+
+function sismember(ctx: CommandContext, args: Uint8Array[]): void {
+  const set = lookupSet(ctx, bytesToString(args[1]));
+  ctx.reply.integer(set !== null && set.has(bytesToString(args[2])) ? 1 : 0);
+}
+
+function smismember(ctx: CommandContext, args: Uint8Array[]): void {
+  const set = lookupSet(ctx, bytesToString(args[1]));
+  ctx.reply.array(args.length - 2);
+  for (let i = 2; i < args.length; i++) {
+    ctx.reply.integer(set !== null && set.has(bytesToString(args[i])) ? 1 : 0);
+  }
+}
+
+function smembers(ctx: CommandContext, args: Uint8Array[]): void {
+  const set = lookupSet(ctx, bytesToString(args[1]));
+  replySet(ctx, set === null ? [] : set.ordered());
+}
+
+function smove(ctx: CommandContext, args: Uint8Array[]): void {
+  const sourceKey = bytesToString(args[1]);
+  const destKey = bytesToString(args[2]);
+  const member = bytesToString(args[3]);
+  const sourceEntry = ctx.db.get(sourceKey, ctx.now);
+  if (sourceEntry === undefined) {
+    ctx.reply.integer(0);
+    return;
+  }
+  const source = lookupSet(ctx, sourceKey)!;
+  let dest = lookupSet(ctx, destKey);
+  if (source === dest) {
+    ctx.reply.integer(source.has(member) ? 1 : 0);
+    return;
+  }
+  if (!source.delete(member)) {
+    ctx.reply.integer(0);
+    return;
+  }
+  ctx.keyChanged(sourceKey, "s", "srem");
+  deleteIfEmpty(ctx, sourceKey, source);
+  if (dest === null) {
+    dest = new SetValue(isIntsetMember(member));
+    ctx.db.set(destKey, new Entry("set", dest, ctx.now));
+  }
+  if (dest.add(member, ctx.server.config)) ctx.keyChanged(destKey, "s", "sadd");
+  ctx.reply.integer(1);
+}
+
+/** Removes and returns `count` random members (fewer than the set holds). */
+function popRandom(set: SetValue, count: number): string[] {
+  const popped: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const member = set.random();
+    set.delete(member);
+    popped.push(member);
+  }
+  return popped;
+}
+
+function spop(ctx: CommandContext, args: Uint8Array[]): void {
+  if (args.length > 3) throw new CommandError(Errors.syntax);
+  const key = bytesToString(args[1]);
+  if (args.length === 2) {
+    const set = lookupSet(ctx, key);
+    if (set === null) {
+      ctx.reply.nullBulk();
+      return;
+    }
+    const [member] = popRandom(set, 1);
+    ctx.keyChanged(key, "s", "spop");
+    deleteIfEmpty(ctx, key, set);
+    ctx.reply.bulkString(member);
+    return;
+  }
+  const count = parseInteger(args[2]);
+  if (count === null || count < 0) {
+    throw new CommandError("ERR value is out of range, must be positive");
+  }
+  const set = lookupSet(ctx, key);
+  if (set === null || count === 0) {
+    replySet(ctx, []);
+    return;
+  }
+  if (count >= set.size) {
+    const members = buildSet(ctx, set.members.keys()).ordered();
+    ctx.db.delete(key);
+    ctx.keyChanged(key, "s", "spop", members.length);
+    ctx.keyChanged(key, "g", "del", 0);
+    replySet(ctx, members);
+    return;
+  }
+  const members = popRandom(set, count);
+  ctx.keyChanged(key, "s", "spop", count);
+  replySet(ctx, members);
+}
+
+const COUNT_RANGE_ERROR =
+  "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+
+/** Parses SRANDMEMBER/HRANDFIELD's count: a 64-bit integer but not -2^63. */
+export function parseRandomCount(arg: Uint8Array): number {
+  const value = parseInt64(arg);
+  if (value === null) throw new CommandError(Errors.notInteger);
+  if (value === -(2n ** 63n)) throw new CommandError(COUNT_RANGE_ERROR);
+  return Number(value);
+}
+
+/**
+ * `count` distinct random keys of `map` (fewer than its size), in O(count)
+ * expected time when count is small against the size, else by a partial
+ * shuffle of all keys.
+ */
+export function distinctRandomKeys<V>(
+  map: IndexedMap<V>,
+  count: number,
+): string[] {
+  if (count * 3 > map.size) {
+    const keys = [...map.keys()];
+    for (let i = 0; i < count; i++) {
+      const j = i + Math.floor(Math.random() * (keys.length - i));
+      [keys[i], keys[j]] = [keys[j], keys[i]];
+    }
+    return keys.slice(0, count);
+  }
+  const picked = new Set<string>();
+  while (picked.size < count) picked.add(map.randomKey());
+  return [...picked];
+}
+
+function srandmember(ctx: CommandContext, args: Uint8Array[]): void {
+  if (args.length > 3) throw new CommandError(Errors.syntax);
+  const key = bytesToString(args[1]);
+  if (args.length === 2) {
+    const set = lookupSet(ctx, key);
+    if (set === null) ctx.reply.nullBulk();
+    else ctx.reply.bulkString(set.random());
+    return;
+  }
+  const count = parseRandomCount(args[2]);
+  const set = lookupSet(ctx, key);
+  if (set === null || count === 0) {
+    ctx.reply.array(0);
+    return;
+  }
+  if (count < 0) {
+    ctx.reply.array(-count);
+    for (let i = 0; i < -count; i++) ctx.reply.bulkString(set.random());
+    return;
+  }
+  if (count >= set.size) {
+    ctx.reply.stringArray(buildSet(ctx, set.members.keys()).ordered());
+    return;
+  }
+  ctx.reply.stringArray(distinctRandomKeys(set.members, count));
+}
+
+/**
+ * Looks up the sets at `keys` for set algebra: missing keys are null;
+ * WRONGTYPE is thrown for any other type, whatever precedes it.
+ */
+function lookupSets(ctx: CommandContext, keys: string[]): (SetValue | null)[] {
+  return keys.map((key) => lookupSet(ctx, key));
+}
+
+function keysFrom(args: Uint8Array[], start: number, end = args.length) {
+  const keys: string[] = [];
+  for (let i = start; i < end; i++) keys.push(bytesToString(args[i]));
+  return keys;
+}
+
+/**
+ * Members of the intersection, iterating the smallest set (in its own
+ * order) and stopping after `limit` members (0 = no limit); empty if any
+ * set is missing.
+ */
+function intersection(sets: (SetValue | null)[], limit: number): string[] {
+  if (sets.some((set) => set === null)) return [];
+  const sorted = (sets as SetValue[]).slice().sort((a, b) => a.size - b.size);
+  const result: string[] = [];
+  for (const member of sorted[0].ordered()) {
+    let inAll = true;
+    for (let i = 1; i < sorted.length; i++) {
+      if (!sorted[i].has(member)) {
+        inAll = false;
+        break;
+      }
+    }
+    if (!inAll) continue;
+    result.push(member);
+    if (limit > 0 && result.length >= limit) break;
+  }
+  return result;
+}
+
+/** Union of the sets, members in first-seen order. */
+function union(sets: (SetValue | null)[]): Set<string> {
+  const result = new Set<string>();
+  for (const set of sets) {
+    if (set === null) continue;
+    for (const member of set.members.keys()) result.add(member);
+  }
+  return result;
+}
+
+/** Members of the first set that are in none of the others. */
+function difference(sets: (SetValue | null)[]): Set<string> {
+  const result = new Set<string>();
+  const first = sets[0];
+  if (first === null) return result;
+  for (const member of first.members.keys()) {
+    if (!sets.some((set, i) => i > 0 && set !== null && set.has(member))) {
+      result.add(member);
+    }
+  }
+  return result;
+}
+
+/**
+ * Stores a computed set at `dest` (deleting it when empty) and replies with
+ * its size, with the store event or "del" as Redis emits them.
+ */
+function storeResult(
+  ctx: CommandContext,
+  dest: string,
+  members: Iterable<string>,
+  event: string,
+): void {
+  const set = buildSet(ctx, members);
+  if (set.size > 0) {
+    ctx.db.set(dest, new Entry("set", set, ctx.now));
+    ctx.keyChanged(dest, "s", event);
+  } else if (ctx.db.delete(dest)) ctx.keyChanged(dest, "g", "del");
+  ctx.reply.integer(set.size);
+}
+
+function sinter(ctx: CommandContext, args: Uint8Array[]): void {
+  replySet(ctx, intersection(lookupSets(ctx, keysFrom(args, 1)), 0));
+}
+
+function sinterstore(ctx: CommandContext, args: Uint8Array[]): void {
+  const sets = lookupSets(ctx, keysFrom(args, 2));
+  storeResult(
+    ctx,
+    bytesToString(args[1]),
+    intersection(sets, 0),
+    "sinterstore",
+  );
+}
+
+function sintercard(ctx: CommandContext, args: Uint8Array[]): void {
+  const numkeys = parseInteger(args[1]);
+  if (numkeys === null || numkeys < 1) {
+    throw new CommandError("ERR numkeys should be greater than 0");
+  }
+  if (numkeys > args.length - 2) {
+    throw new CommandError(
+      "ERR Number of keys can't be greater than number of args",
+    );
+  }
+  let limit = 0;
+  for (let i = 2 + numkeys; i < args.length; i++) {
+    if (equalsIgnoreCase(args[i], "limit") && i + 1 < args.length) {
+      const value = parseInteger(args[++i]);
+      if (value === null || value < 0) {
+        throw new CommandError("ERR LIMIT can't be negative");
+      }
+      limit = value;
+    } else throw new CommandError(Errors.syntax);
+  }
+  const sets = lookupSets(ctx, keysFrom(args, 2, 2 + numkeys));
+  ctx.reply.integer(intersection(sets, limit).length);
+}
+
+function sunion(ctx: CommandContext, args: Uint8Array[]): void {
+  const sets = lookupSets(ctx, keysFrom(args, 1));
+  replySet(ctx, buildSet(ctx, union(sets)).ordered());
+}
+
+function sunionstore(ctx: CommandContext, args: Uint8Array[]): void {
+  const sets = lookupSets(ctx, keysFrom(args, 2));
+  storeResult(ctx, bytesToString(args[1]), union(sets), "sunionstore");
+}
+
+function sdiff(ctx: CommandContext, args: Uint8Array[]): void {
+  const sets = lookupSets(ctx, keysFrom(args, 1));
+  replySet(ctx, buildSet(ctx, difference(sets)).ordered());
+}
+
+function sdiffstore(ctx: CommandContext, args: Uint8Array[]): void {
+  const sets = lookupSets(ctx, keysFrom(args, 2));
+  storeResult(ctx, bytesToString(args[1]), difference(sets), "sdiffstore");
+}
+
+function sscan(ctx: CommandContext, args: Uint8Array[]): void {
+  const cursor = parseScanCursor(args[2]);
+  const set = lookupSet(ctx, bytesToString(args[1]));
+  const options = set === null ? null : parseScanOptions(args, 3);
+  let members: string[] = [];
+  let next = 0;
+  if (set !== null && set.intset) members = set.ordered();
+  else if (set !== null) {
+    const start = cursor > BigInt(Number.MAX_SAFE_INTEGER)
+      ? Number.MAX_SAFE_INTEGER
+      : Number(cursor);
+    const step = set.members.scan(start, options!.count);
+    members = step.keys;
+    next = step.next;
+  }
+  const pattern = options?.pattern ?? null;
+  if (pattern !== null) members = members.filter((m) => globMatch(pattern, m));
+  ctx.reply.array(2);
+  ctx.reply.bulkString(String(next));
+  ctx.reply.stringArray(members);
+}
+
+/** A key spec for keys from `index` to `lastKey` (relative; <0 from the end). */
+function range(
+  flags: readonly KeySpecFlag[],
+  index: number,
+  lastKey = 0,
+): KeySpec {
+  return {
+    flags,
+    beginSearch: { type: "index", index },
+    findKeys: { type: "range", lastKey, keyStep: 1, limit: 0 },
+  };
+}
+
+/** Builds a set command's table entry. */
+function command(
+  name: string,
+  arity: number,
+  flags: CommandSpec["flags"],
+  keys: [number, number, number],
+  keySpecs: KeySpec[],
+  since: string,
+  summary: string,
+  complexity: string,
+  handler: CommandSpec["handler"],
+  extra: Pick<CommandSpec, "tips" | "history"> = {},
+): CommandSpec {
+  return {
+    name,
+    arity,
+    flags,
+    firstKey: keys[0],
+    lastKey: keys[1],
+    step: keys[2],
+    categories: ["set"],
+    group: "set",
+    since,
+    summary,
+    complexity,
+    handler,
+    keySpecs,
+    ...extra,
+  };
+}
+
+const ONE: [number, number, number] = [1, 1, 1];
+const ALL: [number, number, number] = [1, -1, 1];
+const RO = ["RO"] as const;
+const RO_ACCESS = ["RO", "access"] as const;
+const UNORDERED = { tips: ["nondeterministic_output_order"] };
+const RANDOM = { tips: ["nondeterministic_output"] };
+const STORE_SPECS = (flags: readonly KeySpecFlag[]) => [
+  range(flags, 1),
+  range(RO_ACCESS, 2, -1),
+];
+
+/** Set commands. */
+export const SET_COMMANDS: readonly CommandSpec[] = [
+  command(
+    "sadd",
+    -3,
+    ["write", "denyoom", "fast"],
+    ONE,
+    [range(["RW", "insert"], 1)],
+    "1.0.0",
+    "Adds members to a set, creating it if needed.",
+    "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
+    sadd,
+    { history: [["2.4.0", "Accepts multiple `member` arguments."]] },
+  ),
+  command(
+    "srem",
+    -3,
+    ["write", "fast"],
+    ONE,
+    [range(["RW", "delete"], 1)],
+    "1.0.0",
+    "Removes members from a set; the key goes when the set empties.",
+    "O(N) where N is the number of members to be removed.",
+    srem,
+    { history: [["2.4.0", "Accepts multiple `member` arguments."]] },
+  ),
+  command(
+    "scard",
+    2,
+    ["readonly", "fast"],
+    ONE,
+    [range(RO, 1)],
+    "1.0.0",
+    "Returns the number of members of a set.",
+    "O(1)",
+    scard,
+  ),
+  command(
+    "sismember",
+    3,
+    ["readonly", "fast"],
+    ONE,
+    [range(RO, 1)],
+    "1.0.0",
+    "Tells whether a value is a member of a set.",
+    "O(1)",
+    sismember,
+  ),
+  command(
+    "smismember",
+    -3,
+    ["readonly", "fast"],
+    ONE,
+    [range(RO_ACCESS, 1)],
+    "6.2.0",
+    "Tells, for each of several values, whether it is a member of a set.",
+    "O(N) where N is the number of elements being checked for membership",
+    smismember,
+  ),
+  command(
+    "smembers",
+    2,
+    ["readonly"],
+    ONE,
+    [range(RO_ACCESS, 1)],
+    "1.0.0",
+    "Returns every member of a set.",
+    "O(N) where N is the set cardinality.",
+    smembers,
+    UNORDERED,
+  ),
+  command(
+    "srandmember",
+    -2,
+    ["readonly"],
+    ONE,
+    [range(RO_ACCESS, 1)],
+    "1.0.0",
+    "Returns random members of a set without removing them.",
+    "Without the count argument O(1), otherwise O(N) where N is the absolute value of the passed count.",
+    srandmember,
+    {
+      ...RANDOM,
+      history: [[
+        "2.6.0",
+        "Added the optional `count` argument.",
+      ]],
+    },
+  ),
+  command(
+    "spop",
+    -2,
+    ["write", "fast"],
+    ONE,
+    [range(["RW", "access", "delete"], 1)],
+    "1.0.0",
+    "Removes and returns random members of a set; the key goes when the set empties.",
+    "Without the count argument O(1), otherwise O(N) where N is the value of the passed count.",
+    spop,
+    { ...RANDOM, history: [["3.2.0", "Added the `count` argument."]] },
+  ),
+  command(
+    "smove",
+    4,
+    ["write", "fast"],
+    [1, 2, 1],
+    [range(["RW", "access", "delete"], 1), range(["RW", "insert"], 2)],
+    "1.0.0",
+    "Moves a member from one set to another.",
+    "O(1)",
+    smove,
+  ),
+  command(
+    "sinter",
+    -2,
+    ["readonly"],
+    ALL,
+    [range(RO_ACCESS, 1, -1)],
+    "1.0.0",
+    "Returns the intersection of several sets.",
+    "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.",
+    sinter,
+    UNORDERED,
+  ),
+  command(
+    "sintercard",
+    -3,
+    ["readonly"],
+    [0, 0, 0],
+    [{
+      flags: RO_ACCESS,
+      beginSearch: { type: "index", index: 1 },
+      findKeys: { type: "keynum", keyNumIndex: 0, firstKey: 1, keyStep: 1 },
+    }],
+    "7.0.0",
+    "Returns the size of the intersection of several sets, optionally stopping at a limit.",
+    "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.",
+    sintercard,
+  ),
+  command(
+    "sinterstore",
+    -3,
+    ["write", "denyoom"],
+    ALL,
+    STORE_SPECS(["RW", "update"]),
+    "1.0.0",
+    "Stores the intersection of several sets in a key.",
+    "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.",
+    sinterstore,
+  ),
+  command(
+    "sunion",
+    -2,
+    ["readonly"],
+    ALL,
+    [range(RO_ACCESS, 1, -1)],
+    "1.0.0",
+    "Returns the union of several sets.",
+    "O(N) where N is the total number of elements in all given sets.",
+    sunion,
+    UNORDERED,
+  ),
+  command(
+    "sunionstore",
+    -3,
+    ["write", "denyoom"],
+    ALL,
+    STORE_SPECS(["OW", "update"]),
+    "1.0.0",
+    "Stores the union of several sets in a key.",
+    "O(N) where N is the total number of elements in all given sets.",
+    sunionstore,
+  ),
+  command(
+    "sdiff",
+    -2,
+    ["readonly"],
+    ALL,
+    [range(RO_ACCESS, 1, -1)],
+    "1.0.0",
+    "Returns the members of a set that are in none of the other given sets.",
+    "O(N) where N is the total number of elements in all given sets.",
+    sdiff,
+    UNORDERED,
+  ),
+  command(
+    "sdiffstore",
+    -3,
+    ["write", "denyoom"],
+    ALL,
+    STORE_SPECS(["OW", "update"]),
+    "1.0.0",
+    "Stores the difference of several sets in a key.",
+    "O(N) where N is the total number of elements in all given sets.",
+    sdiffstore,
+  ),
+  command(
+    "sscan",
+    -3,
+    ["readonly"],
+    ONE,
+    [range(RO_ACCESS, 1)],
+    "2.8.0",
+    "Iterates over the members of a set.",
+    "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.",
+    sscan,
+    RANDOM,
+  ),
+];
