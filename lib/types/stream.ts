@@ -792,7 +792,8 @@ function replyNewEntries(
         group.entriesRead = estimateDistance(stream, id);
       }
       group.lastId = id;
-      propagateLastId = true;
+      // Without NOACK the XCLAIMs carry the last ID (LASTID), as in 7.0.
+      if (noAck) propagateLastId = true;
     }
     if (noAck) continue;
     let nack = group.pel.get(id);
@@ -911,9 +912,9 @@ function parseRead(args: Uint8Array[], group: boolean): ReadRequest {
   };
 }
 
-/** Whether blocking is off for this client (inside MULTI/EXEC). */
+/** Whether blocking is off for this client (inside EXEC or a script). */
 function cannotBlock(ctx: CommandContext): boolean {
-  return ctx.client.multiQueue !== null;
+  return ctx.client.inTransaction;
 }
 
 function readCommand(
@@ -1052,51 +1053,60 @@ function blockRead(
   const blocked: BlockedRequest = {
     dbIndex,
     keys,
-    tryServe: (c) => {
+    tryServe: (c, readyKey) => {
+      const i = keys.indexOf(readyKey);
       const db = c.server.keyspace.db(dbIndex);
-      for (let i = 0; i < keys.length; i++) {
-        const entry = db.get(keys[i], c.now);
-        if (entry === undefined || entry.type !== "stream") continue;
-        const stream = entry.value as Stream;
-        let group: ConsumerGroup | null = null;
-        let after = ids[i];
-        if (isGroup) {
-          group = stream.groups.get(bytesToString(request.groupName!)) ??
-            null;
-          if (group === null) {
-            c.reply.error(
-              "NOGROUP the consumer group this client was blocked on no longer exists",
-            );
-            return true;
-          }
-          after = group.lastId;
-        }
-        if (compareIds(stream.lastId, after) <= 0) continue;
-        const consumer = group === null
-          ? null
-          : consumerFor(c, group, request.consumerName, keys[i]);
-        if (c.reply.protocol === 2) {
-          c.reply.array(1);
-          c.reply.array(2);
-        } else {
-          c.reply.map(1);
-        }
-        c.reply.bulk(request.keys[i]);
-        replyNewEntries(
-          c,
-          stream,
-          after,
-          count,
-          group,
-          consumer,
-          request.noAck,
-          request.keys[i],
-          request.groupName,
-        );
-        if (group !== null) c.server.dirty++;
+      const entry = db.get(readyKey, c.now);
+      if (entry === undefined || entry.type !== "stream") {
+        if (!isGroup) return false;
+        const message = "UNBLOCKED the stream key no longer exists";
+        c.reply.error(message);
+        c.server.stats.countError(message);
         return true;
       }
-      return false;
+      const stream = entry.value as Stream;
+      let group: ConsumerGroup | null = null;
+      let after = ids[i];
+      if (isGroup) {
+        group = stream.groups.get(bytesToString(request.groupName!)) ?? null;
+        if (group === null) {
+          const message =
+            "NOGROUP the consumer group this client was blocked on no longer exists";
+          c.reply.error(message);
+          c.server.stats.countError(message);
+          return true;
+        }
+        after = group.lastId;
+      }
+      if (compareIds(stream.lastId, after) <= 0) return false;
+      const consumer = group === null
+        ? null
+        : consumerFor(c, group, request.consumerName, readyKey);
+      if (c.reply.protocol === 2) {
+        c.reply.array(1);
+        c.reply.array(2);
+      } else {
+        c.reply.map(1);
+      }
+      c.reply.bulk(request.keys[i]);
+      replyNewEntries(
+        c,
+        stream,
+        after,
+        count,
+        group,
+        consumer,
+        request.noAck,
+        request.keys[i],
+        request.groupName,
+      );
+      if (group !== null) c.server.dirty++;
+      // Served outside the dispatcher: log the deliveries here.
+      for (const command of c.propagated ?? []) {
+        c.server.aof.feed(dbIndex, command);
+      }
+      c.propagated = null;
+      return true;
     },
     timedOut: (c) => c.reply.nullArray(),
   };
