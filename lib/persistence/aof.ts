@@ -522,7 +522,10 @@ export class AofPersistence {
       });
       try {
         while (true) {
-          const done = snapshot.step();
+          // Slices of about 10 ms keep client latency low without crawling.
+          const deadline = performance.now() + 10;
+          let done = snapshot.step();
+          while (!done && performance.now() < deadline) done = snapshot.step();
           for (const chunk of chunks.splice(0)) {
             let offset = 0;
             while (offset < chunk.length) {
