@@ -507,9 +507,15 @@ function expireGeneric(
   if (at <= ctx.now) {
     db.delete(key);
     ctx.keyChanged(key, "g", "del");
+    const lazy = ctx.server.config.flag("lazyfree-lazy-expire");
+    ctx.propagate([lazy ? "UNLINK" : "DEL", args[1]]);
   } else {
     db.setExpire(key, entry, at);
     ctx.keyChanged(key, "g", "expire");
+    // Replayed later, a relative time would mean another instant.
+    if (relative || seconds) {
+      ctx.propagate(["PEXPIREAT", args[1], String(when), ...args.slice(3)]);
+    }
   }
   ctx.reply.integer(1);
 }

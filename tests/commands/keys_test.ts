@@ -344,3 +344,40 @@ Deno.test("keys: binary-safe key names in KEYS, RENAME and RANDOMKEY", async () 
     assert.deepEqual(await c.call("KEYS", "*"), ["\x01"]);
   });
 });
+
+Deno.test("keys: relative and past expiry times reach the AOF as PEXPIREAT and DEL", async () => {
+  const server = await startOurServer([
+    "--appendonly",
+    "yes",
+    "--appendfsync",
+    "always",
+  ]);
+  const c = await server.connect();
+  try {
+    await c.call("SET", "k", "v");
+    await c.call("SET", "gone", "v");
+    assert.equal(await c.call("EXPIRE", "k", "1000", "NX"), 1);
+    const at = await c.call("PEXPIRETIME", "k") as number;
+    assert.equal(await c.call("PEXPIRE", "gone", "-1"), 1);
+    assert.equal(await c.call("PEXPIREAT", "k", String(at + 1)), 1);
+    const expected = [
+      `*4\r\n$9\r\nPEXPIREAT\r\n$1\r\nk\r\n$${
+        String(at).length
+      }\r\n${at}\r\n$2\r\nNX\r\n`,
+      "*2\r\n$3\r\nDEL\r\n$4\r\ngone\r\n",
+      `*3\r\n$9\r\nPEXPIREAT\r\n$1\r\nk\r\n$${String(at + 1).length}\r\n${
+        at + 1
+      }\r\n`,
+    ].join("");
+    const file = `${server.dir}/appendonlydir/appendonly.aof.1.incr.aof`;
+    let text = "";
+    for (let i = 0; i < 50 && !text.endsWith(expected); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      text = await Deno.readTextFile(file).catch(() => "");
+    }
+    assert.ok(text.endsWith(expected), JSON.stringify(text));
+  } finally {
+    c.close();
+    await server.stop();
+  }
+});
