@@ -17,7 +17,11 @@ import { CommandError, Errors } from "../commands/errors.ts";
 import type { CommandSpec, KeySpec, KeySpecFlag } from "../commands/spec.ts";
 import { Entry } from "../store/database.ts";
 import { registerValueType } from "../store/value_types.ts";
-import { bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
+import {
+  bytesToString,
+  equalsIgnoreCase,
+  stringToBytes,
+} from "../util/bytes.ts";
 import {
   addLongDouble,
   formatLongDouble,
@@ -315,7 +319,11 @@ function setGeneric(
     : 0;
   storeString(ctx, key, value, options.expire === null ? keptExpire : expireAt);
   ctx.keyChanged(key, "$", "set");
-  if (options.expire !== null) ctx.server.keyChanged(db, key, "g", "expire");
+  if (options.expire !== null) {
+    ctx.server.keyChanged(db, key, "g", "expire");
+    // Relative times would replay differently: log an absolute one.
+    ctx.propagate(["SET", stringToBytes(key), value, "PXAT", String(expireAt)]);
+  }
   if (!(flags & OPT_GET)) okReply();
 }
 
@@ -387,6 +395,7 @@ function getdel(ctx: CommandContext, args: Uint8Array[]): void {
   replyValue(ctx, value);
   ctx.db.delete(key);
   ctx.keyChanged(key, "g", "del");
+  ctx.propagate(["DEL", args[1]]);
 }
 
 function getex(ctx: CommandContext, args: Uint8Array[]): void {
@@ -407,12 +416,15 @@ function getex(ctx: CommandContext, args: Uint8Array[]): void {
   if (flags & (OPT_EXAT | OPT_PXAT) && expireAt <= ctx.now) {
     db.delete(key);
     ctx.keyChanged(key, "g", "del");
+    ctx.propagate(["DEL", args[1]]);
   } else if (options.expire !== null) {
     db.setExpire(key, entry, expireAt);
     ctx.keyChanged(key, "g", "expire");
+    ctx.propagate(["PEXPIREAT", args[1], String(expireAt)]);
   } else if (flags & OPT_PERSIST && entry.expireAt !== 0) {
     db.setExpire(key, entry, 0);
     ctx.keyChanged(key, "g", "persist");
+    ctx.propagate(["PERSIST", args[1]]);
   }
 }
 
@@ -639,6 +651,8 @@ function incrbyfloat(ctx: CommandContext, args: Uint8Array[]): void {
     storeString(ctx, key, bytes).flags = STRING_NOT_INT;
   } else setStringValue(entry, bytes, STRING_NOT_INT);
   ctx.keyChanged(key, "$", "incrbyfloat");
+  // Replaying the float arithmetic could round differently: log the result.
+  ctx.propagate(["SET", args[1], bytes, "KEEPTTL"]);
   ctx.reply.bulk(bytes);
 }
 
