@@ -10,7 +10,7 @@
 import type { CommandContext } from "./context.ts";
 import { CommandError, Errors } from "./errors.ts";
 import type { CommandSpec, KeySpec, KeySpecFlag } from "./spec.ts";
-import { Entry } from "../store/database.ts";
+import { type Database, Entry } from "../store/database.ts";
 import { globMatch } from "../store/glob.ts";
 import { valueTypeOps } from "../store/value_types.ts";
 import { bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
@@ -78,6 +78,22 @@ export function parseScanCursor(arg: Uint8Array): bigint {
   return negative && value !== 0n ? ULONG_MAX + 1n - value : value;
 }
 
+/**
+ * A read lookup like Redis's lookupKeyRead: counts a keyspace hit or miss.
+ * `touch` is false for probes that do not count as an access to the key.
+ */
+function readLookup(
+  ctx: CommandContext,
+  db: Database,
+  key: string,
+  touch: boolean,
+): Entry | undefined {
+  const entry = db.get(key, ctx.now, touch);
+  if (entry === undefined) ctx.server.stats.keyspaceMisses++;
+  else ctx.server.stats.keyspaceHits++;
+  return entry;
+}
+
 function del(ctx: CommandContext, args: Uint8Array[]): void {
   const db = ctx.db;
   let deleted = 0;
@@ -96,7 +112,8 @@ function exists(ctx: CommandContext, args: Uint8Array[]): void {
   const db = ctx.db;
   let count = 0;
   for (let i = 1; i < args.length; i++) {
-    if (db.get(bytesToString(args[i]), ctx.now, false) !== undefined) count++;
+    const key = bytesToString(args[i]);
+    if (readLookup(ctx, db, key, false) !== undefined) count++;
   }
   ctx.reply.integer(count);
 }
@@ -105,13 +122,14 @@ function touch(ctx: CommandContext, args: Uint8Array[]): void {
   const db = ctx.db;
   let count = 0;
   for (let i = 1; i < args.length; i++) {
-    if (db.get(bytesToString(args[i]), ctx.now) !== undefined) count++;
+    const key = bytesToString(args[i]);
+    if (readLookup(ctx, db, key, true) !== undefined) count++;
   }
   ctx.reply.integer(count);
 }
 
 function type(ctx: CommandContext, args: Uint8Array[]): void {
-  const entry = ctx.db.get(bytesToString(args[1]), ctx.now, false);
+  const entry = readLookup(ctx, ctx.db, bytesToString(args[1]), false);
   ctx.reply.simple(entry === undefined ? "none" : entry.type);
 }
 
@@ -161,7 +179,7 @@ function scan(ctx: CommandContext, args: Uint8Array[]): void {
     if (typeName !== null) {
       // Like Redis, the type check's lookup already drops an expired key,
       // which then reads as type "none".
-      const entry = db.get(key, ctx.now, false);
+      const entry = readLookup(ctx, db, key, false);
       if (!equalsIgnoreCase(typeName, entry?.type ?? "none")) continue;
       if (entry === undefined) {
         result.push(key);
@@ -243,7 +261,7 @@ function copy(ctx: CommandContext, args: Uint8Array[]): void {
   if (source === target && key === newKey) {
     throw new CommandError(SAME_OBJECT);
   }
-  const entry = source.get(key, ctx.now);
+  const entry = readLookup(ctx, source, key, true);
   if (entry === undefined) {
     ctx.reply.integer(0);
     return;
@@ -333,7 +351,7 @@ function objectLookup(
   ctx: CommandContext,
   args: Uint8Array[],
 ): Entry | undefined {
-  const entry = ctx.db.get(bytesToString(args[2]), ctx.now, false);
+  const entry = readLookup(ctx, ctx.db, bytesToString(args[2]), false);
   if (entry === undefined) ctx.reply.nullBulk();
   return entry;
 }
@@ -546,7 +564,7 @@ function ttlGeneric(
   milliseconds: boolean,
   absolute: boolean,
 ): void {
-  const entry = ctx.db.get(bytesToString(args[1]), ctx.now, false);
+  const entry = readLookup(ctx, ctx.db, bytesToString(args[1]), false);
   if (entry === undefined) {
     ctx.reply.integer(-2);
     return;

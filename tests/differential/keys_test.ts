@@ -450,3 +450,51 @@ Deno.test({
     });
   },
 });
+
+Deno.test({
+  name: "differential keys: keyspace hits and misses are counted alike",
+  ignore: NO_ORACLE,
+  async fn() {
+    await withPair(async (pair) => {
+      const script = [
+        ["SET", "a", "1"],
+        ["RPUSH", "l", "x"],
+        ["CONFIG", "RESETSTAT"],
+        ["EXISTS", "a", "b", "l"],
+        ["TYPE", "a"],
+        ["TYPE", "b"],
+        ["TOUCH", "a", "b"],
+        ["TTL", "a"],
+        ["PTTL", "b"],
+        ["EXPIRETIME", "a"],
+        ["OBJECT", "ENCODING", "a"],
+        ["OBJECT", "REFCOUNT", "b"],
+        ["COPY", "a", "c"],
+        ["COPY", "b", "c"],
+        ["RENAME", "c", "d"],
+        ["MOVE", "d", "1"],
+        ["EXPIRE", "a", "100"],
+        ["PERSIST", "a"],
+        ["DEL", "a", "b"],
+        ["SCAN", "0", "TYPE", "list"],
+        ["KEYS", "*"],
+        ["RANDOMKEY"],
+        ["DBSIZE"],
+      ];
+      for (const args of script) await pair.same(args);
+      const stats = async (client: RespClient) => {
+        const info = parse(latin1(await client.callRaw("INFO", "stats")));
+        return String(info).split("\r\n").filter((line) =>
+          line.startsWith("keyspace_")
+        );
+      };
+      const [ours, theirs] = await Promise.all([
+        stats(pair.ourClient),
+        stats(pair.oracleClient),
+      ]);
+      assert.deepEqual(ours, theirs);
+      assert.deepEqual(theirs.length, 2);
+      assert.ok(theirs.every((line) => !line.endsWith(":0")), String(theirs));
+    });
+  },
+});
