@@ -498,3 +498,58 @@ Deno.test({
     });
   },
 });
+
+Deno.test({
+  name: "differential keys: keyspace notifications name the same events",
+  ignore: NO_ORACLE,
+  async fn() {
+    await withPair(async (pair) => {
+      const subscribers = [
+        await pair.ours.connect(),
+        await pair.oracle.connect(),
+      ];
+      try {
+        await pair.same(["CONFIG", "SET", "notify-keyspace-events", "KEA"]);
+        for (const s of subscribers) {
+          await s.call("PSUBSCRIBE", "__keyevent@*__:*");
+        }
+        const script = [
+          ["SET", "a", "1"],
+          ["DEL", "a", "missing"],
+          ["SET", "b", "1"],
+          ["UNLINK", "b"],
+          ["SET", "c", "1"],
+          ["RENAME", "c", "d"],
+          ["RENAMENX", "d", "e"],
+          ["SET", "f", "2"],
+          ["RENAME", "f", "e"],
+          ["MOVE", "e", "3"],
+          ["SELECT", "3"],
+          ["COPY", "e", "g", "DB", "5"],
+          ["COPY", "e", "h"],
+          ["EXPIRE", "e", "100"],
+          ["EXPIRE", "e", "100", "NX"],
+          ["PERSIST", "e"],
+          ["PEXPIREAT", "e", "1"],
+          ["SWAPDB", "3", "4"],
+          ["FLUSHDB"],
+          ["SELECT", "0"],
+          ["SET", "sentinel", "1"],
+        ];
+        for (const args of script) await pair.same(args);
+        const collect = async (client: RespClient) => {
+          const events: string[] = [];
+          while (true) {
+            const message = await client.read() as string[];
+            events.push(`${message[2]} ${message[3]}`);
+            if (message[3] === "sentinel") return events;
+          }
+        };
+        const [ours, theirs] = await Promise.all(subscribers.map(collect));
+        assert.deepEqual(ours, theirs);
+      } finally {
+        for (const s of subscribers) s.close();
+      }
+    });
+  },
+});
