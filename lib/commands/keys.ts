@@ -309,6 +309,8 @@ function swapdb(ctx: CommandContext, args: Uint8Array[]): void {
     ctx.server.databaseReplaced(keyspace.db(first), keyspace.db(second));
     ctx.server.databaseReplaced(keyspace.db(second), keyspace.db(first));
     keyspace.swap(first, second);
+    ctx.server.blocking.databaseChanged(first);
+    ctx.server.blocking.databaseChanged(second);
   }
   ctx.server.dirty++;
   ctx.reply.ok();
@@ -334,15 +336,32 @@ function flushdb(ctx: CommandContext, args: Uint8Array[]): void {
   ctx.server.dirty += db.size;
   ctx.server.databaseReplaced(db);
   db.clear();
+  // Logged even when the database was already empty, as Redis forces it.
+  ctx.propagate(args);
   ctx.reply.ok();
 }
 
 function flushall(ctx: CommandContext, args: Uint8Array[]): void {
   checkFlushMode(args);
-  const keyspace = ctx.server.keyspace;
-  ctx.server.dirty += keyspace.totalKeys + 1;
-  for (const db of keyspace.databases) ctx.server.databaseReplaced(db);
+  const server = ctx.server;
+  const keyspace = server.keyspace;
+  server.dirty += keyspace.totalKeys;
+  for (const db of keyspace.databases) server.databaseReplaced(db);
   keyspace.clear();
+  // Like Redis: a running BGSAVE is abandoned and, with save points, the
+  // now empty dataset is saved at once (without resetting the dirty count,
+  // so that FLUSHALL still reaches the AOF).
+  server.rdb.abortBackgroundSave();
+  if (server.config.get("save") !== "") {
+    const dirty = server.dirty;
+    try {
+      server.rdb.save();
+    } catch (error) {
+      server.log.warning(`Failed saving the DB after FLUSHALL: ${error}`);
+    }
+    server.dirty = dirty;
+  }
+  server.dirty++;
   ctx.reply.ok();
 }
 

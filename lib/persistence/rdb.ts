@@ -74,6 +74,7 @@ export class RdbPersistence {
   saves = 0;
   loadedExpiredKeys = 0;
   #bgsaveDone: Promise<void> | null = null;
+  #aborted = false;
 
   /** Creates the RDB persistence of `server`. */
   constructor(readonly server: Server) {}
@@ -224,11 +225,20 @@ export class RdbPersistence {
       } finally {
         file.close();
       }
+      if (this.#aborted) {
+        await Deno.remove(temp).catch(() => {});
+        return;
+      }
       await Deno.rename(temp, target);
       syncDirectory(dir);
     };
+    this.#aborted = false;
     const done = run().then(
       () => {
+        if (this.#aborted) {
+          server.log.notice("Background saving aborted");
+          return;
+        }
         this.lastBgsaveStatus = "ok";
         this.#saved(this.#dirtyAtStart);
         server.log.notice("Background saving terminated with success");
@@ -247,6 +257,16 @@ export class RdbPersistence {
     });
     this.#bgsaveDone = done;
     return done;
+  }
+
+  /**
+   * Abandons a running BGSAVE (FLUSHALL does, as Redis kills its child): its
+   * file is discarded instead of replacing the dump.
+   */
+  abortBackgroundSave(): void {
+    if (this.snapshot === null) return;
+    this.#aborted = true;
+    this.snapshot.finish();
   }
 
   /** Waits for a running BGSAVE to end. */
