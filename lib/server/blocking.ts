@@ -124,6 +124,17 @@ export class BlockingManager {
     if (this.#byKey.has(id)) this.#ready.add(id);
   }
 
+  /**
+   * Notes that database `dbIndex` got new contents (SWAPDB): all its waited
+   * keys are tried, as Redis's scanDatabaseForReadyKeys does.
+   */
+  databaseChanged(dbIndex: number): void {
+    const prefix = `${dbIndex}:`;
+    for (const id of this.#byKey.keys()) {
+      if (id.startsWith(prefix)) this.#ready.add(id);
+    }
+  }
+
   /** Serves clients waiting on keys that changed; called after each command. */
   serveReady(): void {
     if (this.#ready.size === 0 || this.#serving) return;

@@ -553,3 +553,31 @@ Deno.test({
     });
   },
 });
+
+Deno.test({
+  name: "differential keys: SWAPDB serves clients blocked on the new data",
+  ignore: NO_ORACLE,
+  async fn() {
+    await withPair(async (pair) => {
+      const waiters = [await pair.ours.connect(), await pair.oracle.connect()];
+      try {
+        for (const w of waiters) await w.send("BLPOP", "l", "0");
+        // Let both servers register the blocked clients.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        await pair.same(["SELECT", "1"]);
+        await pair.same(["RPUSH", "l", "x"]);
+        await pair.same(["SWAPDB", "0", "1"]);
+        const [ours, theirs] = await Promise.all(
+          waiters.map(async (w) => latin1(await w.readRaw())),
+        );
+        assert.equal(ours, theirs);
+        assert.equal(ours, "*2\r\n$1\r\nl\r\n$1\r\nx\r\n");
+        await pair.same(["LLEN", "l"]);
+        await pair.same(["SELECT", "0"]);
+        await pair.same(["LLEN", "l"]);
+      } finally {
+        for (const w of waiters) w.close();
+      }
+    });
+  },
+});
