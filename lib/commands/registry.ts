@@ -16,6 +16,7 @@ import { LIST_COMMANDS } from "../types/list.ts";
 import { HASH_COMMANDS } from "../types/hash.ts";
 import { SET_COMMANDS } from "../types/set.ts";
 import { ZSET_COMMANDS } from "../types/zset.ts";
+import { GEO_COMMANDS } from "../types/geo.ts";
 import { DUMP_COMMANDS } from "./dump.ts";
 import { PERSISTENCE_COMMANDS } from "./persistence.ts";
 import { TRANSACTION_COMMANDS } from "./transaction.ts";
@@ -37,6 +38,7 @@ export function createCommandTable(): CommandTable {
     ...HASH_COMMANDS,
     ...SET_COMMANDS,
     ...ZSET_COMMANDS,
+    ...GEO_COMMANDS,
     ...PERSISTENCE_COMMANDS,
     ...DUMP_COMMANDS,
     ...TRANSACTION_COMMANDS,

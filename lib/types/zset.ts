@@ -39,7 +39,7 @@ import {
   type SkipNode,
 } from "./skiplist.ts";
 import { parseLexRange, parseScoreRange } from "./zset_score.ts";
-import type { IndexedMap } from "./indexed_map.ts";
+import type { SetValue } from "./set.ts";
 
 /** Holes in the insertion order tolerated before it is rebuilt. */
 const MIN_HOLES_TO_COMPACT = 64;
@@ -1110,7 +1110,7 @@ function zrandmember(ctx: CommandContext, args: Uint8Array[]): void {
 /** One input of ZUNION/ZINTER/ZDIFF: a sorted set or a set, with a weight. */
 interface SetOpSource {
   /** Member to score (1 for plain sets); null when the key is missing. */
-  readonly scores: ZSet | IndexedMap<unknown> | null;
+  readonly scores: ZSet | SetValue | null;
   weight: number;
 }
 
@@ -1127,7 +1127,7 @@ function* sourceEntries(src: SetOpSource): Generator<[string, number]> {
       yield [n.member, n.score];
     }
   } else {
-    for (const member of scores.keys()) yield [member, 1];
+    for (const member of scores.members.keys()) yield [member, 1];
   }
 }
 
@@ -1193,7 +1193,7 @@ function setOpGeneric(
     if (entry !== undefined) {
       if (entry.type === "zset") scores = entry.value as ZSet;
       else if (entry.type === "set") {
-        scores = entry.value as IndexedMap<unknown>;
+        scores = entry.value as SetValue;
       } else throw new CommandError(Errors.wrongType);
     }
     sources.push({ scores, weight: 1 });

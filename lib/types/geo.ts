@@ -1,0 +1,649 @@
+/**
+ * Geospatial commands over sorted sets whose scores are 52-bit geohashes:
+ * GEOADD, GEOPOS, GEODIST, GEOHASH, GEOSEARCH, GEOSEARCHSTORE, GEORADIUS,
+ * GEORADIUSBYMEMBER and their _RO forms.
+ *
+ * @module
+ */
+
+import type { CommandContext } from "../commands/context.ts";
+import { CommandError, Errors } from "../commands/errors.ts";
+import type {
+  CommandFlag,
+  CommandHandler,
+  CommandSpec,
+  KeySpec,
+} from "../commands/spec.ts";
+import { bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
+import { parseInteger, parseStrictDouble } from "../util/numbers.ts";
+import {
+  decodeScore,
+  distanceIfInShape,
+  GEO_LAT_MAX,
+  GEO_LAT_MIN,
+  GEO_LONG_MAX,
+  GEO_LONG_MIN,
+  geoDistance,
+  geohashScore,
+  type GeoShape,
+  searchBoxes,
+  standardGeohash,
+} from "./geohash.ts";
+import type { ScoreRange } from "./skiplist.ts";
+import {
+  AddResult,
+  listpackLimits,
+  lookupZSet,
+  range,
+  storeZSet,
+  ZSet,
+  zsetAdd,
+} from "./zset.ts";
+
+/** C's printf("%f"): six decimals, exact digits for large values. */
+function formatFixed6(x: number): string {
+  if (x === Infinity) return "inf";
+  if (x === -Infinity) return "-inf";
+  if (Math.abs(x) >= 1e21) return BigInt(x).toString() + ".000000";
+  return x.toFixed(6);
+}
+
+/** Redis's "human" long double text: %.17Lf without trailing zeros. */
+function formatCoordinate(x: number): string {
+  let text = x.toFixed(17).replace(/0+$/, "");
+  if (text.endsWith(".")) text = text.slice(0, -1);
+  return text === "-0" ? "0" : text;
+}
+
+function replyCoordinate(ctx: CommandContext, x: number): void {
+  ctx.reply.double(formatCoordinate(x));
+}
+
+/** Distances are replied with four decimals, as a bulk string. */
+function replyDistance(ctx: CommandContext, meters: number): void {
+  ctx.reply.bulkString(meters.toFixed(4));
+}
+
+/** Parses a longitude/latitude pair with Redis's range check. */
+function lonLatArguments(
+  lonArg: Uint8Array,
+  latArg: Uint8Array,
+): [number, number] {
+  const x = parseStrictDouble(lonArg);
+  if (x === null) throw new CommandError(Errors.notFloat);
+  const y = parseStrictDouble(latArg);
+  if (y === null) throw new CommandError(Errors.notFloat);
+  if (
+    x < GEO_LONG_MIN || x > GEO_LONG_MAX || y < GEO_LAT_MIN || y > GEO_LAT_MAX
+  ) {
+    throw new CommandError(
+      `ERR invalid longitude,latitude pair ${formatFixed6(x)},${
+        formatFixed6(y)
+      }`,
+    );
+  }
+  return [x, y];
+}
+
+/** Meters per unit; throws for unknown units. */
+function unitArgument(arg: Uint8Array): number {
+  if (equalsIgnoreCase(arg, "m")) return 1;
+  if (equalsIgnoreCase(arg, "km")) return 1000;
+  if (equalsIgnoreCase(arg, "ft")) return 0.3048;
+  if (equalsIgnoreCase(arg, "mi")) return 1609.34;
+  throw new CommandError(
+    "ERR unsupported unit provided. please use M, KM, FT, MI",
+  );
+}
+
+function sizeArgument(arg: Uint8Array, what: string): number {
+  const value = parseStrictDouble(arg);
+  if (value === null) throw new CommandError(`ERR need numeric ${what}`);
+  return value;
+}
+
+function geoadd(ctx: CommandContext, args: Uint8Array[]): void {
+  let nx = false;
+  let xx = false;
+  let ch = false;
+  let longIndex = 2;
+  for (; longIndex < args.length; longIndex++) {
+    const opt = args[longIndex];
+    if (equalsIgnoreCase(opt, "nx")) nx = true;
+    else if (equalsIgnoreCase(opt, "xx")) xx = true;
+    else if (equalsIgnoreCase(opt, "ch")) ch = true;
+    else break;
+  }
+  const rest = args.length - longIndex;
+  if (rest % 3 !== 0 || (xx && nx) || rest === 0) {
+    throw new CommandError(Errors.syntax);
+  }
+  const scores: number[] = [];
+  for (let i = longIndex; i < args.length; i += 3) {
+    const [x, y] = lonLatArguments(args[i], args[i + 1]);
+    scores.push(geohashScore(x, y));
+  }
+  const key = bytesToString(args[1]);
+  let zset = lookupZSet(ctx, key);
+  let added = 0;
+  let updated = 0;
+  if (zset === null && !xx) {
+    zset = new ZSet();
+    storeZSet(ctx, key, zset);
+  }
+  if (zset !== null) {
+    const limits = listpackLimits(ctx);
+    const flags = (nx ? ZADD_NX : 0) | (xx ? ZADD_XX : 0);
+    for (let j = 0; j < scores.length; j++) {
+      const member = bytesToString(args[longIndex + j * 3 + 2]);
+      const r = zsetAdd(zset, member, scores[j], flags, limits);
+      if (r.result === AddResult.Added) added++;
+      else if (r.result === AddResult.Updated) updated++;
+    }
+    if (added + updated > 0) ctx.keyChanged(key, "z", "zadd", added + updated);
+  }
+  ctx.reply.integer(ch ? added + updated : added);
+}
+
+/** ZADD's NX and XX flag values, as zsetAdd takes them. */
+const ZADD_NX = 2;
+const ZADD_XX = 4;
+
+function geopos(ctx: CommandContext, args: Uint8Array[]): void {
+  const zset = lookupZSet(ctx, bytesToString(args[1]));
+  ctx.reply.array(args.length - 2);
+  for (let j = 2; j < args.length; j++) {
+    const score = zset?.score(bytesToString(args[j]));
+    if (score === undefined) {
+      ctx.reply.nullArray();
+      continue;
+    }
+    const [x, y] = decodeScore(score);
+    ctx.reply.array(2);
+    replyCoordinate(ctx, x);
+    replyCoordinate(ctx, y);
+  }
+}
+
+function geodist(ctx: CommandContext, args: Uint8Array[]): void {
+  let toMeters = 1;
+  if (args.length === 5) toMeters = unitArgument(args[4]);
+  else if (args.length > 5) throw new CommandError(Errors.syntax);
+  const zset = lookupZSet(ctx, bytesToString(args[1]));
+  const s1 = zset?.score(bytesToString(args[2]));
+  const s2 = zset?.score(bytesToString(args[3]));
+  if (s1 === undefined || s2 === undefined) {
+    ctx.reply.nullBulk();
+    return;
+  }
+  const [x1, y1] = decodeScore(s1);
+  const [x2, y2] = decodeScore(s2);
+  replyDistance(ctx, geoDistance(x1, y1, x2, y2) / toMeters);
+}
+
+function geohash(ctx: CommandContext, args: Uint8Array[]): void {
+  const zset = lookupZSet(ctx, bytesToString(args[1]));
+  ctx.reply.array(args.length - 2);
+  for (let j = 2; j < args.length; j++) {
+    const score = zset?.score(bytesToString(args[j]));
+    if (score === undefined) ctx.reply.nullBulk();
+    else ctx.reply.bulkString(standardGeohash(score));
+  }
+}
+
+/** A search hit. */
+interface GeoPoint {
+  member: string;
+  score: number;
+  x: number;
+  y: number;
+  dist: number;
+}
+
+/**
+ * Collects the members inside `shape` from the candidate boxes, in Redis's
+ * box order; stops after `limit` hits when limit > 0 (COUNT ... ANY).
+ */
+function membersInShape(
+  zset: ZSet,
+  shape: GeoShape,
+  limit: number,
+): GeoPoint[] {
+  const boxes = searchBoxes(shape);
+  const found: GeoPoint[] = [];
+  let last = 0;
+  for (let i = 0; i < boxes.length; i++) {
+    const box = boxes[i];
+    if (box.bits === 0 && box.step === 0) continue;
+    // Huge radiuses can make neighbours coincide; skip repeats like Redis.
+    if (
+      last && box.bits === boxes[last].bits && box.step === boxes[last].step
+    ) {
+      continue;
+    }
+    if (found.length && limit && found.length >= limit) break;
+    const shift = 2 ** (52 - box.step * 2);
+    const scoreRange: ScoreRange = {
+      min: box.bits * shift,
+      max: (box.bits + 1) * shift,
+      minex: false,
+      maxex: true,
+    };
+    let node = zset.list.firstInScoreRange(scoreRange);
+    while (node !== null && node.score < scoreRange.max) {
+      const [x, y] = decodeScore(node.score);
+      const dist = distanceIfInShape(shape, x, y);
+      if (dist !== null) {
+        found.push({ member: node.member, score: node.score, x, y, dist });
+      }
+      if (found.length && limit && found.length >= limit) break;
+      node = node.next;
+    }
+    last = i;
+  }
+  return found;
+}
+
+// georadiusGeneric flags.
+const RADIUS_COORDS = 1;
+const RADIUS_MEMBER = 2;
+const RADIUS_NOSTORE = 4;
+const GEOSEARCH = 8;
+const GEOSEARCHSTORE = 16;
+
+const enum Sort {
+  None,
+  Asc,
+  Desc,
+}
+
+/** Distance and unit arguments of a radius (extractDistanceOrReply). */
+function radiusArguments(
+  value: Uint8Array,
+  unit: Uint8Array,
+): { radius: number; conversion: number } {
+  const radius = sizeArgument(value, "radius");
+  if (radius < 0) throw new CommandError("ERR radius cannot be negative");
+  return { radius, conversion: unitArgument(unit) };
+}
+
+/** The position of a member, or an error as Redis reports it. */
+function memberPosition(zset: ZSet, member: Uint8Array): [number, number] {
+  const score = zset.score(bytesToString(member));
+  if (score === undefined) {
+    throw new CommandError("ERR could not decode requested zset member");
+  }
+  return decodeScore(score);
+}
+
+/** The GEORADIUS and GEOSEARCH family (georadiusGeneric). */
+function georadiusGeneric(
+  ctx: CommandContext,
+  args: Uint8Array[],
+  srcIndex: number,
+  flags: number,
+): void {
+  const zset = lookupZSet(ctx, bytesToString(args[srcIndex]));
+  let storeKey: string | null = null;
+  let storeDist = false;
+  let baseArgs: number;
+  const shape: GeoShape = { x: 0, y: 0, conversion: 1 };
+  if (flags & RADIUS_COORDS) {
+    baseArgs = 6;
+    [shape.x, shape.y] = lonLatArguments(args[2], args[3]);
+    const r = radiusArguments(args[4], args[5]);
+    shape.radius = r.radius;
+    shape.conversion = r.conversion;
+  } else if (flags & RADIUS_MEMBER) {
+    baseArgs = 5;
+    if (zset !== null) {
+      [shape.x, shape.y] = memberPosition(zset, args[2]);
+      const r = radiusArguments(args[3], args[4]);
+      shape.radius = r.radius;
+      shape.conversion = r.conversion;
+    }
+  } else {
+    baseArgs = 2;
+    if (flags & GEOSEARCHSTORE) {
+      baseArgs = 3;
+      storeKey = bytesToString(args[1]);
+    }
+  }
+
+  let withDist = false;
+  let withHash = false;
+  let withCoords = false;
+  let fromMember = false;
+  let fromLoc = false;
+  let byRadius = false;
+  let byBox = false;
+  let sort = Sort.None;
+  let any = false;
+  let count = 0;
+  const remaining = args.length - baseArgs;
+  for (let i = 0; i < remaining; i++) {
+    const arg = args[baseArgs + i];
+    const at = (k: number) => args[baseArgs + i + k];
+    if (equalsIgnoreCase(arg, "withdist")) withDist = true;
+    else if (equalsIgnoreCase(arg, "withhash")) withHash = true;
+    else if (equalsIgnoreCase(arg, "withcoord")) withCoords = true;
+    else if (equalsIgnoreCase(arg, "any")) any = true;
+    else if (equalsIgnoreCase(arg, "asc")) sort = Sort.Asc;
+    else if (equalsIgnoreCase(arg, "desc")) sort = Sort.Desc;
+    else if (equalsIgnoreCase(arg, "count") && i + 1 < remaining) {
+      const value = parseInteger(at(1));
+      if (value === null) throw new CommandError(Errors.notInteger);
+      if (value <= 0) throw new CommandError("ERR COUNT must be > 0");
+      count = value;
+      i++;
+    } else if (
+      equalsIgnoreCase(arg, "store") && i + 1 < remaining &&
+      !(flags & RADIUS_NOSTORE) && !(flags & GEOSEARCH)
+    ) {
+      storeKey = bytesToString(at(1));
+      storeDist = false;
+      i++;
+    } else if (
+      equalsIgnoreCase(arg, "storedist") && i + 1 < remaining &&
+      !(flags & RADIUS_NOSTORE) && !(flags & GEOSEARCH)
+    ) {
+      storeKey = bytesToString(at(1));
+      storeDist = true;
+      i++;
+    } else if (
+      equalsIgnoreCase(arg, "storedist") && flags & GEOSEARCH &&
+      flags & GEOSEARCHSTORE
+    ) {
+      storeDist = true;
+    } else if (
+      equalsIgnoreCase(arg, "frommember") && i + 1 < remaining &&
+      flags & GEOSEARCH && !fromLoc
+    ) {
+      if (zset !== null) [shape.x, shape.y] = memberPosition(zset, at(1));
+      fromMember = true;
+      i++;
+    } else if (
+      equalsIgnoreCase(arg, "fromlonlat") && i + 2 < remaining &&
+      flags & GEOSEARCH && !fromMember
+    ) {
+      [shape.x, shape.y] = lonLatArguments(at(1), at(2));
+      fromLoc = true;
+      i += 2;
+    } else if (
+      equalsIgnoreCase(arg, "byradius") && i + 2 < remaining &&
+      flags & GEOSEARCH && !byBox
+    ) {
+      const r = radiusArguments(at(1), at(2));
+      shape.radius = r.radius;
+      shape.conversion = r.conversion;
+      byRadius = true;
+      i += 2;
+    } else if (
+      equalsIgnoreCase(arg, "bybox") && i + 3 < remaining &&
+      flags & GEOSEARCH && !byRadius
+    ) {
+      const width = sizeArgument(at(1), "width");
+      const height = sizeArgument(at(2), "height");
+      if (height < 0 || width < 0) {
+        throw new CommandError("ERR height or width cannot be negative");
+      }
+      shape.conversion = unitArgument(at(3));
+      shape.width = width;
+      shape.height = height;
+      delete shape.radius;
+      byBox = true;
+      i += 3;
+    } else throw new CommandError(Errors.syntax);
+  }
+
+  const name = bytesToString(args[0]);
+  if (storeKey !== null && (withDist || withHash || withCoords)) {
+    throw new CommandError(
+      `ERR ${
+        flags & GEOSEARCHSTORE ? "GEOSEARCHSTORE" : "STORE option in GEORADIUS"
+      } is not compatible with WITHDIST, WITHHASH and WITHCOORD options`,
+    );
+  }
+  if (flags & GEOSEARCH && !(fromMember || fromLoc)) {
+    throw new CommandError(
+      `ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for ${name}`,
+    );
+  }
+  if (flags & GEOSEARCH && !(byRadius || byBox)) {
+    throw new CommandError(
+      `ERR exactly one of BYRADIUS and BYBOX can be specified for ${name}`,
+    );
+  }
+  if (any && !count) {
+    throw new CommandError("ERR the ANY argument requires COUNT argument");
+  }
+
+  if (zset === null) {
+    if (storeKey !== null) {
+      if (ctx.db.get(storeKey, ctx.now) !== undefined) {
+        ctx.db.delete(storeKey);
+        ctx.keyChanged(storeKey, "g", "del");
+      }
+      ctx.reply.integer(0);
+    } else ctx.reply.array(0);
+    return;
+  }
+  if (count !== 0 && sort === Sort.None && !any) sort = Sort.Asc;
+
+  const found = membersInShape(zset, shape, any ? count : 0);
+  if (found.length === 0 && storeKey === null) {
+    ctx.reply.array(0);
+    return;
+  }
+  const returned = count === 0 || found.length < count ? found.length : count;
+  if (sort === Sort.Asc) found.sort((a, b) => a.dist - b.dist);
+  else if (sort === Sort.Desc) found.sort((a, b) => b.dist - a.dist);
+
+  if (storeKey === null) {
+    const options = (withDist ? 1 : 0) + (withCoords ? 1 : 0) +
+      (withHash ? 1 : 0);
+    const reply = ctx.reply;
+    reply.array(returned);
+    for (let i = 0; i < returned; i++) {
+      const p = found[i];
+      if (options) reply.array(options + 1);
+      reply.bulkString(p.member);
+      if (withDist) replyDistance(ctx, p.dist / shape.conversion);
+      if (withHash) reply.integer(p.score);
+      if (withCoords) {
+        reply.array(2);
+        replyCoordinate(ctx, p.x);
+        replyCoordinate(ctx, p.y);
+      }
+    }
+    return;
+  }
+  if (returned === 0) {
+    if (ctx.db.get(storeKey, ctx.now) !== undefined) {
+      ctx.db.delete(storeKey);
+      ctx.keyChanged(storeKey, "g", "del");
+    }
+    ctx.reply.integer(0);
+    return;
+  }
+  const dst = new ZSet();
+  dst.listpack = false;
+  const unlimited = { entries: Infinity, value: Infinity };
+  for (let i = 0; i < returned; i++) {
+    const p = found[i];
+    dst.insert(
+      p.member,
+      storeDist ? p.dist / shape.conversion : p.score,
+      unlimited,
+    );
+  }
+  dst.settleEncoding(listpackLimits(ctx));
+  storeZSet(ctx, storeKey, dst);
+  ctx.keyChanged(
+    storeKey,
+    "z",
+    flags & GEOSEARCH ? "geosearchstore" : "georadiusstore",
+    returned,
+  );
+  ctx.reply.integer(returned);
+}
+
+/** Builds a geo command entry; the metadata mirrors COMMAND INFO. */
+function geocommand(
+  name: string,
+  arity: number,
+  flags: CommandFlag[],
+  keys: [number, number, number],
+  keySpecs: KeySpec[],
+  since: string,
+  summary: string,
+  complexity: string,
+  handler: CommandHandler,
+): CommandSpec {
+  return {
+    name,
+    arity,
+    flags,
+    firstKey: keys[0],
+    lastKey: keys[1],
+    step: keys[2],
+    categories: ["geo"],
+    group: "geo",
+    since,
+    summary,
+    complexity,
+    handler,
+    keySpecs,
+  };
+}
+
+/** Key specs of GEORADIUS-style commands: the source and STORE/STOREDIST. */
+function radiusStoreSpecs(startFrom: number): KeySpec[] {
+  return [
+    range(["RO", "access"], 1),
+    ...["STORE", "STOREDIST"].map((keyword): KeySpec => ({
+      flags: ["OW", "update"],
+      beginSearch: { type: "keyword", keyword, startFrom },
+      findKeys: { type: "range", lastKey: 0, keyStep: 1, limit: 0 },
+    })),
+  ];
+}
+
+const SEARCH = "O(N+log(M)) with N the number of members in the searched " +
+  "boxes and M the number of results";
+
+/** Geospatial commands. */
+export const GEO_COMMANDS: readonly CommandSpec[] = [
+  geocommand(
+    "geoadd",
+    -5,
+    ["write", "denyoom"],
+    [1, 1, 1],
+    [range(["RW", "update"], 1)],
+    "3.2.0",
+    "Adds members with longitude and latitude to a geospatial index.",
+    "O(log(N)) for each member added",
+    geoadd,
+  ),
+  geocommand(
+    "geopos",
+    -2,
+    ["readonly"],
+    [1, 1, 1],
+    [range(["RO", "access"], 1)],
+    "3.2.0",
+    "Returns the longitude and latitude of members of a geospatial index.",
+    "O(1) for each member asked",
+    geopos,
+  ),
+  geocommand(
+    "geodist",
+    -4,
+    ["readonly"],
+    [1, 1, 1],
+    [range(["RO", "access"], 1)],
+    "3.2.0",
+    "Returns the distance between two members of a geospatial index.",
+    "O(1)",
+    geodist,
+  ),
+  geocommand(
+    "geohash",
+    -2,
+    ["readonly"],
+    [1, 1, 1],
+    [range(["RO", "access"], 1)],
+    "3.2.0",
+    "Returns the standard geohash strings of members of a geospatial index.",
+    "O(1) for each member asked",
+    geohash,
+  ),
+  geocommand(
+    "geosearch",
+    -7,
+    ["readonly"],
+    [1, 1, 1],
+    [range(["RO", "access"], 1)],
+    "6.2.0",
+    "Finds the members of a geospatial index within a circle or a box.",
+    SEARCH,
+    (ctx, args) => georadiusGeneric(ctx, args, 1, GEOSEARCH),
+  ),
+  geocommand(
+    "geosearchstore",
+    -8,
+    ["write", "denyoom"],
+    [1, 2, 1],
+    [range(["OW", "update"], 1), range(["RO", "access"], 2)],
+    "6.2.0",
+    "Stores the members of a geospatial index within a circle or a box.",
+    SEARCH,
+    (ctx, args) => georadiusGeneric(ctx, args, 2, GEOSEARCH | GEOSEARCHSTORE),
+  ),
+  geocommand(
+    "georadius",
+    -6,
+    ["write", "denyoom"],
+    [1, 1, 1],
+    radiusStoreSpecs(6),
+    "3.2.0",
+    "Finds the members of a geospatial index within a radius of a position.",
+    SEARCH,
+    (ctx, args) => georadiusGeneric(ctx, args, 1, RADIUS_COORDS),
+  ),
+  geocommand(
+    "georadiusbymember",
+    -5,
+    ["write", "denyoom"],
+    [1, 1, 1],
+    radiusStoreSpecs(5),
+    "3.2.0",
+    "Finds the members of a geospatial index within a radius of a member.",
+    SEARCH,
+    (ctx, args) => georadiusGeneric(ctx, args, 1, RADIUS_MEMBER),
+  ),
+  geocommand(
+    "georadius_ro",
+    -6,
+    ["readonly"],
+    [1, 1, 1],
+    [range(["RO", "access"], 1)],
+    "3.2.10",
+    "Read-only GEORADIUS.",
+    SEARCH,
+    (ctx, args) =>
+      georadiusGeneric(ctx, args, 1, RADIUS_COORDS | RADIUS_NOSTORE),
+  ),
+  geocommand(
+    "georadiusbymember_ro",
+    -5,
+    ["readonly"],
+    [1, 1, 1],
+    [range(["RO", "access"], 1)],
+    "3.2.10",
+    "Read-only GEORADIUSBYMEMBER.",
+    SEARCH,
+    (ctx, args) =>
+      georadiusGeneric(ctx, args, 1, RADIUS_MEMBER | RADIUS_NOSTORE),
+  ),
+];
