@@ -15,7 +15,12 @@ import type { Config } from "../config/config.ts";
 import { Entry } from "../store/database.ts";
 import { globMatch } from "../store/glob.ts";
 import { registerValueType } from "../store/value_types.ts";
-import { bytesToString, equalsIgnoreCase, utf8 } from "../util/bytes.ts";
+import {
+  bytesToString,
+  equalsIgnoreCase,
+  stringToBytes,
+  utf8,
+} from "../util/bytes.ts";
 import {
   addLongDouble,
   formatLongDouble,
@@ -70,6 +75,22 @@ registerValueType("hash", {
     return copy;
   },
   encoding: (value) => (value as HashValue).listpack ? "listpack" : "hashtable",
+  toPlain: (value) => ({
+    type: "hash",
+    pairs: [...(value as HashValue).fields.entries()].map((
+      [field, v],
+    ): [Uint8Array, Uint8Array] => [stringToBytes(field), v]),
+  }),
+  fromPlain: (plain, config) => {
+    // Loading ends in the encoding Redis picks from the sizes and lengths.
+    const hash = new HashValue();
+    if (plain.type === "hash") {
+      for (const [field, v] of plain.pairs) {
+        hash.set(bytesToString(field), v, config);
+      }
+    }
+    return { value: hash, flags: 0 };
+  },
 });
 
 /** Returns the hash at `key`, or null; throws WRONGTYPE for other types. */

@@ -123,6 +123,12 @@ registerValueType("list", {
   },
   // Redis 7.0 keeps every list in a quicklist, whatever its size.
   encoding: () => "quicklist",
+  toPlain: (value) => ({ type: "list", items: (value as Deque).toArray() }),
+  fromPlain: (plain) => {
+    const list = new Deque();
+    if (plain.type === "list") list.replaceAll([...plain.items]);
+    return { value: list, flags: 0 };
+  },
 });
 
 /**

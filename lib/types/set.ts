@@ -99,6 +99,20 @@ registerValueType("set", {
     return copy;
   },
   encoding: (value) => (value as SetValue).intset ? "intset" : "hashtable",
+  toPlain: (value) => ({
+    type: "set",
+    members: [...(value as SetValue).members.keys()].map(stringToBytes),
+  }),
+  fromPlain: (plain, config) => {
+    // Loading ends in the encoding Redis picks: intset only for few integers.
+    const set = new SetValue(true);
+    if (plain.type === "set") {
+      for (const member of plain.members) {
+        set.add(bytesToString(member), config);
+      }
+    }
+    return { value: set, flags: 0 };
+  },
 });
 
 /** Returns the set at `key`, or null; throws WRONGTYPE for other types. */

@@ -1,0 +1,250 @@
+import assert from "node:assert/strict";
+import { type RespClient, RespError } from "../helpers/resp_client.ts";
+import { startOurServer, type TestServer } from "../helpers/servers.ts";
+
+/** Waits until INFO reports `count` blocked clients. */
+async function waitBlocked(admin: RespClient, count: number): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    const info = String(await admin.call("INFO", "clients"));
+    if (info.includes(`blocked_clients:${count}\r\n`)) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`never saw ${count} blocked clients`);
+}
+
+/** Runs `body` with a fresh server and `n` clients, closing everything after. */
+async function withClients(
+  n: number,
+  body: (clients: RespClient[], server: TestServer) => Promise<void>,
+): Promise<void> {
+  const server = await startOurServer();
+  const clients: RespClient[] = [];
+  try {
+    for (let i = 0; i < n; i++) clients.push(await server.connect());
+    await body(clients, server);
+  } finally {
+    for (const client of clients) client.close();
+    await server.stop();
+  }
+}
+
+Deno.test("blocking: BLPOP is served by a later push", async () => {
+  await withClients(2, async ([blocked, pusher]) => {
+    await blocked.send("BLPOP", "k", "0");
+    await waitBlocked(pusher, 1);
+    assert.equal(await pusher.call("RPUSH", "k", "v"), 1);
+    assert.deepEqual(await blocked.read(), ["k", "v"]);
+    assert.equal(await pusher.call("EXISTS", "k"), 0);
+    await waitBlocked(pusher, 0);
+  });
+});
+
+Deno.test("blocking: clients are served in the order they blocked", async () => {
+  await withClients(4, async ([a, b, c, pusher]) => {
+    for (const client of [a, b, c]) {
+      await client.send("BLPOP", "k", "0");
+      await waitBlocked(pusher, [a, b, c].indexOf(client) + 1);
+    }
+    assert.equal(await pusher.call("RPUSH", "k", "1", "2", "3"), 3);
+    assert.deepEqual(await a.read(), ["k", "1"]);
+    assert.deepEqual(await b.read(), ["k", "2"]);
+    assert.deepEqual(await c.read(), ["k", "3"]);
+  });
+});
+
+Deno.test("blocking: a push to the second key serves that key", async () => {
+  await withClients(2, async ([blocked, pusher]) => {
+    await blocked.send("BRPOP", "k1", "k2", "0");
+    await waitBlocked(pusher, 1);
+    await pusher.call("RPUSH", "k2", "x", "y");
+    assert.deepEqual(await blocked.read(), ["k2", "y"]);
+  });
+});
+
+Deno.test("blocking: timeouts reply with the null array in RESP2 and RESP3", async () => {
+  await withClients(1, async ([client]) => {
+    let start = Date.now();
+    const raw2 = await client.callRaw("BLPOP", "k", "0.1");
+    assert.equal(new TextDecoder().decode(raw2), "*-1\r\n");
+    assert.ok(Date.now() - start >= 90, "waited for the timeout");
+    await client.call("HELLO", "3");
+    start = Date.now();
+    for (
+      const args of [
+        ["BLPOP", "k", "0.05"],
+        ["BLMOVE", "k", "d", "LEFT", "RIGHT", "0.05"],
+        ["BRPOPLPUSH", "k", "d", "0.05"],
+        ["BLMPOP", "0.05", "1", "k", "LEFT"],
+      ]
+    ) {
+      const raw = await client.callRaw(...args);
+      assert.equal(new TextDecoder().decode(raw), "_\r\n", args.join(" "));
+    }
+    assert.ok(Date.now() - start >= 190);
+  });
+});
+
+Deno.test("blocking: a blocked client does not stall others", async () => {
+  await withClients(2, async ([blocked, other]) => {
+    await blocked.send("BLPOP", "k", "0");
+    await waitBlocked(other, 1);
+    assert.equal(await other.call("PING"), "PONG");
+    assert.equal(await other.call("SET", "x", "1"), "OK");
+    await other.call("LPUSH", "k", "done");
+    assert.deepEqual(await blocked.read(), ["k", "done"]);
+  });
+});
+
+Deno.test("blocking: commands pipelined after a blocking one wait for it", async () => {
+  await withClients(2, async ([blocked, pusher]) => {
+    await blocked.send("BLPOP", "k", "0");
+    await blocked.send("PING");
+    await waitBlocked(pusher, 1);
+    await pusher.call("RPUSH", "k", "v");
+    assert.deepEqual(await blocked.read(), ["k", "v"]);
+    assert.equal(await blocked.read(), "PONG");
+  });
+});
+
+Deno.test("blocking: a client that disconnects while blocked is forgotten", async () => {
+  await withClients(3, async ([gone, waiting, pusher]) => {
+    await gone.send("BLPOP", "k", "0");
+    await waitBlocked(pusher, 1);
+    await waiting.send("BLPOP", "k", "0");
+    await waitBlocked(pusher, 2);
+    gone.close();
+    await waitBlocked(pusher, 1);
+    await pusher.call("RPUSH", "k", "only");
+    assert.deepEqual(await waiting.read(), ["k", "only"]);
+    assert.equal(await pusher.call("LLEN", "k"), 0);
+  });
+});
+
+Deno.test("blocking: a push inside MULTI/EXEC serves clients after EXEC", async () => {
+  await withClients(2, async ([blocked, tx]) => {
+    await blocked.send("BLPOP", "k", "0");
+    await waitBlocked(tx, 1);
+    assert.equal(await tx.call("MULTI"), "OK");
+    assert.equal(await tx.call("RPUSH", "k", "a", "b"), "QUEUED");
+    assert.equal(await tx.call("LLEN", "k"), "QUEUED");
+    // Both elements are still there when LLEN runs: serving waits for EXEC.
+    assert.deepEqual(await tx.call("EXEC"), [2, 2]);
+    assert.deepEqual(await blocked.read(), ["k", "a"]);
+    assert.deepEqual(await tx.call("LRANGE", "k", "0", "-1"), ["b"]);
+  });
+});
+
+Deno.test("blocking: inside MULTI blocking commands do not block", async () => {
+  await withClients(1, async ([client]) => {
+    await client.call("MULTI");
+    await client.call("BLPOP", "k", "0");
+    await client.call("BRPOP", "k", "0");
+    await client.call("BLMOVE", "k", "d", "LEFT", "LEFT", "0");
+    await client.call("BRPOPLPUSH", "k", "d", "0");
+    await client.call("BLMPOP", "0", "1", "k", "LEFT");
+    await client.call("RPUSH", "k", "v");
+    await client.call("BLPOP", "k", "0");
+    assert.deepEqual(await client.call("EXEC"), [
+      null,
+      null,
+      null,
+      null,
+      null,
+      1,
+      ["k", "v"],
+    ]);
+  });
+});
+
+Deno.test("blocking: CLIENT UNBLOCK with TIMEOUT and ERROR", async () => {
+  await withClients(2, async ([blocked, admin]) => {
+    const id = await blocked.call("CLIENT", "ID");
+    await blocked.send("BLPOP", "k", "0");
+    await waitBlocked(admin, 1);
+    assert.equal(await admin.call("CLIENT", "UNBLOCK", String(id)), 1);
+    assert.equal(await blocked.read(), null);
+    await blocked.send("BLMOVE", "k", "d", "LEFT", "LEFT", "0");
+    await waitBlocked(admin, 1);
+    assert.equal(
+      await admin.call("CLIENT", "UNBLOCK", String(id), "ERROR"),
+      1,
+    );
+    assert.deepEqual(
+      await blocked.read(),
+      new RespError("UNBLOCKED client unblocked via CLIENT UNBLOCK"),
+    );
+    assert.equal(await admin.call("CLIENT", "UNBLOCK", String(id)), 0);
+  });
+});
+
+Deno.test("blocking: BLMOVE moves the element and wakes clients of the destination", async () => {
+  await withClients(3, async ([mover, popper, pusher]) => {
+    await mover.send("BLMOVE", "src", "dst", "RIGHT", "LEFT", "0");
+    await waitBlocked(pusher, 1);
+    await popper.send("BLPOP", "dst", "0");
+    await waitBlocked(pusher, 2);
+    await pusher.call("RPUSH", "src", "a", "b");
+    assert.equal(await mover.read(), "b");
+    assert.deepEqual(await popper.read(), ["dst", "b"]);
+    assert.deepEqual(await pusher.call("LRANGE", "src", "0", "-1"), ["a"]);
+    assert.equal(await pusher.call("EXISTS", "dst"), 0);
+  });
+});
+
+Deno.test("blocking: BRPOPLPUSH onto a key of another type fails when served", async () => {
+  await withClients(2, async ([blocked, pusher]) => {
+    await blocked.send("BRPOPLPUSH", "src", "dst", "0");
+    await waitBlocked(pusher, 1);
+    await pusher.call("SET", "dst", "string");
+    await pusher.call("RPUSH", "src", "v");
+    assert.deepEqual(
+      await blocked.read(),
+      new RespError(
+        "WRONGTYPE Operation against a key holding the wrong kind of value",
+      ),
+    );
+    assert.deepEqual(await pusher.call("LRANGE", "src", "0", "-1"), ["v"]);
+    await waitBlocked(pusher, 0);
+  });
+});
+
+Deno.test("blocking: BLMPOP is served with up to COUNT elements", async () => {
+  await withClients(2, async ([blocked, pusher]) => {
+    await blocked.send("BLMPOP", "0", "2", "a", "b", "RIGHT", "COUNT", "2");
+    await waitBlocked(pusher, 1);
+    await pusher.call("RPUSH", "b", "1", "2", "3");
+    assert.deepEqual(await blocked.read(), ["b", ["3", "2"]]);
+    assert.deepEqual(await pusher.call("LRANGE", "b", "0", "-1"), ["1"]);
+  });
+});
+
+Deno.test("blocking: a key recreated with another type keeps the client waiting", async () => {
+  await withClients(2, async ([blocked, other]) => {
+    await blocked.send("BLPOP", "k", "0");
+    await waitBlocked(other, 1);
+    await other.call("SET", "k", "x");
+    await other.call("DEL", "k");
+    await other.call("SADD", "k", "m");
+    await waitBlocked(other, 1);
+    await other.call("DEL", "k");
+    await other.call("LPUSH", "k", "v");
+    assert.deepEqual(await blocked.read(), ["k", "v"]);
+  });
+});
+
+Deno.test("blocking: timeouts accept decimals and reject bad values", async () => {
+  await withClients(1, async ([client]) => {
+    assert.deepEqual(
+      await client.call("BLPOP", "k", "-1"),
+      new RespError("ERR timeout is negative"),
+    );
+    assert.deepEqual(
+      await client.call("BLPOP", "k", "one"),
+      new RespError("ERR timeout is not a float or out of range"),
+    );
+    const start = Date.now();
+    assert.equal(await client.call("BRPOP", "k", "0.03"), null);
+    assert.ok(Date.now() - start >= 25);
+  });
+});
