@@ -454,7 +454,9 @@ function parseAddOrTrim(
       out.thresholdIndex = i;
     } else if (equalsIgnoreCase(opt, "limit") && more > 0) {
       const value = int64(args[i + 1]);
-      if (value < 0n) throw new CommandError(Errors.notInteger);
+      if (value < 0n) {
+        throw new CommandError("ERR The LIMIT argument must be >= 0.");
+      }
       out.limit = value > 1_000_000_000_000n ? 1e12 : Number(value);
       limitGiven = true;
       i++;
@@ -726,11 +728,6 @@ function xsetid(ctx: CommandContext, args: Uint8Array[]): void {
       );
     }
   }
-  if (compareIds(id, stream.maxDeletedId) < 0) {
-    throw new CommandError(
-      "ERR The ID specified in XSETID is smaller than current max_deleted_entry_id",
-    );
-  }
   stream.lastId = id;
   if (entriesAdded !== -1n) stream.entriesAdded = entriesAdded;
   if (!isZeroId(maxDeleted)) stream.maxDeletedId = maxDeleted;
@@ -815,16 +812,20 @@ function replyNewEntries(
   }
 }
 
-/** XREADGROUP with an explicit ID: the consumer's own pending entries. */
+/**
+ * XREADGROUP with an explicit ID: the consumer's own pending entries after
+ * that ID.
+ */
 function replyHistory(
   ctx: CommandContext,
   stream: Stream,
   consumer: Consumer,
-  from: StreamId,
+  after: StreamId,
   count: number,
 ): void {
   const items: [StreamId, Nack][] = [];
-  for (const item of consumer.pel.from(from)) {
+  const start = nextId(after);
+  for (const item of start === null ? [] : consumer.pel.from(start)) {
     if (count > 0 && items.length >= count) break;
     items.push(item);
   }
@@ -844,7 +845,6 @@ function replyHistory(
 }
 
 function parseRead(args: Uint8Array[], group: boolean): ReadRequest {
-  const name = group ? "xreadgroup" : "xread";
   let timeoutMs = -1;
   let count = 0;
   let streamsArg = 0;
@@ -870,9 +870,7 @@ function parseRead(args: Uint8Array[], group: boolean): ReadRequest {
       streamsArg = i + 1;
       if ((args.length - streamsArg) % 2 !== 0) {
         throw new CommandError(
-          `ERR Unbalanced '${name}' list of streams: for each stream key an ID or '${
-            group ? ">" : "$"
-          }' must be specified.`,
+          "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.",
         );
       }
       break;
@@ -971,8 +969,8 @@ function readCommand(
     const after = request.ids[i];
     const rawKey = request.keys[i];
     if (group !== null) {
-      const consumer = consumerFor(ctx, group, request.consumerName, key);
       if (compareIds(after, MAX_ID) !== 0) {
+        const consumer = consumerFor(ctx, group, request.consumerName, key);
         served.push({
           key: rawKey,
           run: () => replyHistory(ctx, stream, consumer, after, request.count),
@@ -982,6 +980,7 @@ function readCommand(
         compareIds(lastValidId(stream), group.lastId) > 0
       ) {
         const from = group.lastId;
+        const consumer = consumerFor(ctx, group, request.consumerName, key);
         served.push({
           key: rawKey,
           run: () =>
@@ -1591,20 +1590,22 @@ function xinfoStream(ctx: CommandContext, args: Uint8Array[]): void {
   let full = false;
   let count = 10n;
   const extra = args.length - 3;
+  const syntax = () =>
+    new CommandError(
+      `ERR unknown subcommand or wrong number of arguments for '${
+        cText(args[1])
+      }'. Try XINFO HELP.`,
+    );
   if (extra === 1 || extra === 3) {
-    if (!equalsIgnoreCase(args[3], "full")) {
-      throw new CommandError(Errors.syntax);
-    }
+    if (!equalsIgnoreCase(args[3], "full")) throw syntax();
     full = true;
     if (extra === 3) {
-      if (!equalsIgnoreCase(args[4], "count")) {
-        throw new CommandError(Errors.syntax);
-      }
+      if (!equalsIgnoreCase(args[4], "count")) throw syntax();
       count = int64(args[5]);
       if (count < 0n) count = 10n;
     }
   } else if (extra !== 0) {
-    throw new CommandError(Errors.syntax);
+    throw syntax();
   }
   const stream = lookupStream(ctx, bytesToString(args[2]), true);
   if (stream === null) throw new CommandError(Errors.noSuchKey);
