@@ -1,4 +1,5 @@
 import { Pair, Picker, prng } from "../helpers/differential.ts";
+import { HASH_COMMANDS } from "../../lib/types/hash.ts";
 import { hasRedisServer } from "../helpers/servers.ts";
 
 const NO_ORACLE = !hasRedisServer();
@@ -225,6 +226,21 @@ Deno.test({
           ["HSTRLEN", "h", "nothere"],
         ];
         for (const args of script) await pair.same(args, `RESP${protocol} `);
+      }
+    } finally {
+      await pair.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "differential: COMMAND INFO of the hash commands matches redis-server",
+  ignore: NO_ORACLE,
+  async fn() {
+    const pair = await Pair.start();
+    try {
+      for (const spec of HASH_COMMANDS) {
+        await pair.same(["COMMAND", "INFO", spec.name]);
       }
     } finally {
       await pair.stop();

@@ -1,4 +1,5 @@
 import { Pair, Picker, prng } from "../helpers/differential.ts";
+import { LIST_COMMANDS } from "../../lib/types/list.ts";
 import { hasRedisServer } from "../helpers/servers.ts";
 
 const NO_ORACLE = !hasRedisServer();
@@ -185,6 +186,21 @@ Deno.test({
           ["OBJECT", "ENCODING", "l"],
         ];
         for (const args of script) await pair.same(args, `RESP${protocol} `);
+      }
+    } finally {
+      await pair.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "differential: COMMAND INFO of the list commands matches redis-server",
+  ignore: NO_ORACLE,
+  async fn() {
+    const pair = await Pair.start();
+    try {
+      for (const spec of LIST_COMMANDS) {
+        await pair.same(["COMMAND", "INFO", spec.name]);
       }
     } finally {
       await pair.stop();

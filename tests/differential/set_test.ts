@@ -1,4 +1,5 @@
 import { Pair, Picker, prng } from "../helpers/differential.ts";
+import { SET_COMMANDS } from "../../lib/types/set.ts";
 import { hasRedisServer } from "../helpers/servers.ts";
 
 const NO_ORACLE = !hasRedisServer();
@@ -206,6 +207,21 @@ Deno.test({
           ["SMISMEMBER", "nokey", "a", "b"],
         ];
         for (const args of script) await pair.same(args, `RESP${protocol} `);
+      }
+    } finally {
+      await pair.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "differential: COMMAND INFO of the set commands matches redis-server",
+  ignore: NO_ORACLE,
+  async fn() {
+    const pair = await Pair.start();
+    try {
+      for (const spec of SET_COMMANDS) {
+        await pair.same(["COMMAND", "INFO", spec.name]);
       }
     } finally {
       await pair.stop();
