@@ -1,0 +1,203 @@
+import assert from "node:assert/strict";
+import { Dispatcher } from "../../lib/commands/dispatch.ts";
+import { createCommandTable } from "../../lib/commands/registry.ts";
+import { Config } from "../../lib/config/config.ts";
+import { Server } from "../../lib/server/server.ts";
+import { Deque } from "../../lib/types/list.ts";
+import { Picker, prng } from "../helpers/differential.ts";
+import type { RespClient } from "../helpers/resp_client.ts";
+import { startOurServer } from "../helpers/servers.ts";
+
+const bytes = (s: string) => new TextEncoder().encode(s);
+const text = (b: Uint8Array) => new TextDecoder().decode(b);
+
+Deno.test("list: Deque matches an array model under random operations", () => {
+  const p = new Picker(prng(7));
+  const deque = new Deque();
+  const model: string[] = [];
+  for (let step = 0; step < 20_000; step++) {
+    const op = p.int(0, 5);
+    const value = String(step);
+    if (op === 0) {
+      deque.pushFront(bytes(value));
+      model.unshift(value);
+    } else if (op === 1 || op === 2) {
+      deque.pushBack(bytes(value));
+      model.push(value);
+    } else if (op === 3 && model.length > 0) {
+      assert.equal(text(deque.popFront()), model.shift());
+    } else if (op === 4 && model.length > 0) {
+      assert.equal(text(deque.popBack()), model.pop());
+    } else if (model.length > 0) {
+      const i = p.int(0, model.length - 1);
+      assert.equal(text(deque.at(i)), model[i]);
+      deque.setAt(i, bytes(`set${step}`));
+      model[i] = `set${step}`;
+    }
+    assert.equal(deque.length, model.length);
+  }
+  assert.deepEqual(deque.toArray().map(text), model);
+  deque.replaceAll(["x", "y"].map(bytes));
+  assert.deepEqual(deque.toArray().map(text), ["x", "y"]);
+});
+
+/** A server in this process, for checks a client cannot see (key events). */
+function inProcess() {
+  const server = new Server(new Config(Deno.cwd()));
+  const dispatcher = new Dispatcher(server, createCommandTable());
+  server.commands = dispatcher.table;
+  const client = server.addClient("127.0.0.1:1", "127.0.0.1:2", {
+    flush() {},
+    close() {},
+  });
+  const events: string[] = [];
+  server.keyChangeListeners.push((_db, key, eventClass, event) =>
+    events.push(`${eventClass} ${event} ${key}`)
+  );
+  const run = (...args: string[]) => {
+    dispatcher.execute(client, args.map(bytes));
+    return client.reply.take().map(text).join("");
+  };
+  return { run, events, server };
+}
+
+Deno.test("list: modifications report Redis's keyspace events", () => {
+  const { run, events, server } = inProcess();
+  const script = [
+    ["RPUSH", "k", "a", "b", "c"],
+    ["LPUSHX", "nokey", "a"],
+    ["LPOP", "k"],
+    ["RPOP", "k", "5"],
+    ["LPUSH", "k", "a", "b"],
+    ["LSET", "k", "0", "x"],
+    ["LINSERT", "k", "BEFORE", "x", "y"],
+    ["LINSERT", "k", "BEFORE", "nothere", "y"],
+    ["LREM", "k", "0", "y"],
+    ["LREM", "k", "0", "nothere"],
+    ["LTRIM", "k", "0", "0"],
+    ["LMOVE", "k", "d", "LEFT", "RIGHT"],
+    ["RPUSH", "k", "1", "2"],
+    ["LMPOP", "1", "k", "RIGHT", "COUNT", "5"],
+    ["LTRIM", "d", "5", "6"],
+  ];
+  for (const args of script) run(...args);
+  assert.deepEqual(events, [
+    "l rpush k",
+    "l lpop k",
+    "l rpop k",
+    "g del k",
+    "l lpush k",
+    "l lset k",
+    "l linsert k",
+    "l lrem k",
+    "l ltrim k",
+    "l rpush d",
+    "l lpop k",
+    "g del k",
+    "l rpush k",
+    "l rpop k",
+    "g del k",
+    "l ltrim d",
+    "g del d",
+  ]);
+  assert.ok(server.dirty > 0);
+});
+
+Deno.test("list: RESP3 replies", () => {
+  const { run, server } = inProcess();
+  const client = [...server.clients.values()][0];
+  client.reply.protocol = 3;
+  assert.equal(run("LPOP", "nokey"), "_\r\n");
+  assert.equal(run("LPOP", "nokey", "1"), "_\r\n");
+  assert.equal(run("LINDEX", "nokey", "0"), "_\r\n");
+  assert.equal(run("LPOS", "nokey", "a"), "_\r\n");
+  assert.equal(run("LMPOP", "1", "nokey", "LEFT"), "_\r\n");
+  run("RPUSH", "k", "a");
+  assert.equal(
+    run("LMPOP", "1", "k", "LEFT"),
+    "*2\r\n$1\r\nk\r\n*1\r\n$1\r\na\r\n",
+  );
+});
+
+async function withServer(
+  body: (client: RespClient) => Promise<void>,
+): Promise<void> {
+  const server = await startOurServer();
+  const client = await server.connect();
+  try {
+    await body(client);
+  } finally {
+    client.close();
+    await server.stop();
+  }
+}
+
+Deno.test("list: generic key commands work on lists", async () => {
+  await withServer(async (c) => {
+    await c.call("RPUSH", "l", "a", "b", "c");
+    assert.equal(await c.call("TYPE", "l"), "list");
+    assert.equal(await c.call("OBJECT", "ENCODING", "l"), "quicklist");
+    await c.call("SET", "s", "x");
+    assert.deepEqual(await c.call("SCAN", "0", "TYPE", "list"), ["0", ["l"]]);
+    assert.equal(await c.call("COPY", "l", "l2"), 1);
+    await c.call("RPUSH", "l2", "d");
+    assert.deepEqual(await c.call("LRANGE", "l", "0", "-1"), ["a", "b", "c"]);
+    assert.equal(await c.call("RENAME", "l2", "l3"), "OK");
+    assert.equal(await c.call("LLEN", "l3"), 4);
+    assert.equal(await c.call("MOVE", "l3", "1"), 1);
+    await c.call("SELECT", "1");
+    assert.deepEqual(await c.call("LRANGE", "l3", "0", "-1"), [
+      "a",
+      "b",
+      "c",
+      "d",
+    ]);
+    await c.call("SELECT", "0");
+    assert.equal(await c.call("PEXPIRE", "l", "20"), 1);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(await c.call("LLEN", "l"), 0);
+    assert.equal(await c.call("RPUSH", "l", "new"), 1);
+    assert.equal(await c.call("TTL", "l"), -1);
+    assert.equal(await c.call("DEL", "l"), 1);
+  });
+});
+
+Deno.test("list: long lists keep O(1) ends and exact contents", async () => {
+  await withServer(async (c) => {
+    const n = 50_000;
+    for (let i = 0; i < n; i += 1000) {
+      const chunk = Array.from({ length: 1000 }, (_, j) => String(i + j));
+      await c.call("RPUSH", "big", ...chunk);
+    }
+    assert.equal(await c.call("LLEN", "big"), n);
+    assert.equal(await c.call("LINDEX", "big", "25000"), "25000");
+    assert.equal(await c.call("LINDEX", "big", "-1"), String(n - 1));
+    assert.deepEqual(await c.call("LRANGE", "big", "-3", "-1"), [
+      "49997",
+      "49998",
+      "49999",
+    ]);
+    assert.equal(await c.call("LPOS", "big", "49999"), 49999);
+    assert.equal(await c.call("LTRIM", "big", "100", "-101"), "OK");
+    assert.equal(await c.call("LLEN", "big"), n - 200);
+    assert.equal(await c.call("LPOP", "big"), "100");
+    assert.equal(await c.call("RPOP", "big"), "49899");
+    const popped = await c.call("LPOP", "big", "49798") as string[];
+    assert.equal(popped.length, 49798);
+    assert.equal(popped[49797], "49898");
+    assert.equal(await c.call("EXISTS", "big"), 0);
+  });
+});
+
+Deno.test("list: values are binary safe", async () => {
+  await withServer(async (c) => {
+    const all = new Uint8Array(256).map((_, i) => i);
+    await c.call("RPUSH", new Uint8Array([0, 255]), all, new Uint8Array(0));
+    assert.deepEqual(await c.call("LRANGE", "\x00\xff", "0", "-1"), [
+      String.fromCharCode(...all),
+      "",
+    ]);
+    assert.equal(await c.call("LPOS", "\x00\xff", ""), 1);
+    assert.equal(await c.call("LREM", "\x00\xff", "0", all), 1);
+  });
+});
