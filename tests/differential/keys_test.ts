@@ -365,7 +365,13 @@ function randomCommand(pick: Picker): string[] {
     case 22:
       return ["OBJECT", pick.pick(["ENCODING", "REFCOUNT", "FREQ"]), key()];
     case 23:
-      return ["RPUSH", key(), value()];
+      return pick.pick([
+        ["RPUSH", key(), value()],
+        ["SADD", key(), value()],
+        ["HSET", key(), value(), value()],
+        ["ZADD", key(), "1", value()],
+        ["XADD", key(), "1-1", "f", "v"],
+      ]);
     case 24:
       return ["KEYS", pick.pick(["*", "key:*", "?", "[a-c]", "*\xff*"])];
     case 25:
@@ -373,7 +379,9 @@ function randomCommand(pick: Picker): string[] {
         "SCAN",
         ...(pick.chance(0.5) ? ["MATCH", "k*"] : []),
         ...(
-          pick.chance(0.5) ? ["TYPE", pick.pick(["string", "list"])] : []
+          pick.chance(0.5)
+            ? ["TYPE", pick.pick(["string", "list", "set", "hash", "zset"])]
+            : []
         ),
       ];
     case 26:
