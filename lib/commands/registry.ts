@@ -17,6 +17,7 @@ import { HASH_COMMANDS } from "../types/hash.ts";
 import { SET_COMMANDS } from "../types/set.ts";
 import { ZSET_COMMANDS } from "../types/zset.ts";
 import { GEO_COMMANDS } from "../types/geo.ts";
+import { SORT_COMMANDS } from "./sort.ts";
 import { DUMP_COMMANDS } from "./dump.ts";
 import { PERSISTENCE_COMMANDS } from "./persistence.ts";
 import { TRANSACTION_COMMANDS } from "./transaction.ts";
@@ -39,6 +40,7 @@ export function createCommandTable(): CommandTable {
     ...SET_COMMANDS,
     ...ZSET_COMMANDS,
     ...GEO_COMMANDS,
+    ...SORT_COMMANDS,
     ...PERSISTENCE_COMMANDS,
     ...DUMP_COMMANDS,
     ...TRANSACTION_COMMANDS,

@@ -20,7 +20,11 @@ import type {
 import { Entry } from "../store/database.ts";
 import { globMatch } from "../store/glob.ts";
 import { registerValueType } from "../store/value_types.ts";
-import { bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
+import {
+  bytesToString,
+  equalsIgnoreCase,
+  stringToBytes,
+} from "../util/bytes.ts";
 import {
   formatDouble,
   parseInt64,
@@ -217,6 +221,32 @@ export class ZSet {
 registerValueType("zset", {
   copy: (value) => (value as ZSet).copy(),
   encoding: (value) => (value as ZSet).listpack ? "listpack" : "skiplist",
+  toPlain: (value) => {
+    const entries: [Uint8Array, number][] = [];
+    for (let n = (value as ZSet).list.first; n !== null; n = n.next) {
+      entries.push([stringToBytes(n.member), n.score]);
+    }
+    return { type: "zset", entries };
+  },
+  fromPlain: (plain, config) => {
+    const zset = new ZSet();
+    zset.listpack = false;
+    if (plain.type === "zset") {
+      const unlimited = { entries: Infinity, value: Infinity };
+      for (const [member, score] of plain.entries) {
+        const key = bytesToString(member);
+        const node = zset.dict.get(key);
+        if (node === undefined) zset.insert(key, score, unlimited);
+        else zset.setScore(node, score);
+      }
+    }
+    // Like Redis's loader: compact again when the loaded set is small.
+    zset.settleEncoding({
+      entries: config.number("zset-max-listpack-entries"),
+      value: config.number("zset-max-listpack-value"),
+    });
+    return { value: zset, flags: 0 };
+  },
 });
 
 /** The sorted set at `key`, or null; throws WRONGTYPE for other types. */

@@ -18,7 +18,7 @@ export interface StrtodResult {
   value: number;
   /** Index just past the parsed text; equals `start` when nothing parsed. */
   end: number;
-  /** True where C's strtod sets errno to ERANGE (overflow or underflow). */
+  /** True where glibc's strtod sets errno to ERANGE (overflow, underflow). */
   erange: boolean;
 }
 
@@ -125,7 +125,10 @@ export function strtod(s: string, start = 0): StrtodResult {
   let text = s.slice(i, j);
   if (text.startsWith(".")) text = "0" + text;
   const magnitude = Number(text.replace(/\.(?=[eE]|$)/, ""));
-  const erange = magnitude === Infinity || (magnitude === 0 && nonZero);
+  // glibc reports ERANGE for overflow and for results that underflow to
+  // zero or to a subnormal.
+  const erange = magnitude === Infinity || (magnitude === 0 && nonZero) ||
+    (magnitude !== 0 && magnitude < 2.2250738585072014e-308);
   return { value: sign * magnitude, end: j, erange };
 }
 
