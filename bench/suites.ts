@@ -6,9 +6,11 @@
  */
 
 import { CORE_SUITE } from "./core.ts";
+import { COLLECTIONS_SUITE } from "./collections.ts";
 import type { BenchSuite } from "./suite.ts";
 
 /** All suites, in the order they run. */
 export const SUITES: readonly BenchSuite[] = [
   CORE_SUITE,
+  COLLECTIONS_SUITE,
 ];

@@ -247,3 +247,27 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "differential: hash keyspace notifications match redis-server",
+  ignore: NO_ORACLE,
+  async fn() {
+    const pair = await Pair.start();
+    try {
+      await pair.sameEvents([
+        ["HSET", "h", "a", "1", "b", "2"],
+        ["HSET", "h", "a", "1"],
+        ["HMSET", "h", "c", "3"],
+        ["HSETNX", "h", "a", "1"],
+        ["HSETNX", "h", "d", "1"],
+        ["HINCRBY", "h", "n", "5"],
+        ["HINCRBYFLOAT", "h", "f", "1.5"],
+        ["HINCRBY", "h", "f", "1"],
+        ["HDEL", "h", "zz"],
+        ["HDEL", "h", "a", "b", "c", "d", "n", "f"],
+      ]);
+    } finally {
+      await pair.stop();
+    }
+  },
+});

@@ -207,3 +207,39 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "differential: list keyspace notifications match redis-server",
+  ignore: NO_ORACLE,
+  async fn() {
+    const pair = await Pair.start();
+    try {
+      await pair.sameEvents([
+        ["RPUSH", "k", "a", "b", "c"],
+        ["LPUSHX", "nokey", "a"],
+        ["RPUSHX", "k", "d"],
+        ["LPOP", "k"],
+        ["RPOP", "k", "5"],
+        ["LPUSH", "k", "a", "b"],
+        ["LSET", "k", "0", "x"],
+        ["LINSERT", "k", "BEFORE", "x", "y"],
+        ["LINSERT", "k", "BEFORE", "nothere", "y"],
+        ["LREM", "k", "0", "y"],
+        ["LREM", "k", "0", "nothere"],
+        ["LTRIM", "k", "0", "0"],
+        ["LMOVE", "k", "d", "LEFT", "RIGHT"],
+        ["RPUSH", "k", "1", "2"],
+        ["RPOPLPUSH", "k", "k"],
+        ["LMPOP", "1", "k", "RIGHT", "COUNT", "5"],
+        ["LTRIM", "d", "5", "6"],
+        ["RPUSH", "b", "v"],
+        ["BLPOP", "b", "0"],
+        ["RPUSH", "b", "v"],
+        ["BLMOVE", "b", "c", "LEFT", "LEFT", "0"],
+        ["BLMPOP", "0", "1", "c", "LEFT"],
+      ]);
+    } finally {
+      await pair.stop();
+    }
+  },
+});

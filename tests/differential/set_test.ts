@@ -228,3 +228,33 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "differential: set keyspace notifications match redis-server",
+  ignore: NO_ORACLE,
+  async fn() {
+    const pair = await Pair.start();
+    try {
+      await pair.sameEvents([
+        ["SADD", "s", "a", "b", "c"],
+        ["SADD", "s", "a"],
+        ["SREM", "s", "a", "z"],
+        ["SREM", "s", "z"],
+        ["SMOVE", "s", "t", "b"],
+        ["SMOVE", "s", "t", "c"],
+        ["SADD", "u", "1", "2"],
+        ["SINTERSTORE", "d", "t", "u"],
+        ["SUNIONSTORE", "d", "t", "u"],
+        ["SDIFFSTORE", "d", "t", "u"],
+        ["SINTERSTORE", "d", "t", "u"],
+        ["SINTERSTORE", "d", "t", "nokey"],
+        ["SPOP", "u", "0"],
+        ["SPOP", "u", "5"],
+        ["SADD", "one", "x"],
+        ["SPOP", "one"],
+      ]);
+    } finally {
+      await pair.stop();
+    }
+  },
+});

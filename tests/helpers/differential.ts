@@ -141,6 +141,40 @@ export class Pair {
     );
   }
 
+  /**
+   * Runs `script` on both servers with every keyspace notification enabled
+   * and asserts identical replies and identical notifications (channel and
+   * payload, in order).
+   */
+  async sameEvents(script: readonly string[][]): Promise<void> {
+    await this.same(["CONFIG", "SET", "notify-keyspace-events", "KEA"]);
+    const subscribers = await Promise.all([
+      this.ours.connect(),
+      this.oracle.connect(),
+    ]);
+    try {
+      for (const sub of subscribers) {
+        await sub.call("PSUBSCRIBE", "__key*__:*");
+        await sub.call("SUBSCRIBE", "end-of-script");
+      }
+      for (const args of script) await this.same(args);
+      await this.both(["PUBLISH", "end-of-script", "x"]);
+      const collect = async (sub: RespClient) => {
+        const events: string[] = [];
+        while (true) {
+          const message = await sub.read() as string[];
+          if (message[0] === "message") return events;
+          events.push(`${message[2]} ${message[3]}`);
+        }
+      };
+      const [ours, theirs] = await Promise.all(subscribers.map(collect));
+      assert.deepEqual(ours, theirs);
+    } finally {
+      for (const sub of subscribers) sub.close();
+      await this.same(["CONFIG", "SET", "notify-keyspace-events", ""]);
+    }
+  }
+
   /** Closes the clients and stops both servers. */
   async stop(): Promise<void> {
     this.ourClient.close();

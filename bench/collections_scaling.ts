@@ -1,0 +1,144 @@
+/**
+ * `deno run -A bench/collections_scaling.ts`: checks that list push/pop,
+ * HSET and SADD cost the same whether the key holds a thousand or a million
+ * elements. For each size it fills a list, a hash and a set, then times
+ * pipelined batches of operations that keep the size steady (push + pop) or
+ * add new elements (HSET, SADD), on our server and, when installed, on
+ * redis-server for reference.
+ *
+ * @module
+ */
+
+import {
+  encodeCommand,
+  type RespClient,
+} from "../tests/helpers/resp_client.ts";
+import {
+  hasRedisServer,
+  startOurServer,
+  startRedisServer,
+  type TestServer,
+} from "../tests/helpers/servers.ts";
+
+const SIZES = [1_000, 10_000, 100_000, 1_000_000];
+/** Operations timed per measurement. */
+const OPS = 50_000;
+/** Commands sent per pipelined batch. */
+const BATCH = 500;
+/** Elements added per command while filling. */
+const CHUNK = 10_000;
+
+/** Sends `commands` in pipelined batches and waits for every reply. */
+async function pipeline(
+  client: RespClient,
+  commands: readonly (readonly string[])[],
+): Promise<void> {
+  for (let i = 0; i < commands.length; i += BATCH) {
+    const batch = commands.slice(i, i + BATCH);
+    const parts = batch.map((c) => encodeCommand(c));
+    let total = 0;
+    for (const p of parts) total += p.length;
+    const joined = new Uint8Array(total);
+    let pos = 0;
+    for (const p of parts) {
+      joined.set(p, pos);
+      pos += p.length;
+    }
+    await client.write(joined);
+    for (let j = 0; j < batch.length; j++) await client.readRaw();
+  }
+}
+
+/** Fills `key` with `size` elements using `command` (RPUSH, HSET, SADD). */
+async function fill(
+  client: RespClient,
+  command: string,
+  key: string,
+  size: number,
+  pairs: boolean,
+): Promise<void> {
+  for (let i = 0; i < size; i += CHUNK) {
+    const args = [command, key];
+    for (let j = i; j < Math.min(size, i + CHUNK); j++) {
+      args.push(`e${j}`);
+      if (pairs) args.push("v");
+    }
+    await client.call(...args);
+  }
+}
+
+/** Operations per second for `commands`. */
+async function measure(
+  client: RespClient,
+  commands: readonly (readonly string[])[],
+): Promise<number> {
+  const start = performance.now();
+  await pipeline(client, commands);
+  return commands.length / ((performance.now() - start) / 1000);
+}
+
+/** Measures every operation at every size on one server. */
+async function run(server: TestServer): Promise<Map<string, number[]>> {
+  const client = await server.connect();
+  const results = new Map<string, number[]>();
+  const record = (name: string, value: number) => {
+    if (!results.has(name)) results.set(name, []);
+    results.get(name)!.push(value);
+  };
+  try {
+    for (const size of SIZES) {
+      await client.call("FLUSHALL");
+      await fill(client, "RPUSH", "list", size, false);
+      await fill(client, "HSET", "hash", size, true);
+      await fill(client, "SADD", "set", size, false);
+      const pushPop: string[][] = [];
+      for (let i = 0; i < OPS / 2; i++) {
+        pushPop.push(["RPUSH", "list", "x"], ["LPOP", "list"]);
+      }
+      record("RPUSH+LPOP", await measure(client, pushPop));
+      const hset = Array.from(
+        { length: OPS },
+        (_, i) => ["HSET", "hash", `new${i}`, "v"],
+      );
+      record("HSET", await measure(client, hset));
+      const sadd = Array.from(
+        { length: OPS },
+        (_, i) => ["SADD", "set", `new${i}`],
+      );
+      record("SADD", await measure(client, sadd));
+    }
+  } finally {
+    client.close();
+  }
+  return results;
+}
+
+function print(label: string, results: Map<string, number[]>): void {
+  console.log(`\n${label}: operations per second by key size`);
+  const header = ["operation", ...SIZES.map((s) => s.toLocaleString("en"))];
+  console.log(header.map((h) => h.padStart(12)).join(""));
+  for (const [name, values] of results) {
+    console.log(
+      [name, ...values.map((v) => v.toFixed(0))].map((c) => c.padStart(12))
+        .join(""),
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const ours = await startOurServer(["--save", ""]);
+  try {
+    print("ours", await run(ours));
+  } finally {
+    await ours.stop();
+  }
+  if (!hasRedisServer()) return;
+  const redis = await startRedisServer();
+  try {
+    print("redis-server", await run(redis));
+  } finally {
+    await redis.stop();
+  }
+}
+
+if (import.meta.main) await main();
