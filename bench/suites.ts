@@ -7,10 +7,12 @@
 
 import { CORE_SUITE } from "./core.ts";
 import { COLLECTIONS_SUITE } from "./collections.ts";
+import { ZSET_SUITE } from "./zset.ts";
 import type { BenchSuite } from "./suite.ts";
 
 /** All suites, in the order they run. */
 export const SUITES: readonly BenchSuite[] = [
   CORE_SUITE,
   COLLECTIONS_SUITE,
+  ZSET_SUITE,
 ];
