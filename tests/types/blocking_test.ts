@@ -248,3 +248,42 @@ Deno.test("blocking: timeouts accept decimals and reject bad values", async () =
     assert.ok(Date.now() - start >= 25);
   });
 });
+
+Deno.test("blocking: a list renamed onto the key serves the client", async () => {
+  await withClients(2, async ([blocked, other]) => {
+    await blocked.send("BLPOP", "k", "0");
+    await waitBlocked(other, 1);
+    await other.call("RPUSH", "tmp", "moved");
+    assert.equal(await other.call("RENAME", "tmp", "k"), "OK");
+    assert.deepEqual(await blocked.read(), ["k", "moved"]);
+  });
+});
+
+Deno.test("blocking: a list pushed and deleted in one transaction serves nobody", async () => {
+  await withClients(2, async ([blocked, tx]) => {
+    await blocked.send("BLPOP", "k", "0");
+    await waitBlocked(tx, 1);
+    await tx.call("MULTI");
+    await tx.call("RPUSH", "k", "a");
+    await tx.call("DEL", "k");
+    assert.deepEqual(await tx.call("EXEC"), [1, 1]);
+    await waitBlocked(tx, 1);
+    await tx.call("RPUSH", "k", "b");
+    assert.deepEqual(await blocked.read(), ["k", "b"]);
+  });
+});
+
+Deno.test("blocking: a push to the same key name in another database does not serve", async () => {
+  await withClients(2, async ([blocked, other]) => {
+    await blocked.call("SELECT", "1");
+    await blocked.send("BLPOP", "k", "0");
+    await waitBlocked(other, 1);
+    await other.call("RPUSH", "k", "db0");
+    await waitBlocked(other, 1);
+    await other.call("SELECT", "1");
+    await other.call("RPUSH", "k", "db1");
+    assert.deepEqual(await blocked.read(), ["k", "db1"]);
+    await other.call("SELECT", "0");
+    assert.equal(await other.call("LLEN", "k"), 1);
+  });
+});
