@@ -13,7 +13,7 @@ import { parseBlockingTimeout } from "../server/blocking.ts";
 import { Entry } from "../store/database.ts";
 import { registerValueType } from "../store/value_types.ts";
 import { bytesEqual, bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
-import { parseInt64, parseInteger } from "../util/numbers.ts";
+import { LLONG_MIN, parseInt64, parseInteger } from "../util/numbers.ts";
 
 const INITIAL_CAPACITY = 8;
 
@@ -418,8 +418,6 @@ function ltrim(ctx: CommandContext, args: Uint8Array[]): void {
   deleteIfEmpty(ctx, key, list);
   ctx.reply.ok();
 }
-
-const LLONG_MIN = -(2n ** 63n);
 
 function lpos(ctx: CommandContext, args: Uint8Array[]): void {
   let rank = 1;
