@@ -36,7 +36,10 @@ async function drainEvents(subscriber: RespClient): Promise<string[]> {
   }
 }
 
-/** Commands of each family whose keyspace events are compared with Redis. */
+/**
+ * Commands of each family whose keyspace events are compared with Redis.
+ * Blocking forms get a timeout so that a wrong reply cannot hang the test.
+ */
 const FAMILIES: Record<string, string[][]> = {
   strings: [
     ["SET", "s", "1"],
@@ -78,6 +81,17 @@ const FAMILIES: Record<string, string[][]> = {
     ["EXPIRE", "other", "-1"],
     ["SET", "t", "v", "PX", "100000"],
     ["PEXPIREAT", "t", "1"],
+    ["SET", "g", "v"],
+    ["GETEX", "g", "PX", "100000"],
+    ["GETEX", "g", "PXAT", "1"],
+    ["SET", "d", "v"],
+    ["COPY", "d", "d2"],
+    ["COPY", "d", "d2", "REPLACE"],
+    ["RENAME", "d", "d"],
+    ["MOVE", "d", "2"],
+    ["SET", "s", "v", "EX", "100"],
+    ["SET", "s", "v", "XX", "KEEPTTL"],
+    ["SET", "s", "w", "NX"],
   ],
   lists: [
     ["LPUSH", "l", "a", "b"],
@@ -94,10 +108,20 @@ const FAMILIES: Record<string, string[][]> = {
     ["RPOPLPUSH", "l", "l2"],
     ["LMOVE", "l", "l2", "LEFT", "RIGHT"],
     ["LMPOP", "1", "l", "LEFT", "COUNT", "10"],
-    ["BLPOP", "l2", "0"],
-    ["BRPOP", "l2", "0"],
+    ["BLPOP", "l2", "1"],
+    ["BRPOP", "l2", "1"],
     ["RPUSH", "l3", "a"],
     ["LPOP", "l3", "5"],
+    ["RPUSH", "l4", "a", "b", "a"],
+    ["LREM", "l4", "0", "a"],
+    ["LMOVE", "l4", "l4", "LEFT", "LEFT"],
+    ["RPOPLPUSH", "l4", "l4"],
+    ["BLMOVE", "l4", "l5", "RIGHT", "LEFT", "1"],
+    ["BLMPOP", "1", "1", "l5", "RIGHT"],
+    ["RPUSH", "l6", "3", "1", "2"],
+    ["SORT", "l6", "STORE", "sorted"],
+    ["SORT", "nothing", "STORE", "sorted"],
+    ["LTRIM", "l6", "5", "10"],
   ],
   hashes: [
     ["HSET", "h", "a", "1", "b", "2"],
@@ -107,6 +131,10 @@ const FAMILIES: Record<string, string[][]> = {
     ["HINCRBYFLOAT", "h", "a", "0.5"],
     ["HDEL", "h", "a", "missing"],
     ["HDEL", "h", "b", "c", "d"],
+    ["HINCRBY", "h2", "n", "1"],
+    ["HINCRBYFLOAT", "h3", "n", "1.5"],
+    ["HSETNX", "h2", "n", "5"],
+    ["HDEL", "h2", "missing"],
   ],
   sets: [
     ["SADD", "s1", "a", "b", "c"],
@@ -119,6 +147,13 @@ const FAMILIES: Record<string, string[][]> = {
     ["SINTERSTORE", "dst", "s1", "nothing"],
     ["SREM", "s3", "b"],
     ["SPOP", "s1"],
+    ["SADD", "s4", "a", "b", "c"],
+    ["SADD", "s4", "a"],
+    ["SPOP", "s4", "2"],
+    ["SPOP", "s4", "5"],
+    ["SMOVE", "s2", "s2", "b"],
+    ["SMOVE", "s2", "s5", "missing"],
+    ["SUNIONSTORE", "s2", "s2", "nothing"],
   ],
   zsets: [
     ["ZADD", "z", "1", "a", "2", "b", "3", "c", "4", "d"],
@@ -135,7 +170,17 @@ const FAMILIES: Record<string, string[][]> = {
     ["ZREMRANGEBYRANK", "zu", "0", "0"],
     ["ZREMRANGEBYLEX", "z2", "-", "+"],
     ["ZMPOP", "1", "zu", "MIN"],
-    ["BZPOPMIN", "zr", "0"],
+    ["BZPOPMIN", "zr", "1"],
+    ["ZADD", "z3", "INCR", "1", "m"],
+    ["ZADD", "z3", "NX", "5", "m"],
+    ["ZADD", "z3", "XX", "CH", "5", "m"],
+    ["ZINCRBY", "z3", "1", "new"],
+    ["ZREM", "z3", "m", "new"],
+    ["ZADD", "z4", "1", "a"],
+    ["ZADD", "z4", "2", "b"],
+    ["BZPOPMAX", "z4", "1"],
+    ["BZMPOP", "1", "1", "z4", "MIN"],
+    ["ZUNIONSTORE", "z5", "1", "nothing"],
   ],
   streams: [
     ["XADD", "x", "1-1", "f", "v"],
@@ -153,6 +198,12 @@ const FAMILIES: Record<string, string[][]> = {
     ["XGROUP", "SETID", "x", "g", "0"],
     ["XGROUP", "DELCONSUMER", "x", "g", "c1"],
     ["XGROUP", "DESTROY", "x", "g"],
+    ["XADD", "x2", "MAXLEN", "1", "*", "f", "v"],
+    ["XADD", "x2", "MAXLEN", "1", "*", "f", "v"],
+    ["XADD", "x3", "NOMKSTREAM", "*", "f", "v"],
+    ["XGROUP", "CREATE", "x4", "g", "$", "MKSTREAM"],
+    ["XTRIM", "x4", "MAXLEN", "0"],
+    ["XDEL", "x4", "1-1"],
   ],
 };
 
