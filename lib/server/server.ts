@@ -173,6 +173,9 @@ export class Server {
       this.pubsub,
       () => config.get("notify-keyspace-events"),
     );
+    for (const db of this.keyspace.databases) {
+      db.onAdded = (db, key) => notifier.notify(db, key, "n", "new");
+    }
     this.keyChangeListeners.push(
       (db, key) => this.watches.keyChanged(db, key),
       (db, key, eventClass, event) =>

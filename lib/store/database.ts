@@ -83,6 +83,8 @@ export class Database {
 
   /** Called with each key removed because its time ran out. */
   onExpired: ((db: Database, key: string) => void) | null = null;
+  /** Called with each key that did not exist before set() (the "new" event). */
+  onAdded: ((db: Database, key: string) => void) | null = null;
 
   /** Creates database number `id`. */
   constructor(public id: number) {}
@@ -148,6 +150,7 @@ export class Database {
     }
     this.#dict.set(key, entry);
     if (entry.expireAt !== 0) this.#volatile.set(key, entry);
+    if (old === undefined) this.onAdded?.(this, key);
   }
 
   /** Removes `key`; returns whether it existed (expired or not). */
