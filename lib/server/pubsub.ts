@@ -209,6 +209,11 @@ export class PubSub {
     return this.#index[kind].get(name)?.size ?? 0;
   }
 
+  /** Number of channels or shard channels with subscribers (INFO stats). */
+  channelCount(kind: "channel" | "shard"): number {
+    return this.#index[kind].size;
+  }
+
   /** Number of distinct patterns subscribed to (PUBSUB NUMPAT). */
   get patternCount(): number {
     return this.#index.pattern.size;
