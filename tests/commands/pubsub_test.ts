@@ -26,6 +26,10 @@ Deno.test("messages reach RESP2 and RESP3 subscribers and pattern subscribers", 
       "r*",
       1,
     ]);
+    const stats = await publisher.call("INFO", "stats") as string;
+    assert.match(stats, /\r\npubsub_channels:1\r\n/);
+    assert.match(stats, /\r\npubsub_patterns:1\r\n/);
+    assert.match(stats, /\r\npubsubshard_channels:0\r\n/);
     assert.equal(await publisher.call("PUBLISH", "room", "hello"), 3);
     assert.deepEqual(await resp2.read(), ["message", "room", "hello"]);
     assert.deepEqual(
