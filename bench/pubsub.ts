@@ -4,18 +4,32 @@
  * transactions of 10 SETs. redis-benchmark cannot keep subscribers reading
  * or queue a transaction, so this drives raw connections itself.
  *
- * Run with `deno run -A bench/pubsub.ts [publishes] [transactions]`.
+ * Run with `deno run -A bench/pubsub.ts [publishes] [transactions]`. The
+ * redis-benchmark harness (`deno task bench --suite pubsub`) only measures
+ * PUBLISH without subscribers.
  *
  * @module
  */
 
 import { encodeCommand } from "../tests/helpers/resp_client.ts";
+import type { BenchSuite } from "./suite.ts";
 import {
   hasRedisServer,
   startOurServer,
   startRedisServer,
   type TestServer,
 } from "../tests/helpers/servers.ts";
+
+/** What redis-benchmark can measure: the cost of PUBLISH itself. */
+export const PUBSUB_SUITE: BenchSuite = {
+  name: "pubsub",
+  cases: [
+    {
+      label: "PUBLISH (no subscribers)",
+      args: ["PUBLISH", "bench:channel", "hello"],
+    },
+  ],
+};
 
 /** Requests written before waiting for their replies. */
 const WINDOW = 64;

@@ -8,6 +8,7 @@
 import { CORE_SUITE } from "./core.ts";
 import { COLLECTIONS_SUITE } from "./collections.ts";
 import { ZSET_SUITE } from "./zset.ts";
+import { PUBSUB_SUITE } from "./pubsub.ts";
 import type { BenchSuite } from "./suite.ts";
 
 /** All suites, in the order they run. */
@@ -15,4 +16,5 @@ export const SUITES: readonly BenchSuite[] = [
   CORE_SUITE,
   COLLECTIONS_SUITE,
   ZSET_SUITE,
+  PUBSUB_SUITE,
 ];
