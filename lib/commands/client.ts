@@ -264,7 +264,7 @@ function clientReply(ctx: CommandContext, args: Uint8Array[]): void {
   const mode = args[2];
   if (equalsIgnoreCase(mode, "on")) {
     client.replyOff = false;
-    client.skipNextReply = false;
+    client.skipThisReply = false;
     ctx.reply.ok();
   } else if (equalsIgnoreCase(mode, "off")) {
     client.replyOff = true;

@@ -389,6 +389,9 @@ function commandKeys(
     if (keys !== null) return keys;
   }
   if (spec.getKeys !== undefined) return spec.getKeys(args) ?? [];
+  // Without a getKeys of its own, a variable-flags command's keys are still
+  // where its specs say (with the specs' flags).
+  if (variableFlags) return keysFromSpecs(spec, args) ?? [];
   return [];
 }
 

@@ -105,7 +105,7 @@ export class Dispatcher {
     client.lastInteraction = now;
 
     const replyStart = client.reply.pendingBytes;
-    const skipThisReply = client.skipNextReply;
+    client.skipThisReply = client.skipNextReply;
     client.skipNextReply = false;
     const spec = this.#resolve(client, args);
     if (spec !== null && this.#admit(client, spec, args)) {
@@ -114,7 +114,9 @@ export class Dispatcher {
         client.reply.raw(QUEUED);
       } else this.#call(ctx, spec, args);
     }
-    if (client.replyOff || skipThisReply) client.reply.truncate(replyStart);
+    if (client.replyOff || client.skipThisReply) {
+      client.reply.truncate(replyStart);
+    }
     this.server.outputLimits.check(client, now);
     this.server.blocking.serveReady();
     // Logged before the reply leaves, so an acknowledged write is in the AOF.

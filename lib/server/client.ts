@@ -42,6 +42,8 @@ export class Client {
   replyOff = false;
   /** CLIENT REPLY SKIP: the next command's reply is dropped. */
   skipNextReply = false;
+  /** The running command's reply is dropped (CLIENT REPLY ON cancels it). */
+  skipThisReply = false;
   /** CLIENT NO-EVICT ON. */
   noEvict = false;
   /** Subscriptions (kept by the pub/sub commands; CLIENT LIST counts them). */
