@@ -6,7 +6,11 @@ import { Server } from "../../lib/server/server.ts";
 import { Deque } from "../../lib/types/list.ts";
 import { Picker, prng } from "../helpers/differential.ts";
 import type { RespClient } from "../helpers/resp_client.ts";
-import { startOurServer } from "../helpers/servers.ts";
+import {
+  hasRedisServer,
+  startOurServer,
+  startRedisServer,
+} from "../helpers/servers.ts";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -200,4 +204,57 @@ Deno.test("list: values are binary safe", async () => {
     assert.equal(await c.call("LPOS", "\x00\xff", ""), 1);
     assert.equal(await c.call("LREM", "\x00\xff", "0", all), 1);
   });
+});
+
+Deno.test({
+  name:
+    "list: lists, hashes and sets survive SAVE, reload, and load in redis-server",
+  ignore: !hasRedisServer(),
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "redis-ts-collections-" });
+    const fill = async (c: RespClient) => {
+      await c.call("RPUSH", "list", "a", "\x00\xff", "");
+      await c.call("SADD", "ints", "3", "-1", "2");
+      await c.call("SADD", "words", "x", "y");
+      await c.call("HSET", "hash", "f", "v", "g", "");
+      const many: string[] = [];
+      for (let i = 0; i < 600; i++) many.push(`f${i}`, String(i));
+      await c.call("HSET", "bighash", ...many);
+    };
+    const check = async (c: RespClient) => {
+      assert.deepEqual(await c.call("LRANGE", "list", "0", "-1"), [
+        "a",
+        "\x00\xff",
+        "",
+      ]);
+      assert.deepEqual(await c.call("SMEMBERS", "ints"), ["-1", "2", "3"]);
+      assert.equal(await c.call("OBJECT", "ENCODING", "ints"), "intset");
+      assert.deepEqual(
+        (await c.call("SMEMBERS", "words") as string[]).sort(),
+        ["x", "y"],
+      );
+      assert.deepEqual(await c.call("HGETALL", "hash"), ["f", "v", "g", ""]);
+      assert.equal(await c.call("OBJECT", "ENCODING", "hash"), "listpack");
+      assert.equal(await c.call("HLEN", "bighash"), 600);
+      assert.equal(await c.call("HGET", "bighash", "f599"), "599");
+      assert.equal(await c.call("OBJECT", "ENCODING", "bighash"), "hashtable");
+    };
+    try {
+      const starts = [startOurServer, startOurServer, startRedisServer];
+      for (const [run, start] of starts.entries()) {
+        const server = await start(["--dir", dir]);
+        const c = await server.connect();
+        try {
+          if (run === 0) await fill(c);
+          else await check(c);
+          assert.equal(await c.call("SAVE"), "OK");
+        } finally {
+          c.close();
+          await server.stop();
+        }
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });
