@@ -266,7 +266,7 @@ function commandInfo(ctx: CommandContext, args: Uint8Array[]): void {
   ctx.reply.array(args.length - 2);
   for (let i = 2; i < args.length; i++) {
     const spec = lookupByFullName(table, args[i]);
-    if (spec === undefined) ctx.reply.nullArray();
+    if (spec === undefined) ctx.reply.nullBulk();
     else writeInfo(ctx, spec);
   }
 }
