@@ -115,40 +115,33 @@ export function streamFromPlain(
       fromPlainId(g.lastId),
       g.entriesRead,
     );
-    const nacks = new Map<string, [StreamId, Nack]>();
-    for (const p of g.pending) {
-      const id = fromPlainId(p.id);
-      // The consumer is filled in below; every pending entry has an owner.
-      nacks.set(formatId(id), [id, {
-        deliveryTime: p.deliveryTime,
-        deliveryCount: p.deliveryCount,
-        consumer: null as unknown as Consumer,
-      }]);
-    }
+    const owners = new Map<string, Consumer>();
     for (const c of g.consumers) {
       const consumer = new Consumer(bytesToString(c.name), c.seenTime);
       group.consumers.set(consumer.name, consumer);
-      for (const raw of c.pending) {
-        const found = nacks.get(formatId(fromPlainId(raw)));
-        if (found === undefined) continue;
-        found[1].consumer = consumer;
-        consumer.pel.set(found[0], found[1]);
+      for (const id of c.pending) {
+        owners.set(formatId(fromPlainId(id)), consumer);
       }
     }
-    for (const [id, nack] of nacks.values()) {
-      if (nack.consumer !== null) group.pel.set(id, nack);
+    for (const p of g.pending) {
+      const id = fromPlainId(p.id);
+      const consumer = owners.get(formatId(id));
+      if (consumer === undefined) continue;
+      const nack: Nack = {
+        deliveryTime: p.deliveryTime,
+        deliveryCount: p.deliveryCount,
+        consumer,
+      };
+      group.pel.set(id, nack);
+      consumer.pel.set(id, nack);
     }
     stream.groups.set(group.name, group);
   }
   return stream;
 }
 
-function copyStream(stream: Stream): Stream {
-  return streamFromPlain(streamToPlain(stream), 0, 0);
-}
-
 registerValueType("stream", {
-  copy: (value) => copyStream(value as Stream),
+  copy: (value) => (value as Stream).clone(),
   encoding: () => "stream",
   toPlain: (value): PlainValue => ({
     type: "stream",
@@ -1293,33 +1286,28 @@ function xclaim(ctx: CommandContext, args: Uint8Array[]): void {
       }
       continue;
     }
-    let created = false;
-    if (force && nack === undefined) {
-      nack = {
-        deliveryTime: now,
-        deliveryCount: 1,
-        consumer: null as unknown as Consumer,
-      };
-      group.pel.set(id, nack);
-      created = true;
-    }
-    if (nack === undefined) continue;
+    const created = force && nack === undefined;
+    if (nack === undefined && !created) continue;
     if (
-      !created && minIdle !== 0n && BigInt(now - nack.deliveryTime) < minIdle
+      nack !== undefined && minIdle !== 0n &&
+      BigInt(now - nack.deliveryTime) < minIdle
     ) {
       continue;
     }
     consumer ??= consumerFor(ctx, group, name, key);
-    if (nack.consumer !== consumer) {
-      if (!created) nack.consumer.pel.delete(id);
+    if (nack === undefined) {
+      // FORCE: a new pending entry, as if delivered once just now.
+      nack = { deliveryTime: now, deliveryCount: 1, consumer };
+      group.pel.set(id, nack);
+      consumer.pel.set(id, nack);
+    } else if (nack.consumer !== consumer) {
+      nack.consumer.pel.delete(id);
+      consumer.pel.set(id, nack);
+      nack.consumer = consumer;
     }
     nack.deliveryTime = time;
     if (retryCount >= 0n) nack.deliveryCount = Number(retryCount);
     else if (!justId) nack.deliveryCount++;
-    if (nack.consumer !== consumer) {
-      consumer.pel.set(id, nack);
-      nack.consumer = consumer;
-    }
     out.push(
       justId ? () => replyId(ctx, id) : () => replyEntryOrNull(ctx, stream, id),
     );

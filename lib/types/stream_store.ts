@@ -226,6 +226,23 @@ export class StreamNode {
     this.data = this.data.slice(0, this.used);
   }
 
+  /** A copy with its own buffers (spare capacity dropped). */
+  clone(): StreamNode {
+    const copy = new StreamNode(0);
+    copy.count = this.count;
+    copy.live = this.live;
+    copy.items = this.items;
+    copy.used = this.used;
+    copy.lpBytes = this.lpBytes;
+    copy.masterFields = this.masterFields;
+    copy.ids = this.ids.slice(0, this.count * 2);
+    copy.deleted = this.deleted.slice(0, this.count);
+    copy.itemStart = this.itemStart.slice(0, this.count + 1);
+    copy.itemEnds = this.itemEnds.slice(0, this.items);
+    copy.data = this.data.slice(0, this.used);
+    return copy;
+  }
+
   /** Marks entry `i` deleted; returns false if it already was. */
   markDeleted(i: number): boolean {
     if (this.deleted[i]) return false;
@@ -292,6 +309,37 @@ export class Stream {
   /** Entries ever added. */
   entriesAdded = 0n;
   readonly groups = new Map<string, ConsumerGroup>();
+
+  /**
+   * A deep copy (COPY): same nodes, tombstones included, and the same
+   * groups, consumers and pending entries.
+   */
+  clone(): Stream {
+    const copy = new Stream();
+    copy.nodes = this.nodes.map((node) => node.clone());
+    copy.length = this.length;
+    copy.lastId = this.lastId;
+    copy.firstId = this.firstId;
+    copy.maxDeletedId = this.maxDeletedId;
+    copy.entriesAdded = this.entriesAdded;
+    for (const group of this.groups.values()) {
+      const g = new ConsumerGroup(group.name, group.lastId, group.entriesRead);
+      for (const consumer of group.consumers.values()) {
+        g.consumers.set(
+          consumer.name,
+          new Consumer(consumer.name, consumer.seenTime),
+        );
+      }
+      for (const [id, nack] of group.pel.from()) {
+        const owner = g.consumers.get(nack.consumer.name)!;
+        const n: Nack = { ...nack, consumer: owner };
+        g.pel.set(id, n);
+        owner.pel.set(id, n);
+      }
+      copy.groups.set(g.name, g);
+    }
+    return copy;
+  }
 
   /** Groups in Redis's order (byte order of their names). */
   sortedGroups(): ConsumerGroup[] {

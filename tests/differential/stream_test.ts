@@ -412,6 +412,10 @@ const EDGE_CASES: string[][] = [
   ["XINFO", "GROUPS", "s"],
   ["TYPE", "s"],
   ["OBJECT", "ENCODING", "s"],
+  ["COPY", "s", "scopy"],
+  ["XINFO", "STREAM", "scopy"],
+  ["XINFO", "STREAM", "scopy", "FULL"],
+  ["XPENDING", "scopy", "g"],
 ];
 
 Deno.test({
