@@ -6,6 +6,11 @@
  * at any byte. Bulk payloads are copied straight into their final buffer, so a
  * 512 MB argument costs one copy no matter how many reads deliver it.
  *
+ * Small arguments are copied into a shared slab and handed out as views,
+ * because every ArrayBuffer allocation costs far more than parsing a whole
+ * command. A stored small value therefore keeps at most one slab
+ * (SLAB_SIZE bytes) alive; larger arguments get buffers of their own.
+ *
  * @module
  */
 
@@ -16,6 +21,11 @@ export const INLINE_MAX_SIZE = 64 * 1024;
 
 /** Largest multibulk count Redis accepts (INT_MAX). */
 const MULTIBULK_MAX = 2147483647;
+
+/** Arguments up to this many bytes are carved out of a shared slab. */
+const SMALL_ARG_MAX = 64;
+/** Size of the slabs small arguments are copied into. */
+const SLAB_SIZE = 1024;
 
 const CR = 13;
 const LF = 10;
@@ -76,6 +86,9 @@ export class RespDecoder {
   #bulkCrlfLeft = 0;
   /** Bytes buffered for the command being assembled, for the query buffer limit. */
   #commandBytes = 0;
+  /** Slab for small arguments, and the first free byte in it. */
+  #slab = new Uint8Array(0);
+  #slabPos = 0;
   readonly #limits: DecoderLimits;
 
   /** Creates a decoder that enforces the given limits (read live on each request). */
@@ -209,7 +222,7 @@ export class RespDecoder {
     const start = cr + 2;
     // Fast path: the whole payload is already here.
     if (start + length + 2 <= data.length) {
-      this.#args.push(data.slice(start, start + length));
+      this.#args.push(this.#copyArg(data, start, length));
       this.#argsLeft--;
       this.#commandBytes += length;
       return start + length + 2;
@@ -220,6 +233,20 @@ export class RespDecoder {
     this.#bulkCrlfLeft = 2;
     this.#commandBytes += length;
     return start;
+  }
+
+  /** A copy of data[start, start + length) that later reads cannot overwrite. */
+  #copyArg(data: Uint8Array, start: number, length: number): Uint8Array {
+    if (length > SMALL_ARG_MAX) return data.slice(start, start + length);
+    let slab = this.#slab;
+    let pos = this.#slabPos;
+    if (pos + length > slab.length) {
+      slab = this.#slab = new Uint8Array(SLAB_SIZE);
+      pos = 0;
+    }
+    for (let i = 0; i < length; i++) slab[pos + i] = data[start + i];
+    this.#slabPos = pos + length;
+    return slab.subarray(pos, pos + length);
   }
 
   #fillBulk(data: Uint8Array, pos: number): number {

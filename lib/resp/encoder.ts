@@ -26,6 +26,11 @@ export class ReplyWriter {
   protocol: Protocol = 2;
   #buf = new Uint8Array(INITIAL_SIZE);
   #pos = 0;
+  /**
+   * The buffer handed out by the previous take(), reused by the next one:
+   * allocating a fresh buffer per flush costs more than encoding the replies.
+   */
+  #spare: Uint8Array<ArrayBuffer> | null = null;
   /** Finished chunks waiting to be written, in order. */
   #chunks: Uint8Array[] = [];
   #queuedBytes = 0;
@@ -35,14 +40,19 @@ export class ReplyWriter {
     return this.#queuedBytes + this.#pos;
   }
 
-  /** Removes and returns everything written so far, as chunks in order. */
+  /**
+   * Removes and returns everything written so far, as chunks in order. The
+   * chunks stay valid until the next call of take(), which may reuse their
+   * memory: consume (write out) the chunks before taking more.
+   */
   take(): Uint8Array[] {
     if (this.#pos > 0) {
-      this.#chunks.push(this.#buf.slice(0, this.#pos));
+      const given = this.#buf;
+      this.#chunks.push(given.subarray(0, this.#pos));
       this.#pos = 0;
-      if (this.#buf.length > 4 * INITIAL_SIZE) {
-        this.#buf = new Uint8Array(INITIAL_SIZE);
-      }
+      this.#buf = this.#spare ?? new Uint8Array(INITIAL_SIZE);
+      // A buffer grown by a burst of output is not kept for reuse.
+      this.#spare = given.length > 4 * INITIAL_SIZE ? null : given;
     }
     const chunks = this.#chunks;
     this.#chunks = [];

@@ -32,7 +32,7 @@ function formatAddress(addr: Deno.Addr): string {
 
 /** Writes all of `data`, looping over partial writes. */
 async function writeAll(conn: Deno.Conn, data: Uint8Array): Promise<void> {
-  let offset = 0;
+  let offset = await conn.write(data);
   while (offset < data.length) {
     offset += await conn.write(data.subarray(offset));
   }
@@ -41,7 +41,9 @@ async function writeAll(conn: Deno.Conn, data: Uint8Array): Promise<void> {
 /** One client connection: its read loop and its serialised writes. */
 class Connection implements Transport {
   readonly client: Client;
-  #writing: Promise<void> | null = null;
+  /** The write in progress, if #draining. */
+  #writing: Promise<void> = Promise.resolve();
+  #draining = false;
   #closed = false;
   #closeWhenFlushed = false;
 
@@ -101,10 +103,11 @@ class Connection implements Transport {
           } else throw error;
         }
         client.queryBufferBytes = decoder.bufferedBytes;
-        if (client.reply.pendingBytes > 0 || this.#writing !== null) {
-          this.flush();
-          // Backpressure: stop reading from a client that does not read its replies.
-          await this.#writing;
+        // Backpressure: a client that does not read its replies is not read
+        // from either, until its output has been written.
+        if (this.#draining) await this.#writing;
+        else if (client.reply.pendingBytes > 0 && !this.#closed) {
+          await (this.#writing = this.#drain());
         }
       }
     } catch (error) {
@@ -118,29 +121,35 @@ class Connection implements Transport {
   }
 
   flush(): void {
-    if (this.#closed || this.#writing !== null) return;
+    if (this.#closed || this.#draining) return;
     if (this.client.reply.pendingBytes === 0) {
       if (this.#closeWhenFlushed) this.#shutdown();
       return;
     }
-    this.#writing = this.#drain().finally(() => {
-      this.#writing = null;
-    });
+    this.#writing = this.#drain();
   }
 
+  /**
+   * Writes pending output until none is left, including output added while
+   * writing. Only one drain runs at a time, so replies keep their order.
+   */
   async #drain(): Promise<void> {
     const reply = this.client.reply;
+    this.#draining = true;
     try {
       while (!this.#closed && reply.pendingBytes > 0) {
-        for (const chunk of reply.take()) {
-          this.server.stats.netOutputBytes += chunk.length;
-          await writeAll(this.conn, chunk);
+        const chunks = reply.take();
+        for (let i = 0; i < chunks.length; i++) {
+          this.server.stats.netOutputBytes += chunks[i].length;
+          await writeAll(this.conn, chunks[i]);
         }
       }
     } catch {
       // The peer went away; the read loop notices and cleans up.
       this.#shutdown();
       return;
+    } finally {
+      this.#draining = false;
     }
     if (this.#closeWhenFlushed) this.#shutdown();
   }
@@ -152,7 +161,7 @@ class Connection implements Transport {
       this.flush();
       return;
     }
-    if (graceful && this.#writing !== null) {
+    if (graceful && this.#draining) {
       this.#closeWhenFlushed = true;
       return;
     }
