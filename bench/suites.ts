@@ -9,6 +9,7 @@ import { CORE_SUITE } from "./core.ts";
 import { COLLECTIONS_SUITE } from "./collections.ts";
 import { ZSET_SUITE } from "./zset.ts";
 import { PUBSUB_SUITE } from "./pubsub.ts";
+import { STREAMS_SUITE } from "./streams.ts";
 import type { BenchSuite } from "./suite.ts";
 
 /** All suites, in the order they run. */
@@ -17,4 +18,5 @@ export const SUITES: readonly BenchSuite[] = [
   COLLECTIONS_SUITE,
   ZSET_SUITE,
   PUBSUB_SUITE,
+  STREAMS_SUITE,
 ];
