@@ -164,7 +164,7 @@ export class RespDecoder {
 
   /** Index of the first CR at or after `pos` with a byte after it, or -1. */
   #lineEnd(data: Uint8Array, pos: number): number {
-    const cr = data.indexOf(CR, pos);
+    const cr = findBeforeNul(data, pos, CR);
     // Like Redis, a header line needs its CR and one more byte (taken as LF).
     if (cr < 0 || cr + 1 >= data.length) return -1;
     return cr;
@@ -272,7 +272,7 @@ export class RespDecoder {
   }
 
   #readInline(data: Uint8Array, pos: number, sink: CommandSink): number {
-    const lf = data.indexOf(LF, pos);
+    const lf = findBeforeNul(data, pos, LF);
     if (lf < 0) {
       return this.#stash(data, pos, "Protocol error: too big inline request");
     }
@@ -287,6 +287,18 @@ export class RespDecoder {
     if (args.length > 0) sink(args);
     return lf + 1;
   }
+}
+
+/**
+ * Index of the first `byte` at or after `pos`, or -1 when there is none or a
+ * NUL byte comes first: Redis finds line ends with strchr, which stops at
+ * NUL, so such a request waits for more input until it is too big.
+ */
+function findBeforeNul(data: Uint8Array, pos: number, byte: number): number {
+  const found = data.indexOf(byte, pos);
+  if (found < 0) return -1;
+  for (let i = pos; i < found; i++) if (data[i] === 0) return -1;
+  return found;
 }
 
 /**
