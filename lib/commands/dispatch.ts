@@ -155,6 +155,9 @@ export class Dispatcher {
     client.skipThisReply = client.skipNextReply;
     client.skipNextReply = false;
     const spec = this.#resolve(client, args);
+    // Like Redis's lastcmd: set on lookup, before any check, and "NULL" for
+    // an unknown command; commands run by EXEC leave it at "exec".
+    client.lastCommand = spec === null ? "NULL" : this.table.fullName(spec);
     if (spec !== null && this.#admit(client, spec, args)) {
       if (client.multiQueue !== null && !this.#runInMulti.has(spec)) {
         client.multiQueue.push(args);
@@ -264,7 +267,6 @@ export class Dispatcher {
     const server = this.server;
     const client = ctx.client;
     const fullName = this.table.fullName(spec);
-    client.lastCommand = fullName;
     if (server.snapshots.size > 0 && spec.flags.includes("write")) {
       beforeWrite(server.snapshots, ctx.db, keysForSnapshot(spec, args));
     }

@@ -355,3 +355,76 @@ Deno.test("client library handshake: HELLO 3, SETINFO (unknown in 7.0), SETNAME"
     await server.stop();
   }
 });
+
+Deno.test({
+  name: "CLIENT LIST/KILL TYPE pubsub and subscription fields match Redis",
+  ignore: noOracle,
+  fn: () =>
+    differential(async (server, clients) => {
+      const subscriber = await server.connect();
+      clients.push(subscriber);
+      const other = await server.connect();
+      clients.push(other);
+      const out: string[] = [];
+      await subscriber.call("SUBSCRIBE", "a");
+      await subscriber.send("SUBSCRIBE", "b");
+      await subscriber.read();
+      await subscriber.send("PSUBSCRIBE", "p*");
+      await subscriber.read();
+      const fields = ["flags", "sub", "psub", "ssub", "multi", "cmd", "db"];
+      for (const type of ["pubsub", "normal"]) {
+        const listing = await other.call("CLIENT", "LIST", "TYPE", type);
+        for (const client of parseClients(listing as string)) {
+          out.push(fields.map((f) => `${f}=${client.get(f)}`).join(" "));
+        }
+      }
+      out.push(text(await other.callRaw("CLIENT", "KILL", "TYPE", "pubsub")));
+      out.push(String(await subscriber.closedByServer()));
+      out.push(text(await other.callRaw("CLIENT", "KILL", "TYPE", "pubsub")));
+      return out;
+    }),
+});
+
+Deno.test({
+  name:
+    "CLIENT LIST flags and multi count for MULTI, WATCH and blocked clients match Redis",
+  ignore: noOracle,
+  fn: () =>
+    differential(async (server, clients) => {
+      const tx = await server.connect();
+      clients.push(tx);
+      const blocked = await server.connect();
+      clients.push(blocked);
+      const other = await server.connect();
+      clients.push(other);
+      await tx.call("WATCH", "w");
+      await tx.call("MULTI");
+      await tx.call("SET", "x", "1");
+      await tx.call("INCR", "y");
+      await other.call("SET", "w", "changed");
+      await blocked.send("BLPOP", "list", "0");
+      const fields = ["flags", "multi", "cmd"];
+      const out: string[] = [];
+      for (let attempt = 0; attempt < 100; attempt++) {
+        const listing = await other.call("CLIENT", "LIST") as string;
+        if (listing.includes("flags=b")) {
+          for (const client of parseClients(listing)) {
+            out.push(fields.map((f) => `${f}=${client.get(f)}`).join(" "));
+          }
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await other.call("LPUSH", "list", "v");
+      out.push(text(await blocked.readRaw()));
+      out.push(text(await tx.callRaw("EXEC")));
+      await blocked.call("NOSUCHCMD");
+      await other.call("CONFIG", "NOSUCH");
+      for (
+        const client of parseClients(await tx.call("CLIENT", "LIST") as string)
+      ) {
+        out.push(fields.map((f) => `${f}=${client.get(f)}`).join(" "));
+      }
+      return out;
+    }),
+});
