@@ -569,7 +569,7 @@ function xadd(ctx: CommandContext, args: Uint8Array[]): void {
   const config = ctx.server.config;
   stream.append(
     id,
-    args.slice(fieldPos).map((a) => a.slice()),
+    args.slice(fieldPos),
     config.number("stream-node-max-entries"),
     config.number("stream-node-max-bytes"),
   );

@@ -46,13 +46,26 @@ function lpIntSize(value: number): number {
   return size + 1;
 }
 
-/** The integer a listpack would store `bytes` as, if any (approximated in the safe range). */
+/**
+ * The integer a listpack would store `bytes` as, if any (values beyond the
+ * safe range only need to be known as large).
+ */
 function lpInteger(bytes: Uint8Array): number | null {
-  if (bytes.length === 0 || bytes.length > 20) return null;
-  const text = String.fromCharCode(...bytes);
-  if (!/^(0|-?[1-9][0-9]*)$/.test(text)) return null;
-  const value = Number(text);
-  return Number.isSafeInteger(value) ? value : 9e15;
+  const n = bytes.length;
+  if (n === 0 || n > 20) return null;
+  const negative = bytes[0] === 0x2d;
+  let i = negative ? 1 : 0;
+  if (i === n || bytes[i] < 0x30 || bytes[i] > 0x39) return null;
+  if (bytes[i] === 0x30 && n > i + 1) return null;
+  if (negative && bytes[i] === 0x30) return null;
+  let value = 0;
+  for (; i < n; i++) {
+    const c = bytes[i];
+    if (c < 0x30 || c > 0x39) return null;
+    value = value * 10 + (c - 0x30);
+  }
+  if (!Number.isSafeInteger(value)) return 9e15;
+  return negative ? -value : value;
 }
 
 /** A node: a run of consecutive entries (live or deleted). */
@@ -74,8 +87,8 @@ export class StreamNode {
   used = 0;
   /** Size Redis's listpack for this node would have, for node splitting. */
   lpBytes = 0;
-  /** Number of fields of the first entry (the listpack's master fields). */
-  masterFields = 0;
+  /** Field names of the first entry (the listpack's master fields). */
+  masterFields: Uint8Array[] = [];
 
   /** Creates an empty node with room for `capacity` entries. */
   constructor(capacity = 4) {
@@ -124,15 +137,13 @@ export class StreamNode {
     return lo;
   }
 
-  /** Whether entry `i` has the same field names as the node's first entry. */
+  /** Whether `fields` has the same names as the node's master fields. */
   #sameFields(fields: readonly Uint8Array[]): boolean {
-    if (this.count === 0 || fields.length / 2 !== this.masterFields) {
-      return false;
-    }
-    const first = this.fields(0);
-    for (let k = 0; k < fields.length; k += 2) {
-      const a = first[k];
-      const b = fields[k];
+    const master = this.masterFields;
+    if (fields.length !== master.length * 2) return false;
+    for (let k = 0; k < master.length; k++) {
+      const a = master[k];
+      const b = fields[2 * k];
       if (a.length !== b.length) return false;
       for (let j = 0; j < a.length; j++) if (a[j] !== b[j]) return false;
     }
@@ -176,7 +187,10 @@ export class StreamNode {
   #accountListpack(id: StreamId, fields: readonly Uint8Array[]): void {
     const n = fields.length / 2;
     if (this.count === 0) {
-      this.masterFields = n;
+      this.masterFields = [];
+      for (let k = 0; k < fields.length; k += 2) {
+        this.masterFields.push(fields[k].slice());
+      }
       // Header, terminator, and master entry: count, deleted, #fields, fields, 0.
       this.lpBytes = 7 + 2 + 2 + lpIntSize(n) + 2;
       for (let k = 0; k < fields.length; k += 2) {
@@ -234,7 +248,7 @@ export class StreamNode {
     copy.items = this.items;
     copy.used = this.used;
     copy.lpBytes = this.lpBytes;
-    copy.masterFields = this.masterFields;
+    copy.masterFields = this.masterFields.map((f) => f.slice());
     copy.ids = this.ids.slice(0, this.count * 2);
     copy.deleted = this.deleted.slice(0, this.count);
     copy.itemStart = this.itemStart.slice(0, this.count + 1);
