@@ -103,7 +103,8 @@ export class RespDecoder {
 
   /** Bytes currently buffered for an incomplete request. */
   get bufferedBytes(): number {
-    return this.#commandBytes + (this.#pending?.length ?? 0);
+    const bulk = this.#bulk === null ? 0 : this.#bulkFilled;
+    return this.#commandBytes + bulk + (this.#pending?.length ?? 0);
   }
 
   /** Consumes `chunk`, passing every complete command to `sink`. */
@@ -227,11 +228,9 @@ export class RespDecoder {
       this.#commandBytes += length;
       return start + length + 2;
     }
-    this.#checkQueryBuffer(length);
     this.#bulk = new Uint8Array(length);
     this.#bulkFilled = 0;
     this.#bulkCrlfLeft = 2;
-    this.#commandBytes += length;
     return start;
   }
 
@@ -257,6 +256,8 @@ export class RespDecoder {
       bulk.set(data.subarray(pos, pos + take), this.#bulkFilled);
       this.#bulkFilled += take;
       pos += take;
+      // Like Redis, the limit applies to bytes received, not to lengths announced.
+      this.#checkQueryBuffer(this.#bulkFilled);
       if (take < want) return pos;
     }
     // Redis skips the two bytes after a payload without checking them.
@@ -264,6 +265,7 @@ export class RespDecoder {
     this.#bulkCrlfLeft -= skip;
     pos += skip;
     if (this.#bulkCrlfLeft === 0) {
+      this.#commandBytes += bulk.length;
       this.#args.push(bulk);
       this.#bulk = null;
       this.#argsLeft--;
