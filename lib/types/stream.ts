@@ -956,7 +956,7 @@ function readCommand(
   const served: { key: Uint8Array; run: () => void }[] = [];
   for (let i = 0; i < n; i++) {
     const key = bytesToString(request.keys[i]);
-    const stream = lookupStream(ctx, key);
+    const stream = lookupStream(ctx, key, true);
     if (stream === null) continue;
     const group = groups[i];
     const after = request.ids[i];

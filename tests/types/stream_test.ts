@@ -586,3 +586,49 @@ Deno.test("stream: IDs beyond 2^53 stay exact end to end", async () => {
     );
   });
 });
+
+/** keyspace_hits and keyspace_misses each command adds, in order. */
+async function lookupCounts(
+  _server: TestServer,
+  [a]: RespClient[],
+): Promise<number[][]> {
+  const stats = async () => {
+    const info = await a.call("INFO", "stats") as string;
+    return ["keyspace_hits", "keyspace_misses"].map((f) =>
+      Number(info.match(new RegExp(`^${f}:(\\d+)`, "m"))![1])
+    );
+  };
+  const out: number[][] = [];
+  await a.call("XADD", "s", "1-1", "a", "b");
+  await a.call("XGROUP", "CREATE", "s", "g", "0");
+  for (
+    const args of [
+      ["XREAD", "STREAMS", "s", "nokey", "0", "0"],
+      ["XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">"],
+      ["XRANGE", "s", "-", "+"],
+      ["XLEN", "nokey"],
+      ["XACK", "s", "g", "1-1"],
+      ["XPENDING", "s", "g"],
+      ["XINFO", "STREAM", "s"],
+      ["XCLAIM", "s", "g", "d", "0", "1-1"],
+      ["XADD", "s", "2-1", "a", "b"],
+    ]
+  ) {
+    const before = await stats();
+    await a.call(...args);
+    const after = await stats();
+    out.push([after[0] - before[0], after[1] - before[1]]);
+  }
+  return out;
+}
+
+Deno.test({
+  name: "stream: keyspace hits and misses are counted like redis-server",
+  ignore: NO_ORACLE,
+  async fn() {
+    assert.deepEqual(
+      await withServer(() => startOurServer(), lookupCounts),
+      await withServer(() => startRedisServer(), lookupCounts),
+    );
+  },
+});
