@@ -123,7 +123,11 @@ function pubsubSub(
     step: 0,
     categories: [],
     group: "pubsub",
-    since: name.startsWith("shard") ? "7.0.0" : "2.8.0",
+    since: name.startsWith("shard")
+      ? "7.0.0"
+      : name === "help"
+      ? "6.2.0"
+      : "2.8.0",
     summary,
     complexity,
     handler,
