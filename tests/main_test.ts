@@ -76,6 +76,11 @@ Deno.test({
       await Deno.writeTextFile(`${dir}/ok.conf`, "port 7777\n");
       await Deno.writeTextFile(`${dir}/nonl.conf`, "timeout 1");
       await Deno.writeTextFile(`${dir}/quotes.conf`, 'requirepass "abc\n');
+      await Deno.writeTextFile(`${dir}/inc.conf`, "timeout 3\nfoo bar\n");
+      await Deno.writeTextFile(
+        `${dir}/main.conf`,
+        `port 7777\ninclude ${dir}/inc.conf\n`,
+      );
       const cases = [
         ["--foo", "bar"],
         ["--port", "abc"],
@@ -99,6 +104,9 @@ Deno.test({
         ["nonl.conf", "--hz", "x"],
         ["quotes.conf"],
         ["ok.conf", "stray"],
+        ["main.conf"],
+        ["--list-max-ziplist-entries"],
+        ["--include", "inc.conf"],
       ];
       for (const args of cases) {
         const expected = await runToExit("redis-server", args, dir);

@@ -92,14 +92,48 @@ export function flagsToConfigText(args: readonly string[]): string {
   return options;
 }
 
+/** What loading remembers across files (the main one and its includes). */
+export interface LoadState {
+  /** A "save" line was read: later ones add to it instead of replacing. */
+  saveSeen: boolean;
+}
+
+/** Directives Redis 7.0 still accepts with one value, and ignores. */
+const DEPRECATED = [
+  "list-max-ziplist-entries",
+  "list-max-ziplist-value",
+  "lua-replicate-commands",
+];
+
+/** Reads a config file as a binary string, or throws ConfigFileError. */
+function readConfigFile(path: string): string {
+  try {
+    return bytesToString(Deno.readFileSync(binaryToText(path)));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new ConfigFileError(
+      binaryToText(path),
+      message.replace(/ \(os error.*$/s, ""),
+    );
+  }
+}
+
+/** A binary string holding UTF-8 bytes, as ordinary text. */
+function binaryToText(value: string): string {
+  return new TextDecoder().decode(stringToBytes(value));
+}
+
 /**
  * Applies config text (a whole file, then the flags) line by line, like
  * Redis's loadServerConfigFromString; throws FatalConfigError on the first
  * bad line.
  */
-export function applyConfigText(config: Config, text: string): void {
+export function applyConfigText(
+  config: Config,
+  text: string,
+  state: LoadState = { saveSeen: false },
+): void {
   const lines = text.split("\n");
-  let saveSeen = false;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, "");
     if (line === "" || line.startsWith("#")) continue;
@@ -111,7 +145,15 @@ export function applyConfigText(config: Config, text: string): void {
     const words = parsed!.map(bytesToString);
     if (words.length === 0) continue;
     const d = findDirective(words[0]);
-    if (d === undefined) fail("Bad directive or wrong number of arguments");
+    if (d === undefined) {
+      const name = words[0].toLowerCase();
+      if (words.length === 2 && DEPRECATED.includes(name)) continue;
+      if (words.length === 2 && name === "include") {
+        applyConfigText(config, readConfigFile(words[1]), state);
+        continue;
+      }
+      fail("Bad directive or wrong number of arguments");
+    }
     let values = words.slice(1);
     if (d!.multiArg && values.length === 1 && values[0] !== "") {
       // A single value of a multi-word directive holds all its words.
@@ -121,12 +163,12 @@ export function applyConfigText(config: Config, text: string): void {
     }
     try {
       // Several "save" lines add up; the first one replaces the default.
-      config.setFromArgs(d!, values, d!.name === "save" && saveSeen);
+      config.setFromArgs(d!, values, d!.name === "save" && state.saveSeen);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       fail(error.message);
     }
-    if (d!.name === "save") saveSeen = true;
+    if (d!.name === "save") state.saveSeen = true;
   }
 }
 
@@ -140,12 +182,7 @@ export function loadConfig(args: readonly string[], cwd: string): Config {
   let text = "";
   if (args.length > 0 && !args[0].startsWith("-")) {
     const path = args[0];
-    try {
-      text = bytesToString(Deno.readFileSync(path));
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      throw new ConfigFileError(path, message.replace(/ \(os error.*$/s, ""));
-    }
+    text = readConfigFile(bytesToString(utf8(path)));
     config.configFile = absolutePath(path, cwd);
     flags = args.slice(1);
   }

@@ -109,3 +109,33 @@ Deno.test("loadConfig reads the file, then the flags", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("include reads another file; deprecated directives are ignored", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/inc.conf`, "timeout 3\nsave 60 1\n");
+    await Deno.writeTextFile(`${dir}/bad.conf`, "hz 5\nfoo bar\n");
+    const config = new Config(cwd);
+    applyConfigText(
+      config,
+      `save 900 1\ninclude ${dir}/inc.conf\nlist-max-ziplist-entries 5\nlua-replicate-commands yes\n`,
+    );
+    assert.equal(config.get("timeout"), "3");
+    assert.equal(config.get("save"), "900 1 60 1");
+    // The error names the line of the included file.
+    assert.match(
+      fatal(() => applyConfigText(config, `port 1\ninclude ${dir}/bad.conf`)),
+      /at line 2\n>>> 'foo bar'\n/,
+    );
+    assert.match(
+      fatal(() => applyConfigText(config, "list-max-ziplist-entries")),
+      /Bad directive or wrong number of arguments\n$/,
+    );
+    assert.throws(
+      () => applyConfigText(config, `include ${dir}/none.conf`),
+      ConfigFileError,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
