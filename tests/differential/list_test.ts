@@ -103,8 +103,10 @@ Deno.test({
     try {
       for (const seed of [1, 2, 3]) {
         const p = new Picker(prng(seed));
+        // The last seed runs in RESP3.
+        if (seed === 3) await pair.both(["HELLO", "3"]);
         await pair.same(["FLUSHALL"]);
-        for (let i = 0; i < 700; i++) {
+        for (let i = 0; i < 1000; i++) {
           await pair.same(randomCommand(p), `seed ${seed} step ${i}: `);
         }
       }

@@ -58,7 +58,8 @@ export class Picker {
 /**
  * Sorts the elements of an unordered reply (a set or hash in hashtable
  * encoding, whose order differs between implementations) so that replies
- * compare by content. Map-like flat arrays are sorted by pairs.
+ * compare by content. With `pairs`, flat arrays of alternating keys and
+ * values are sorted by pairs.
  */
 export function sortedReply(reply: Reply, pairs = false): Reply {
   if (reply instanceof Set) return [...reply].map(String).sort();
@@ -66,7 +67,8 @@ export function sortedReply(reply: Reply, pairs = false): Reply {
     return [...reply.entries()].map(([k, v]) => `${k}=${v}`).sort();
   }
   if (!Array.isArray(reply)) return reply;
-  if (!pairs) return [...reply].map(String).sort();
+  // RESP3 nests pairs as two-element arrays, which sort as they are.
+  if (!pairs || Array.isArray(reply[0])) return [...reply].map(String).sort();
   const joined: string[] = [];
   for (let i = 0; i + 1 < reply.length; i += 2) {
     joined.push(`${reply[i]}=${reply[i + 1]}`);
