@@ -19,6 +19,30 @@ import { startServer } from "./lib/server/start.ts";
 import { LoadError } from "./lib/persistence/setup.ts";
 import { stringToBytes } from "./lib/util/bytes.ts";
 
+const USAGE = `Usage: redis-ts [/path/to/redis.conf] [options]
+       redis-ts -v or --version
+       redis-ts -h or --help
+
+Options are configuration directives written as flags, read after the file:
+       redis-ts --port 7777
+       redis-ts /etc/redis/6379.conf --loglevel verbose
+`;
+
+/** Handles -v/--version and -h/--help as redis-server does (first argument only). */
+function informational(): void {
+  const first = Deno.args[0];
+  if (first === "-v" || first === "--version") {
+    console.log(
+      `Redis server v=${REDIS_VERSION} sha=00000000:0 malloc=libc bits=64 build=0 redis-ts=${REDIS_TS_VERSION}`,
+    );
+    Deno.exit(0);
+  }
+  if (first === "-h" || first === "--help") {
+    Deno.stderr.writeSync(new TextEncoder().encode(USAGE));
+    Deno.exit(1);
+  }
+}
+
 /** Loads the configuration, or prints Redis's fatal error and exits 1. */
 function configure(): Config {
   try {
@@ -45,6 +69,7 @@ function configure(): Config {
 }
 
 if (import.meta.main) {
+  informational();
   const config = configure();
   const early = new Logger(config);
   early.write("warning", "oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo", "C");

@@ -216,3 +216,17 @@ Deno.test("SIGINT shuts down gracefully; loglevel filters lines", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("--version and --help", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const version = await ours(["--version"], dir);
+    assert.equal(version.code, 0);
+    assert.match(version.stdout, /^Redis server v=7\.0\.15 sha=00000000:0 /);
+    const help = await ours(["-h"], dir);
+    assert.equal(help.code, 1);
+    assert.match(help.stderr, /^Usage: /);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
