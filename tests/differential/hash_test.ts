@@ -44,7 +44,7 @@ function randomCommand(p: Picker): string[] {
     for (let i = p.int(1, 3); i > 0; i--) args.push(field(), value());
     return args;
   };
-  switch (p.int(0, 19)) {
+  switch (p.int(0, 21)) {
     case 0:
     case 1:
       return ["HSET", key, ...fieldValues()];
@@ -90,6 +90,12 @@ function randomCommand(p: Picker): string[] {
       return ["HRANDFIELD", key, p.pick(["0", "x", "-0"]), "WITHVALUES"];
     case 17:
       return ["HRANDFIELD", key, "1", "BAD"];
+    case 20:
+      return ["RENAME", key, p.pick(KEYS)];
+    case 21:
+      return p.chance(0.5)
+        ? ["COPY", key, p.pick(KEYS)]
+        : ["COPY", key, p.pick(KEYS), "REPLACE"];
     default:
       return ["EXISTS", key];
   }
@@ -115,6 +121,7 @@ async function runRandom(flags: string[], seeds: number[]): Promise<void> {
             ["HRANDFIELD", key, "100", "WITHVALUES"],
             ["HRANDFIELD", key, "100"],
             ["HSCAN", key, "0", "COUNT", "100"],
+            ["HSCAN", key, "0", "MATCH", "f[1-3]"],
           ]);
           const pairs = read[0] === "HGETALL" || read.length === 4;
           if (read[0] === "HSCAN") {

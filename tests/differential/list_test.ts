@@ -20,7 +20,7 @@ function randomCommand(p: Picker): string[] {
   const index = () => p.pick(INDEXES);
   const end = () => p.pick(["LEFT", "right", "RIGHT", "up"]);
   const count = () => p.pick(["0", "1", "2", "5", "-1", "x"]);
-  switch (p.int(0, 24)) {
+  switch (p.int(0, 26)) {
     case 0:
       return ["LPUSH", key, ...values()];
     case 1:
@@ -90,6 +90,12 @@ function randomCommand(p: Picker): string[] {
       return ["LPOP", key, "1", "2"];
     case 23:
       return ["OBJECT", "ENCODING", key];
+    case 25:
+      return ["RENAME", key, p.pick(KEYS)];
+    case 26:
+      return p.chance(0.5)
+        ? ["COPY", key, p.pick(KEYS)]
+        : ["COPY", key, p.pick(KEYS), "REPLACE"];
     default:
       return ["EXISTS", key];
   }

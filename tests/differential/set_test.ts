@@ -29,7 +29,7 @@ function randomCommand(p: Picker): string[] {
   const member = () => p.pick(MEMBERS);
   const members = () => Array.from({ length: p.int(1, 4) }, member);
   const keys = () => Array.from({ length: p.int(1, 3) }, () => p.pick(KEYS));
-  switch (p.int(0, 20)) {
+  switch (p.int(0, 22)) {
     case 0:
     case 1:
     case 2:
@@ -71,6 +71,12 @@ function randomCommand(p: Picker): string[] {
       return ["SPOP", key, "1", "2"];
     case 18:
       return ["SINTERCARD", "5", key];
+    case 21:
+      return ["RENAME", key, p.pick(KEYS)];
+    case 22:
+      return p.chance(0.5)
+        ? ["COPY", key, p.pick(KEYS)]
+        : ["COPY", key, p.pick(KEYS), "REPLACE"];
     default:
       return ["EXISTS", key];
   }
