@@ -280,6 +280,35 @@ function clientNoEvict(ctx: CommandContext, args: Uint8Array[]): void {
   ctx.reply.ok();
 }
 
+function clientNoTouch(ctx: CommandContext, args: Uint8Array[]): void {
+  if (equalsIgnoreCase(args[2], "on")) ctx.client.noTouch = true;
+  else if (equalsIgnoreCase(args[2], "off")) ctx.client.noTouch = false;
+  else throw new CommandError(Errors.syntax);
+  ctx.reply.ok();
+}
+
+/** CLIENT SETINFO attribute values: printable ASCII without spaces. */
+function validClientAttribute(value: Uint8Array): boolean {
+  return value.every((b) => b >= 33 && b <= 126);
+}
+
+function clientSetinfo(ctx: CommandContext, args: Uint8Array[]): void {
+  const attribute = bytesToString(args[2]);
+  const lower = attribute.toLowerCase();
+  if (lower !== "lib-name" && lower !== "lib-ver") {
+    throw new CommandError(`ERR Unrecognized option '${attribute}'`);
+  }
+  if (!validClientAttribute(args[3])) {
+    throw new CommandError(
+      `ERR ${attribute} cannot contain spaces, newlines or special characters.`,
+    );
+  }
+  const value = bytesToString(args[3]);
+  if (lower === "lib-name") ctx.client.libName = value;
+  else ctx.client.libVersion = value;
+  ctx.reply.ok();
+}
+
 function clientUnblock(ctx: CommandContext, args: Uint8Array[]): void {
   if (args.length > 4) {
     throw new CommandError(
@@ -479,6 +508,26 @@ export const CLIENT_COMMANDS: readonly CommandSpec[] = [
         since: "7.0.0",
         summary: "Exempts the connection from client eviction, or not.",
         handler: clientNoEvict,
+      },
+      {
+        ...SUB,
+        name: "no-touch",
+        arity: 3,
+        flags: PLAIN,
+        since: "7.2.0",
+        summary:
+          "Stops the connection's reads from updating the keys' access times, or resumes it.",
+        handler: clientNoTouch,
+      },
+      {
+        ...SUB,
+        name: "setinfo",
+        arity: 4,
+        flags: PLAIN,
+        since: "7.2.0",
+        summary:
+          "Records the client library's name or version for the connection.",
+        handler: clientSetinfo,
       },
       {
         ...SUB,

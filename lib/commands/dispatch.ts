@@ -15,6 +15,7 @@ import type { CommandSpec } from "./spec.ts";
 import type { CommandTable } from "./table.ts";
 import { BlockingManager } from "../server/blocking.ts";
 import { beforeWrite } from "../persistence/snapshot.ts";
+import { accessTracking } from "../store/database.ts";
 
 /** Redis shows at most this much of a rejected command's name and arguments. */
 const ERROR_ARGS_MAX = 128;
@@ -270,6 +271,7 @@ export class Dispatcher {
     if (server.snapshots.size > 0 && spec.flags.includes("write")) {
       beforeWrite(server.snapshots, ctx.db, keysForSnapshot(spec, args));
     }
+    accessTracking.enabled = !client.noTouch || spec.name === "touch";
     const dirtyBefore = server.dirty;
     const start = this.#commandStart();
     let failed = false;

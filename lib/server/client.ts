@@ -46,6 +46,8 @@ export class Client {
   skipThisReply = false;
   /** CLIENT NO-EVICT ON. */
   noEvict = false;
+  /** CLIENT NO-TOUCH: this client's reads do not update idle time or LFU. */
+  noTouch = false;
   /** Subscriptions (kept by the pub/sub commands; CLIENT LIST counts them). */
   readonly channels = new Set<string>();
   readonly patterns = new Set<string>();

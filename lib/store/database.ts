@@ -15,6 +15,12 @@ const LFU_LOG_FACTOR = 10;
 /** Redis's default lfu-decay-time, in minutes. */
 const LFU_DECAY_MINUTES = 1;
 
+/**
+ * Whether lookups count as accesses. Off while a client in CLIENT NO-TOUCH
+ * mode runs a command (other than TOUCH); the dispatcher sets it.
+ */
+export const accessTracking = { enabled: true };
+
 /** A key's value and its metadata. */
 export class Entry {
   /** Absolute expiry time in ms since the epoch, or 0 for no expiry. */
@@ -116,7 +122,7 @@ export class Database {
       this.#expire(key);
       return undefined;
     }
-    if (touch) entry.touch(now);
+    if (touch && accessTracking.enabled) entry.touch(now);
     return entry;
   }
 

@@ -48,8 +48,6 @@ Deno.test({
         await call("client", "help");
         await call("CLIENT", "HELP", "x");
         await call("CLIENT", "FOO");
-        await call("CLIENT", "SETINFO", "lib-name", "x");
-        await call("CLIENT", "NO-TOUCH", "on");
         await call("CLIENT", "ID", "x");
         await call("CLIENT", "GETNAME");
         await call("CLIENT", "GETNAME", "x");
@@ -329,11 +327,11 @@ Deno.test("CLIENT NO-EVICT shows as flag e", async () => {
   }
 });
 
-Deno.test("client library handshake: HELLO 3, SETINFO (unknown in 7.0), SETNAME", async () => {
+Deno.test("client library handshake: HELLO 3, SETINFO, SETNAME, COMMAND DOCS", async () => {
   const server = await startOurServer();
   const client = await server.connect();
   try {
-    // Libraries pipeline these and ignore a failing SETINFO, as with Redis 7.0.
+    // What client libraries pipeline on connect (SETINFO is Redis 7.2's).
     await client.send("HELLO", "3");
     await client.send("CLIENT", "SETINFO", "LIB-NAME", "mylib");
     await client.send("CLIENT", "SETINFO", "LIB-VER", "1.0");
@@ -341,15 +339,60 @@ Deno.test("client library handshake: HELLO 3, SETINFO (unknown in 7.0), SETNAME"
     await client.send("COMMAND", "DOCS");
     const hello = await client.read() as Map<string, unknown>;
     assert.equal(hello.get("proto"), 3);
-    assert.deepEqual(
-      await client.read(),
-      new RespError("ERR unknown subcommand 'SETINFO'. Try CLIENT HELP."),
-    );
-    assert.ok(await client.read() instanceof RespError);
+    assert.equal(await client.read(), "OK");
+    assert.equal(await client.read(), "OK");
     assert.equal(await client.read(), "OK");
     const docs = await client.read() as Map<string, unknown>;
     assert.ok(docs.has("client"));
     assert.equal(await client.call("CLIENT", "GETNAME"), "app");
+  } finally {
+    client.close();
+    await server.stop();
+  }
+});
+
+Deno.test("CLIENT SETINFO and NO-TOUCH (Redis 7.2 additions)", async () => {
+  const server = await startOurServer();
+  const client = await server.connect();
+  try {
+    assert.equal(
+      await client.call("CLIENT", "SETINFO", "lib-name", "redis-py"),
+      "OK",
+    );
+    assert.equal(
+      await client.call("CLIENT", "SETINFO", "LIB-VER", "5.0.1"),
+      "OK",
+    );
+    assert.deepEqual(
+      await client.call("CLIENT", "SETINFO", "lib-name", "a b"),
+      new RespError(
+        "ERR lib-name cannot contain spaces, newlines or special characters.",
+      ),
+    );
+    assert.deepEqual(
+      await client.call("CLIENT", "SETINFO", "color", "x"),
+      new RespError("ERR Unrecognized option 'color'"),
+    );
+    await client.call("SET", "k", "v");
+    await client.call("DEBUG", "SLEEP", "0");
+    assert.equal(await client.call("CLIENT", "NO-TOUCH", "on"), "OK");
+    await new Promise((r) => setTimeout(r, 1100));
+    await client.call("GET", "k");
+    assert.ok(
+      (await client.call("OBJECT", "IDLETIME", "k") as number) >= 1,
+      "GET did not touch",
+    );
+    await client.call("TOUCH", "k");
+    assert.equal(
+      await client.call("OBJECT", "IDLETIME", "k"),
+      0,
+      "TOUCH still touches",
+    );
+    assert.deepEqual(
+      await client.call("CLIENT", "NO-TOUCH", "maybe"),
+      new RespError("ERR syntax error"),
+    );
+    assert.equal(await client.call("CLIENT", "NO-TOUCH", "off"), "OK");
   } finally {
     client.close();
     await server.stop();

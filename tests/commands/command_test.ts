@@ -26,6 +26,9 @@ function children(buf: Uint8Array, pos: number): Uint8Array[] {
   return parts;
 }
 
+/** Subcommands we add from Redis 7.2, which the 7.0 oracle does not know. */
+const NEWER_THAN_ORACLE = new Set(["client|setinfo", "client|no-touch"]);
+
 /**
  * Compares one COMMAND INFO entry of ours with the oracle's: all fields byte
  * for byte; subcommands (listed by Redis in hash order) by name, each of
@@ -61,6 +64,7 @@ function compareInfo(ours: Uint8Array, theirs: Uint8Array): string[] {
   for (const sub of children(a[9], 0)) {
     const subName = String(parseReply(children(sub, 0)[0], 0)![0]);
     const theirs = theirSubs.get(subName);
+    if (NEWER_THAN_ORACLE.has(subName)) continue;
     if (theirs === undefined) problems.push(`${subName} unknown to redis`);
     else problems.push(...compareInfo(sub, theirs));
   }
@@ -218,7 +222,8 @@ Deno.test({
         const b = await redis.call("COMMAND", "LIST", "FILTERBY", type, value);
         // Redis lists in hash order and knows more commands.
         const expected = (b as string[]).filter((n) => ourAll.has(n)).sort();
-        assert.deepEqual((a as string[]).sort(), expected, `${type} ${value}`);
+        const actual = (a as string[]).filter((n) => !NEWER_THAN_ORACLE.has(n));
+        assert.deepEqual(actual.sort(), expected, `${type} ${value}`);
       }
     }),
 });
@@ -331,6 +336,7 @@ Deno.test({
       const names = await ours.call("COMMAND", "LIST") as string[];
       const problems: string[] = [];
       for (const name of names) {
+        if (NEWER_THAN_ORACLE.has(name)) continue;
         const a = await ours.call("COMMAND", "DOCS", name) as unknown[];
         const b = await redis.call("COMMAND", "DOCS", name) as unknown[];
         const fields = (doc: unknown[]) => {
