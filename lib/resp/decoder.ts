@@ -64,8 +64,12 @@ export interface DecoderLimits {
   authRequired: boolean;
 }
 
-/** Receives each complete command as an array of byte-string arguments. */
-export type CommandSink = (args: Uint8Array[]) => void;
+/**
+ * Receives each complete command as an array of byte-string arguments.
+ * Returning false pauses decoding: the rest of the input is kept until the
+ * next feed (see {@linkcode RespDecoder.paused}).
+ */
+export type CommandSink = (args: Uint8Array[]) => boolean | void;
 
 /**
  * Parses a stream of request bytes into commands.
@@ -86,6 +90,9 @@ export class RespDecoder {
   #bulkCrlfLeft = 0;
   /** Bytes buffered for the command being assembled, for the query buffer limit. */
   #commandBytes = 0;
+  /** Set when the sink asked to pause; cleared by the next feed. */
+  #paused = false;
+  #sinkStopped = false;
   /** Slab for small arguments, and the first free byte in it. */
   #slab = new Uint8Array(0);
   #slabPos = 0;
@@ -107,10 +114,23 @@ export class RespDecoder {
     return this.#commandBytes + bulk + (this.#pending?.length ?? 0);
   }
 
+  /**
+   * True when the sink paused decoding with input left over; feeding an
+   * empty chunk resumes with that input.
+   */
+  get paused(): boolean {
+    return this.#paused;
+  }
+
   /** Consumes `chunk`, passing every complete command to `sink`. */
   feed(chunk: Uint8Array, sink: CommandSink): void {
     let data = chunk;
-    if (this.#pending !== null) {
+    this.#paused = false;
+    this.#sinkStopped = false;
+    if (this.#pending !== null && chunk.length === 0) {
+      data = this.#pending;
+      this.#pending = null;
+    } else if (this.#pending !== null) {
       const joined = new Uint8Array(this.#pending.length + chunk.length);
       joined.set(this.#pending, 0);
       joined.set(chunk, this.#pending.length);
@@ -120,6 +140,12 @@ export class RespDecoder {
     let pos = 0;
     const end = data.length;
     while (pos < end) {
+      if (this.#sinkStopped) {
+        this.#sinkStopped = false;
+        this.#pending = data.slice(pos);
+        this.#paused = true;
+        return;
+      }
       if (this.#bulk !== null) {
         pos = this.#fillBulk(data, pos);
         if (this.#bulk !== null) return;
@@ -144,7 +170,7 @@ export class RespDecoder {
     const args = this.#args;
     this.#args = [];
     this.#commandBytes = 0;
-    sink(args);
+    if (sink(args) === false) this.#sinkStopped = true;
   }
 
   /** Keeps the unparsed tail for the next chunk, enforcing the line limit. */
@@ -286,7 +312,7 @@ export class RespDecoder {
         "Protocol error: unbalanced quotes in request",
       );
     }
-    if (args.length > 0) sink(args);
+    if (args.length > 0 && sink(args) === false) this.#sinkStopped = true;
     return lf + 1;
   }
 }

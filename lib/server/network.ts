@@ -7,6 +7,7 @@
  */
 
 import {
+  type CommandSink,
   ProtocolError,
   QueryBufferLimitError,
   RespDecoder,
@@ -17,6 +18,15 @@ import type { Server } from "./server.ts";
 
 /** Size of the reusable read buffer handed to the BYOB reader. */
 const READ_BUFFER_SIZE = 64 * 1024;
+
+/**
+ * Output a client may have pending before the rest of its input waits for
+ * that output to be written. Without it, one read of pipelined GETs of a big
+ * value from a client that never reads would copy gigabytes of replies.
+ */
+const OUTPUT_PAUSE_BYTES = 1024 * 1024;
+
+const NO_INPUT = new Uint8Array(0);
 
 const MAX_CLIENTS_ERROR = new TextEncoder().encode(
   "-ERR max number of clients reached\r\n",
@@ -77,38 +87,29 @@ class Connection implements Transport {
     const decoder = new RespDecoder(limits);
     const reader = this.conn.readable.getReader({ mode: "byob" });
     let buffer = new ArrayBuffer(READ_BUFFER_SIZE);
-    const sink = (args: Uint8Array[]) => this.dispatcher.receive(client, args);
+    const reply = client.reply;
+    const sink = (args: Uint8Array[]) => {
+      this.dispatcher.receive(client, args);
+      return reply.pendingBytes < OUTPUT_PAUSE_BYTES;
+    };
     try {
       while (!this.#closed) {
         const { value, done } = await reader.read(new Uint8Array(buffer));
         if (done || value === undefined) break;
         buffer = value.buffer as ArrayBuffer;
         server.stats.netInputBytes += value.length;
-        try {
-          decoder.feed(value, sink);
-        } catch (error) {
-          if (error instanceof ProtocolError) {
-            server.log.verbose(
-              `Protocol error (${error.message}) from client: id=${client.id} addr=${client.address}`,
-            );
-            if (!client.blocked && client.pending.length === 0) {
-              client.reply.error(`ERR ${error.message}`);
-            }
-            this.close(true);
-          } else if (error instanceof QueryBufferLimitError) {
-            server.log.warning(
-              `Closing client that reached max query buffer length: id=${client.id} addr=${client.address} (qbuf initial bytes: ${error.size})`,
-            );
-            this.close(false);
-          } else throw error;
-        }
-        client.queryBufferBytes = decoder.bufferedBytes;
-        // Backpressure: a client that does not read its replies is not read
-        // from either, until its output has been written.
-        if (this.#draining) await this.#writing;
-        else if (client.reply.pendingBytes > 0 && !this.#closed) {
-          await (this.#writing = this.#drain());
-        }
+        let input = value;
+        do {
+          this.#feed(decoder, input, sink);
+          input = NO_INPUT;
+          client.queryBufferBytes = decoder.bufferedBytes;
+          // Backpressure: a client that does not read its replies is not
+          // read from either, until its output has been written.
+          if (this.#draining) await this.#writing;
+          else if (reply.pendingBytes > 0 && !this.#closed) {
+            await (this.#writing = this.#drain());
+          }
+        } while (decoder.paused && !this.#closed);
       }
     } catch (error) {
       if (!this.#closed) {
@@ -117,6 +118,30 @@ class Connection implements Transport {
     } finally {
       reader.releaseLock();
       this.#shutdown();
+    }
+  }
+
+  /** Runs the commands in `input`; a malformed request closes the client. */
+  #feed(decoder: RespDecoder, input: Uint8Array, sink: CommandSink): void {
+    const client = this.client;
+    const server = this.server;
+    try {
+      decoder.feed(input, sink);
+    } catch (error) {
+      if (error instanceof ProtocolError) {
+        server.log.verbose(
+          `Protocol error (${error.message}) from client: id=${client.id} addr=${client.address}`,
+        );
+        if (!client.blocked && client.pending.length === 0) {
+          client.reply.error(`ERR ${error.message}`);
+        }
+        this.close(true);
+      } else if (error instanceof QueryBufferLimitError) {
+        server.log.warning(
+          `Closing client that reached max query buffer length: id=${client.id} addr=${client.address} (qbuf initial bytes: ${error.size})`,
+        );
+        this.close(false);
+      } else throw error;
     }
   }
 

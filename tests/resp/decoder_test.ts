@@ -28,7 +28,9 @@ function decode(
   const decoder = new RespDecoder(limits);
   const commands: string[][] = [];
   for (const chunk of chunks) {
-    decoder.feed(chunk, (args) => commands.push(args.map(latin1)));
+    decoder.feed(chunk, (args) => {
+      commands.push(args.map(latin1));
+    });
   }
   assert.equal(decoder.hasPartialRequest, false);
   return commands;
@@ -42,7 +44,9 @@ function decodeError(
   const decoder = new RespDecoder(limits);
   const commands: string[][] = [];
   try {
-    decoder.feed(binary(input), (args) => commands.push(args.map(latin1)));
+    decoder.feed(binary(input), (args) => {
+      commands.push(args.map(latin1));
+    });
   } catch (error) {
     return [commands, error as Error];
   }
@@ -148,7 +152,9 @@ Deno.test("decoder: arguments survive reuse of the input buffer", () => {
   for (const request of ["*2\r\n$3\r\nGET\r\n$1\r\na\r\n", "ECHO bb\r\n"]) {
     buffer.fill(0);
     buffer.set(binary(request));
-    decoder.feed(buffer.subarray(0, request.length), (args) => kept.push(args));
+    decoder.feed(buffer.subarray(0, request.length), (args) => {
+      kept.push(args);
+    });
   }
   buffer.fill(120);
   assert.deepEqual(kept.map((args) => args.map(latin1)), [
@@ -242,4 +248,25 @@ Deno.test("inline: sdssplitargs quoting rules", () => {
   assert.equal(split('"a"b'), null);
   assert.equal(split("'a'b"), null);
   assert.deepEqual(split(""), []);
+});
+
+Deno.test("decoder: the sink can pause decoding and feeding resumes it", () => {
+  const decoder = new RespDecoder(LIMITS);
+  const seen: string[] = [];
+  const sink = (args: Uint8Array[]) => {
+    seen.push(args.map(latin1).join(" "));
+    return seen.length % 2 !== 0;
+  };
+  decoder.feed(binary("A\r\n*1\r\n$1\r\nB\r\nC\r\nD\r\nE\r\n*1\r\n$1"), sink);
+  assert.deepEqual(seen, ["A", "B"]);
+  assert.ok(decoder.paused);
+  decoder.feed(new Uint8Array(0), sink);
+  assert.deepEqual(seen, ["A", "B", "C", "D"]);
+  decoder.feed(new Uint8Array(0), sink);
+  assert.deepEqual(seen, ["A", "B", "C", "D", "E"]);
+  assert.equal(decoder.paused, false);
+  assert.ok(decoder.hasPartialRequest);
+  decoder.feed(binary("\r\nF\r\n"), sink);
+  assert.deepEqual(seen, ["A", "B", "C", "D", "E", "F"]);
+  assert.equal(decoder.paused, false);
 });

@@ -40,3 +40,84 @@ Deno.test("network: protocol error is reported and closes the connection", async
     await server.stop();
   }
 });
+
+Deno.test("network: many concurrent clients are all served", async () => {
+  const server = await startOurServer();
+  const clients = await Promise.all(
+    Array.from({ length: 100 }, () => server.connect()),
+  );
+  try {
+    const seen = await Promise.all(clients.map(async (client, i) => {
+      const replies: number[] = [];
+      for (let j = 0; j < 20; j++) {
+        replies.push(await client.call("INCR", "counter") as number);
+        assert.equal(await client.call("ECHO", `c${i}:${j}`), `c${i}:${j}`);
+      }
+      return replies;
+    }));
+    // Every INCR ran exactly once: the replies are 1..2000, each once.
+    const all = seen.flat().sort((a, b) => a - b);
+    assert.deepEqual(all, Array.from({ length: 2000 }, (_, i) => i + 1));
+  } finally {
+    for (const client of clients) client.close();
+    await server.stop();
+  }
+});
+
+Deno.test("network: a client that never reads does not stall others", async () => {
+  const server = await startOurServer();
+  const setup = await server.connect();
+  const other = await server.connect();
+  const stalled = await Deno.connect({
+    hostname: "127.0.0.1",
+    port: server.port,
+  });
+  try {
+    const value = "v".repeat(512 * 1024);
+    assert.equal(await setup.call("SET", "big", value), "OK");
+    // 20000 pipelined GETs ask for 10 GB of replies that are never read.
+    const request = new TextEncoder().encode("GET big\r\n".repeat(20000));
+    const writing = (async () => {
+      let offset = 0;
+      try {
+        while (offset < request.length) {
+          offset += await stalled.write(request.subarray(offset));
+        }
+      } catch {
+        // Closed at the end of the test while blocked.
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 300));
+    for (let i = 0; i < 50; i++) {
+      assert.equal(await other.call("INCR", "n"), i + 1);
+    }
+    assert.equal(await other.call("STRLEN", "big"), value.length);
+    stalled.close();
+    await writing;
+  } finally {
+    setup.close();
+    other.close();
+    try {
+      stalled.close();
+    } catch {
+      // Already closed.
+    }
+    await server.stop();
+  }
+});
+
+Deno.test("network: large replies are written through partial writes", async () => {
+  const server = await startOurServer();
+  const client = await server.connect();
+  try {
+    const value = "x".repeat(3 * 1024 * 1024);
+    assert.equal(await client.call("SET", "big", value), "OK");
+    await client.write("GET big\r\nGET big\r\nPING\r\n");
+    assert.equal(await client.read(), value);
+    assert.equal(await client.read(), value);
+    assert.equal(await client.read(), "PONG");
+  } finally {
+    client.close();
+    await server.stop();
+  }
+});
