@@ -99,7 +99,14 @@ if (import.meta.main) {
   const log = running.server.log;
   const onSignal = (name: string) => () => {
     log.signal(`Received ${name} scheduling shutdown...`);
-    if (!shutdownServer(running.server)) {
+    // shutdown-on-sigterm / shutdown-on-sigint hold SHUTDOWN's flags.
+    const flags = config.get(`shutdown-on-${name.toLowerCase()}`).split(" ");
+    const options = {
+      save: flags.includes("save"),
+      noSave: flags.includes("nosave"),
+      force: flags.includes("force"),
+    };
+    if (!shutdownServer(running.server, options)) {
       log.warning(
         `${name} received but errors trying to shut down the server, check the logs for more information`,
       );

@@ -106,6 +106,7 @@ Deno.test({
         ["ok.conf", "stray"],
         ["main.conf"],
         ["--list-max-ziplist-entries"],
+        ["--shutdown-on-sigterm", "save", "nosave"],
         ["--include", "inc.conf"],
       ];
       for (const args of cases) {
@@ -228,5 +229,35 @@ Deno.test("--version and --help", async () => {
     assert.match(help.stderr, /^Usage: /);
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("SIGTERM saves when save points are set, unless shutdown-on-sigterm says nosave", async () => {
+  for (
+    const [flags, saved] of [[[], true], [
+      ["--shutdown-on-sigterm", "nosave"],
+      false,
+    ]] as const
+  ) {
+    const dir = await Deno.makeTempDir();
+    try {
+      const server = await spawnOurs(
+        ["--bind", "127.0.0.1", "--save", "3600 1", ...flags],
+        dir,
+      );
+      const client = await RespClient.connect(server.port);
+      assert.equal(await client.call("SET", "k", "v"), "OK");
+      client.close();
+      server.child.kill("SIGTERM");
+      const { code } = await server.output;
+      assert.equal(code, 0);
+      const exists = await Deno.stat(`${dir}/dump.rdb`).then(
+        () => true,
+        () => false,
+      );
+      assert.equal(exists, saved, flags.join(" "));
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
   }
 });

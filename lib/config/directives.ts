@@ -124,6 +124,37 @@ function normalizeNotify(value: string): Normalized {
   return out;
 }
 
+/** Shutdown flags in the order Redis lists them ("default" is none). */
+const SHUTDOWN_FLAGS = ["save", "nosave", "now", "force"];
+
+/** "shutdown-on-sigterm"/"shutdown-on-sigint": a set of SHUTDOWN flags. */
+function normalizeShutdownFlags(words: readonly string[]): Normalized {
+  const set = new Set<string>();
+  for (const word of words) {
+    const flag = word.toLowerCase();
+    if (flag !== "default" && !SHUTDOWN_FLAGS.includes(flag)) {
+      return {
+        error:
+          "argument(s) must be one of the following: default, save, nosave, now, force",
+      };
+    }
+    set.add(flag);
+  }
+  if (words.length === 0) {
+    return {
+      error:
+        "argument(s) must be one of the following: default, save, nosave, now, force",
+    };
+  }
+  if (set.has("save") && set.has("nosave")) {
+    return {
+      error: "shutdown options SAVE and NOSAVE can't be used simultaneously",
+    };
+  }
+  const flags = SHUTDOWN_FLAGS.filter((f) => set.has(f));
+  return flags.length === 0 ? "default" : flags.join(" ");
+}
+
 const BUFFER_CLASSES = ["normal", "slave", "pubsub"];
 
 /**
@@ -284,6 +315,20 @@ export const DIRECTIVES: readonly Directive[] = [
     normalizeWords: normalizeBufferLimit,
   },
   text("requirepass", ""),
+  {
+    name: "shutdown-on-sigint",
+    kind: "special",
+    defaultValue: "default",
+    multiArg: true,
+    normalizeWords: normalizeShutdownFlags,
+  },
+  {
+    name: "shutdown-on-sigterm",
+    kind: "special",
+    defaultValue: "default",
+    multiArg: true,
+    normalizeWords: normalizeShutdownFlags,
+  },
   oneOf("loglevel", "notice", ["debug", "verbose", "notice", "warning"]),
   text("logfile", "", { immutable: true }),
   text("pidfile", "", { immutable: true }),

@@ -190,6 +190,12 @@ Deno.test({
         ["client-output-buffer-limit", "foo 1 2 3"],
         ["client-output-buffer-limit", "normal x 1 1"],
         ["client-output-buffer-limit", "normal  1 1 1"],
+        ["shutdown-on-sigterm", "NOW nosave"],
+        ["shutdown-on-sigterm", "save nosave"],
+        ["shutdown-on-sigterm", "default now"],
+        ["shutdown-on-sigterm", "now  force"],
+        ["shutdown-on-sigint", "force now save"],
+        ["shutdown-on-sigint", "default"],
         ["maxmemory", "100mb"],
         ["maxmemory", "0"],
         ["hz", "1000"],
@@ -217,7 +223,16 @@ Deno.test({
       for (const args of cases) {
         const [expected, actual] = await call("CONFIG", "SET", ...args);
         assert.equal(actual, expected, `CONFIG SET ${args.join(" ")}`);
-        for (const name of ["timeout", "maxmemory", "save", "hz"]) {
+        for (
+          const name of [
+            "timeout",
+            "maxmemory",
+            "save",
+            "hz",
+            "shutdown-on-sigterm",
+            "shutdown-on-sigint",
+          ]
+        ) {
           const [e2, a2] = await call("CONFIG", "GET", name);
           assert.equal(a2, e2, `${name} after CONFIG SET ${args.join(" ")}`);
         }
