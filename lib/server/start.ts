@@ -86,7 +86,10 @@ export function startServer(config: Config): RunningServer {
     if (timeout > 0) {
       const now = Date.now();
       for (const client of server.clients.values()) {
-        if (!client.blocked && now - client.lastInteraction > timeout * 1000) {
+        // Like Redis, blocked and subscribed clients are not idle.
+        const waiting = client.blocked || client.channels.size > 0 ||
+          client.patterns.size > 0;
+        if (!waiting && now - client.lastInteraction > timeout * 1000) {
           server.log.verbose("Closing idle client");
           client.transport.close(false);
         }

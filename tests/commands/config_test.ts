@@ -381,3 +381,25 @@ Deno.test("CONFIG HELP lists the subcommands we have", async () => {
     await server.stop();
   }
 });
+
+Deno.test("CONFIG SET timeout closes idle clients but not subscribers", async () => {
+  const server = await startOurServer();
+  const admin = await server.connect();
+  const idle = await server.connect();
+  const subscriber = await server.connect();
+  try {
+    await subscriber.call("SUBSCRIBE", "news");
+    assert.equal(await idle.call("PING"), "PONG");
+    assert.equal(await admin.call("CONFIG", "SET", "timeout", "1"), "OK");
+    const started = Date.now();
+    assert.equal(await idle.closedByServer(), true);
+    assert.ok(Date.now() - started < 5000);
+    // The subscriber, idle just as long, is still connected.
+    assert.deepEqual(await subscriber.call("PING"), ["pong", ""]);
+  } finally {
+    admin.close();
+    idle.close();
+    subscriber.close();
+    await server.stop();
+  }
+});
