@@ -30,7 +30,7 @@ import {
   parseInt64,
   parseLongDouble,
 } from "../util/numbers.ts";
-import { IndexedMap, parseScanOptions } from "./indexed_map.ts";
+import { IndexedMap, lookupEntry, parseScanOptions } from "./indexed_map.ts";
 import { distinctRandomKeys, parseRandomCount } from "./set.ts";
 
 /** A hash value. */
@@ -93,9 +93,16 @@ registerValueType("hash", {
   },
 });
 
-/** Returns the hash at `key`, or null; throws WRONGTYPE for other types. */
-export function lookupHash(ctx: CommandContext, key: string): HashValue | null {
-  const entry = ctx.db.get(key, ctx.now);
+/**
+ * Returns the hash at `key`, or null; throws WRONGTYPE for other types. A
+ * `read` lookup counts a keyspace hit or miss.
+ */
+export function lookupHash(
+  ctx: CommandContext,
+  key: string,
+  read = false,
+): HashValue | null {
+  const entry = lookupEntry(ctx, key, read);
   if (entry === undefined) return null;
   if (entry.type !== "hash") throw new CommandError(Errors.wrongType);
   return entry.value as HashValue;
@@ -174,14 +181,14 @@ function hsetnx(ctx: CommandContext, args: Uint8Array[]): void {
 }
 
 function hget(ctx: CommandContext, args: Uint8Array[]): void {
-  const value = lookupHash(ctx, bytesToString(args[1]))
+  const value = lookupHash(ctx, bytesToString(args[1]), true)
     ?.fields.get(bytesToString(args[2]));
   if (value === undefined) ctx.reply.nullBulk();
   else ctx.reply.bulk(value);
 }
 
 function hmget(ctx: CommandContext, args: Uint8Array[]): void {
-  const hash = lookupHash(ctx, bytesToString(args[1]));
+  const hash = lookupHash(ctx, bytesToString(args[1]), true);
   ctx.reply.array(args.length - 2);
   for (let i = 2; i < args.length; i++) {
     const value = hash?.fields.get(bytesToString(args[i]));
@@ -212,22 +219,22 @@ function hdel(ctx: CommandContext, args: Uint8Array[]): void {
 }
 
 function hlen(ctx: CommandContext, args: Uint8Array[]): void {
-  ctx.reply.integer(lookupHash(ctx, bytesToString(args[1]))?.size ?? 0);
+  ctx.reply.integer(lookupHash(ctx, bytesToString(args[1]), true)?.size ?? 0);
 }
 
 function hstrlen(ctx: CommandContext, args: Uint8Array[]): void {
-  const value = lookupHash(ctx, bytesToString(args[1]))
+  const value = lookupHash(ctx, bytesToString(args[1]), true)
     ?.fields.get(bytesToString(args[2]));
   ctx.reply.integer(value?.length ?? 0);
 }
 
 function hexists(ctx: CommandContext, args: Uint8Array[]): void {
-  const hash = lookupHash(ctx, bytesToString(args[1]));
+  const hash = lookupHash(ctx, bytesToString(args[1]), true);
   ctx.reply.integer(hash?.fields.has(bytesToString(args[2])) ? 1 : 0);
 }
 
 function hkeys(ctx: CommandContext, args: Uint8Array[]): void {
-  const hash = lookupHash(ctx, bytesToString(args[1]));
+  const hash = lookupHash(ctx, bytesToString(args[1]), true);
   ctx.reply.array(hash?.size ?? 0);
   if (hash !== null) {
     for (const field of hash.fields.keys()) ctx.reply.bulkString(field);
@@ -235,7 +242,7 @@ function hkeys(ctx: CommandContext, args: Uint8Array[]): void {
 }
 
 function hvals(ctx: CommandContext, args: Uint8Array[]): void {
-  const hash = lookupHash(ctx, bytesToString(args[1]));
+  const hash = lookupHash(ctx, bytesToString(args[1]), true);
   ctx.reply.array(hash?.size ?? 0);
   if (hash !== null) {
     for (const [, value] of hash.fields.entries()) ctx.reply.bulk(value);
@@ -243,7 +250,7 @@ function hvals(ctx: CommandContext, args: Uint8Array[]): void {
 }
 
 function hgetall(ctx: CommandContext, args: Uint8Array[]): void {
-  const hash = lookupHash(ctx, bytesToString(args[1]));
+  const hash = lookupHash(ctx, bytesToString(args[1]), true);
   ctx.reply.map(hash?.size ?? 0);
   if (hash === null) return;
   for (const [field, value] of hash.fields.entries()) {
@@ -318,7 +325,7 @@ const MAX_COUNT_WITH_VALUES = LLONG_MAX / 2n;
 function hrandfield(ctx: CommandContext, args: Uint8Array[]): void {
   const key = bytesToString(args[1]);
   if (args.length === 2) {
-    const hash = lookupHash(ctx, key);
+    const hash = lookupHash(ctx, key, true);
     if (hash === null) ctx.reply.nullBulk();
     else ctx.reply.bulkString(hash.fields.randomKey());
     return;
@@ -335,7 +342,7 @@ function hrandfield(ctx: CommandContext, args: Uint8Array[]): void {
       throw new CommandError("ERR value is out of range");
     }
   }
-  const hash = lookupHash(ctx, key);
+  const hash = lookupHash(ctx, key, true);
   if (hash === null || count === 0) {
     ctx.reply.array(0);
     return;
@@ -357,7 +364,7 @@ function hrandfield(ctx: CommandContext, args: Uint8Array[]): void {
 
 function hscan(ctx: CommandContext, args: Uint8Array[]): void {
   const cursor = parseScanCursor(args[2]);
-  const hash = lookupHash(ctx, bytesToString(args[1]));
+  const hash = lookupHash(ctx, bytesToString(args[1]), true);
   const options = hash === null ? null : parseScanOptions(args, 3);
   let fields: string[] = [];
   let next = 0;

@@ -1,5 +1,8 @@
 /**
- * The map behind hashes and sets: O(1) lookup, insertion and deletion,
+ * The map behind hashes and sets, and helpers the collection types share
+ * (keyspace lookups, scan options).
+ *
+ * The map offers O(1) lookup, insertion and deletion,
  * O(1) expected random access (HRANDFIELD, SRANDMEMBER, SPOP) and stable
  * scan cursors (HSCAN, SSCAN). Iteration follows insertion order, which is
  * the order Redis's listpack encoding keeps.
@@ -13,7 +16,9 @@
  * @module
  */
 
+import type { CommandContext } from "../commands/context.ts";
 import { CommandError, Errors } from "../commands/errors.ts";
+import type { Entry } from "../store/database.ts";
 import { bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
 import { parseInteger } from "../util/numbers.ts";
 
@@ -188,4 +193,21 @@ export function parseScanOptions(
     } else throw new CommandError(Errors.syntax);
   }
   return { count, pattern };
+}
+
+/**
+ * Looks up `key` for a collection command; a `read` lookup counts a
+ * keyspace hit or miss as Redis's lookupKeyRead does (write lookups do not).
+ */
+export function lookupEntry(
+  ctx: CommandContext,
+  key: string,
+  read: boolean,
+): Entry | undefined {
+  const entry = ctx.db.get(key, ctx.now);
+  if (read) {
+    if (entry === undefined) ctx.server.stats.keyspaceMisses++;
+    else ctx.server.stats.keyspaceHits++;
+  }
+  return entry;
 }

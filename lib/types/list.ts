@@ -12,6 +12,7 @@ import type { CommandSpec, KeySpec, KeySpecFlag } from "../commands/spec.ts";
 import { parseBlockingTimeout } from "../server/blocking.ts";
 import { Entry } from "../store/database.ts";
 import { registerValueType } from "../store/value_types.ts";
+import { lookupEntry } from "./indexed_map.ts";
 import { bytesEqual, bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
 import { LLONG_MIN, parseInt64, parseInteger } from "../util/numbers.ts";
 
@@ -133,10 +134,15 @@ registerValueType("list", {
 
 /**
  * Returns the list at `key`, or null when missing; throws WRONGTYPE for
- * other types.
+ * other types. A `read` lookup counts a keyspace hit or miss, as Redis's
+ * lookupKeyRead does.
  */
-export function lookupList(ctx: CommandContext, key: string): Deque | null {
-  const entry = ctx.db.get(key, ctx.now);
+export function lookupList(
+  ctx: CommandContext,
+  key: string,
+  read = false,
+): Deque | null {
+  const entry = lookupEntry(ctx, key, read);
   if (entry === undefined) return null;
   if (entry.type !== "list") throw new CommandError(Errors.wrongType);
   return entry.value as Deque;
@@ -264,7 +270,7 @@ function popGeneric(ctx: CommandContext, args: Uint8Array[], end: End): void {
 }
 
 function llen(ctx: CommandContext, args: Uint8Array[]): void {
-  const list = lookupList(ctx, bytesToString(args[1]));
+  const list = lookupList(ctx, bytesToString(args[1]), true);
   ctx.reply.integer(list === null ? 0 : list.length);
 }
 
@@ -288,7 +294,7 @@ function clampRange(
 function lrange(ctx: CommandContext, args: Uint8Array[]): void {
   const start = parseLong(args[2]);
   const end = parseLong(args[3]);
-  const list = lookupList(ctx, bytesToString(args[1]));
+  const list = lookupList(ctx, bytesToString(args[1]), true);
   const range = list === null ? null : clampRange(start, end, list.length);
   if (range === null) {
     ctx.reply.array(0);
@@ -299,7 +305,7 @@ function lrange(ctx: CommandContext, args: Uint8Array[]): void {
 }
 
 function lindex(ctx: CommandContext, args: Uint8Array[]): void {
-  const list = lookupList(ctx, bytesToString(args[1]));
+  const list = lookupList(ctx, bytesToString(args[1]), true);
   if (list === null) {
     ctx.reply.nullBulk();
     return;
@@ -442,7 +448,7 @@ function lpos(ctx: CommandContext, args: Uint8Array[]): void {
       maxlen = parseNonNegative(args[++i], "ERR MAXLEN can't be negative");
     } else throw new CommandError(Errors.syntax);
   }
-  const list = lookupList(ctx, bytesToString(args[1]));
+  const list = lookupList(ctx, bytesToString(args[1]), true);
   if (list === null) {
     if (count >= 0) ctx.reply.array(0);
     else ctx.reply.nullBulk();

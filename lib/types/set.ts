@@ -22,7 +22,7 @@ import {
   stringToBytes,
 } from "../util/bytes.ts";
 import { parseInt64, parseInteger } from "../util/numbers.ts";
-import { IndexedMap, parseScanOptions } from "./indexed_map.ts";
+import { IndexedMap, lookupEntry, parseScanOptions } from "./indexed_map.ts";
 
 /** Whether Redis would hold `member` in an intset (a canonical int64). */
 function isIntsetMember(member: string): boolean {
@@ -115,9 +115,16 @@ registerValueType("set", {
   },
 });
 
-/** Returns the set at `key`, or null; throws WRONGTYPE for other types. */
-export function lookupSet(ctx: CommandContext, key: string): SetValue | null {
-  const entry = ctx.db.get(key, ctx.now);
+/**
+ * Returns the set at `key`, or null; throws WRONGTYPE for other types. A
+ * `read` lookup counts a keyspace hit or miss.
+ */
+export function lookupSet(
+  ctx: CommandContext,
+  key: string,
+  read = false,
+): SetValue | null {
+  const entry = lookupEntry(ctx, key, read);
   if (entry === undefined) return null;
   if (entry.type !== "set") throw new CommandError(Errors.wrongType);
   return entry.value as SetValue;
@@ -181,17 +188,17 @@ function srem(ctx: CommandContext, args: Uint8Array[]): void {
 }
 
 function scard(ctx: CommandContext, args: Uint8Array[]): void {
-  const set = lookupSet(ctx, bytesToString(args[1]));
+  const set = lookupSet(ctx, bytesToString(args[1]), true);
   ctx.reply.integer(set === null ? 0 : set.size);
 }
 
 function sismember(ctx: CommandContext, args: Uint8Array[]): void {
-  const set = lookupSet(ctx, bytesToString(args[1]));
+  const set = lookupSet(ctx, bytesToString(args[1]), true);
   ctx.reply.integer(set !== null && set.has(bytesToString(args[2])) ? 1 : 0);
 }
 
 function smismember(ctx: CommandContext, args: Uint8Array[]): void {
-  const set = lookupSet(ctx, bytesToString(args[1]));
+  const set = lookupSet(ctx, bytesToString(args[1]), true);
   ctx.reply.array(args.length - 2);
   for (let i = 2; i < args.length; i++) {
     ctx.reply.integer(set !== null && set.has(bytesToString(args[i])) ? 1 : 0);
@@ -199,7 +206,7 @@ function smismember(ctx: CommandContext, args: Uint8Array[]): void {
 }
 
 function smembers(ctx: CommandContext, args: Uint8Array[]): void {
-  const set = lookupSet(ctx, bytesToString(args[1]));
+  const set = lookupSet(ctx, bytesToString(args[1]), true);
   replySet(ctx, set === null ? [] : set.ordered());
 }
 
@@ -317,13 +324,13 @@ function srandmember(ctx: CommandContext, args: Uint8Array[]): void {
   if (args.length > 3) throw new CommandError(Errors.syntax);
   const key = bytesToString(args[1]);
   if (args.length === 2) {
-    const set = lookupSet(ctx, key);
+    const set = lookupSet(ctx, key, true);
     if (set === null) ctx.reply.nullBulk();
     else ctx.reply.bulkString(set.random());
     return;
   }
   const count = parseRandomCount(args[2]);
-  const set = lookupSet(ctx, key);
+  const set = lookupSet(ctx, key, true);
   if (set === null || count === 0) {
     ctx.reply.array(0);
     return;
@@ -341,11 +348,12 @@ function srandmember(ctx: CommandContext, args: Uint8Array[]): void {
 }
 
 /**
- * Looks up the sets at `keys` for set algebra: missing keys are null;
- * WRONGTYPE is thrown for any other type, whatever precedes it.
+ * Looks up the sets at `keys` for set algebra (read lookups, even for the
+ * STORE variants, as in Redis 7.0): missing keys are null; WRONGTYPE is
+ * thrown for any other type, whatever precedes it.
  */
 function lookupSets(ctx: CommandContext, keys: string[]): (SetValue | null)[] {
-  return keys.map((key) => lookupSet(ctx, key));
+  return keys.map((key) => lookupSet(ctx, key, true));
 }
 
 function keysFrom(args: Uint8Array[], start: number, end = args.length) {
@@ -479,7 +487,7 @@ function sdiffstore(ctx: CommandContext, args: Uint8Array[]): void {
 
 function sscan(ctx: CommandContext, args: Uint8Array[]): void {
   const cursor = parseScanCursor(args[2]);
-  const set = lookupSet(ctx, bytesToString(args[1]));
+  const set = lookupSet(ctx, bytesToString(args[1]), true);
   const options = set === null ? null : parseScanOptions(args, 3);
   let members: string[] = [];
   let next = 0;

@@ -280,3 +280,35 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "differential: hash reads count keyspace hits and misses like redis-server",
+  ignore: NO_ORACLE,
+  async fn() {
+    const pair = await Pair.start();
+    try {
+      const script: string[][] = [["HSET", "h", "a", "1"]];
+      for (const key of ["h", "nokey"]) {
+        script.push(
+          ["HGET", key, "a"],
+          ["HMGET", key, "a", "b"],
+          ["HLEN", key],
+          ["HSTRLEN", key, "a"],
+          ["HEXISTS", key, "a"],
+          ["HKEYS", key],
+          ["HVALS", key],
+          ["HGETALL", key],
+          ["HRANDFIELD", key, "5"],
+          ["HSCAN", key, "0"],
+          ["HINCRBY", key, "n", "1"],
+          ["HSETNX", key, "a", "1"],
+          ["HDEL", key, "zz"],
+        );
+      }
+      await pair.sameKeyspaceStats(script);
+    } finally {
+      await pair.stop();
+    }
+  },
+});

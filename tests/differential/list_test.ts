@@ -251,3 +251,35 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "differential: list reads count keyspace hits and misses like redis-server",
+  ignore: NO_ORACLE,
+  async fn() {
+    const pair = await Pair.start();
+    try {
+      await pair.sameKeyspaceStats([
+        ["RPUSH", "l", "a", "b"],
+        ["LLEN", "l"],
+        ["LLEN", "nokey"],
+        ["LRANGE", "l", "0", "-1"],
+        ["LRANGE", "nokey", "0", "-1"],
+        ["LINDEX", "l", "0"],
+        ["LINDEX", "nokey", "0"],
+        ["LPOS", "l", "a"],
+        ["LPOS", "nokey", "a"],
+        ["LPOP", "nokey"],
+        ["LPOP", "l"],
+        ["LMOVE", "l", "m", "LEFT", "LEFT"],
+        ["LMOVE", "nokey", "m", "LEFT", "LEFT"],
+        ["LMPOP", "2", "nokey", "m", "LEFT"],
+        ["BLPOP", "nokey", "m", "0.01"],
+        ["LSET", "nokey", "0", "x"],
+        ["LINSERT", "nokey", "BEFORE", "a", "b"],
+      ]);
+    } finally {
+      await pair.stop();
+    }
+  },
+});

@@ -266,3 +266,37 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "differential: set reads count keyspace hits and misses like redis-server",
+  ignore: NO_ORACLE,
+  async fn() {
+    const pair = await Pair.start();
+    try {
+      const script: string[][] = [["SADD", "s", "1", "2"], ["SADD", "t", "2"]];
+      for (const key of ["s", "nokey"]) {
+        script.push(
+          ["SCARD", key],
+          ["SISMEMBER", key, "1"],
+          ["SMISMEMBER", key, "1", "3"],
+          ["SMEMBERS", key],
+          ["SRANDMEMBER", key, "5"],
+          ["SSCAN", key, "0"],
+          ["SINTER", key, "t"],
+          ["SINTERCARD", "2", key, "t"],
+          ["SUNION", key, "t"],
+          ["SDIFF", key, "t"],
+          ["SINTERSTORE", "d", key, "t"],
+          ["SUNIONSTORE", "d", key, "t"],
+          ["SDIFFSTORE", "d", key, "t"],
+          ["SMOVE", key, "t", "9"],
+          ["SREM", key, "9"],
+        );
+      }
+      await pair.sameKeyspaceStats(script);
+    } finally {
+      await pair.stop();
+    }
+  },
+});

@@ -177,6 +177,19 @@ export class Pair {
     }
   }
 
+  /**
+   * Runs `script` on both servers from reset statistics and asserts
+   * identical replies and identical keyspace_hits and keyspace_misses.
+   */
+  async sameKeyspaceStats(script: readonly string[][]): Promise<void> {
+    await this.same(["CONFIG", "RESETSTAT"]);
+    for (const args of script) await this.same(args);
+    const [ours, theirs] = await this.both(["INFO", "stats"]);
+    const counters = (info: string) =>
+      info.split("\r\n").filter((line) => line.startsWith("keyspace_"));
+    assert.deepEqual(counters(ours), counters(theirs));
+  }
+
   /** Closes the clients and stops both servers. */
   async stop(): Promise<void> {
     this.ourClient.close();
