@@ -133,9 +133,53 @@ const DEBUG_HELP = [
   "    default.",
   "SLEEP <seconds>",
   "    Stop the server for <seconds>. Decimals allowed.",
+  "RELOAD [MERGE] [NOFLUSH] [NOSAVE]",
+  "    Writes the RDB file, empties memory and loads the file back.",
+  "    NOSAVE loads the file as it is; NOFLUSH keeps the current keys;",
+  "    MERGE lets keys from the file replace existing ones.",
   "HELP",
   "    Prints this help.",
 ];
+
+/** DEBUG RELOAD: saves the dataset, empties it and loads the file back. */
+function debugReload(ctx: CommandContext, args: Uint8Array[]): void {
+  let merge = false;
+  let flush = true;
+  let save = true;
+  for (const option of args.slice(2)) {
+    if (equalsIgnoreCase(option, "merge")) merge = true;
+    else if (equalsIgnoreCase(option, "noflush")) flush = false;
+    else if (equalsIgnoreCase(option, "nosave")) save = false;
+    else {
+      throw new CommandError(
+        "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.",
+      );
+    }
+  }
+  const server = ctx.server;
+  if (save) {
+    try {
+      server.rdb.save();
+    } catch (error) {
+      server.log.warning(`DEBUG RELOAD could not save: ${error}`);
+      throw new CommandError("ERR Error trying to save the DB");
+    }
+  }
+  if (flush) {
+    for (const db of server.keyspace.databases) server.databaseReplaced(db);
+    server.keyspace.clear();
+  }
+  try {
+    server.rdb.load(server.rdb.path, merge);
+  } catch (error) {
+    server.log.warning(`DEBUG RELOAD could not load the RDB file: ${error}`);
+    throw new CommandError(
+      "ERR Error trying to load the RDB dump, check server logs.",
+    );
+  }
+  server.log.warning("DB reloaded by DEBUG RELOAD");
+  ctx.reply.ok();
+}
 
 /** C's atoi: optional blanks and sign, then digits; anything else reads as 0. */
 function atoi(text: string): number {
@@ -169,6 +213,8 @@ function debug(ctx: CommandContext, args: Uint8Array[]): void {
     const micros = Math.trunc(strtod(bytesToString(args[2])) * 1_000_000);
     sleepBlocking(micros / 1000);
     ctx.reply.ok();
+  } else if (sub === "reload") {
+    debugReload(ctx, args);
   } else if (sub === "set-active-expire" && args.length === 3) {
     ctx.server.activeExpire = atoi(bytesToString(args[2])) !== 0;
     ctx.reply.ok();

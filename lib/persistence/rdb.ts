@@ -89,7 +89,7 @@ export class RdbPersistence {
    * Loads the dump file into the (empty) keyspace. A missing file means an
    * empty dataset; anything unreadable throws an RdbError naming the file.
    */
-  load(path = this.path): boolean {
+  load(path = this.path, allowDuplicates = true): boolean {
     let data: Uint8Array;
     try {
       data = Deno.readFileSync(path);
@@ -97,12 +97,12 @@ export class RdbPersistence {
       if (error instanceof Deno.errors.NotFound) return false;
       throw error;
     }
-    this.loadBytes(data, path);
+    this.loadBytes(data, path, allowDuplicates);
     return true;
   }
 
   /** Loads an RDB image (also used for the RDB preamble of an AOF base file). */
-  loadBytes(data: Uint8Array, source: string): void {
+  loadBytes(data: Uint8Array, source: string, allowDuplicates = true): void {
     const server = this.server;
     const now = Date.now();
     const databases = server.keyspace.databases.length;
@@ -119,6 +119,11 @@ export class RdbPersistence {
             this.loadedExpiredKeys++;
             return;
           }
+          const db = server.keyspace.db(loaded.db);
+          const name = bytesToString(loaded.key);
+          if (!allowDuplicates && db.peek(name) !== undefined) {
+            throw new RdbError(`duplicate key '${name}' found in the file`);
+          }
           const entry = entryFromPlain(server, loaded.value, now);
           entry.expireAt = loaded.expireAt;
           if (loaded.idleSeconds !== undefined) {
@@ -127,7 +132,7 @@ export class RdbPersistence {
           if (loaded.frequency !== undefined) {
             entry.frequency = loaded.frequency;
           }
-          server.keyspace.db(loaded.db).set(bytesToString(loaded.key), entry);
+          db.set(name, entry);
           this.loadedKeys++;
         },
         server.config.flag("rdbchecksum"),

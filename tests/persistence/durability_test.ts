@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { readRdb } from "../../lib/persistence/rdb_reader.ts";
-import { encodeCommand } from "../helpers/resp_client.ts";
+import { encodeCommand, RespError } from "../helpers/resp_client.ts";
 import { freePort, startOurServer } from "../helpers/servers.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -243,5 +243,38 @@ Deno.test("durability: a truncated last AOF command is dropped (aof-load-truncat
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("durability: DEBUG RELOAD saves, empties and reloads the dataset", async () => {
+  const server = await startOurServer([
+    "--enable-debug-command",
+    "yes",
+    "--save",
+    "",
+  ]);
+  const client = await server.connect();
+  try {
+    await client.call("SET", "a", "1");
+    await client.call("SET", "b", "2", "EX", "1000");
+    assert.equal(await client.call("DEBUG", "RELOAD"), "OK");
+    assert.equal(await client.call("GET", "a"), "1");
+    assert.ok((await client.call("TTL", "b") as number) > 990);
+    await client.call("SET", "c", "3");
+    assert.equal(await client.call("DEBUG", "RELOAD", "NOSAVE"), "OK");
+    assert.equal(
+      await client.call("EXISTS", "c"),
+      0,
+      "NOSAVE reloads the older file",
+    );
+    assert.deepEqual(
+      await client.call("DEBUG", "RELOAD", "BOGUS"),
+      new RespError(
+        "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.",
+      ),
+    );
+  } finally {
+    client.close();
+    await server.stop();
   }
 });
