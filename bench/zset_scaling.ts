@@ -21,9 +21,9 @@ import {
 
 const SIZES = [1_000, 10_000, 100_000, 1_000_000];
 /** Operations timed per measurement. */
-const OPS = 20_000;
+const OPS = 10_000;
 /** Commands sent per pipelined batch. */
-const BATCH = 500;
+const BATCH = 50;
 /** Members added per command while filling. */
 const CHUNK = 10_000;
 

@@ -374,7 +374,6 @@ Deno.test("CLIENT SETINFO and NO-TOUCH (Redis 7.2 additions)", async () => {
       new RespError("ERR Unrecognized option 'color'"),
     );
     await client.call("SET", "k", "v");
-    await client.call("DEBUG", "SLEEP", "0");
     assert.equal(await client.call("CLIENT", "NO-TOUCH", "on"), "OK");
     await new Promise((r) => setTimeout(r, 1100));
     await client.call("GET", "k");
