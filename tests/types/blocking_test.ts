@@ -287,3 +287,16 @@ Deno.test("blocking: a push to the same key name in another database does not se
     assert.equal(await other.call("LLEN", "k"), 1);
   });
 });
+
+Deno.test("blocking: a key named twice is served once", async () => {
+  await withClients(2, async ([blocked, pusher]) => {
+    await blocked.send("BLPOP", "k", "k", "0");
+    await waitBlocked(pusher, 1);
+    await pusher.call("RPUSH", "k", "1", "2");
+    assert.deepEqual(await blocked.read(), ["k", "1"]);
+    assert.deepEqual(await pusher.call("LRANGE", "k", "0", "-1"), ["2"]);
+    await blocked.send("BLPOP", "j", "j", "0.05");
+    assert.equal(await blocked.read(), null);
+    await waitBlocked(pusher, 0);
+  });
+});
