@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { type RespClient, RespError } from "../helpers/resp_client.ts";
-import { startOurServer, type TestServer } from "../helpers/servers.ts";
+import {
+  hasRedisServer,
+  startOurServer,
+  startRedisServer,
+  type TestServer,
+} from "../helpers/servers.ts";
 
 /** Waits until INFO reports `count` blocked clients. */
 async function waitBlocked(admin: RespClient, count: number): Promise<void> {
@@ -299,4 +304,84 @@ Deno.test("blocking: a key named twice is served once", async () => {
     assert.equal(await blocked.read(), null);
     await waitBlocked(pusher, 0);
   });
+});
+
+/**
+ * Runs a scenario of blocked and unblocking clients on `server`; returns
+ * every reply, raw, in the order the scenario reads them.
+ */
+async function scenario(server: TestServer): Promise<string[]> {
+  const [a, b, c] = await Promise.all([
+    server.connect(),
+    server.connect(),
+    server.connect(),
+  ]);
+  const replies: string[] = [];
+  const raw = async (client: RespClient) =>
+    replies.push(new TextDecoder().decode(await client.readRaw()));
+  try {
+    // The key signalled first inside a transaction serves the client.
+    await a.send("BLPOP", "k1", "k2", "0");
+    await waitBlocked(b, 1);
+    for (
+      const args of [["MULTI"], ["RPUSH", "k2", "x"], ["RPUSH", "k1", "y"]]
+    ) {
+      await b.send(...args);
+      await raw(b);
+    }
+    await b.send("EXEC");
+    await raw(b);
+    await raw(a);
+    // A move feeds a client blocked on the destination.
+    await a.send("BRPOPLPUSH", "s", "d", "0");
+    await waitBlocked(b, 1);
+    await c.send("BLPOP", "d", "0");
+    await waitBlocked(b, 2);
+    await b.send("RPUSH", "s", "v1", "v2");
+    await raw(b);
+    await raw(a);
+    await raw(c);
+    // BLMPOP takes up to COUNT from the key that got elements.
+    await a.send("BLMPOP", "0", "2", "m1", "m2", "RIGHT", "COUNT", "3");
+    await waitBlocked(b, 1);
+    await b.send("RPUSH", "m2", "1", "2");
+    await raw(b);
+    await raw(a);
+    // RESP3 timeout replies.
+    await c.send("HELLO", "3");
+    await c.readRaw();
+    for (
+      const args of [
+        ["BLMPOP", "0.01", "1", "none", "LEFT"],
+        ["BLMOVE", "none", "d", "LEFT", "LEFT", "0.01"],
+      ]
+    ) {
+      await c.send(...args);
+      await raw(c);
+    }
+    await b.send("LRANGE", "k1", "0", "-1");
+    await raw(b);
+    await b.send("LRANGE", "s", "0", "-1");
+    await raw(b);
+  } finally {
+    for (const client of [a, b, c]) client.close();
+  }
+  return replies;
+}
+
+Deno.test({
+  name: "blocking: multi-client scenarios match redis-server",
+  ignore: !hasRedisServer(),
+  async fn() {
+    const results: string[][] = [];
+    for (const start of [startOurServer, startRedisServer]) {
+      const server = await start();
+      try {
+        results.push(await scenario(server));
+      } finally {
+        await server.stop();
+      }
+    }
+    assert.deepEqual(results[0], results[1]);
+  },
 });
