@@ -68,8 +68,15 @@ async function contents(client: RespClient): Promise<unknown[]> {
         value = await client.call("LRANGE", key, "0", "-1");
       } else if (type === "set") {
         value = (await client.call("SMEMBERS", key) as string[]).sort();
-      } else if (type === "hash") value = await client.call("HGETALL", key);
-      else if (type === "zset") {
+      } else if (type === "hash") {
+        // Large hashes come back in each server's own table order.
+        const flat = await client.call("HGETALL", key) as string[];
+        const pairs: string[][] = [];
+        for (let i = 0; i < flat.length; i += 2) {
+          pairs.push([flat[i], flat[i + 1]]);
+        }
+        value = pairs.sort((x, y) => x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0);
+      } else if (type === "zset") {
         value = await client.call("ZRANGE", key, "0", "-1", "WITHSCORES");
       } else if (type === "stream") {
         value = [
