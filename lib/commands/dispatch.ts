@@ -78,6 +78,7 @@ export class Dispatcher {
     server.blocking = new BlockingManager(
       (client) => this.contextFor(client),
       (client) => this.resume(client),
+      (ctx) => this.#propagate(ctx, null),
     );
     server.keyChangeListeners.push((db, key) =>
       server.blocking.keyChanged(db, key)
@@ -264,6 +265,22 @@ export class Dispatcher {
     client.reply.error(message);
   }
 
+  /**
+   * Logs a command's effect in the AOF: what it asked to propagate, else
+   * `args` as received. Several commands from one are wrapped in MULTI/EXEC
+   * (unless already inside EXEC), as Redis does.
+   */
+  #propagate(ctx: CommandContext, args: Uint8Array[] | null): void {
+    const commands = ctx.propagated ?? (args === null ? [] : [args]);
+    ctx.propagated = null;
+    const aof = this.server.aof;
+    const db = ctx.client.dbIndex;
+    const wrap = commands.length > 1 && !ctx.client.inTransaction;
+    if (wrap) aof.feed(db, ["MULTI"]);
+    for (const command of commands) aof.feed(db, command);
+    if (wrap) aof.feed(db, ["EXEC"]);
+  }
+
   #call(ctx: CommandContext, spec: CommandSpec, args: Uint8Array[]): void {
     const server = this.server;
     const client = ctx.client;
@@ -301,9 +318,7 @@ export class Dispatcher {
     stat.usec += usec;
     if (failed) stat.failed++;
     if (server.dirty !== dirtyBefore || ctx.propagated !== null) {
-      const commands = ctx.propagated ?? [args];
-      ctx.propagated = null;
-      for (const command of commands) server.aof.feed(client.dbIndex, command);
+      this.#propagate(ctx, args);
     }
   }
 }

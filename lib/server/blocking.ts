@@ -82,6 +82,8 @@ export class BlockingManager {
   constructor(
     readonly contextFor: (client: Client) => CommandContext,
     readonly resume: (client: Client) => void,
+    /** Logs what a served command changed (its ctx.propagate calls). */
+    readonly propagate: (ctx: CommandContext) => void,
   ) {}
 
   /** Number of blocked clients (INFO clients: blocked_clients). */
@@ -152,6 +154,7 @@ export class BlockingManager {
             const ctx = this.contextFor(waiter.client);
             ctx.now = Date.now();
             if (waiter.request.tryServe(ctx, key)) {
+              this.propagate(ctx);
               this.#release(waiter, true);
             }
           }

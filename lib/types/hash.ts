@@ -302,6 +302,8 @@ function hincrbyfloat(ctx: CommandContext, args: Uint8Array[]): void {
   const bytes = utf8(formatLongDouble(value));
   hash.set(field, bytes, ctx.server.config);
   ctx.keyChanged(key, "h", "hincrbyfloat");
+  // Replaying the float arithmetic could round differently: log the result.
+  ctx.propagate(["HSET", args[1], args[2], bytes]);
   ctx.reply.bulk(bytes);
 }
 

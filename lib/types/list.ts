@@ -13,7 +13,12 @@ import { parseBlockingTimeout } from "../server/blocking.ts";
 import { Entry } from "../store/database.ts";
 import { registerValueType } from "../store/value_types.ts";
 import { lookupEntry } from "./indexed_map.ts";
-import { bytesEqual, bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
+import {
+  bytesEqual,
+  bytesToString,
+  equalsIgnoreCase,
+  stringToBytes,
+} from "../util/bytes.ts";
 import { LLONG_MIN, parseInt64, parseInteger } from "../util/numbers.ts";
 
 const INITIAL_CAPACITY = 8;
@@ -573,12 +578,28 @@ function tryMultiPop(ctx: CommandContext, request: MultiPop): boolean {
   for (const key of request.keys) {
     const list = lookupList(ctx, key);
     if (list === null) continue;
-    ctx.reply.array(2);
-    ctx.reply.bulkString(key);
-    popRangeReply(ctx, key, list, request.end, request.count);
+    popMultiple(ctx, key, list, request);
     return true;
   }
   return false;
+}
+
+/** LMPOP/BLMPOP's pop from one list, logged as LPOP/RPOP with a count like Redis. */
+function popMultiple(
+  ctx: CommandContext,
+  key: string,
+  list: Deque,
+  request: MultiPop,
+): void {
+  const count = Math.min(request.count, list.length);
+  ctx.reply.array(2);
+  ctx.reply.bulkString(key);
+  popRangeReply(ctx, key, list, request.end, request.count);
+  ctx.propagate([
+    request.end === "left" ? "LPOP" : "RPOP",
+    stringToBytes(key),
+    String(count),
+  ]);
 }
 
 function lmpop(ctx: CommandContext, args: Uint8Array[]): void {
@@ -597,6 +618,8 @@ function popWithKey(
   ctx.reply.bulk(pop(list, end));
   ctx.keyChanged(key, "l", end === "left" ? "lpop" : "rpop");
   deleteIfEmpty(ctx, key, list);
+  // Logged in its non-blocking form, which replays without waiting.
+  ctx.propagate([end === "left" ? "LPOP" : "RPOP", stringToBytes(key)]);
 }
 
 /** The list at `key` if it exists and is a list (blocked clients skip others). */
@@ -642,9 +665,13 @@ function blockingMove(
   from: End,
   to: End,
   timeoutArg: Uint8Array,
+  loggedAs: (Uint8Array | string)[],
 ): void {
   const timeout = parseBlockingTimeout(timeoutArg);
-  if (tryMove(ctx, sourceKey, destKey, from, to)) return;
+  if (tryMove(ctx, sourceKey, destKey, from, to)) {
+    ctx.propagate(loggedAs);
+    return;
+  }
   if (ctx.client.inTransaction) {
     ctx.reply.nullBulk();
     return;
@@ -663,6 +690,7 @@ function blockingMove(
         return true;
       }
       moveElement(c, sourceKey, source, destKey, from, to);
+      c.propagate(loggedAs);
       return true;
     },
     timedOut: (c) => c.reply.nullArray(),
@@ -679,6 +707,7 @@ function blmove(ctx: CommandContext, args: Uint8Array[]): void {
     from,
     to,
     args[5],
+    ["LMOVE", args[1], args[2], from.toUpperCase(), to.toUpperCase()],
   );
 }
 
@@ -690,6 +719,7 @@ function brpoplpush(ctx: CommandContext, args: Uint8Array[]): void {
     "right",
     "left",
     args[3],
+    ["RPOPLPUSH", args[1], args[2]],
   );
 }
 
@@ -707,9 +737,7 @@ function blmpop(ctx: CommandContext, args: Uint8Array[]): void {
     tryServe: (c, key) => {
       const list = readyList(c, key);
       if (list === null) return false;
-      c.reply.array(2);
-      c.reply.bulkString(key);
-      popRangeReply(c, key, list, request.end, request.count);
+      popMultiple(c, key, list, request);
       return true;
     },
     timedOut: (c) => c.reply.nullArray(),

@@ -261,6 +261,8 @@ function spop(ctx: CommandContext, args: Uint8Array[]): void {
     }
     const [member] = popRandom(set, 1);
     ctx.keyChanged(key, "s", "spop");
+    // A random pick would replay differently: log what was removed.
+    ctx.propagate(["SREM", args[1], stringToBytes(member)]);
     deleteIfEmpty(ctx, key, set);
     ctx.reply.bulkString(member);
     return;
@@ -279,11 +281,15 @@ function spop(ctx: CommandContext, args: Uint8Array[]): void {
     ctx.db.delete(key);
     ctx.keyChanged(key, "s", "spop", members.length);
     ctx.keyChanged(key, "g", "del", 0);
+    ctx.propagate(["DEL", args[1]]);
     replySet(ctx, members);
     return;
   }
   const members = popRandom(set, count);
   ctx.keyChanged(key, "s", "spop", count);
+  for (const member of members) {
+    ctx.propagate(["SREM", args[1], stringToBytes(member)]);
+  }
   replySet(ctx, members);
 }
 

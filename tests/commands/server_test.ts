@@ -164,9 +164,13 @@ Deno.test("infoText: default and everything select Redis's sections", async () =
   const { Server } = await import("../../lib/server/server.ts");
   const { BlockingManager } = await import("../../lib/server/blocking.ts");
   const server = new Server(new Config(Deno.cwd()));
-  server.blocking = new BlockingManager(() => {
-    throw new Error("unused");
-  }, () => {});
+  server.blocking = new BlockingManager(
+    () => {
+      throw new Error("unused");
+    },
+    () => {},
+    () => {},
+  );
   assert.deepEqual(headers(infoText(server, [])), [
     "# Server",
     "# Clients",

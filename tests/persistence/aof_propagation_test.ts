@@ -37,6 +37,23 @@ export const PROPAGATION_CASES: Record<string, string[][]> = {
     ["INCR", "i"],
     ["MSET", "m1", "1", "m2", "2"],
   ],
+  collections: [
+    ["RPUSH", "l", "a", "b", "c", "d"],
+    ["BLPOP", "l", "0"],
+    ["BRPOP", "l", "0"],
+    ["BLMOVE", "l", "l2", "LEFT", "RIGHT", "0"],
+    ["BRPOPLPUSH", "l", "l2", "0"],
+    ["BLMPOP", "0", "1", "l2", "LEFT", "COUNT", "2"],
+    ["LPOP", "nolist"],
+    ["SADD", "s", "only"],
+    ["SPOP", "s"],
+    ["SADD", "s", "x"],
+    ["SPOP", "s", "5"],
+    ["HSET", "h", "f", "1"],
+    ["HINCRBYFLOAT", "h", "f", "0.5"],
+    ["HINCRBY", "h", "f2", "3"],
+    ["HDEL", "h", "f", "f2"],
+  ],
   keys: [
     ["SET", "k", "v"],
     ["EXPIRE", "k", "100"],
@@ -116,3 +133,40 @@ for (const [name, commands] of Object.entries(PROPAGATION_CASES)) {
     },
   });
 }
+
+Deno.test({
+  name:
+    "aof propagation: a blocked BLPOP served later logs LPOP after the push",
+  ignore: !hasRedisServer(),
+  async fn() {
+    const flags = ["--appendonly", "yes", "--save", ""];
+    const logs: string[][][] = [];
+    for (const start of [startOurServer, startRedisServer]) {
+      const server = await start(flags);
+      const waiter = await server.connect();
+      const pusher = await server.connect();
+      try {
+        await waiter.send("BLPOP", "q", "0");
+        // Let the BLPOP block before the push arrives.
+        await new Promise((r) => setTimeout(r, 100));
+        assert.equal(await pusher.call("RPUSH", "q", "x", "y"), 2);
+        assert.deepEqual(await waiter.read(), ["q", "x"]);
+        await pusher.call("SADD", "s", "a", "b", "c");
+        assert.equal(
+          (await pusher.call("SPOP", "s", "2") as string[]).length,
+          2,
+        );
+        logs.push(
+          incrementalCommands(server).map((c) =>
+            c[0] === "SREM" ? ["SREM", "s", "?"] : c
+          ),
+        );
+      } finally {
+        waiter.close();
+        pusher.close();
+        await server.stop();
+      }
+    }
+    assert.deepEqual(logs[0], logs[1]);
+  },
+});
