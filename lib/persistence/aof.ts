@@ -14,7 +14,8 @@ import type { Server } from "../server/server.ts";
 import { AofManifest } from "./aof_manifest.ts";
 import type { AofFileInfo } from "./aof_manifest.ts";
 import { RdbError } from "./rdb_reader.ts";
-import { Snapshot } from "./snapshot.ts";
+import { syncDirectory } from "./rdb.ts";
+import { Snapshot, writeSnapshotInBackground } from "./snapshot.ts";
 
 /** A problem with the AOF that stops start-up. */
 export class AofError extends Error {
@@ -466,7 +467,7 @@ export class AofPersistence {
       file.close();
     }
     Deno.renameSync(temp, this.#manifestPath);
-    syncDir(this.#dir);
+    syncDirectory(this.#dir);
   }
 
   /**
@@ -509,36 +510,11 @@ export class AofPersistence {
       type: "b",
     };
     const temp = `${this.#dir}/temp-rewriteaof-bg-${Deno.pid}.aof`;
-    const chunks: Uint8Array[] = [];
-    const snapshot = new Snapshot(server, (chunk) => chunks.push(chunk));
-    server.snapshots.add(snapshot);
     server.log.notice("Background append only file rewriting started");
+    const { written } = writeSnapshotInBackground(server, temp);
 
     const run = async () => {
-      const file = await Deno.open(temp, {
-        write: true,
-        create: true,
-        truncate: true,
-      });
-      try {
-        while (true) {
-          // Slices of about 10 ms keep client latency low without crawling.
-          const deadline = performance.now() + 10;
-          let done = snapshot.step();
-          while (!done && performance.now() < deadline) done = snapshot.step();
-          for (const chunk of chunks.splice(0)) {
-            let offset = 0;
-            while (offset < chunk.length) {
-              offset += await file.write(chunk.subarray(offset));
-            }
-          }
-          if (done) break;
-          await new Promise((resolve) => setTimeout(resolve, 0));
-        }
-        await file.sync();
-      } finally {
-        file.close();
-      }
+      await written;
       await Deno.rename(temp, `${this.#dir}/${base.name}`);
       const obsolete = [
         ...(manifest.base ? [manifest.base] : []),
@@ -569,7 +545,6 @@ export class AofPersistence {
         Deno.remove(temp).catch(() => {});
       },
     ).finally(() => {
-      server.snapshots.delete(snapshot);
       this.lastRewriteSeconds = Math.round(
         (Date.now() - this.rewriteStartedAt) / 1000,
       );
@@ -588,17 +563,4 @@ export class AofPersistence {
 function isRdb(data: Uint8Array): boolean {
   return data.length >= 5 &&
     new TextDecoder().decode(data.subarray(0, 5)) === "REDIS";
-}
-
-function syncDir(dir: string): void {
-  try {
-    const handle = Deno.openSync(dir, { read: true });
-    try {
-      handle.syncSync();
-    } finally {
-      handle.close();
-    }
-  } catch {
-    // Not every file system can fsync a directory.
-  }
 }

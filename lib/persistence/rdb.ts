@@ -12,7 +12,7 @@ import { hasValueType, valueTypeOps } from "../store/value_types.ts";
 import type { PlainValue } from "../store/value_types.ts";
 import { bytesToString } from "../util/bytes.ts";
 import { type LoadedKey, RdbError, readRdb } from "./rdb_reader.ts";
-import { Snapshot } from "./snapshot.ts";
+import { Snapshot, writeSnapshotInBackground } from "./snapshot.ts";
 
 /** Result of the last background save, as INFO persistence reports it. */
 export type SaveStatus = "ok" | "err";
@@ -42,7 +42,7 @@ export function entryFromPlain(
 }
 
 /** Fsyncs a directory so a rename in it is durable (best effort). */
-function syncDirectory(dir: string): void {
+export function syncDirectory(dir: string): void {
   try {
     const handle = Deno.openSync(dir, { read: true });
     try {
@@ -199,37 +199,11 @@ export class RdbPersistence {
     this.#dirtyAtStart = server.dirty;
     this.bgsaveStartedAt = Date.now();
     this.lastAttempt = Math.floor(this.bgsaveStartedAt / 1000);
-    const chunks: Uint8Array[] = [];
-    const snapshot = new Snapshot(server, (chunk) => chunks.push(chunk));
-    this.snapshot = snapshot;
-    server.snapshots.add(snapshot);
     server.log.notice("Background saving started");
+    const { snapshot, written } = writeSnapshotInBackground(server, temp);
+    this.snapshot = snapshot;
     const run = async () => {
-      const file = await Deno.open(temp, {
-        write: true,
-        create: true,
-        truncate: true,
-      });
-      try {
-        while (true) {
-          // Slices of about 10 ms keep client latency low without crawling.
-          const deadline = performance.now() + 10;
-          let done = snapshot.step();
-          while (!done && performance.now() < deadline) done = snapshot.step();
-          for (const chunk of chunks.splice(0)) {
-            let offset = 0;
-            while (offset < chunk.length) {
-              offset += await file.write(chunk.subarray(offset));
-            }
-          }
-          if (done) break;
-          // Let clients run between slices.
-          await new Promise((resolve) => setTimeout(resolve, 0));
-        }
-        await file.sync();
-      } finally {
-        file.close();
-      }
+      await written;
       if (this.#aborted) {
         await Deno.remove(temp).catch(() => {});
         return;

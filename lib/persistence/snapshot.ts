@@ -193,3 +193,45 @@ export function beforeWrite(
     else for (const key of keys) snapshot.beforeWrite(db, key);
   }
 }
+
+/**
+ * Starts a point-in-time snapshot of `server` and writes it to `path` in
+ * slices of about 10 ms, letting clients run in between; the file is
+ * fsynced before `written` resolves. The snapshot is registered in
+ * `server.snapshots` while it runs, so writes consult it.
+ */
+export function writeSnapshotInBackground(
+  server: Server,
+  path: string,
+): { snapshot: Snapshot; written: Promise<void> } {
+  const chunks: Uint8Array[] = [];
+  const snapshot = new Snapshot(server, (chunk) => chunks.push(chunk));
+  server.snapshots.add(snapshot);
+  const write = async () => {
+    const file = await Deno.open(path, {
+      write: true,
+      create: true,
+      truncate: true,
+    });
+    try {
+      while (true) {
+        const deadline = performance.now() + 10;
+        let done = snapshot.step();
+        while (!done && performance.now() < deadline) done = snapshot.step();
+        for (const chunk of chunks.splice(0)) {
+          let offset = 0;
+          while (offset < chunk.length) {
+            offset += await file.write(chunk.subarray(offset));
+          }
+        }
+        if (done) break;
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+      await file.sync();
+    } finally {
+      file.close();
+      server.snapshots.delete(snapshot);
+    }
+  };
+  return { snapshot, written: write() };
+}

@@ -33,7 +33,10 @@ export interface ValueTypeOps {
    * Builds an in-memory value from its plain form (loading). Returns the
    * value and the Entry flags it needs.
    */
-  fromPlain?(plain: PlainValue, config: Config): { value: unknown; flags: number };
+  fromPlain?(
+    plain: PlainValue,
+    config: Config,
+  ): { value: unknown; flags: number };
 }
 
 /** Whether a type's module has been loaded and registered. */
