@@ -68,40 +68,115 @@ function lpInteger(bytes: Uint8Array): number | null {
   return negative ? -value : value;
 }
 
-/** A node: a run of consecutive entries (live or deleted). */
+const DELETED = 1;
+const SAME_FIELDS = 2;
+const TWO_POW_53 = 9007199254740992n;
+
+/**
+ * A node: a run of consecutive entries (live or deleted) packed in one byte
+ * buffer like a listpack. Each entry is a flags byte (deleted, same fields
+ * as the first entry), its ID as varints (milliseconds relative to the
+ * node's first entry, then the sequence), then, unless it has the first
+ * entry's field names, the field count and names, then the values; every
+ * string is a varint length and its bytes. `offsets` locates each entry.
+ */
 export class StreamNode {
   /** Entries stored, deleted ones included. */
   count = 0;
   /** Entries not deleted. */
   live = 0;
-  /** ms and seq of each entry, interleaved. */
-  ids: BigUint64Array;
-  /** 1 for deleted entries. */
-  deleted: Uint8Array;
-  /** Index in `itemEnds` of each entry's first item (fields and values alternate). */
-  itemStart: Uint32Array;
-  /** End offset in `data` of each item. */
-  itemEnds: Uint32Array;
-  items = 0;
+  /** Start of each entry in `data`. */
+  offsets: Uint32Array;
   data: Uint8Array;
   used = 0;
-  /** Size Redis's listpack for this node would have, for node splitting. */
-  lpBytes = 0;
+  /** Milliseconds of the first entry; others store theirs relative to it. */
+  base = 0n;
   /** Field names of the first entry (the listpack's master fields). */
   masterFields: Uint8Array[] = [];
+  /** Size Redis's listpack for this node would have, for node splitting. */
+  lpBytes = 0;
+  /** Read position of the varint decoder. */
+  #pos = 0;
 
   /** Creates an empty node with room for `capacity` entries. */
   constructor(capacity = 4) {
-    this.ids = new BigUint64Array(capacity * 2);
-    this.deleted = new Uint8Array(capacity);
-    this.itemStart = new Uint32Array(capacity + 1);
-    this.itemEnds = new Uint32Array(capacity * 4);
-    this.data = new Uint8Array(capacity * 16);
+    this.offsets = new Uint32Array(capacity);
+    this.data = new Uint8Array(capacity * 24);
+  }
+
+  #readVarint(): bigint {
+    const data = this.data;
+    let pos = this.#pos;
+    let value = 0;
+    let scale = 1;
+    let byte = data[pos++];
+    let length = 1;
+    while (byte >= 0x80) {
+      value += (byte & 0x7f) * scale;
+      scale *= 128;
+      byte = data[pos++];
+      length++;
+    }
+    if (length <= 7) {
+      this.#pos = pos;
+      return BigInt(value + byte * scale);
+    }
+    // Beyond 2^49: decode exactly with bigints.
+    let big = 0n;
+    let shift = 0n;
+    pos = this.#pos;
+    for (;;) {
+      const b = data[pos++];
+      big |= BigInt(b & 0x7f) << shift;
+      shift += 7n;
+      if (b < 0x80) break;
+    }
+    this.#pos = pos;
+    return big;
+  }
+
+  #readLength(): number {
+    const data = this.data;
+    let value = 0;
+    let scale = 1;
+    let byte = data[this.#pos++];
+    while (byte >= 0x80) {
+      value += (byte & 0x7f) * scale;
+      scale *= 128;
+      byte = data[this.#pos++];
+    }
+    return value + byte * scale;
+  }
+
+  #writeVarint(value: bigint | number): void {
+    const data = this.data;
+    if (typeof value === "number" || value < TWO_POW_53) {
+      let n = Number(value);
+      while (n >= 0x80) {
+        data[this.used++] = (n % 128) | 0x80;
+        n = Math.floor(n / 128);
+      }
+      data[this.used++] = n;
+      return;
+    }
+    let big = value;
+    while (big >= 0x80n) {
+      data[this.used++] = Number(big & 0x7fn) | 0x80;
+      big >>= 7n;
+    }
+    data[this.used++] = Number(big);
   }
 
   /** ID of entry `i`. */
   id(i: number): StreamId {
-    return { ms: this.ids[2 * i], seq: this.ids[2 * i + 1] };
+    this.#pos = this.offsets[i] + 1;
+    const ms = this.base + this.#readVarint();
+    return { ms, seq: this.#readVarint() };
+  }
+
+  /** Whether entry `i` is deleted. */
+  isDeleted(i: number): boolean {
+    return (this.data[this.offsets[i]] & DELETED) !== 0;
   }
 
   /** First entry ID (the listpack's master ID). */
@@ -116,11 +191,22 @@ export class StreamNode {
 
   /** Fields and values of entry `i`, alternating (views into the node). */
   fields(i: number): Uint8Array[] {
+    const flags = this.data[this.offsets[i]];
+    this.#pos = this.offsets[i] + 1;
+    this.#readVarint();
+    this.#readVarint();
     const out: Uint8Array[] = [];
-    const end = this.itemStart[i + 1];
-    for (let k = this.itemStart[i]; k < end; k++) {
-      const from = k === 0 ? 0 : this.itemEnds[k - 1];
-      out.push(this.data.subarray(from, this.itemEnds[k]));
+    const string = () => {
+      const length = this.#readLength();
+      const start = this.#pos;
+      this.#pos += length;
+      return this.data.subarray(start, start + length);
+    };
+    if (flags & SAME_FIELDS) {
+      for (const name of this.masterFields) out.push(name, string());
+    } else {
+      const n = this.#readLength();
+      for (let k = 0; k < n; k++) out.push(string(), string());
     }
     return out;
   }
@@ -152,45 +238,54 @@ export class StreamNode {
 
   /** Appends an entry (IDs must increase). */
   append(id: StreamId, fields: readonly Uint8Array[]): void {
-    if (this.count === this.deleted.length) this.#growEntries();
-    let bytes = 0;
-    for (const f of fields) bytes += f.length;
-    if (this.items + fields.length > this.itemEnds.length) {
-      const ends = new Uint32Array(
-        Math.max(this.itemEnds.length * 2, this.items + fields.length),
-      );
-      ends.set(this.itemEnds.subarray(0, this.items));
-      this.itemEnds = ends;
-    }
-    if (this.used + bytes > this.data.length) {
-      const data = new Uint8Array(
-        Math.max(this.data.length * 2, this.used + bytes),
-      );
-      data.set(this.data.subarray(0, this.used));
-      this.data = data;
-    }
-    this.#accountListpack(id, fields);
-    const i = this.count;
-    this.ids[2 * i] = id.ms;
-    this.ids[2 * i + 1] = id.seq;
-    this.itemStart[i] = this.items;
-    for (const f of fields) {
-      this.data.set(f, this.used);
-      this.used += f.length;
-      this.itemEnds[this.items++] = this.used;
-    }
-    this.itemStart[i + 1] = this.items;
-    this.count++;
-    this.live++;
-  }
-
-  #accountListpack(id: StreamId, fields: readonly Uint8Array[]): void {
-    const n = fields.length / 2;
     if (this.count === 0) {
+      this.base = id.ms;
       this.masterFields = [];
       for (let k = 0; k < fields.length; k += 2) {
         this.masterFields.push(fields[k].slice());
       }
+    }
+    const same = this.#sameFields(fields);
+    this.#accountListpack(id, fields, same);
+    // Worst case: flags, two 10-byte varints, a count and 5 bytes per length.
+    let room = 21 + 5;
+    for (let k = same ? 1 : 0; k < fields.length; k += same ? 2 : 1) {
+      room += 5 + fields[k].length;
+    }
+    if (this.used + room > this.data.length) {
+      const data = new Uint8Array(
+        Math.max(this.data.length * 2, this.used + room),
+      );
+      data.set(this.data.subarray(0, this.used));
+      this.data = data;
+    }
+    if (this.count === this.offsets.length) {
+      const offsets = new Uint32Array(Math.max(4, this.count * 2));
+      offsets.set(this.offsets);
+      this.offsets = offsets;
+    }
+    this.offsets[this.count] = this.used;
+    this.data[this.used++] = same ? SAME_FIELDS : 0;
+    this.#writeVarint(id.ms - this.base);
+    this.#writeVarint(id.seq);
+    if (!same) this.#writeVarint(fields.length / 2);
+    for (let k = same ? 1 : 0; k < fields.length; k += same ? 2 : 1) {
+      const f = fields[k];
+      this.#writeVarint(f.length);
+      this.data.set(f, this.used);
+      this.used += f.length;
+    }
+    this.count++;
+    this.live++;
+  }
+
+  #accountListpack(
+    id: StreamId,
+    fields: readonly Uint8Array[],
+    same: boolean,
+  ): void {
+    const n = fields.length / 2;
+    if (this.count === 0) {
       // Header, terminator, and master entry: count, deleted, #fields, fields, 0.
       this.lpBytes = 7 + 2 + 2 + lpIntSize(n) + 2;
       for (let k = 0; k < fields.length; k += 2) {
@@ -198,14 +293,12 @@ export class StreamNode {
       }
     }
     const first = this.count === 0 ? id : this.firstId;
-    const msDelta = id.ms - first.ms;
-    const seqDelta = id.seq - first.seq;
     const deltaSize = (d: bigint) =>
       d <= 9007199254740991n && d >= -9007199254740991n
         ? lpIntSize(Number(d))
         : 10;
-    let size = 2 + deltaSize(msDelta) + deltaSize(seqDelta);
-    if (this.#sameFields(fields)) {
+    let size = 2 + deltaSize(id.ms - first.ms) + deltaSize(id.seq - first.seq);
+    if (same) {
       for (let k = 1; k < fields.length; k += 2) {
         size += lpElementSize(fields[k]);
       }
@@ -218,25 +311,9 @@ export class StreamNode {
     this.lpBytes += size;
   }
 
-  #growEntries(): void {
-    const capacity = Math.max(4, this.deleted.length * 2);
-    const ids = new BigUint64Array(capacity * 2);
-    ids.set(this.ids);
-    const deleted = new Uint8Array(capacity);
-    deleted.set(this.deleted);
-    const itemStart = new Uint32Array(capacity + 1);
-    itemStart.set(this.itemStart);
-    this.ids = ids;
-    this.deleted = deleted;
-    this.itemStart = itemStart;
-  }
-
   /** Drops spare capacity once the node will not grow any more. */
   seal(): void {
-    this.ids = this.ids.slice(0, this.count * 2);
-    this.deleted = this.deleted.slice(0, this.count);
-    this.itemStart = this.itemStart.slice(0, this.count + 1);
-    this.itemEnds = this.itemEnds.slice(0, this.items);
+    this.offsets = this.offsets.slice(0, this.count);
     this.data = this.data.slice(0, this.used);
   }
 
@@ -245,22 +322,20 @@ export class StreamNode {
     const copy = new StreamNode(0);
     copy.count = this.count;
     copy.live = this.live;
-    copy.items = this.items;
     copy.used = this.used;
+    copy.base = this.base;
     copy.lpBytes = this.lpBytes;
     copy.masterFields = this.masterFields.map((f) => f.slice());
-    copy.ids = this.ids.slice(0, this.count * 2);
-    copy.deleted = this.deleted.slice(0, this.count);
-    copy.itemStart = this.itemStart.slice(0, this.count + 1);
-    copy.itemEnds = this.itemEnds.slice(0, this.items);
+    copy.offsets = this.offsets.slice(0, this.count);
     copy.data = this.data.slice(0, this.used);
     return copy;
   }
 
   /** Marks entry `i` deleted; returns false if it already was. */
   markDeleted(i: number): boolean {
-    if (this.deleted[i]) return false;
-    this.deleted[i] = 1;
+    const at = this.offsets[i];
+    if (this.data[at] & DELETED) return false;
+    this.data[at] |= DELETED;
     this.live--;
     return true;
   }
@@ -423,7 +498,7 @@ export class Stream {
     const node = this.nodes[n];
     const i = node.lowerBound(id);
     if (
-      i < node.count && !node.deleted[i] && compareIds(node.id(i), id) === 0
+      i < node.count && !node.isDeleted(i) && compareIds(node.id(i), id) === 0
     ) {
       return { node, index: i };
     }
@@ -439,7 +514,7 @@ export class Stream {
       const node = this.nodes[n];
       for (; i < node.count; i++) {
         if (compareIds(node.id(i), end) > 0) return;
-        if (!node.deleted[i]) yield { node, index: i };
+        if (!node.isDeleted(i)) yield { node, index: i };
       }
     }
   }
@@ -457,7 +532,7 @@ export class Stream {
       const node = this.nodes[n];
       for (i--; i >= 0; i--) {
         if (compareIds(node.id(i), start) < 0) return;
-        if (!node.deleted[i]) yield { node, index: i };
+        if (!node.isDeleted(i)) yield { node, index: i };
       }
     }
   }

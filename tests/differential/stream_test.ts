@@ -391,6 +391,8 @@ const EDGE_CASES: string[][] = [
   ["XREAD", "STREAMS", "s", "9"],
   ["XREAD", "BLOCK", "-1", "STREAMS", "s", "0"],
   ["XREAD", "BLOCK", "x", "STREAMS", "s", "0"],
+  ["XREAD", "BLOCK", "9223372036854775807", "STREAMS", "s", "0"],
+  ["XREAD", "BLOCK", "9223372036854775808", "STREAMS", "s", "0"],
   ["XAUTOCLAIM", "s", "g", "carol", "0", "0", "COUNT", "0"],
   ["XAUTOCLAIM", "s", "g", "carol", "0", "0", "COUNT", "1", "JUSTID"],
   ["XAUTOCLAIM", "s", "g", "carol", "0", "0", "FOO"],

@@ -131,3 +131,24 @@ Deno.test("IdMap: ordered inserts, deletes and walks from an ID", () => {
   assert.deepEqual(seen, [981, 983, 985, 987, 989, 991, 993, 995, 997, 999]);
   assert.deepEqual(map.bounds()?.map(formatId), ["1-0", "979-0"]);
 });
+
+Deno.test("stream: IDs of any size survive the packed encoding", () => {
+  const stream = new Stream();
+  const max = 2n ** 64n - 1n;
+  const samples = [
+    { ms: 0n, seq: 1n },
+    { ms: 127n, seq: 128n },
+    { ms: 2n ** 49n, seq: 2n ** 53n + 1n },
+    { ms: 2n ** 53n + 3n, seq: 0n },
+    { ms: max - 1n, seq: max },
+    { ms: max, seq: max },
+  ];
+  for (const sample of samples) {
+    stream.append(sample, [enc("f"), enc("v")], 100, 4096);
+  }
+  assert.deepEqual(
+    [...stream.range(MIN_ID, MAX_ID)].map((r) => formatId(r.node.id(r.index))),
+    samples.map(formatId),
+  );
+  assert.equal(stream.nodes.length, 1);
+});
