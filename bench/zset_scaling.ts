@@ -2,16 +2,14 @@
  * `deno run -A bench/zset_scaling.ts`: checks that sorted set operations
  * grow logarithmically with the set size. For each size from a thousand to
  * a million members it fills a sorted set and a geo set, then times
- * pipelined batches of ZADD, ZPOPMIN, ZRANGE by rank and by score, ZRANK and
- * GEOSEARCH, on our server and, when installed, on redis-server.
+ * ZADD, ZPOPMIN, ZRANGE by rank and by score, ZRANK and GEOSEARCH with
+ * redis-benchmark (random members and positions), on our server and on
+ * redis-server for reference.
  *
  * @module
  */
 
-import {
-  encodeCommand,
-  type RespClient,
-} from "../tests/helpers/resp_client.ts";
+import type { RespClient } from "../tests/helpers/resp_client.ts";
 import {
   hasRedisServer,
   startOurServer,
@@ -20,47 +18,44 @@ import {
 } from "../tests/helpers/servers.ts";
 
 const SIZES = [1_000, 10_000, 100_000, 1_000_000];
-/** Operations timed per measurement. */
-const OPS = 10_000;
-/** Commands sent per pipelined batch. */
-const BATCH = 50;
+/** Requests per measurement. */
+const OPS = 50_000;
+/** Requests pipelined per connection. */
+const PIPELINE = 16;
 /** Members added per command while filling. */
 const CHUNK = 10_000;
 
-/** Sends `commands` in pipelined batches and waits for every reply. */
-async function pipeline(
-  client: RespClient,
-  commands: readonly (readonly string[])[],
-): Promise<void> {
-  for (let i = 0; i < commands.length; i += BATCH) {
-    const parts = commands.slice(i, i + BATCH).map((c) => encodeCommand(c));
-    let total = 0;
-    for (const p of parts) total += p.length;
-    const joined = new Uint8Array(total);
-    let pos = 0;
-    for (const p of parts) {
-      joined.set(p, pos);
-      pos += p.length;
-    }
-    await client.write(joined);
-    for (let j = 0; j < parts.length; j++) await client.readRaw();
-  }
-}
-
-/** Operations per second for `commands`. */
-async function measure(
-  client: RespClient,
-  commands: readonly (readonly string[])[],
+/**
+ * Requests per second of one command line run by redis-benchmark against
+ * `port`, with __rand_int__ drawn below `keyspace`.
+ */
+async function benchmark(
+  port: number,
+  keyspace: number,
+  args: readonly string[],
 ): Promise<number> {
-  const start = performance.now();
-  await pipeline(client, commands);
-  return commands.length / ((performance.now() - start) / 1000);
-}
-
-/** A random integer below `n` (the same sequence on both servers). */
-function randomBelow(state: { seed: number }, n: number): number {
-  state.seed = (state.seed * 1103515245 + 12345) % 2147483648;
-  return state.seed % n;
+  const out = await new Deno.Command("redis-benchmark", {
+    args: [
+      "-h",
+      "127.0.0.1",
+      "-p",
+      String(port),
+      "-n",
+      String(OPS),
+      "-c",
+      "10",
+      "-P",
+      String(PIPELINE),
+      "-r",
+      String(keyspace),
+      "--csv",
+      ...args,
+    ],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  const lines = new TextDecoder().decode(out.stdout).trim().split("\n");
+  return Number(JSON.parse(`[${lines[lines.length - 1]}]`)[1]);
 }
 
 /** Fills "z" with `size` members and "g" with `size` points. */
@@ -69,12 +64,14 @@ async function fill(client: RespClient, size: number): Promise<void> {
     const zadd = ["ZADD", "z"];
     const geoadd = ["GEOADD", "g"];
     for (let j = i; j < Math.min(size, i + CHUNK); j++) {
-      zadd.push(String(j), `m${j}`);
+      // redis-benchmark writes __rand_int__ as 12 zero-padded digits.
+      const id = String(j).padStart(12, "0");
+      zadd.push(String(j), `m${id}`);
       const side = Math.ceil(Math.sqrt(size));
       geoadd.push(
         (12 + (j % side) * (2 / side)).toFixed(6),
         (37 + Math.floor(j / side) * (1 / side)).toFixed(6),
-        `p${j}`,
+        `p${id}`,
       );
     }
     await client.call(...zadd);
@@ -90,71 +87,41 @@ async function run(server: TestServer): Promise<Map<string, number[]>> {
     if (!results.has(name)) results.set(name, []);
     results.get(name)!.push(value);
   };
+  const cases = (size: number): [string, string[]][] => [
+    ["ZADD", ["ZADD", "z", "__rand_int__", "new:__rand_int__"]],
+    // The middle of the set: reaching a rank costs O(log n) wherever it is.
+    [
+      "ZRANGE rank",
+      ["ZRANGE", "z", String(size / 2), String(size / 2 + 9)],
+    ],
+    [
+      "ZRANGE score",
+      ["ZRANGE", "z", "__rand_int__", "+inf", "BYSCORE", "LIMIT", "0", "10"],
+    ],
+    ["ZRANK", ["ZRANK", "z", "m__rand_int__"]],
+    [
+      "GEOSEARCH",
+      [
+        "GEOSEARCH",
+        "g",
+        "FROMMEMBER",
+        "p__rand_int__",
+        "BYRADIUS",
+        "1",
+        "km",
+        "COUNT",
+        "10",
+      ],
+    ],
+    ["ZPOPMIN", ["ZPOPMIN", "z"]],
+  ];
   try {
     for (const size of SIZES) {
       await client.call("FLUSHALL");
       await fill(client, size);
-      const state = { seed: 42 };
-      const rand = () => randomBelow(state, size);
-      const ops = (make: (i: number) => string[]) =>
-        Array.from({ length: OPS }, (_, i) => make(i));
-      record(
-        "ZADD",
-        await measure(
-          client,
-          ops((i) => ["ZADD", "z", String(rand()), `n${i}`]),
-        ),
-      );
-      record(
-        "ZRANGE rank",
-        await measure(
-          client,
-          ops(() => {
-            const r = String(rand());
-            return ["ZRANGE", "z", r, r + "9"];
-          }),
-        ),
-      );
-      record(
-        "ZRANGE score",
-        await measure(
-          client,
-          ops(
-            () => [
-              "ZRANGE",
-              "z",
-              String(rand()),
-              "+inf",
-              "BYSCORE",
-              "LIMIT",
-              "0",
-              "10",
-            ],
-          ),
-        ),
-      );
-      record(
-        "ZRANK",
-        await measure(client, ops(() => ["ZRANK", "z", `m${rand()}`])),
-      );
-      record(
-        "GEOSEARCH",
-        await measure(
-          client,
-          ops(() => [
-            "GEOSEARCH",
-            "g",
-            "FROMMEMBER",
-            `p${rand()}`,
-            "BYRADIUS",
-            "2",
-            "km",
-            "COUNT",
-            "10",
-          ]),
-        ),
-      );
-      record("ZPOPMIN", await measure(client, ops(() => ["ZPOPMIN", "z"])));
+      for (const [name, args] of cases(size)) {
+        record(name, await benchmark(server.port, size, args));
+      }
     }
   } finally {
     client.close();
