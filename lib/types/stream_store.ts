@@ -1,11 +1,12 @@
 /**
  * The in-memory stream: entries in nodes of up to stream-node-max-entries
- * entries, each node packing its IDs in a BigUint64Array and its fields and
- * values in one byte buffer (like Redis's listpack nodes), indexed by a
- * sorted array of nodes, so appends are cheap and any ID is found by binary
- * search. Deleted entries stay in their node as tombstones until the node
- * empties, as in Redis, which keeps trimming and node boundaries identical.
- * Consumer groups keep their pending entries lists as in Redis.
+ * entries (or stream-node-max-bytes of listpack), each node packing its
+ * entries in one byte buffer like Redis's listpacks, indexed by a sorted
+ * array of nodes, so appends are cheap and any ID is found by binary search
+ * over the nodes, then within one. Deleted entries stay in their node as
+ * tombstones until the node empties, as in Redis, which keeps trimming and
+ * node boundaries identical. Consumer groups keep their pending entries
+ * lists, per group and per consumer, as in Redis.
  *
  * @module
  */
