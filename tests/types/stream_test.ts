@@ -632,3 +632,59 @@ Deno.test({
     );
   },
 });
+
+/** Keyspace events the stream commands emit, in order. */
+async function streamEvents(
+  _server: TestServer,
+  [a, sub]: RespClient[],
+): Promise<Reply[]> {
+  await a.call("CONFIG", "SET", "notify-keyspace-events", "KEA");
+  await sub.call("PSUBSCRIBE", "__keyevent@0__:*");
+  for (
+    const args of [
+      ["XADD", "s", "1-1", "a", "1"],
+      ["XADD", "s", "MAXLEN", "1", "2-1", "a", "2"],
+      ["XADD", "s", "MAXLEN", "5", "3-1", "a", "3"],
+      ["XDEL", "s", "2-1", "9-9"],
+      ["XTRIM", "s", "MAXLEN", "0"],
+      ["XTRIM", "s", "MAXLEN", "0"],
+      ["XSETID", "s", "5-5"],
+      ["XGROUP", "CREATE", "s", "g", "0"],
+      ["XGROUP", "CREATE", "m", "g", "$", "MKSTREAM"],
+      ["XADD", "s", "6-1", "a", "6"],
+      ["XREADGROUP", "GROUP", "g", "c1", "STREAMS", "s", ">"],
+      ["XCLAIM", "s", "g", "c2", "0", "6-1"],
+      ["XAUTOCLAIM", "s", "g", "c3", "0", "0"],
+      ["XGROUP", "CREATECONSUMER", "s", "g", "c4"],
+      ["XGROUP", "DELCONSUMER", "s", "g", "c4"],
+      ["XGROUP", "SETID", "s", "g", "0"],
+      ["XACK", "s", "g", "6-1"],
+      ["XGROUP", "DESTROY", "s", "g"],
+      ["SET", "done", "1"],
+    ]
+  ) {
+    await a.call(...args);
+  }
+  const events: Reply[] = [];
+  for (;;) {
+    const message = await sub.read() as Reply[];
+    events.push(message.slice(2));
+    if (message[2] === "__keyevent@0__:set") return events;
+  }
+}
+
+Deno.test({
+  name: "stream: keyspace notifications match redis-server",
+  ignore: NO_ORACLE,
+  async fn() {
+    const ours = await withServer(() => startOurServer(), streamEvents);
+    assert.deepEqual(
+      ours,
+      await withServer(() => startRedisServer(), streamEvents),
+    );
+    const names = ours.map((e) => (e as string[])[0]);
+    for (const event of ["xadd", "xtrim", "xdel", "xgroup-createconsumer"]) {
+      assert.ok(names.includes(`__keyevent@0__:${event}`), event);
+    }
+  },
+});
