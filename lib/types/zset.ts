@@ -882,6 +882,7 @@ function zremrangebylex(ctx: CommandContext, args: Uint8Array[]): void {
  * Pops from the first existing sorted set among `keys` (genericZpopCommand).
  * `count` -1 means a plain single pop. `emitKey` adds the key to the reply
  * (blocking forms and ZMPOP); `nested` gives [member, score] pairs.
+ * Returns the key popped from, or null when nothing was popped.
  */
 function zpopGeneric(
   ctx: CommandContext,
@@ -891,7 +892,7 @@ function zpopGeneric(
   count: number,
   nested: boolean,
   nilWhenEmpty: boolean,
-): void {
+): string | null {
   let key = "";
   let zset: ZSet | null = null;
   for (const k of keys) {
@@ -903,11 +904,11 @@ function zpopGeneric(
   if (zset === null) {
     if (nilWhenEmpty) reply.nullArray();
     else reply.array(0);
-    return;
+    return null;
   }
   if (count === 0) {
     reply.array(0);
-    return;
+    return null;
   }
   if (count === -1) count = 1;
   const popped = Math.min(count, zset.size);
@@ -931,6 +932,7 @@ function zpopGeneric(
   }
   ctx.keyChanged(key, "z", max ? "zpopmax" : "zpopmin", popped);
   if (zset.size === 0) deleteEmptied(ctx, key);
+  return key;
 }
 
 function zpopMinMax(
@@ -968,6 +970,20 @@ function zpopmax(ctx: CommandContext, args: Uint8Array[]): void {
 }
 
 /**
+ * Logs a blocking pop or ZMPOP as the ZPOPMIN/ZPOPMAX that replays it, as
+ * Redis rewrites them (with COUNT unless it was a plain single pop).
+ */
+function propagatePop(
+  ctx: CommandContext,
+  key: string,
+  max: boolean,
+  count: number,
+): void {
+  const command = [max ? "ZPOPMAX" : "ZPOPMIN", stringToBytes(key)];
+  ctx.propagate(count === -1 ? command : [...command, String(count)]);
+}
+
+/**
  * The blocking pops (blockingGenericZpopCommand): pops at once from the
  * first non-empty set, or blocks the client until one of the keys gets
  * members or the timeout passes.
@@ -985,6 +1001,7 @@ function blockingZpop(
     const zset = lookupZSet(ctx, key);
     if (zset === null || zset.size === 0) continue;
     zpopGeneric(ctx, [key], max, true, count, nested, true);
+    propagatePop(ctx, key, max, count);
     return;
   }
   if (ctx.client.inTransaction) {
@@ -999,6 +1016,7 @@ function blockingZpop(
       const entry = served.db.get(key, served.now);
       if (entry === undefined || entry.type !== "zset") return false;
       zpopGeneric(served, [key], max, true, count, nested, true);
+      propagatePop(served, key, max, count);
       return true;
     },
     timedOut(served: CommandContext): void {
@@ -1053,7 +1071,10 @@ function zmpopGeneric(
   if (count === -1) count = 1;
   const keys = args.slice(numKeysIndex + 1, whereIndex).map(bytesToString);
   if (blocking) blockingZpop(ctx, keys, max, args[1], count, true);
-  else zpopGeneric(ctx, keys, max, true, count, true, true);
+  else {
+    const key = zpopGeneric(ctx, keys, max, true, count, true, true);
+    if (key !== null) propagatePop(ctx, key, max, count);
+  }
 }
 
 function zmpop(ctx: CommandContext, args: Uint8Array[]): void {
