@@ -16,6 +16,8 @@ import type {
   PlainStreamId,
 } from "../persistence/rdb_stream.ts";
 import type { BlockedRequest } from "../server/blocking.ts";
+import { KeyspaceNotifier } from "../server/notifications.ts";
+import type { Server } from "../server/server.ts";
 import { Entry } from "../store/database.ts";
 import { type PlainValue, registerValueType } from "../store/value_types.ts";
 import { bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
@@ -300,6 +302,28 @@ function noGroupError(key: Uint8Array, group: Uint8Array): CommandError {
   );
 }
 
+/** Keyspace notifiers for events that, as in Redis, do not touch WATCH. */
+const notifiers = new WeakMap<Server, KeyspaceNotifier>();
+
+/**
+ * Records a consumer group change: a dirty change and its keyspace event,
+ * but unlike {@linkcode CommandContext.keyChanged} no WATCH invalidation,
+ * since Redis does not signal these changes as key modifications.
+ */
+function groupChanged(ctx: CommandContext, key: string, event: string): void {
+  const server = ctx.server;
+  let notifier = notifiers.get(server);
+  if (notifier === undefined) {
+    notifier = new KeyspaceNotifier(
+      server.pubsub,
+      () => server.config.get("notify-keyspace-events"),
+    );
+    notifiers.set(server, notifier);
+  }
+  server.dirty++;
+  notifier.notify(ctx.db, key, "t", event);
+}
+
 /** Creates a consumer, with Redis's event, or returns null if it exists. */
 function createConsumer(
   ctx: CommandContext,
@@ -310,8 +334,7 @@ function createConsumer(
   if (group.consumers.has(name)) return null;
   const consumer = new Consumer(name, Date.now());
   group.consumers.set(name, consumer);
-  ctx.server.dirty++;
-  ctx.server.keyChanged(ctx.db, key, "t", "xgroup-createconsumer");
+  groupChanged(ctx, key, "xgroup-createconsumer");
   return consumer;
 }
 
@@ -724,7 +747,7 @@ function xsetid(ctx: CommandContext, args: Uint8Array[]): void {
   stream.lastId = id;
   if (entriesAdded !== -1n) stream.entriesAdded = entriesAdded;
   if (!isZeroId(maxDeleted)) stream.maxDeletedId = maxDeleted;
-  ctx.keyChanged(key, "t", "xsetid");
+  groupChanged(ctx, key, "xsetid");
   ctx.reply.ok();
 }
 
@@ -1478,13 +1501,14 @@ function xgroupCreate(ctx: CommandContext, args: Uint8Array[]): void {
   if (stream === null) {
     stream = new Stream();
     ctx.db.set(key, new Entry("stream", stream, ctx.now));
+    ctx.server.watches.keyChanged(ctx.db, key);
   }
   if (group !== null) {
     throw new CommandError("BUSYGROUP Consumer Group name already exists");
   }
   group = new ConsumerGroup(bytesToString(args[3]), id, entriesRead);
   stream.groups.set(group.name, group);
-  ctx.keyChanged(key, "t", "xgroup-create");
+  groupChanged(ctx, key, "xgroup-create");
   ctx.reply.ok();
 }
 
@@ -1501,7 +1525,7 @@ function xgroupSetid(ctx: CommandContext, args: Uint8Array[]): void {
   }
   group!.lastId = id;
   group!.entriesRead = entriesRead;
-  ctx.keyChanged(bytesToString(args[2]), "t", "xgroup-setid");
+  groupChanged(ctx, bytesToString(args[2]), "xgroup-setid");
   ctx.reply.ok();
 }
 
@@ -1512,7 +1536,10 @@ function xgroupDestroy(ctx: CommandContext, args: Uint8Array[]): void {
     return;
   }
   stream!.groups.delete(group.name);
-  ctx.keyChanged(bytesToString(args[2]), "t", "xgroup-destroy");
+  const key = bytesToString(args[2]);
+  groupChanged(ctx, key, "xgroup-destroy");
+  // Readers blocked on the group get their NOGROUP error.
+  ctx.server.blocking.keyChanged(ctx.db, key);
   ctx.reply.integer(1);
 }
 
@@ -1535,7 +1562,7 @@ function xgroupDelConsumer(ctx: CommandContext, args: Uint8Array[]): void {
     pending = consumer.pel.size;
     for (const [id] of [...consumer.pel.from()]) group!.pel.delete(id);
     group!.consumers.delete(consumer.name);
-    ctx.keyChanged(bytesToString(args[2]), "t", "xgroup-delconsumer");
+    groupChanged(ctx, bytesToString(args[2]), "xgroup-delconsumer");
   }
   ctx.reply.integer(pending);
 }

@@ -688,3 +688,56 @@ Deno.test({
     }
   },
 });
+
+/** For each command run by another client: whether a WATCH on the key fails EXEC. */
+async function watchOutcomes(
+  _server: TestServer,
+  [a, b]: RespClient[],
+): Promise<string[]> {
+  await a.call("XADD", "s", "1-1", "a", "1");
+  await a.call("XADD", "s", "2-1", "a", "2");
+  await a.call("XGROUP", "CREATE", "s", "g", "0");
+  const out: string[] = [];
+  for (
+    const args of [
+      ["XREADGROUP", "GROUP", "g", "c1", "COUNT", "1", "STREAMS", "s", ">"],
+      ["XREADGROUP", "GROUP", "g", "c1", "STREAMS", "s", "0"],
+      ["XCLAIM", "s", "g", "c2", "0", "1-1"],
+      ["XAUTOCLAIM", "s", "g", "c3", "0", "0"],
+      ["XACK", "s", "g", "1-1"],
+      ["XGROUP", "CREATECONSUMER", "s", "g", "c4"],
+      ["XGROUP", "DELCONSUMER", "s", "g", "c4"],
+      ["XGROUP", "SETID", "s", "g", "0"],
+      ["XRANGE", "s", "-", "+"],
+      ["XADD", "s", "3-1", "a", "3"],
+      ["XDEL", "s", "3-1"],
+      ["XTRIM", "s", "MAXLEN", "1"],
+      ["XSETID", "s", "9-9"],
+      ["XGROUP", "DESTROY", "s", "g"],
+      ["XGROUP", "CREATE", "s", "g", "0"],
+      ["XGROUP", "CREATE", "s", "g2", "0", "MKSTREAM"],
+      ["XGROUP", "CREATE", "s2", "g", "0", "MKSTREAM"],
+      ["XREAD", "STREAMS", "s", "0"],
+    ]
+  ) {
+    await a.call("WATCH", "s", "s2");
+    await b.call(...args);
+    await a.call("MULTI");
+    await a.call("PING");
+    out.push(
+      `${args.slice(0, 2).join(" ")}: ${JSON.stringify(await a.call("EXEC"))}`,
+    );
+  }
+  return out;
+}
+
+Deno.test({
+  name: "stream: WATCH is invalidated by the same commands as in redis-server",
+  ignore: NO_ORACLE,
+  async fn() {
+    assert.deepEqual(
+      await withServer(() => startOurServer(), watchOutcomes),
+      await withServer(() => startRedisServer(), watchOutcomes),
+    );
+  },
+});
