@@ -1116,11 +1116,6 @@ function blockRead(
         request.groupName,
       );
       if (group !== null) c.server.dirty++;
-      // Served outside the dispatcher: log the deliveries here.
-      for (const command of c.propagated ?? []) {
-        c.server.aof.feed(dbIndex, command);
-      }
-      c.propagated = null;
       return true;
     },
     timedOut: (c) => c.reply.nullArray(),
