@@ -1565,37 +1565,6 @@ function xgroupDelConsumer(ctx: CommandContext, args: Uint8Array[]): void {
 // ---------------------------------------------------------------------------
 // XINFO
 
-/**
- * Node count of the radix tree Redis would index the stream's nodes with
- * (keys are 16-byte big-endian master IDs): one node per compressed run
- * and per branching point, plus the leaves.
- */
-function radixTreeNodes(stream: Stream): number {
-  const keys = stream.nodes.map((node) => {
-    const bytes = new Uint8Array(16);
-    const view = new DataView(bytes.buffer);
-    view.setBigUint64(0, node.firstId.ms);
-    view.setBigUint64(8, node.firstId.seq);
-    return bytes;
-  });
-  if (keys.length === 0) return 1;
-  const count = (lo: number, hi: number, depth: number): number => {
-    if (hi - lo === 1) return depth < 16 ? 2 : 1;
-    let d = depth;
-    while (keys[lo][d] === keys[hi - 1][d]) d++;
-    let nodes = (d > depth ? 1 : 0) + 1;
-    let i = lo;
-    while (i < hi) {
-      let j = i + 1;
-      while (j < hi && keys[j][d] === keys[i][d]) j++;
-      nodes += count(i, j, d + 1);
-      i = j;
-    }
-    return nodes;
-  };
-  return count(0, keys.length, 0);
-}
-
 function xinfoStream(ctx: CommandContext, args: Uint8Array[]): void {
   let full = false;
   let count = 10n;
@@ -1626,7 +1595,7 @@ function xinfoStream(ctx: CommandContext, args: Uint8Array[]): void {
   reply.bulkString("radix-tree-keys");
   reply.integer(stream.nodes.length);
   reply.bulkString("radix-tree-nodes");
-  reply.integer(radixTreeNodes(stream));
+  reply.integer(stream.radixTreeNodes);
   reply.bulkString("last-generated-id");
   replyId(ctx, stream.lastId);
   reply.bulkString("max-deleted-entry-id");

@@ -399,6 +399,46 @@ export class Stream {
   /** Entries ever added. */
   entriesAdded = 0n;
   readonly groups = new Map<string, ConsumerGroup>();
+  /** Cached {@linkcode radixTreeNodes}; null after the node set changed. */
+  #radixNodes: number | null = 1;
+
+  /**
+   * Node count of the radix tree Redis would index the stream's nodes with
+   * (keys are 16-byte big-endian first IDs): one node per compressed run
+   * and per branching point, plus the leaves. Computed when the set of
+   * nodes has changed since the last call.
+   */
+  get radixTreeNodes(): number {
+    this.#radixNodes ??= this.#countRadixNodes();
+    return this.#radixNodes;
+  }
+
+  #countRadixNodes(): number {
+    const keys = this.nodes.map((node) => {
+      const bytes = new Uint8Array(16);
+      const view = new DataView(bytes.buffer);
+      const first = node.firstId;
+      view.setBigUint64(0, first.ms);
+      view.setBigUint64(8, first.seq);
+      return bytes;
+    });
+    if (keys.length === 0) return 1;
+    const count = (lo: number, hi: number, depth: number): number => {
+      if (hi - lo === 1) return depth < 16 ? 2 : 1;
+      let d = depth;
+      while (keys[lo][d] === keys[hi - 1][d]) d++;
+      let nodes = (d > depth ? 1 : 0) + 1;
+      let i = lo;
+      while (i < hi) {
+        let j = i + 1;
+        while (j < hi && keys[j][d] === keys[i][d]) j++;
+        nodes += count(i, j, d + 1);
+        i = j;
+      }
+      return nodes;
+    };
+    return count(0, keys.length, 0);
+  }
 
   /**
    * A deep copy (COPY): same nodes, tombstones included, and the same
@@ -407,6 +447,7 @@ export class Stream {
   clone(): Stream {
     const copy = new Stream();
     copy.nodes = this.nodes.map((node) => node.clone());
+    copy.#radixNodes = this.#radixNodes;
     copy.length = this.length;
     copy.lastId = this.lastId;
     copy.firstId = this.firstId;
@@ -467,6 +508,7 @@ export class Stream {
     if (node === undefined) {
       node = new StreamNode();
       this.nodes.push(node);
+      this.#radixNodes = null;
     }
     node.append(id, fields);
     this.length++;
@@ -547,7 +589,10 @@ export class Stream {
     if (i >= node.count || compareIds(node.id(i), id) !== 0) return false;
     if (!node.markDeleted(i)) return false;
     this.length--;
-    if (node.live === 0) this.nodes.splice(n, 1);
+    if (node.live === 0) {
+      this.nodes.splice(n, 1);
+      this.#radixNodes = null;
+    }
     return true;
   }
 
@@ -583,6 +628,7 @@ export class Stream {
         : compareIds(node.lastId, minId!) < 0;
       if (removeNode) {
         this.nodes.shift();
+        this.#radixNodes = null;
         this.length -= entries;
         deleted += entries;
         continue;
