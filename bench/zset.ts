@@ -48,7 +48,8 @@ export const ZSET_SUITE: BenchSuite = {
   cases: [
     {
       label: "ZADD",
-      args: ["ZADD", "bench:zadd", "__rand_int__", "m:__rand_int__"],
+      // Valid with or without -r (which makes every member new).
+      args: ["ZADD", "bench:zadd", "1", "m:__rand_int__"],
       setup: [["DEL", "bench:zadd"]],
     },
     {

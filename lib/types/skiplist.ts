@@ -12,6 +12,13 @@
 const MAX_LEVEL = 32;
 const LEVEL_P = 0.25;
 
+/**
+ * Scratch space for the search paths of insertions and deletions, reused
+ * to spare two allocations per update (operations never nest).
+ */
+const UPDATE: SkipNode[] = [];
+const RANK = new Float64Array(MAX_LEVEL);
+
 /** One element of the skip list. */
 export class SkipNode {
   /** Next node at each level. */
@@ -163,8 +170,8 @@ export class SkipList {
   #link(node: SkipNode): void {
     const score = node.score;
     const member = node.member;
-    const update: SkipNode[] = new Array(MAX_LEVEL);
-    const rank: number[] = new Array(MAX_LEVEL);
+    const update = UPDATE;
+    const rank = RANK;
     let x = this.#header;
     for (let i = this.#level - 1; i >= 0; i--) {
       rank[i] = i === this.#level - 1 ? 0 : rank[i + 1];
@@ -215,7 +222,7 @@ export class SkipList {
 
   /** Finds the update path to the position just before (score, member). */
   #path(score: number, member: string): SkipNode[] {
-    const update: SkipNode[] = new Array(MAX_LEVEL);
+    const update = UPDATE;
     let x = this.#header;
     for (let i = this.#level - 1; i >= 0; i--) {
       let next = x.forward[i];
