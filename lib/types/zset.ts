@@ -971,16 +971,20 @@ function zpopmax(ctx: CommandContext, args: Uint8Array[]): void {
 
 /**
  * Logs a blocking pop or ZMPOP as the ZPOPMIN/ZPOPMAX that replays it, as
- * Redis rewrites them (with COUNT unless it was a plain single pop).
+ * Redis rewrites them: with the number of members actually popped from a
+ * set of `size` members, unless it was a plain single pop (count -1).
  */
 function propagatePop(
   ctx: CommandContext,
   key: string,
   max: boolean,
   count: number,
+  size: number,
 ): void {
   const command = [max ? "ZPOPMAX" : "ZPOPMIN", stringToBytes(key)];
-  ctx.propagate(count === -1 ? command : [...command, String(count)]);
+  ctx.propagate(
+    count === -1 ? command : [...command, String(Math.min(count, size))],
+  );
 }
 
 /**
@@ -1000,8 +1004,9 @@ function blockingZpop(
   for (const key of keys) {
     const zset = lookupZSet(ctx, key);
     if (zset === null || zset.size === 0) continue;
+    const size = zset.size;
     zpopGeneric(ctx, [key], max, true, count, nested, true);
-    propagatePop(ctx, key, max, count);
+    propagatePop(ctx, key, max, count, size);
     return;
   }
   if (ctx.client.inTransaction) {
@@ -1015,8 +1020,9 @@ function blockingZpop(
     tryServe(served: CommandContext, key: string): boolean {
       const entry = served.db.get(key, served.now);
       if (entry === undefined || entry.type !== "zset") return false;
+      const size = lookupZSet(served, key)?.size ?? 0;
       zpopGeneric(served, [key], max, true, count, nested, true);
-      propagatePop(served, key, max, count);
+      propagatePop(served, key, max, count, size);
       return true;
     },
     timedOut(served: CommandContext): void {
@@ -1072,8 +1078,15 @@ function zmpopGeneric(
   const keys = args.slice(numKeysIndex + 1, whereIndex).map(bytesToString);
   if (blocking) blockingZpop(ctx, keys, max, args[1], count, true);
   else {
+    // Peeked without type checks: zpopGeneric reports WRONGTYPE in order.
+    const sizes = keys.map((key) => {
+      const entry = ctx.db.get(key, ctx.now, false);
+      return entry?.type === "zset" ? (entry.value as ZSet).size : 0;
+    });
     const key = zpopGeneric(ctx, keys, max, true, count, true, true);
-    if (key !== null) propagatePop(ctx, key, max, count);
+    if (key !== null) {
+      propagatePop(ctx, key, max, count, sizes[keys.indexOf(key)]);
+    }
   }
 }
 
