@@ -99,10 +99,16 @@ export interface RdbSummary {
   readonly aux: Map<string, string>;
 }
 
+/** Strings up to this size are copied into shared slabs of SLAB_SIZE bytes. */
+const SLAB_PIECE_MAX = 512;
+const SLAB_SIZE = 64 * 1024;
+
 /** A cursor over RDB bytes with Redis's length and string encodings. */
 export class RdbCursor {
   pos = 0;
   readonly view: DataView;
+  #slab = new Uint8Array(0);
+  #slabUsed = 0;
 
   /** Creates a cursor over `data`. */
   constructor(readonly data: Uint8Array) {
@@ -126,8 +132,18 @@ export class RdbCursor {
   /** Reads `n` raw bytes (a copy). */
   bytes(n: number): Uint8Array {
     this.#need(n);
-    const out = this.data.slice(this.pos, this.pos + n);
+    const source = this.data.subarray(this.pos, this.pos + n);
     this.pos += n;
+    if (n > SLAB_PIECE_MAX) return source.slice();
+    // Small strings share slabs: one ArrayBuffer per string is what made
+    // loading slow. Nothing grows a value in place unless it owns its buffer.
+    if (this.#slabUsed + n > this.#slab.length) {
+      this.#slab = new Uint8Array(SLAB_SIZE);
+      this.#slabUsed = 0;
+    }
+    const out = this.#slab.subarray(this.#slabUsed, this.#slabUsed + n);
+    out.set(source);
+    this.#slabUsed += n;
     return out;
   }
 
