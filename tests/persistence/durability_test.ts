@@ -278,3 +278,118 @@ Deno.test("durability: DEBUG RELOAD saves, empties and reloads the dataset", asy
     await server.stop();
   }
 });
+
+async function aofFiles(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const entry of Deno.readDir(`${dir}/appendonlydir`)) {
+    names.push(entry.name);
+  }
+  return names.sort();
+}
+
+async function waitForRewrite(
+  client: { call(...a: string[]): Promise<unknown> },
+): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const info = await client.call("INFO", "persistence") as string;
+    if (info.includes("aof_rewrite_in_progress:0")) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("AOF rewrite did not finish");
+}
+
+Deno.test("durability: CONFIG SET appendonly yes at run time builds the AOF from the dataset", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "aof-runtime-" });
+  const flags = ["--dir", dir, "--save", ""];
+  try {
+    const server = await startOurServer(flags);
+    const client = await server.connect();
+    try {
+      await client.call("SET", "before", "1");
+      assert.equal(
+        await client.call("CONFIG", "SET", "appendonly", "yes"),
+        "OK",
+      );
+      await waitForRewrite(client);
+      await client.call("SET", "after", "2");
+      assert.deepEqual(await aofFiles(dir), [
+        "appendonly.aof.1.base.rdb",
+        "appendonly.aof.1.incr.aof",
+        "appendonly.aof.manifest",
+      ]);
+      Deno.kill(server.pid, "SIGKILL");
+      await server.status;
+    } finally {
+      client.close();
+      await server.stop();
+    }
+    const restarted = await startOurServer([...flags, "--appendonly", "yes"]);
+    const check = await restarted.connect();
+    try {
+      assert.deepEqual(await check.call("MGET", "before", "after"), ["1", "2"]);
+    } finally {
+      check.close();
+      await restarted.stop();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("durability: the AOF is rewritten automatically when it grows, and SIGKILL during a rewrite loses nothing", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "aof-auto-" });
+  const flags = [
+    "--dir",
+    dir,
+    "--save",
+    "",
+    "--appendonly",
+    "yes",
+    "--auto-aof-rewrite-min-size",
+    "1mb",
+    "--auto-aof-rewrite-percentage",
+    "100",
+  ];
+  try {
+    const server = await startOurServer(flags);
+    const client = await server.connect();
+    try {
+      const batch: Uint8Array[] = [];
+      for (let i = 0; i < 20_000; i++) {
+        batch.push(encodeCommand(["SET", `k${i % 1000}`, "v".repeat(100)]));
+      }
+      const total = batch.reduce((n, b) => n + b.length, 0);
+      const joined = new Uint8Array(total);
+      batch.reduce((pos, b) => (joined.set(b, pos), pos + b.length), 0);
+      await client.write(joined);
+      for (let i = 0; i < batch.length; i++) await client.read();
+      let rewrites = 0;
+      for (let i = 0; i < 100 && rewrites === 0; i++) {
+        const info = await client.call("INFO", "persistence") as string;
+        rewrites = Number(/aof_rewrites:(\d+)/.exec(info)![1]);
+        if (rewrites === 0) await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.ok(rewrites >= 1, "no automatic rewrite happened");
+      // A rewrite in progress when the server dies leaves a loadable AOF.
+      await client.call("SET", "last", "value");
+      await client.call("BGREWRITEAOF");
+      Deno.kill(server.pid, "SIGKILL");
+      await server.status;
+    } finally {
+      client.close();
+      await server.stop();
+    }
+    const restarted = await startOurServer(flags);
+    const check = await restarted.connect();
+    try {
+      assert.equal(await check.call("DBSIZE"), 1001);
+      assert.equal(await check.call("GET", "last"), "value");
+      assert.equal(await check.call("GET", "k999"), "v".repeat(100));
+    } finally {
+      check.close();
+      await restarted.stop();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
