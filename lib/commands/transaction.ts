@@ -11,7 +11,7 @@
 
 import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
-import { bytesToString, lowerAscii } from "../util/bytes.ts";
+import { bytesToString, equalsIgnoreCase, lowerAscii } from "../util/bytes.ts";
 import type { CommandContext } from "./context.ts";
 import { CommandError } from "./errors.ts";
 import type { CommandSpec } from "./spec.ts";
@@ -42,11 +42,17 @@ function discard(ctx: CommandContext): void {
   ctx.reply.ok();
 }
 
-/** The command table entry of a queued command (checked when it was queued). */
-function resolveQueued(server: Server, args: Uint8Array[]): CommandSpec {
-  const spec = server.commands.lookup(lowerAscii(args[0]))!;
-  if (spec.subcommands === undefined) return spec;
-  return server.commands.lookupSubcommand(spec, lowerAscii(args[1]))!;
+/**
+ * The command table entry of a queued command (checked when it was queued).
+ * A container command alone runs as itself, as the dispatcher has it.
+ */
+function resolveQueued(
+  server: Server,
+  top: CommandSpec,
+  args: Uint8Array[],
+): CommandSpec {
+  if (top.subcommands === undefined || args.length === 1) return top;
+  return server.commands.lookupSubcommand(top, lowerAscii(args[1]))!;
 }
 
 function exec(ctx: CommandContext): void {
@@ -76,8 +82,14 @@ function exec(ctx: CommandContext): void {
   let wrapped = false;
   try {
     ctx.reply.array(queue.length);
+    // Transactions often repeat one command: its name is compared in place
+    // instead of building a lower-case string to look it up again.
+    let top: CommandSpec | null = null;
     for (const args of queue) {
-      const spec = resolveQueued(server, args);
+      if (top === null || !equalsIgnoreCase(args[0], top.name)) {
+        top = server.commands.lookup(lowerAscii(args[0]))!;
+      }
+      const spec = resolveQueued(server, top, args);
       if (!wrapped && spec.flags.includes("write")) {
         server.aof.feed(client.dbIndex, ["MULTI"]);
         wrapped = true;

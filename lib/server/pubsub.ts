@@ -3,14 +3,15 @@
  * and shard channels, and delivery of published messages to them.
  *
  * Each client's own subscriptions live in its Client sets (channels,
- * patterns, shardChannels); this module keeps the reverse index. Messages are
- * written to the subscriber's reply writer, flushed, and checked against
- * client-output-buffer-limit so a subscriber that does not read is dropped.
+ * patterns, shardChannels); this module keeps the reverse index. A message
+ * is encoded once per protocol, copied to each receiver's reply writer and
+ * checked against client-output-buffer-limit (so a subscriber that does not
+ * read is dropped); receivers are flushed once the running batch is over.
  *
  * @module
  */
 
-import type { ReplyWriter } from "../resp/encoder.ts";
+import { ReplyWriter } from "../resp/encoder.ts";
 import { globMatch } from "../store/glob.ts";
 import type { Client } from "./client.ts";
 import type { OutputLimits } from "./output_limit.ts";
@@ -27,9 +28,66 @@ const SUBSCRIBE_WORDS: Record<SubscriptionKind, [string, string]> = {
   shard: ["ssubscribe", "sunsubscribe"],
 };
 
-function writePayload(reply: ReplyWriter, value: Payload): void {
-  if (typeof value === "string") reply.bulkString(value);
-  else reply.bulk(value);
+const MESSAGE = "message";
+const PMESSAGE = "pmessage";
+const SMESSAGE = "smessage";
+
+/**
+ * The frame of the message being published, encoded at most once per
+ * protocol and copied to every receiver, instead of encoded per receiver.
+ */
+class MessageFrames {
+  #word = MESSAGE;
+  #pattern: string | null = null;
+  #channel = "";
+  #message: Payload = "";
+  #resp2: Uint8Array[] | null = null;
+  #resp3: Uint8Array[] | null = null;
+  readonly #writer2 = new ReplyWriter();
+  readonly #writer3 = new ReplyWriter();
+
+  constructor() {
+    this.#writer3.protocol = 3;
+  }
+
+  /** Sets the message that following copyTo() calls deliver. */
+  start(
+    word: string,
+    pattern: string | null,
+    channel: string,
+    message: Payload,
+  ): void {
+    this.#word = word;
+    this.#pattern = pattern;
+    this.#channel = channel;
+    this.#message = message;
+    this.#resp2 = null;
+    this.#resp3 = null;
+  }
+
+  /** Appends the frame, in the protocol `reply` speaks, to `reply`. */
+  copyTo(reply: ReplyWriter): void {
+    const chunks = reply.protocol === 3
+      ? this.#resp3 ??= this.#encode(this.#writer3)
+      : this.#resp2 ??= this.#encode(this.#writer2);
+    for (let i = 0; i < chunks.length; i++) reply.raw(chunks[i]);
+  }
+
+  /**
+   * Encodes the frame with `writer`; the chunks stay valid until the
+   * writer's next take(), that is until the next message is encoded.
+   */
+  #encode(writer: ReplyWriter): Uint8Array[] {
+    const pattern = this.#pattern;
+    writer.push(pattern === null ? 3 : 4);
+    writer.bulkString(this.#word);
+    if (pattern !== null) writer.bulkString(pattern);
+    writer.bulkString(this.#channel);
+    const message = this.#message;
+    if (typeof message === "string") writer.bulkString(message);
+    else writer.bulk(message);
+    return writer.take();
+  }
 }
 
 /** Total number of subscriptions of a client (it is in subscribed mode when > 0). */
@@ -63,6 +121,10 @@ export class PubSub {
     pattern: new Map(),
     shard: new Map(),
   };
+
+  readonly #frames = new MessageFrames();
+  /** Receivers of messages whose output is written at the end of the batch. */
+  readonly #toFlush = new Set<Client>();
 
   /** Creates the index; delivered messages are checked against `limits`. */
   constructor(readonly limits: OutputLimits) {}
@@ -148,28 +210,16 @@ export class PubSub {
     let receivers = 0;
     const subscribers = this.#index.channel.get(channel);
     if (subscribers !== undefined) {
-      for (const client of subscribers) {
-        const reply = client.reply;
-        reply.push(3);
-        reply.bulkString("message");
-        reply.bulkString(channel);
-        writePayload(reply, message);
-        this.#delivered(client, now);
-        receivers++;
-      }
+      // Counted first: a subscriber over its output limit leaves the set.
+      receivers += subscribers.size;
+      this.#frames.start(MESSAGE, null, channel, message);
+      for (const client of subscribers) this.#deliver(client, now);
     }
     for (const [pattern, clients] of this.#index.pattern) {
       if (!globMatch(pattern, channel)) continue;
-      for (const client of clients) {
-        const reply = client.reply;
-        reply.push(4);
-        reply.bulkString("pmessage");
-        reply.bulkString(pattern);
-        reply.bulkString(channel);
-        writePayload(reply, message);
-        this.#delivered(client, now);
-        receivers++;
-      }
+      receivers += clients.size;
+      this.#frames.start(PMESSAGE, pattern, channel, message);
+      for (const client of clients) this.#deliver(client, now);
     }
     return receivers;
   }
@@ -178,22 +228,29 @@ export class PubSub {
   publishShard(channel: string, message: Payload, now: number): number {
     const subscribers = this.#index.shard.get(channel);
     if (subscribers === undefined) return 0;
-    let receivers = 0;
-    for (const client of subscribers) {
-      const reply = client.reply;
-      reply.push(3);
-      reply.bulkString("smessage");
-      reply.bulkString(channel);
-      writePayload(reply, message);
-      this.#delivered(client, now);
-      receivers++;
-    }
+    const receivers = subscribers.size;
+    this.#frames.start(SMESSAGE, null, channel, message);
+    for (const client of subscribers) this.#deliver(client, now);
     return receivers;
   }
 
-  #delivered(client: Client, now: number): void {
-    if (!this.limits.check(client, now)) client.transport.flush();
+  /**
+   * Copies the current message frame to `client`. Its output is written
+   * once the running batch of commands is over, as Redis writes replies
+   * before it sleeps, not a socket write per message.
+   */
+  #deliver(client: Client, now: number): void {
+    const reply = client.reply;
+    this.#frames.copyTo(reply);
+    if (this.limits.check(client, now)) return;
+    if (this.#toFlush.size === 0) queueMicrotask(this.#flushAll);
+    this.#toFlush.add(client);
   }
+
+  readonly #flushAll = (): void => {
+    for (const client of this.#toFlush) client.transport.flush();
+    this.#toFlush.clear();
+  };
 
   /** Channels (or shard channels) with at least one subscriber, matching `pattern` if given. */
   activeChannels(kind: "channel" | "shard", pattern: string | null): string[] {

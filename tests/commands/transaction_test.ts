@@ -181,3 +181,38 @@ Deno.test("the AOF gets a transaction's writes wrapped in MULTI/EXEC", async () 
     await server.stop();
   }
 });
+
+Deno.test("EXEC resolves repeated, mixed-case and container commands", async () => {
+  const server = await startOurServer();
+  const client = await server.connect();
+  try {
+    const queued: string[][] = [
+      ["SET", "k", "1"],
+      ["set", "k", "2"],
+      ["GET", "k"],
+      ["get", "k"],
+      ["CONFIG", "GET", "maxclients"],
+      ["gEt", "k"],
+      ["COMMAND"],
+      ["COMMAND", "COUNT"],
+    ];
+    assert.equal(await client.call("MULTI"), "OK");
+    for (const args of queued) {
+      assert.equal(await client.call(...args), "QUEUED");
+    }
+    const results = await client.call("EXEC") as unknown[];
+    assert.deepEqual(results.slice(0, 6), [
+      "OK",
+      "OK",
+      "2",
+      "2",
+      ["maxclients", "10000"],
+      "2",
+    ]);
+    // COMMAND alone lists every command; COMMAND COUNT counts them.
+    assert.equal((results[6] as unknown[]).length, results[7]);
+  } finally {
+    client.close();
+    await server.stop();
+  }
+});
