@@ -65,6 +65,11 @@ export class Client {
   dirtyExec = false;
   /** The client is a MONITOR (CLIENT LIST flag "O"). */
   monitor = false;
+  /**
+   * When pending output went over the soft client-output-buffer-limit (ms),
+   * or -1 while under it.
+   */
+  outputSoftSince = -1;
   /** Bytes buffered by the decoder for an incomplete request. */
   queryBufferBytes = 0;
   /** Commands received but not yet run (while blocked, for instance). */

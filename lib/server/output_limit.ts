@@ -41,18 +41,31 @@ function parseLimits(text: string): Limits {
   };
 }
 
+/** The smallest limit in effect, soft or hard, of any class (Infinity if none). */
+function lowestLimit(limits: Limits): number {
+  let lowest = Infinity;
+  for (const limit of [limits.normal, limits.pubsub]) {
+    if (limit.hard > 0) lowest = Math.min(lowest, limit.hard);
+    if (limit.soft > 0) lowest = Math.min(lowest, limit.soft);
+  }
+  return lowest;
+}
+
 /** Applies client-output-buffer-limit to clients as output is added. */
 export class OutputLimits {
   #limits: Limits;
-  /** When each client first went over its soft limit (ms), while it stays over. */
-  readonly #softSince = new WeakMap<Client, number>();
+  /** Output below this cannot reach any limit: checked first, per command. */
+  #lowest: number;
 
   /** Creates the checker for `server`'s configuration. */
   constructor(readonly server: Server) {
     const name = "client-output-buffer-limit";
     this.#limits = parseLimits(server.config.get(name));
+    this.#lowest = lowestLimit(this.#limits);
     server.config.onChange((changed) => {
-      if (changed === name) this.#limits = parseLimits(server.config.get(name));
+      if (changed !== name) return;
+      this.#limits = parseLimits(server.config.get(name));
+      this.#lowest = lowestLimit(this.#limits);
     });
   }
 
@@ -62,19 +75,23 @@ export class OutputLimits {
    * does. Returns true when the client was closed.
    */
   check(client: Client, now: number): boolean {
+    const used = client.reply.pendingBytes;
+    if (used < this.#lowest) {
+      client.outputSoftSince = -1;
+      return false;
+    }
     // Redis classes a client as pub/sub while it is in subscribed mode.
     const subscribed = client.channels.size + client.patterns.size +
         client.shardChannels.size > 0;
     const limit = subscribed ? this.#limits.pubsub : this.#limits.normal;
     if (limit.hard === 0 && limit.soft === 0) return false;
-    const used = client.reply.pendingBytes;
     if (client.closed) return false;
     const hard = limit.hard > 0 && used >= limit.hard;
     let soft = limit.soft > 0 && used >= limit.soft;
     if (soft) {
-      const since = this.#softSince.get(client);
-      if (since === undefined) {
-        this.#softSince.set(client, now);
+      const since = client.outputSoftSince;
+      if (since < 0) {
+        client.outputSoftSince = now;
         soft = false;
       } else if (
         Math.floor(now / 1000) - Math.floor(since / 1000) <= limit.softSeconds
@@ -82,13 +99,13 @@ export class OutputLimits {
         soft = false;
       }
     } else {
-      this.#softSince.delete(client);
+      client.outputSoftSince = -1;
     }
     if (!hard && !soft) return false;
     this.server.log.warning(
       `Client id=${client.id} addr=${client.address} name=${client.name} scheduled to be closed ASAP for overcoming of output buffer limits.`,
     );
-    this.#softSince.delete(client);
+    client.outputSoftSince = -1;
     client.transport.close(false);
     return true;
   }
