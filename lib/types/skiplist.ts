@@ -11,37 +11,43 @@
 
 const MAX_LEVEL = 32;
 const LEVEL_P = 0.25;
+/** Node id of the header; as a link target it means "no node". */
+const HEADER = 0;
+/** Int32 slots per level in the link storage: forward id, then span. */
+const LINK = 2;
+const INITIAL_NODES = 16;
 
 /**
  * Scratch space for the search paths of insertions and deletions, reused
- * to spare two allocations per update (operations never nest).
+ * to spare allocations per update (operations never nest).
  */
-const UPDATE: SkipNode[] = [];
+const UPDATE = new Int32Array(MAX_LEVEL);
 const RANK = new Float64Array(MAX_LEVEL);
 
-/** One element of the skip list. */
+/**
+ * One element of the skip list, as callers see it: member, score and its
+ * neighbours in order. The search structure itself lives in the list's
+ * typed arrays under `id`.
+ */
 export class SkipNode {
-  /** Next node at each level. */
-  readonly forward: (SkipNode | null)[];
-  /** Number of level-0 steps each forward link skips. */
-  readonly span: number[];
-  /** Previous node at level 0 (null for the first element). */
+  /** The following node in order, or null at the end. */
+  next: SkipNode | null = null;
+  /** The previous node in order, or null for the first element. */
   backward: SkipNode | null = null;
   /** Position in the owning set's insertion order (ZSCAN cursors). */
   slot = -1;
   /** Insertion number in the owning set (ZSCAN cursors). */
   seq = 0;
 
-  /** Creates a node with `level` levels. */
-  constructor(public member: string, public score: number, level: number) {
-    this.forward = new Array(level).fill(null);
-    this.span = new Array(level).fill(0);
-  }
-
-  /** The following node in order, or null at the end. */
-  get next(): SkipNode | null {
-    return this.forward[0];
-  }
+  /**
+   * Creates the handle of node `id`. Change `score` only through
+   * SkipList.updateScore, which keeps the list's copy in step.
+   */
+  constructor(
+    readonly id: number,
+    readonly member: string,
+    public score: number,
+  ) {}
 }
 
 /** A score interval; `minex`/`maxex` make the bounds exclusive. */
@@ -127,22 +133,44 @@ function randomLevel(): number {
   return level;
 }
 
-/** Whether (score, member) sorts before (score2, member2). */
-function before(
-  score: number,
-  member: string,
-  score2: number,
-  member2: string,
-): boolean {
-  return score < score2 || (score === score2 && member < member2);
-}
-
-/** A skip list of (score, member) pairs with rank spans. */
+/**
+ * A skip list of (score, member) pairs with rank spans, kept as a structure
+ * of arrays so that a search walks typed arrays instead of chasing objects:
+ *
+ * - every node has an integer id (0 is the header); `#scores`, `#members`
+ *   and `#nodes` hold its score, member and SkipNode handle by id;
+ * - a node of level L owns L * LINK consecutive slots of `#links` from
+ *   `#base[id]`: for each level, the id of the next node at that level
+ *   (HEADER, i.e. 0, when there is none) and the span of that link, the
+ *   number of level-0 steps it skips;
+ * - ids and link blocks of deleted nodes are recycled, blocks by level.
+ *
+ * The level-0 order is mirrored in the handles' `next`/`backward`, which
+ * callers walk for ranges.
+ */
 export class SkipList {
-  readonly #header = new SkipNode("", 0, MAX_LEVEL);
+  #scores = new Float64Array(INITIAL_NODES);
+  #members: string[] = [""];
+  #nodes: (SkipNode | null)[] = [null];
+  #base = new Int32Array(INITIAL_NODES);
+  #levels = new Uint8Array(INITIAL_NODES);
+  /** Link blocks; the header's, MAX_LEVEL levels long, comes first. */
+  #links = new Int32Array((MAX_LEVEL + INITIAL_NODES) * LINK);
+  /** Slots of `#links` handed out so far. */
+  #linksUsed = MAX_LEVEL * LINK;
+  /** The smallest id never handed out. */
+  #nextId = 1;
+  #freeIds: number[] = [];
+  /** Base offsets of freed link blocks, by level. */
+  #freeBlocks: (number[] | undefined)[] = [];
   #tail: SkipNode | null = null;
   #level = 1;
   #length = 0;
+
+  /** Creates an empty list. */
+  constructor() {
+    this.#levels[HEADER] = MAX_LEVEL;
+  }
 
   /** Number of elements. */
   get length(): number {
@@ -151,7 +179,7 @@ export class SkipList {
 
   /** The first element, or null when empty. */
   get first(): SkipNode | null {
-    return this.#header.forward[0];
+    return this.#nodes[this.#links[0]];
   }
 
   /** The last element, or null when empty. */
@@ -161,74 +189,170 @@ export class SkipList {
 
   /** Inserts a pair that is not in the list yet. O(log n). */
   insert(score: number, member: string): SkipNode {
-    const node = new SkipNode(member, score, randomLevel());
-    this.#link(node);
+    const node = this.#allocate(member, score, randomLevel());
+    this.#link(node.id);
     return node;
   }
 
+  /** Takes an id and a link block for a new node of `level` levels. */
+  #allocate(member: string, score: number, level: number): SkipNode {
+    let id = this.#freeIds.pop();
+    if (id === undefined) {
+      id = this.#nextId++;
+      if (id === this.#scores.length) this.#growNodes();
+    }
+    let base = this.#freeBlocks[level]?.pop();
+    if (base === undefined) {
+      base = this.#linksUsed;
+      this.#linksUsed += level * LINK;
+      if (this.#linksUsed > this.#links.length) this.#growLinks();
+    }
+    this.#scores[id] = score;
+    this.#members[id] = member;
+    this.#base[id] = base;
+    this.#levels[id] = level;
+    const node = new SkipNode(id, member, score);
+    this.#nodes[id] = node;
+    return node;
+  }
+
+  /** Returns a deleted node's id and link block for reuse. */
+  #release(id: number): void {
+    const level = this.#levels[id];
+    (this.#freeBlocks[level] ??= []).push(this.#base[id]);
+    this.#freeIds.push(id);
+    this.#members[id] = "";
+    this.#nodes[id] = null;
+  }
+
+  #growNodes(): void {
+    const size = this.#scores.length * 2;
+    const scores = new Float64Array(size);
+    scores.set(this.#scores);
+    this.#scores = scores;
+    const base = new Int32Array(size);
+    base.set(this.#base);
+    this.#base = base;
+    const levels = new Uint8Array(size);
+    levels.set(this.#levels);
+    this.#levels = levels;
+  }
+
+  #growLinks(): void {
+    const links = new Int32Array(
+      Math.max(this.#links.length * 2, this.#linksUsed),
+    );
+    links.set(this.#links);
+    this.#links = links;
+  }
+
   /** Links a detached node at the position its score and member give. */
-  #link(node: SkipNode): void {
-    const score = node.score;
-    const member = node.member;
+  #link(id: number): void {
+    const links = this.#links;
+    const scores = this.#scores;
+    const members = this.#members;
+    const base = this.#base;
+    const score = scores[id];
+    const member = members[id];
     const update = UPDATE;
     const rank = RANK;
-    let x = this.#header;
-    for (let i = this.#level - 1; i >= 0; i--) {
-      rank[i] = i === this.#level - 1 ? 0 : rank[i + 1];
-      let next = x.forward[i];
-      while (next !== null && before(next.score, next.member, score, member)) {
-        rank[i] += x.span[i];
+    const top = this.#level - 1;
+    let x = HEADER;
+    let at = 0;
+    for (let i = top; i >= 0; i--) {
+      rank[i] = i === top ? 0 : rank[i + 1];
+      at = base[x] + i * LINK;
+      let next = links[at];
+      while (
+        next !== HEADER &&
+        (scores[next] < score ||
+          (scores[next] === score && members[next] < member))
+      ) {
+        rank[i] += links[at + 1];
         x = next;
-        next = x.forward[i];
+        at = base[x] + i * LINK;
+        next = links[at];
       }
       update[i] = x;
     }
-    const level = node.forward.length;
+    const level = this.#levels[id];
     if (level > this.#level) {
       for (let i = this.#level; i < level; i++) {
         rank[i] = 0;
-        update[i] = this.#header;
-        update[i].span[i] = this.#length;
+        update[i] = HEADER;
+        links[i * LINK + 1] = this.#length;
       }
       this.#level = level;
     }
+    const own = base[id];
     for (let i = 0; i < level; i++) {
-      node.forward[i] = update[i].forward[i];
-      update[i].forward[i] = node;
-      node.span[i] = update[i].span[i] - (rank[0] - rank[i]);
-      update[i].span[i] = rank[0] - rank[i] + 1;
+      const prev = base[update[i]] + i * LINK;
+      const mine = own + i * LINK;
+      links[mine] = links[prev];
+      links[mine + 1] = links[prev + 1] - (rank[0] - rank[i]);
+      links[prev] = id;
+      links[prev + 1] = rank[0] - rank[i] + 1;
     }
-    for (let i = level; i < this.#level; i++) update[i].span[i]++;
-    node.backward = update[0] === this.#header ? null : update[0];
-    if (node.forward[0] !== null) node.forward[0].backward = node;
+    for (let i = level; i < this.#level; i++) {
+      links[base[update[i]] + i * LINK + 1]++;
+    }
+    const node = this.#nodes[id]!;
+    const prev = this.#nodes[update[0]];
+    const next = this.#nodes[links[own]];
+    node.backward = prev;
+    node.next = next;
+    if (prev !== null) prev.next = node;
+    if (next !== null) next.backward = node;
     else this.#tail = node;
     this.#length++;
   }
 
-  #unlink(node: SkipNode, update: SkipNode[]): void {
+  /**
+   * Unlinks node `id` given the search path to it. The node's handle keeps
+   * its `next`, so a caller walking forward can go on from it.
+   */
+  #unlink(id: number, update: Int32Array): void {
+    const links = this.#links;
+    const base = this.#base;
+    const own = base[id];
     for (let i = 0; i < this.#level; i++) {
-      if (update[i].forward[i] === node) {
-        update[i].span[i] += node.span[i] - 1;
-        update[i].forward[i] = node.forward[i];
-      } else update[i].span[i]--;
+      const prev = base[update[i]] + i * LINK;
+      if (links[prev] === id) {
+        links[prev + 1] += links[own + i * LINK + 1] - 1;
+        links[prev] = links[own + i * LINK];
+      } else links[prev + 1]--;
     }
-    if (node.forward[0] !== null) node.forward[0].backward = node.backward;
-    else this.#tail = node.backward;
-    while (
-      this.#level > 1 && this.#header.forward[this.#level - 1] === null
-    ) this.#level--;
+    const node = this.#nodes[id]!;
+    const prev = node.backward;
+    const next = node.next;
+    if (prev !== null) prev.next = next;
+    if (next !== null) next.backward = prev;
+    else this.#tail = prev;
+    while (this.#level > 1 && links[(this.#level - 1) * LINK] === HEADER) {
+      this.#level--;
+    }
     this.#length--;
   }
 
   /** Finds the update path to the position just before (score, member). */
-  #path(score: number, member: string): SkipNode[] {
+  #path(score: number, member: string): Int32Array {
+    const links = this.#links;
+    const scores = this.#scores;
+    const members = this.#members;
+    const base = this.#base;
     const update = UPDATE;
-    let x = this.#header;
+    let x = HEADER;
     for (let i = this.#level - 1; i >= 0; i--) {
-      let next = x.forward[i];
-      while (next !== null && before(next.score, next.member, score, member)) {
+      let at = base[x] + i * LINK;
+      let next = links[at];
+      while (
+        next !== HEADER &&
+        (scores[next] < score ||
+          (scores[next] === score && members[next] < member))
+      ) {
         x = next;
-        next = x.forward[i];
+        at = base[x] + i * LINK;
+        next = links[at];
       }
       update[i] = x;
     }
@@ -238,9 +362,12 @@ export class SkipList {
   /** Removes the pair; returns whether it was present. O(log n). */
   delete(score: number, member: string): boolean {
     const update = this.#path(score, member);
-    const x = update[0].forward[0];
-    if (x === null || x.score !== score || x.member !== member) return false;
+    const x = this.#links[this.#base[update[0]]];
+    if (
+      x === HEADER || this.#scores[x] !== score || this.#members[x] !== member
+    ) return false;
     this.#unlink(x, update);
+    this.#release(x);
     return true;
   }
 
@@ -251,7 +378,7 @@ export class SkipList {
   updateScore(node: SkipNode, newScore: number): void {
     const member = node.member;
     const prev = node.backward;
-    const next = node.forward[0];
+    const next = node.next;
     if (
       (prev === null || prev.score < newScore ||
         (prev.score === newScore && prev.member < member)) &&
@@ -259,29 +386,37 @@ export class SkipList {
         (next.score === newScore && next.member > member))
     ) {
       node.score = newScore;
+      this.#scores[node.id] = newScore;
       return;
     }
-    this.#unlink(node, this.#path(node.score, member));
+    this.#unlink(node.id, this.#path(node.score, member));
     node.score = newScore;
-    this.#link(node);
+    this.#scores[node.id] = newScore;
+    this.#link(node.id);
   }
 
   /** 1-based rank of the pair, or 0 when absent. O(log n). */
   rank(score: number, member: string): number {
+    const links = this.#links;
+    const scores = this.#scores;
+    const members = this.#members;
+    const base = this.#base;
     let rank = 0;
-    let x = this.#header;
+    let x = HEADER;
     for (let i = this.#level - 1; i >= 0; i--) {
-      let next = x.forward[i];
+      let at = base[x] + i * LINK;
+      let next = links[at];
       while (
-        next !== null &&
-        (next.score < score ||
-          (next.score === score && next.member <= member))
+        next !== HEADER &&
+        (scores[next] < score ||
+          (scores[next] === score && members[next] <= member))
       ) {
-        rank += x.span[i];
+        rank += links[at + 1];
         x = next;
-        next = x.forward[i];
+        at = base[x] + i * LINK;
+        next = links[at];
       }
-      if (x !== this.#header && x.member === member && x.score === score) {
+      if (x !== HEADER && scores[x] === score && members[x] === member) {
         return rank;
       }
     }
@@ -291,16 +426,18 @@ export class SkipList {
   /** The element at 1-based `rank`, or null when out of range. O(log n). */
   byRank(rank: number): SkipNode | null {
     if (rank < 1 || rank > this.#length) return null;
+    const links = this.#links;
+    const base = this.#base;
     let traversed = 0;
-    let x = this.#header;
+    let x = HEADER;
     for (let i = this.#level - 1; i >= 0; i--) {
-      let next = x.forward[i];
-      while (next !== null && traversed + x.span[i] <= rank) {
-        traversed += x.span[i];
-        x = next;
-        next = x.forward[i];
+      let at = base[x] + i * LINK;
+      while (links[at] !== HEADER && traversed + links[at + 1] <= rank) {
+        traversed += links[at + 1];
+        x = links[at];
+        at = base[x] + i * LINK;
       }
-      if (traversed === rank) return x;
+      if (traversed === rank) return this.#nodes[x];
     }
     return null;
   }
@@ -309,7 +446,7 @@ export class SkipList {
   #inScoreRange(range: ScoreRange): boolean {
     if (scoreRangeEmpty(range)) return false;
     const last = this.#tail;
-    const first = this.#header.forward[0];
+    const first = this.first;
     return last !== null && scoreGteMin(last.score, range) &&
       first !== null && scoreLteMax(first.score, range);
   }
@@ -317,36 +454,46 @@ export class SkipList {
   /** The first element within the score range, or null. O(log n). */
   firstInScoreRange(range: ScoreRange): SkipNode | null {
     if (!this.#inScoreRange(range)) return null;
-    let x = this.#header;
+    const links = this.#links;
+    const scores = this.#scores;
+    const base = this.#base;
+    let x = HEADER;
     for (let i = this.#level - 1; i >= 0; i--) {
-      let next = x.forward[i];
-      while (next !== null && !scoreGteMin(next.score, range)) {
+      let next = links[base[x] + i * LINK];
+      while (next !== HEADER && !scoreGteMin(scores[next], range)) {
         x = next;
-        next = x.forward[i];
+        next = links[base[x] + i * LINK];
       }
     }
-    const node = x.forward[0];
-    return node !== null && scoreLteMax(node.score, range) ? node : null;
+    const node = links[base[x]];
+    return node !== HEADER && scoreLteMax(scores[node], range)
+      ? this.#nodes[node]
+      : null;
   }
 
   /** The last element within the score range, or null. O(log n). */
   lastInScoreRange(range: ScoreRange): SkipNode | null {
     if (!this.#inScoreRange(range)) return null;
-    let x = this.#header;
+    const links = this.#links;
+    const scores = this.#scores;
+    const base = this.#base;
+    let x = HEADER;
     for (let i = this.#level - 1; i >= 0; i--) {
-      let next = x.forward[i];
-      while (next !== null && scoreLteMax(next.score, range)) {
+      let next = links[base[x] + i * LINK];
+      while (next !== HEADER && scoreLteMax(scores[next], range)) {
         x = next;
-        next = x.forward[i];
+        next = links[base[x] + i * LINK];
       }
     }
-    return x !== this.#header && scoreGteMin(x.score, range) ? x : null;
+    return x !== HEADER && scoreGteMin(scores[x], range)
+      ? this.#nodes[x]
+      : null;
   }
 
   #inLexRange(range: LexRange): boolean {
     if (lexRangeEmpty(range)) return false;
     const last = this.#tail;
-    const first = this.#header.forward[0];
+    const first = this.first;
     return last !== null && lexGteMin(last.member, range) &&
       first !== null && lexLteMax(first.member, range);
   }
@@ -354,63 +501,76 @@ export class SkipList {
   /** The first element within the lex range, or null. O(log n). */
   firstInLexRange(range: LexRange): SkipNode | null {
     if (!this.#inLexRange(range)) return null;
-    let x = this.#header;
+    const links = this.#links;
+    const members = this.#members;
+    const base = this.#base;
+    let x = HEADER;
     for (let i = this.#level - 1; i >= 0; i--) {
-      let next = x.forward[i];
-      while (next !== null && !lexGteMin(next.member, range)) {
+      let next = links[base[x] + i * LINK];
+      while (next !== HEADER && !lexGteMin(members[next], range)) {
         x = next;
-        next = x.forward[i];
+        next = links[base[x] + i * LINK];
       }
     }
-    const node = x.forward[0];
-    return node !== null && lexLteMax(node.member, range) ? node : null;
+    const node = links[base[x]];
+    return node !== HEADER && lexLteMax(members[node], range)
+      ? this.#nodes[node]
+      : null;
   }
 
   /** The last element within the lex range, or null. O(log n). */
   lastInLexRange(range: LexRange): SkipNode | null {
     if (!this.#inLexRange(range)) return null;
-    let x = this.#header;
+    const links = this.#links;
+    const members = this.#members;
+    const base = this.#base;
+    let x = HEADER;
     for (let i = this.#level - 1; i >= 0; i--) {
-      let next = x.forward[i];
-      while (next !== null && lexLteMax(next.member, range)) {
+      let next = links[base[x] + i * LINK];
+      while (next !== HEADER && lexLteMax(members[next], range)) {
         x = next;
-        next = x.forward[i];
+        next = links[base[x] + i * LINK];
       }
     }
-    return x !== this.#header && lexGteMin(x.member, range) ? x : null;
+    return x !== HEADER && lexGteMin(members[x], range) ? this.#nodes[x] : null;
   }
 
   /**
    * Removes the elements from 1-based rank `start` to `end` (inclusive),
-   * calling `removed` with each member. O(log n + m).
+   * calling `removed` with each node, which must not use this list.
+   * O(log n + m).
    */
   deleteRangeByRank(
     start: number,
     end: number,
-    removed: (member: string) => void,
+    removed: (node: SkipNode) => void,
   ): number {
-    const update: SkipNode[] = new Array(MAX_LEVEL);
+    const links = this.#links;
+    const base = this.#base;
+    const update = UPDATE;
     let traversed = 0;
-    let x = this.#header;
+    let x = HEADER;
     for (let i = this.#level - 1; i >= 0; i--) {
-      let next = x.forward[i];
-      while (next !== null && traversed + x.span[i] < start) {
-        traversed += x.span[i];
-        x = next;
-        next = x.forward[i];
+      let at = base[x] + i * LINK;
+      while (links[at] !== HEADER && traversed + links[at + 1] < start) {
+        traversed += links[at + 1];
+        x = links[at];
+        at = base[x] + i * LINK;
       }
       update[i] = x;
     }
     traversed++;
-    let node = x.forward[0];
+    let id = links[base[x]];
     let count = 0;
-    while (node !== null && traversed <= end) {
-      const next = node.forward[0];
-      this.#unlink(node, update);
-      removed(node.member);
+    while (id !== HEADER && traversed <= end) {
+      const next = links[base[id]];
+      const node = this.#nodes[id]!;
+      this.#unlink(id, update);
+      this.#release(id);
+      removed(node);
       count++;
       traversed++;
-      node = next;
+      id = next;
     }
     return count;
   }

@@ -136,10 +136,11 @@ export class ZSet {
 
   /** Removes members from 1-based rank `start` to `end`; returns the count. */
   deleteRankRange(start: number, end: number): number {
-    return this.list.deleteRangeByRank(start, end, (member) => {
-      const node = this.dict.get(member)!;
-      this.#forget(node);
-    });
+    return this.list.deleteRangeByRank(
+      start,
+      end,
+      (node) => this.#forget(node),
+    );
   }
 
   #compact(): void {
@@ -202,7 +203,7 @@ export class ZSet {
     this.listpack = this.size <= limits.entries && longest <= limits.value;
     if (!this.listpack) return;
     for (let n = this.list.first; n !== null; n = n.next) {
-      if (n.score === 0) n.score = 0;
+      if (n.score === 0) this.list.updateScore(n, 0);
     }
   }
 

@@ -134,7 +134,7 @@ Deno.test("skip list matches a sorted array model under random operations", () =
         const count = list.deleteRangeByRank(
           start,
           end,
-          (m) => removed.push(m),
+          (node) => removed.push(node.member),
         );
         const expected = model.slice(start - 1, end);
         assert.equal(count, expected.length);
