@@ -165,12 +165,18 @@ Deno.test({
     }),
 });
 
-Deno.test("limits: idle clients are closed after timeout seconds", async () => {
+Deno.test("limits: idle clients are closed after timeout seconds, subscribers kept", async () => {
   const server = await startOurServer(["--timeout", "1"]);
   const idle = await server.connect();
   const busy = await server.connect();
+  const subscriber = await server.connect();
   try {
     assert.equal(await idle.call("PING"), "PONG");
+    assert.deepEqual(await subscriber.call("SUBSCRIBE", "ch"), [
+      "subscribe",
+      "ch",
+      1,
+    ]);
     const start = Date.now();
     while (Date.now() - start < 2500) {
       assert.equal(await busy.call("PING"), "PONG");
@@ -178,9 +184,13 @@ Deno.test("limits: idle clients are closed after timeout seconds", async () => {
     }
     assert.equal(await idle.closedByServer(), true);
     assert.equal(await busy.call("PING"), "PONG");
+    // Like Redis, a subscribed client is never idle.
+    assert.equal(await busy.call("PUBLISH", "ch", "hi"), 1);
+    assert.deepEqual(await subscriber.read(), ["message", "ch", "hi"]);
   } finally {
     idle.close();
     busy.close();
+    subscriber.close();
     await server.stop();
   }
 });
