@@ -100,6 +100,8 @@ const CASES: Case[] = [
   ["bulk length beyond proto-max-bulk-len", ["*1\r\n$536870913\r\n"]],
   ["expected dollar", ["PING\r\n*1\r\nx\r\n"]],
   ["expected dollar with a colon", ["*2\r\n$4\r\nECHO\r\n:1\r\n"]],
+  ["expected dollar, got CR", ["*1\r\n\r\n"]],
+  ["expected dollar, got a high byte", ["*1\r\n\xff\r\n"]],
   ["bytes after a payload are not checked", ["*1\r\n$4\r\nPINGxy"]],
   ["unbalanced double quotes", ['SET k "v\r\n']],
   ["unbalanced single quotes", ["SET k 'v\r\n"]],
