@@ -12,11 +12,15 @@
  *   -c <clients>       parallel connections (default 50)
  *   -P <list>          pipeline depths, comma separated (default "1,16")
  *   -r <keyspace>      random keys in __rand_int__ (default: none)
- *   --suite <name>     run only this suite (repeatable; default: all)
+ *   --suite <name>     run only this suite (repeatable; default: all);
+ *                      "persistence" is the RDB load / BGSAVE / AOF suite
+ *   --persistence-keys <n>  keys in its RDB file (default 1000000)
  *
  * @module
  */
 
+import { parseArgs } from "node:util";
+import { runPersistenceBench } from "./persistence.ts";
 import { SUITES } from "./suites.ts";
 import type { BenchCase, BenchSuite } from "./suite.ts";
 import {
@@ -33,6 +37,8 @@ interface BenchOptions {
   pipelines: number[];
   keyspace: number | null;
   suites: string[];
+  /** Keys in the RDB file of the persistence benchmark. */
+  persistenceKeys: number;
 }
 
 /** One row of the result table. */
@@ -45,11 +51,12 @@ interface BenchRow {
   redis: number | string | null;
 }
 
+const USAGE =
+  "usage: deno task bench [-n requests] [-c clients] [-P 1,16] [-r keyspace] [--suite name]... [--persistence-keys N]";
+
 function usage(message: string): never {
   console.error(message);
-  console.error(
-    "usage: deno task bench [-n requests] [-c clients] [-P 1,16] [-r keyspace] [--suite name]...",
-  );
+  console.error(USAGE);
   Deno.exit(2);
 }
 
@@ -59,42 +66,35 @@ function positiveInt(text: string | undefined, flag: string): number {
   return n;
 }
 
-function parseOptions(argv: readonly string[]): BenchOptions {
-  const options: BenchOptions = {
-    requests: 100_000,
-    clients: 50,
-    pipelines: [1, 16],
-    keyspace: null,
-    suites: [],
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = argv[i + 1];
-    switch (flag) {
-      case "-n":
-        options.requests = positiveInt(value, flag);
-        break;
-      case "-c":
-        options.clients = positiveInt(value, flag);
-        break;
-      case "-P":
-        options.pipelines = (value ?? "").split(",").map((p) =>
-          positiveInt(p, flag)
-        );
-        break;
-      case "-r":
-        options.keyspace = positiveInt(value, flag);
-        break;
-      case "--suite":
-        if (value === undefined) usage("--suite needs a name");
-        options.suites.push(value);
-        break;
-      default:
-        usage(`unknown option ${flag}`);
-    }
-    i++;
+function parseOptions(argv: string[]): BenchOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        n: { type: "string", short: "n" },
+        c: { type: "string", short: "c" },
+        P: { type: "string", short: "P" },
+        r: { type: "string", short: "r" },
+        suite: { type: "string", multiple: true },
+        "persistence-keys": { type: "string" },
+      },
+    }));
+  } catch (error) {
+    usage((error as Error).message);
   }
-  return options;
+  return {
+    requests: values.n === undefined ? 100_000 : positiveInt(values.n, "-n"),
+    clients: values.c === undefined ? 50 : positiveInt(values.c, "-c"),
+    pipelines: values.P === undefined
+      ? [1, 16]
+      : values.P.split(",").map((p) => positiveInt(p, "-P")),
+    keyspace: values.r === undefined ? null : positiveInt(values.r, "-r"),
+    suites: values.suite ?? [],
+    persistenceKeys: values["persistence-keys"] === undefined
+      ? 1_000_000
+      : positiveInt(values["persistence-keys"], "--persistence-keys"),
+  };
 }
 
 /** Runs one case with redis-benchmark against `port`; returns requests/s. */
@@ -194,11 +194,13 @@ function formatTable(rows: readonly BenchRow[]): string {
 
 async function main(): Promise<void> {
   const options = parseOptions(Deno.args);
-  const selected: BenchSuite[] = options.suites.length === 0
-    ? [...SUITES]
-    : options.suites.map((name) =>
+  const all = options.suites.length === 0;
+  const selected: BenchSuite[] = all ? [...SUITES] : options.suites
+    .filter((name) => name !== "persistence")
+    .map((name) =>
       SUITES.find((s) => s.name === name) ?? usage(`unknown suite ${name}`)
     );
+  const withPersistence = all || options.suites.includes("persistence");
   const withRedis = hasRedisServer();
   if (!withRedis) {
     console.error("redis-server not found: measuring our server only");
@@ -244,7 +246,26 @@ async function main(): Promise<void> {
       options.keyspace === null ? "" : ` -r ${options.keyspace}`
     }\n`,
   );
-  console.log(formatTable(rows));
+  if (rows.length > 0) console.log(formatTable(rows));
+  if (withPersistence && withRedis) {
+    console.log("\npersistence (same RDB file for both servers)\n");
+    for (
+      const r of await runPersistenceBench(
+        options.persistenceKeys,
+        options.requests,
+      )
+    ) {
+      const digits = r.unit === "s" ? 2 : 0;
+      console.log(
+        `${r.label.padEnd(30)} ours ${r.ours.toFixed(digits).padStart(9)} ${
+          r.unit.padEnd(5)
+        }` +
+          ` redis ${r.redis.toFixed(digits).padStart(9)} ${
+            r.unit.padEnd(5)
+          } ours/redis ${(r.ours / r.redis).toFixed(2)}`,
+      );
+    }
+  }
 }
 
 if (import.meta.main) await main();

@@ -171,8 +171,6 @@ export class Dispatcher {
     }
     this.server.outputLimits.check(client, now);
     this.server.blocking.serveReady();
-    // Logged before the reply leaves, so an acknowledged write is in the AOF.
-    this.server.aof.flush();
   }
 
   /** Finds the command (or subcommand) for `args`, or rejects the request. */

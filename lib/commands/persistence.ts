@@ -67,6 +67,8 @@ function bgrewriteaof(ctx: CommandContext): void {
  */
 export function persistenceCron(ctxServer: CommandContext["server"]): void {
   const { rdb, aof } = ctxServer;
+  // Writes no reply followed (active expiry, CLIENT REPLY OFF) are logged here.
+  aof.flush();
   aof.syncEverySecond();
   if (!rdb.inProgress && !aof.rewriting) {
     if (aof.rewriteScheduled) {

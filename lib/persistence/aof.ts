@@ -127,6 +127,7 @@ export class AofPersistence {
   #lastDb = -1;
   #pending: Uint8Array[] = [];
   #pendingBytes = 0;
+  #scheduled: Promise<void> | null = null;
   /** Unsynced writes exist (for everysec). */
   #unsynced = false;
   #syncing = false;
@@ -363,6 +364,27 @@ export class AofPersistence {
   #queue(bytes: Uint8Array): void {
     this.#pending.push(bytes);
     this.#pendingBytes += bytes.length;
+  }
+
+  /**
+   * Schedules {@linkcode flush} for the end of the current event-loop turn,
+   * so that the commands of every client served in this turn share one
+   * write (and one fsync with appendfsync always), as Redis's event loop
+   * does. Returns null when nothing is pending, else a promise to await
+   * before sending replies.
+   */
+  flushSoon(): Promise<void> | null {
+    if (this.#pendingBytes === 0) return null;
+    if (this.#scheduled === null) {
+      this.#scheduled = new Promise<void>((resolve) =>
+        queueMicrotask(() => {
+          this.#scheduled = null;
+          this.flush();
+          resolve();
+        })
+      );
+    }
+    return this.#scheduled;
   }
 
   /**

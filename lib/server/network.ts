@@ -102,6 +102,10 @@ class Connection implements Transport {
         do {
           this.#feed(decoder, input, sink);
           input = NO_INPUT;
+          // The AOF is written (and fsynced with appendfsync always) before
+          // any of these replies leaves, once for all clients of this turn.
+          const logged = server.aof.flushSoon();
+          if (logged !== null) await logged;
           client.queryBufferBytes = decoder.bufferedBytes;
           // Backpressure: a client that does not read its replies is not
           // read from either, until its output has been written.
@@ -163,6 +167,8 @@ class Connection implements Transport {
     this.#draining = true;
     try {
       while (!this.#closed && reply.pendingBytes > 0) {
+        // Replies caused by other clients' writes follow those writes' log.
+        this.server.aof.flush();
         const chunks = reply.take();
         for (let i = 0; i < chunks.length; i++) {
           this.server.stats.netOutputBytes += chunks[i].length;
