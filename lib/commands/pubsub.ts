@@ -31,15 +31,11 @@ function unsubscriber(kind: SubscriptionKind) {
 }
 
 function publish(ctx: CommandContext, args: Uint8Array[]): void {
-  const channel = bytesToString(args[1]);
-  ctx.reply.integer(ctx.server.pubsub.publish(channel, args[2], ctx.now));
+  ctx.reply.integer(ctx.server.pubsub.publish(args[1], args[2], ctx.now));
 }
 
 function spublish(ctx: CommandContext, args: Uint8Array[]): void {
-  const channel = bytesToString(args[1]);
-  ctx.reply.integer(
-    ctx.server.pubsub.publishShard(channel, args[2], ctx.now),
-  );
+  ctx.reply.integer(ctx.server.pubsub.publishShard(args[1], args[2], ctx.now));
 }
 
 /** CHANNELS and SHARDCHANNELS: active channels, optionally matching a pattern. */

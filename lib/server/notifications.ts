@@ -52,7 +52,8 @@ export class KeyspaceNotifier {
   /** Publishes the event for a change of `key` in `db`, if enabled. */
   notify(db: Database, key: string, eventClass: EventClass, event: string) {
     const text = this.setting();
-    if (text === "") return;
+    // Nobody could receive the event: skip building its channel names.
+    if (text === "" || !this.pubsub.listening) return;
     if (text !== this.#text) {
       this.#text = text;
       this.#flags = parseNotifyFlags(text);

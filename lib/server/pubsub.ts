@@ -13,6 +13,7 @@
 
 import { ReplyWriter } from "../resp/encoder.ts";
 import { globMatch } from "../store/glob.ts";
+import { bytesToString } from "../util/bytes.ts";
 import type { Client } from "./client.ts";
 import type { OutputLimits } from "./output_limit.ts";
 
@@ -27,6 +28,9 @@ const SUBSCRIBE_WORDS: Record<SubscriptionKind, [string, string]> = {
   pattern: ["psubscribe", "punsubscribe"],
   shard: ["ssubscribe", "sunsubscribe"],
 };
+
+/** ReplyWriter.raw() queues chunks this large by reference instead of copying. */
+const SHARED_CHUNK = 64 * 1024;
 
 const MESSAGE = "message";
 const PMESSAGE = "pmessage";
@@ -86,7 +90,16 @@ class MessageFrames {
     const message = this.#message;
     if (typeof message === "string") writer.bulkString(message);
     else writer.bulk(message);
-    return writer.take();
+    const chunks = writer.take();
+    // Receivers keep large chunks by reference, but the writer reuses its
+    // buffer for the next message: such chunks are copied, once.
+    for (let i = 0; i < chunks.length; i++) {
+      const chunk = chunks[i];
+      if (chunk.length >= SHARED_CHUNK && chunk !== message) {
+        chunks[i] = chunk.slice();
+      }
+    }
+    return chunks;
   }
 }
 
@@ -206,30 +219,37 @@ export class PubSub {
    * Delivers a message published on `channel` to its subscribers and to the
    * clients whose patterns match it; returns the number of receivers.
    */
-  publish(channel: string, message: Payload, now: number): number {
+  publish(channel: Payload, message: Payload, now: number): number {
+    const patterns = this.#index.pattern;
+    if (this.#index.channel.size === 0 && patterns.size === 0) return 0;
+    const name = typeof channel === "string" ? channel : bytesToString(channel);
     let receivers = 0;
-    const subscribers = this.#index.channel.get(channel);
+    const subscribers = this.#index.channel.get(name);
     if (subscribers !== undefined) {
       // Counted first: a subscriber over its output limit leaves the set.
       receivers += subscribers.size;
-      this.#frames.start(MESSAGE, null, channel, message);
+      this.#frames.start(MESSAGE, null, name, message);
       for (const client of subscribers) this.#deliver(client, now);
     }
-    for (const [pattern, clients] of this.#index.pattern) {
-      if (!globMatch(pattern, channel)) continue;
+    if (patterns.size === 0) return receivers;
+    for (const [pattern, clients] of patterns) {
+      if (!globMatch(pattern, name)) continue;
       receivers += clients.size;
-      this.#frames.start(PMESSAGE, pattern, channel, message);
+      this.#frames.start(PMESSAGE, pattern, name, message);
       for (const client of clients) this.#deliver(client, now);
     }
     return receivers;
   }
 
   /** Delivers a message published on shard channel `channel` (SPUBLISH). */
-  publishShard(channel: string, message: Payload, now: number): number {
-    const subscribers = this.#index.shard.get(channel);
+  publishShard(channel: Payload, message: Payload, now: number): number {
+    const index = this.#index.shard;
+    if (index.size === 0) return 0;
+    const name = typeof channel === "string" ? channel : bytesToString(channel);
+    const subscribers = index.get(name);
     if (subscribers === undefined) return 0;
     const receivers = subscribers.size;
-    this.#frames.start(SMESSAGE, null, channel, message);
+    this.#frames.start(SMESSAGE, null, name, message);
     for (const client of subscribers) this.#deliver(client, now);
     return receivers;
   }
@@ -269,6 +289,11 @@ export class PubSub {
   /** Number of channels or shard channels with subscribers (INFO stats). */
   channelCount(kind: "channel" | "shard"): number {
     return this.#index[kind].size;
+  }
+
+  /** Whether any client subscribes to a channel or pattern (not shard channels). */
+  get listening(): boolean {
+    return this.#index.channel.size > 0 || this.#index.pattern.size > 0;
   }
 
   /** Number of distinct patterns subscribed to (PUBSUB NUMPAT). */

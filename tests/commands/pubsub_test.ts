@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { RespPush } from "../helpers/resp_client.ts";
+import { encodeCommand, RespPush } from "../helpers/resp_client.ts";
 import { startOurServer } from "../helpers/servers.ts";
+import { bytesToString } from "../../lib/util/bytes.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -166,6 +167,62 @@ Deno.test("shard channels are separate from channels", async () => {
     assert.equal(await publisher.call("SPUBLISH", "c", "s"), 0);
   } finally {
     sub.close();
+    publisher.close();
+    await server.stop();
+  }
+});
+
+Deno.test("large messages published together reach each subscriber intact", async () => {
+  const server = await startOurServer();
+  const resp2 = await server.connect();
+  const resp3 = await server.connect();
+  const pattern = await server.connect();
+  const publisher = await server.connect();
+  try {
+    await resp3.call("HELLO", "3");
+    await resp2.call("SUBSCRIBE", "c");
+    await resp3.call("SUBSCRIBE", "c");
+    await pattern.call("PSUBSCRIBE", "*");
+    // Frames around 64 KiB (65502 bytes make a "message" frame of exactly
+    // 64 KiB), with distinct bytes so a reused buffer would show, and more
+    // than socket buffers hold, so frames wait in the server meanwhile.
+    const cycle = [65502, 65502, 70_000, 65480, 10, 200_000];
+    const sizes = Array.from({ length: 150 }, (_, i) => cycle[i % 6]);
+    const messages = sizes.map((size, i) => {
+      const bytes = new Uint8Array(size);
+      for (let j = 0; j < size; j++) bytes[j] = (i * 37 + j) & 0xff;
+      return bytes;
+    });
+    // One write: every PUBLISH runs before any subscriber output leaves.
+    const parts = messages.map((m) => encodeCommand(["PUBLISH", "c", m]));
+    const batch = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const part of parts) {
+      batch.set(part, at);
+      at += part.length;
+    }
+    await publisher.write(batch);
+    for (let i = 0; i < messages.length; i++) {
+      assert.equal(await publisher.read(), 3);
+    }
+    // Compared without deepEqual: a diff of such strings would be unreadable.
+    const same = (reply: unknown, expected: unknown[], what: string) =>
+      assert.ok(
+        JSON.stringify(reply) === JSON.stringify(expected),
+        `${what} frame differs`,
+      );
+    for (let i = 0; i < messages.length; i++) {
+      const expected = bytesToString(messages[i]);
+      same(await resp2.read(), ["message", "c", expected], `RESP2 #${i}`);
+      const pushed = await resp3.read();
+      assert.ok(pushed instanceof RespPush);
+      same(pushed.items, ["message", "c", expected], `RESP3 #${i}`);
+      same(await pattern.read(), ["pmessage", "*", "c", expected], `#${i}`);
+    }
+  } finally {
+    resp2.close();
+    resp3.close();
+    pattern.close();
     publisher.close();
     await server.stop();
   }
