@@ -39,12 +39,14 @@ const SMESSAGE = "smessage";
 /**
  * The frame of the message being published, encoded at most once per
  * protocol and copied to every receiver, instead of encoded per receiver.
+ * A sole receiver gets it encoded straight into its output.
  */
 class MessageFrames {
   #word = MESSAGE;
   #pattern: string | null = null;
   #channel = "";
   #message: Payload = "";
+  #shared = false;
   #resp2: Uint8Array[] | null = null;
   #resp3: Uint8Array[] | null = null;
   readonly #writer2 = new ReplyWriter();
@@ -54,23 +56,29 @@ class MessageFrames {
     this.#writer3.protocol = 3;
   }
 
-  /** Sets the message that following copyTo() calls deliver. */
+  /** Sets the message that following copyTo() calls deliver to `receivers`. */
   start(
     word: string,
     pattern: string | null,
     channel: string,
     message: Payload,
+    receivers: number,
   ): void {
     this.#word = word;
     this.#pattern = pattern;
     this.#channel = channel;
     this.#message = message;
+    this.#shared = receivers > 1;
     this.#resp2 = null;
     this.#resp3 = null;
   }
 
   /** Appends the frame, in the protocol `reply` speaks, to `reply`. */
   copyTo(reply: ReplyWriter): void {
+    if (!this.#shared) {
+      this.#write(reply);
+      return;
+    }
     const chunks = reply.protocol === 3
       ? this.#resp3 ??= this.#encode(this.#writer3)
       : this.#resp2 ??= this.#encode(this.#writer2);
@@ -82,14 +90,8 @@ class MessageFrames {
    * writer's next take(), that is until the next message is encoded.
    */
   #encode(writer: ReplyWriter): Uint8Array[] {
-    const pattern = this.#pattern;
-    writer.push(pattern === null ? 3 : 4);
-    writer.bulkString(this.#word);
-    if (pattern !== null) writer.bulkString(pattern);
-    writer.bulkString(this.#channel);
+    this.#write(writer);
     const message = this.#message;
-    if (typeof message === "string") writer.bulkString(message);
-    else writer.bulk(message);
     const chunks = writer.take();
     // Receivers keep large chunks by reference, but the writer reuses its
     // buffer for the next message: such chunks are copied, once.
@@ -100,6 +102,17 @@ class MessageFrames {
       }
     }
     return chunks;
+  }
+
+  #write(writer: ReplyWriter): void {
+    const pattern = this.#pattern;
+    writer.push(pattern === null ? 3 : 4);
+    writer.bulkString(this.#word);
+    if (pattern !== null) writer.bulkString(pattern);
+    writer.bulkString(this.#channel);
+    const message = this.#message;
+    if (typeof message === "string") writer.bulkString(message);
+    else writer.bulk(message);
   }
 }
 
@@ -228,14 +241,14 @@ export class PubSub {
     if (subscribers !== undefined) {
       // Counted first: a subscriber over its output limit leaves the set.
       receivers += subscribers.size;
-      this.#frames.start(MESSAGE, null, name, message);
+      this.#frames.start(MESSAGE, null, name, message, subscribers.size);
       for (const client of subscribers) this.#deliver(client, now);
     }
     if (patterns.size === 0) return receivers;
     for (const [pattern, clients] of patterns) {
       if (!globMatch(pattern, name)) continue;
       receivers += clients.size;
-      this.#frames.start(PMESSAGE, pattern, name, message);
+      this.#frames.start(PMESSAGE, pattern, name, message, clients.size);
       for (const client of clients) this.#deliver(client, now);
     }
     return receivers;
@@ -249,7 +262,7 @@ export class PubSub {
     const subscribers = index.get(name);
     if (subscribers === undefined) return 0;
     const receivers = subscribers.size;
-    this.#frames.start(SMESSAGE, null, name, message);
+    this.#frames.start(SMESSAGE, null, name, message, receivers);
     for (const client of subscribers) this.#deliver(client, now);
     return receivers;
   }
