@@ -51,9 +51,10 @@ export class KeyspaceNotifier {
 
   /** Publishes the event for a change of `key` in `db`, if enabled. */
   notify(db: Database, key: string, eventClass: EventClass, event: string) {
-    const text = this.setting();
     // Nobody could receive the event: skip building its channel names.
-    if (text === "" || !this.pubsub.listening) return;
+    if (!this.pubsub.listening) return;
+    const text = this.setting();
+    if (text === "") return;
     if (text !== this.#text) {
       this.#text = text;
       this.#flags = parseNotifyFlags(text);
