@@ -189,23 +189,19 @@ export function decodeScore(score: number): [number, number] {
     lo = Math.trunc(score) % TWO_32;
   } else [hi, lo] = scoreToUint64(score);
   const [ilato, ilono] = deinterleave64(hi, lo);
+  // The same operations, in the same order, as geohashDecode followed by
+  // geohashDecodeAreaToLongLat, without building the area.
   const cells = 2 ** GEO_STEP_MAX;
-  const latScale = LAT_RANGE.max - LAT_RANGE.min;
-  const longScale = LONG_RANGE.max - LONG_RANGE.min;
-  const area = {
-    latitude: {
-      min: LAT_RANGE.min + (ilato * 1.0 / cells) * latScale,
-      max: LAT_RANGE.min + ((ilato + 1) * 1.0 / cells) * latScale,
-    },
-    longitude: {
-      min: LONG_RANGE.min + (ilono * 1.0 / cells) * longScale,
-      max: LONG_RANGE.min + ((ilono + 1) * 1.0 / cells) * longScale,
-    },
-  };
-  let x = (area.longitude.min + area.longitude.max) / 2;
+  const latScale = GEO_LAT_MAX - GEO_LAT_MIN;
+  const longScale = GEO_LONG_MAX - GEO_LONG_MIN;
+  const latMin = GEO_LAT_MIN + (ilato * 1.0 / cells) * latScale;
+  const latMax = GEO_LAT_MIN + ((ilato + 1) * 1.0 / cells) * latScale;
+  const longMin = GEO_LONG_MIN + (ilono * 1.0 / cells) * longScale;
+  const longMax = GEO_LONG_MIN + ((ilono + 1) * 1.0 / cells) * longScale;
+  let x = (longMin + longMax) / 2;
   if (x > GEO_LONG_MAX) x = GEO_LONG_MAX;
   if (x < GEO_LONG_MIN) x = GEO_LONG_MIN;
-  let y = (area.latitude.min + area.latitude.max) / 2;
+  let y = (latMin + latMax) / 2;
   if (y > GEO_LAT_MAX) y = GEO_LAT_MAX;
   if (y < GEO_LAT_MIN) y = GEO_LAT_MIN;
   return [x, y];
@@ -239,6 +235,10 @@ function latDistance(lat1: number, lat2: number): number {
   return EARTH_RADIUS_IN_METERS * Math.abs(degRad(lat2) - degRad(lat1));
 }
 
+/** The latitude (radians) whose cosine `cosine` holds. */
+let cosineOf = 0;
+let cosine = 1;
+
 /** Haversine distance in meters (geohashGetDistance). */
 export function geoDistance(
   lon1: number,
@@ -253,7 +253,12 @@ export function geoDistance(
   const lat1r = degRad(lat1);
   const lat2r = degRad(lat2);
   const u = Math.sin((lat2r - lat1r) / 2);
-  const a = u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v;
+  // Searches measure from one centre many times: reuse its cosine.
+  if (lat1r !== cosineOf) {
+    cosineOf = lat1r;
+    cosine = Math.cos(lat1r);
+  }
+  const a = u * u + cosine * Math.cos(lat2r) * v * v;
   return 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(a));
 }
 
@@ -279,8 +284,13 @@ export function distanceIfInShape(
   y: number,
 ): number | null {
   if (shape.radius !== undefined) {
+    const limit = shape.radius * shape.conversion;
+    // The meridian distance never exceeds the great-circle one, so points
+    // too far north or south are dropped without trigonometry; the margin
+    // keeps rounding from dropping a point the full formula would keep.
+    if (latDistance(shape.y, y) > limit * (1 + 1e-9)) return null;
     const distance = geoDistance(shape.x, shape.y, x, y);
-    return distance > shape.radius * shape.conversion ? null : distance;
+    return distance > limit ? null : distance;
   }
   const width = shape.width! * shape.conversion;
   const height = shape.height! * shape.conversion;
