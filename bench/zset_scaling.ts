@@ -4,11 +4,13 @@
  * a million members it fills a sorted set and a geo set, then times
  * ZADD, ZPOPMIN, ZRANGE by rank and by score, ZRANK and GEOSEARCH with
  * redis-benchmark (random members and positions), on our server and on
- * redis-server for reference.
+ * redis-server for reference. It first times the skip list alone, in
+ * process: random inserts, ranks and deletes at each size.
  *
  * @module
  */
 
+import { SkipList } from "../lib/types/skiplist.ts";
 import type { RespClient } from "../tests/helpers/resp_client.ts";
 import {
   hasRedisServer,
@@ -141,7 +143,57 @@ function print(label: string, results: Map<string, number[]>): void {
   }
 }
 
+/**
+ * Microseconds per skip list insert, rank and delete of `size` members in
+ * random order, all with one score (so every comparison looks at member
+ * bytes, as ZADD with a constant score does) and with distinct scores.
+ */
+function skipListCosts(size: number, sameScore: boolean): number[] {
+  // A fixed LCG permutation keeps runs comparable.
+  const members: string[] = [];
+  let seed = 12345;
+  for (let i = 0; i < size; i++) {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    members.push(`m:${String(seed).padStart(12, "0")}`);
+  }
+  const score = (i: number) => sameScore ? 1 : (i * 7919) % size;
+  const list = new SkipList();
+  const timed = (op: (i: number) => void) => {
+    const start = performance.now();
+    for (let i = 0; i < size; i++) op(i);
+    return (performance.now() - start) * 1000 / size;
+  };
+  return [
+    timed((i) => list.insert(score(i), members[i])),
+    timed((i) => list.rank(score(i), members[i])),
+    timed((i) => list.delete(score(i), members[i])),
+  ];
+}
+
+function printSkipListCosts(): void {
+  // Warm up so the first size is not charged with compilation.
+  skipListCosts(10_000, true);
+  console.log("skip list in process: microseconds per operation");
+  console.log(
+    ["members", "scores", "insert", "rank", "delete"].map((h) => h.padStart(12))
+      .join(""),
+  );
+  for (const size of SIZES) {
+    for (const sameScore of [true, false]) {
+      const costs = skipListCosts(size, sameScore);
+      console.log(
+        [
+          size.toLocaleString("en"),
+          sameScore ? "equal" : "distinct",
+          ...costs.map((c) => c.toFixed(2)),
+        ].map((c) => c.padStart(12)).join(""),
+      );
+    }
+  }
+}
+
 async function main(): Promise<void> {
+  printSkipListCosts();
   const ours = await startOurServer(["--save", ""]);
   try {
     print("ours", await run(ours));
