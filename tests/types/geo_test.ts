@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import {
   decodeScore,
+  distanceIfInShape,
   geoDistance,
   geohashScore,
   searchBoxes,
   standardGeohash,
 } from "../../lib/types/geohash.ts";
+import { prng } from "../helpers/differential.ts";
 import { RespError } from "../helpers/resp_client.ts";
 import { startOurServer } from "../helpers/servers.ts";
 
@@ -19,6 +21,28 @@ Deno.test("geohash: scores and positions match Redis's values", () => {
   assert.equal(standardGeohash(score), "sqc8b49rny0");
   const catania = decodeScore(geohashScore(15.087269, 37.502669));
   assert.equal((geoDistance(x, y, ...catania) / 1000).toFixed(4), "166.2742");
+});
+
+Deno.test("geohash: the latitude shortcut keeps exactly the points the formula keeps", () => {
+  const random = prng(7);
+  for (let i = 0; i < 20_000; i++) {
+    const shape = {
+      x: -180 + random() * 360,
+      y: -85 + random() * 170,
+      conversion: 1,
+      radius: random() < 0.1 ? 0 : random() * 200_000,
+    };
+    // Points on the centre's meridian sit exactly on the latitude bound
+    // when their distance equals the radius.
+    const delta = (shape.radius / 6372797.560856) * (180 / Math.PI);
+    const x = random() < 0.5 ? shape.x : shape.x + (random() - 0.5) * 4;
+    const y = shape.y + (random() < 0.5 ? delta : (random() - 0.5) * 4);
+    const distance = geoDistance(shape.x, shape.y, x, y);
+    assert.equal(
+      distanceIfInShape(shape, x, y),
+      distance > shape.radius ? null : distance,
+    );
+  }
 });
 
 Deno.test("geohash: decoding stays within the valid ranges", () => {
