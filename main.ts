@@ -97,6 +97,24 @@ if (import.meta.main) {
     Deno.exit(1);
   }
   const log = running.server.log;
+  // A bug in one timer or callback must not take the whole server down
+  // with every client's data: log it and keep serving.
+  globalThis.addEventListener("error", (event) => {
+    event.preventDefault();
+    log.warning(
+      `Unexpected error (server keeps running): ${
+        event.error?.stack ?? event.message
+      }`,
+    );
+  });
+  globalThis.addEventListener("unhandledrejection", (event) => {
+    event.preventDefault();
+    log.warning(
+      `Unhandled rejection (server keeps running): ${
+        event.reason?.stack ?? event.reason
+      }`,
+    );
+  });
   const onSignal = (name: string) => () => {
     log.signal(`Received ${name} scheduling shutdown...`);
     // shutdown-on-sigterm / shutdown-on-sigint hold SHUTDOWN's flags.
