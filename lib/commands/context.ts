@@ -8,7 +8,7 @@
 import type { ReplyWriter } from "../resp/encoder.ts";
 import type { Client } from "../server/client.ts";
 import type { EventClass, Server } from "../server/server.ts";
-import type { Database } from "../store/database.ts";
+import type { Database, Entry } from "../store/database.ts";
 
 /** The environment of one command execution. */
 export class CommandContext {
@@ -30,6 +30,21 @@ export class CommandContext {
    */
   propagate(args: (Uint8Array | string)[]): void {
     (this.propagated ??= []).push(args);
+  }
+
+  /**
+   * Looks `key` up for reading, as Redis's lookupKeyRead does: counts a
+   * keyspace hit or miss, and a miss is a "keymiss" event (class m).
+   * `touch` is false for probes that are not an access to the key.
+   */
+  readKey(key: string, db = this.db, touch = true): Entry | undefined {
+    const entry = db.get(key, this.now, touch);
+    const server = this.server;
+    if (entry === undefined) {
+      server.stats.keyspaceMisses++;
+      server.notifier.notify(db, key, "m", "keymiss");
+    } else server.stats.keyspaceHits++;
+    return entry;
   }
 
   /** The client's selected database. */

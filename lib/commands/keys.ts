@@ -88,10 +88,7 @@ function readLookup(
   key: string,
   touch: boolean,
 ): Entry | undefined {
-  const entry = db.get(key, ctx.now, touch);
-  if (entry === undefined) ctx.server.stats.keyspaceMisses++;
-  else ctx.server.stats.keyspaceHits++;
-  return entry;
+  return ctx.readKey(key, db, touch);
 }
 
 function del(ctx: CommandContext, args: Uint8Array[]): void {

@@ -61,7 +61,7 @@ function lookupByPattern(
   }
   const key = pattern.slice(0, star) + element +
     pattern.slice(star + 1, keyEnd);
-  const entry = ctx.db.get(key, ctx.now);
+  const entry = ctx.readKey(key);
   if (entry === undefined) return null;
   if (field === null) {
     if (entry.type !== "string") return null;
@@ -131,7 +131,7 @@ function sortGeneric(
     } else throw new CommandError(Errors.syntax);
   }
 
-  const entry = ctx.db.get(bytesToString(args[1]), ctx.now);
+  const entry = ctx.readKey(bytesToString(args[1]));
   if (
     entry !== undefined && entry.type !== "set" && entry.type !== "list" &&
     entry.type !== "zset"

@@ -143,6 +143,8 @@ export class Server {
   readonly outputLimits: OutputLimits;
   /** Pub/Sub subscriptions and message delivery. */
   readonly pubsub: PubSub;
+  /** Publishes keyspace notifications (notify-keyspace-events). */
+  readonly notifier: KeyspaceNotifier;
   /** Keys watched by WATCH. */
   readonly watches = new WatchRegistry();
   /**
@@ -173,6 +175,7 @@ export class Server {
       this.pubsub,
       () => config.get("notify-keyspace-events"),
     );
+    this.notifier = notifier;
     for (const db of this.keyspace.databases) {
       db.onAdded = (db, key) => notifier.notify(db, key, "n", "new");
     }

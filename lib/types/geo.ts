@@ -35,6 +35,7 @@ import {
   listpackLimits,
   lookupZSet,
   range,
+  readZSet,
   storeZSet,
   ZSet,
   zsetAdd,
@@ -150,7 +151,7 @@ const ZADD_NX = 2;
 const ZADD_XX = 4;
 
 function geopos(ctx: CommandContext, args: Uint8Array[]): void {
-  const zset = lookupZSet(ctx, bytesToString(args[1]));
+  const zset = readZSet(ctx, bytesToString(args[1]));
   ctx.reply.array(args.length - 2);
   for (let j = 2; j < args.length; j++) {
     const score = zset?.score(bytesToString(args[j]));
@@ -169,7 +170,7 @@ function geodist(ctx: CommandContext, args: Uint8Array[]): void {
   let toMeters = 1;
   if (args.length === 5) toMeters = unitArgument(args[4]);
   else if (args.length > 5) throw new CommandError(Errors.syntax);
-  const zset = lookupZSet(ctx, bytesToString(args[1]));
+  const zset = readZSet(ctx, bytesToString(args[1]));
   const s1 = zset?.score(bytesToString(args[2]));
   const s2 = zset?.score(bytesToString(args[3]));
   if (s1 === undefined || s2 === undefined) {
@@ -182,7 +183,7 @@ function geodist(ctx: CommandContext, args: Uint8Array[]): void {
 }
 
 function geohash(ctx: CommandContext, args: Uint8Array[]): void {
-  const zset = lookupZSet(ctx, bytesToString(args[1]));
+  const zset = readZSet(ctx, bytesToString(args[1]));
   ctx.reply.array(args.length - 2);
   for (let j = 2; j < args.length; j++) {
     const score = zset?.score(bytesToString(args[j]));
@@ -283,7 +284,7 @@ function georadiusGeneric(
   srcIndex: number,
   flags: number,
 ): void {
-  const zset = lookupZSet(ctx, bytesToString(args[srcIndex]));
+  const zset = readZSet(ctx, bytesToString(args[srcIndex]));
   let storeKey: string | null = null;
   let storeDist = false;
   let baseArgs: number;

@@ -204,10 +204,5 @@ export function lookupEntry(
   key: string,
   read: boolean,
 ): Entry | undefined {
-  const entry = ctx.db.get(key, ctx.now);
-  if (read) {
-    if (entry === undefined) ctx.server.stats.keyspaceMisses++;
-    else ctx.server.stats.keyspaceHits++;
-  }
-  return entry;
+  return read ? ctx.readKey(key) : ctx.db.get(key, ctx.now);
 }

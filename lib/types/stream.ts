@@ -168,11 +168,7 @@ function lookupStream(
   key: string,
   read = false,
 ): Stream | null {
-  const entry = ctx.db.get(key, ctx.now);
-  if (read) {
-    if (entry === undefined) ctx.server.stats.keyspaceMisses++;
-    else ctx.server.stats.keyspaceHits++;
-  }
+  const entry = read ? ctx.readKey(key) : ctx.db.get(key, ctx.now);
   if (entry === undefined) return null;
   if (entry.type !== "stream") throw new CommandError(Errors.wrongType);
   return entry.value as Stream;

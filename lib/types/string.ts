@@ -91,10 +91,7 @@ export function lookupString(
  * lookupKeyRead does (write lookups are not counted).
  */
 function readEntry(ctx: CommandContext, key: string): Entry | undefined {
-  const entry = ctx.db.get(key, ctx.now);
-  if (entry === undefined) ctx.server.stats.keyspaceMisses++;
-  else ctx.server.stats.keyspaceHits++;
-  return entry;
+  return ctx.readKey(key);
 }
 
 /** Like {@linkcode lookupString}, counted as a read lookup. */

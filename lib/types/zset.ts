@@ -258,6 +258,17 @@ export function lookupZSet(ctx: CommandContext, key: string): ZSet | null {
   return entry.value as ZSet;
 }
 
+/**
+ * {@linkcode lookupZSet} for read commands: counts a keyspace hit or miss,
+ * as Redis's lookupKeyRead does.
+ */
+export function readZSet(ctx: CommandContext, key: string): ZSet | null {
+  const entry = ctx.readKey(key);
+  if (entry === undefined) return null;
+  if (entry.type !== "zset") throw new CommandError(Errors.wrongType);
+  return entry.value as ZSet;
+}
+
 /** Stores `zset` at `key`, replacing whatever was there (and its TTL). */
 export function storeZSet(ctx: CommandContext, key: string, zset: ZSet): void {
   ctx.db.set(key, new Entry("zset", zset, ctx.now));
@@ -499,19 +510,19 @@ function zrem(ctx: CommandContext, args: Uint8Array[]): void {
 }
 
 function zcard(ctx: CommandContext, args: Uint8Array[]): void {
-  const zset = lookupZSet(ctx, bytesToString(args[1]));
+  const zset = readZSet(ctx, bytesToString(args[1]));
   ctx.reply.integer(zset === null ? 0 : zset.size);
 }
 
 function zscore(ctx: CommandContext, args: Uint8Array[]): void {
-  const zset = lookupZSet(ctx, bytesToString(args[1]));
+  const zset = readZSet(ctx, bytesToString(args[1]));
   const score = zset?.score(bytesToString(args[2]));
   if (score === undefined) ctx.reply.nullBulk();
   else replyScore(ctx, score);
 }
 
 function zmscore(ctx: CommandContext, args: Uint8Array[]): void {
-  const zset = lookupZSet(ctx, bytesToString(args[1]));
+  const zset = readZSet(ctx, bytesToString(args[1]));
   ctx.reply.array(args.length - 2);
   for (let j = 2; j < args.length; j++) {
     const score = zset?.score(bytesToString(args[j]));
@@ -525,7 +536,7 @@ function zrankGeneric(
   args: Uint8Array[],
   reverse: boolean,
 ): void {
-  const zset = lookupZSet(ctx, bytesToString(args[1]));
+  const zset = readZSet(ctx, bytesToString(args[1]));
   const node = zset?.dict.get(bytesToString(args[2]));
   if (zset === null || node === undefined) {
     ctx.reply.nullBulk();
@@ -562,13 +573,13 @@ function countInLexRange(zset: ZSet, range: LexRange): number {
 
 function zcount(ctx: CommandContext, args: Uint8Array[]): void {
   const range = scoreRangeArguments(args[2], args[3]);
-  const zset = lookupZSet(ctx, bytesToString(args[1]));
+  const zset = readZSet(ctx, bytesToString(args[1]));
   ctx.reply.integer(zset === null ? 0 : countInScoreRange(zset, range));
 }
 
 function zlexcount(ctx: CommandContext, args: Uint8Array[]): void {
   const range = lexRangeArguments(args[2], args[3]);
-  const zset = lookupZSet(ctx, bytesToString(args[1]));
+  const zset = readZSet(ctx, bytesToString(args[1]));
   ctx.reply.integer(zset === null ? 0 : countInLexRange(zset, range));
 }
 
@@ -699,7 +710,7 @@ function zrangeGeneric(
     scoreRange = scoreRangeArguments(minArg, maxArg);
   } else lexRange = lexRangeArguments(minArg, maxArg);
 
-  const zset = lookupZSet(ctx, bytesToString(args[argStart]));
+  const zset = readZSet(ctx, bytesToString(args[argStart]));
   let nodes: SkipNode[] = [];
   if (zset !== null) {
     if (type === RangeType.Rank) {
@@ -1102,7 +1113,7 @@ function bzmpop(ctx: CommandContext, args: Uint8Array[]): void {
 function zrandmember(ctx: CommandContext, args: Uint8Array[]): void {
   const key = bytesToString(args[1]);
   if (args.length === 2) {
-    const zset = lookupZSet(ctx, key);
+    const zset = readZSet(ctx, key);
     if (zset === null) ctx.reply.nullBulk();
     else ctx.reply.bulkString(zset.randomNode().member);
     return;
@@ -1126,7 +1137,7 @@ function zrandmember(ctx: CommandContext, args: Uint8Array[]): void {
       exact < -4611686018427387903n || exact > 4611686018427387903n
     ) throw new CommandError("ERR value is out of range");
   }
-  const zset = lookupZSet(ctx, key);
+  const zset = readZSet(ctx, key);
   const reply = ctx.reply;
   if (zset === null) {
     reply.array(0);
@@ -1253,7 +1264,7 @@ function setOpGeneric(
   const sources: SetOpSource[] = [];
   let j = numKeysIndex + 1;
   for (let i = 0; i < setCount; i++, j++) {
-    const entry = ctx.db.get(bytesToString(args[j]), ctx.now);
+    const entry = ctx.readKey(bytesToString(args[j]));
     let scores: SetOpSource["scores"] = null;
     if (entry !== undefined) {
       if (entry.type === "zset") scores = entry.value as ZSet;
@@ -1420,7 +1431,7 @@ function parseCursor(text: string): number | null {
 function zscan(ctx: CommandContext, args: Uint8Array[]): void {
   const cursor = parseCursor(bytesToString(args[2]));
   if (cursor === null) throw new CommandError("ERR invalid cursor");
-  const zset = lookupZSet(ctx, bytesToString(args[1]));
+  const zset = readZSet(ctx, bytesToString(args[1]));
   const reply = ctx.reply;
   if (zset === null) {
     reply.array(2);
