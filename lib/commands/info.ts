@@ -14,23 +14,37 @@ import type { Server } from "../server/server.ts";
  * registers a source (registerPersistenceStatus), the idle values apply.
  */
 export interface PersistenceStatus {
+  /** A data file is being loaded (INFO `loading`). */
   loading: boolean;
+  /** A background RDB save is running. */
   rdbBgsaveInProgress: boolean;
+  /** The last background RDB save succeeded. */
   rdbLastBgsaveOk: boolean;
   /** Duration of the last background save in seconds (-1: none yet). */
   rdbLastBgsaveTimeSec: number;
   /** Seconds the running background save has taken (-1: none running). */
   rdbCurrentBgsaveTimeSec: number;
+  /** RDB saves completed since startup. */
   rdbSaves: number;
+  /** Keys skipped as already expired by the last RDB load. */
   rdbLastLoadKeysExpired: number;
+  /** Keys read by the last RDB load. */
   rdbLastLoadKeysLoaded: number;
+  /** An AOF rewrite is running. */
   aofRewriteInProgress: boolean;
+  /** An AOF rewrite waits for a running BGSAVE to finish. */
   aofRewriteScheduled: boolean;
+  /** Duration of the last AOF rewrite in seconds (-1: none yet). */
   aofLastRewriteTimeSec: number;
+  /** Seconds the running AOF rewrite has taken (-1: none running). */
   aofCurrentRewriteTimeSec: number;
+  /** The last AOF rewrite succeeded. */
   aofLastBgrewriteOk: boolean;
+  /** AOF rewrites completed since startup. */
   aofRewrites: number;
+  /** AOF rewrites that failed in a row. */
   aofRewritesConsecutiveFailures: number;
+  /** The last write to the AOF succeeded. */
   aofLastWriteOk: boolean;
 }
 

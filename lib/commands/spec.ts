@@ -81,9 +81,13 @@ export type FindKeys =
 
 /** One of Redis's key specifications of a command (COMMAND INFO). */
 export interface KeySpec {
+  /** Free-text remark Redis attaches to some key specs. */
   readonly notes?: string;
+  /** How the command uses these keys. */
   readonly flags: readonly KeySpecFlag[];
+  /** Where the search for the keys starts. */
   readonly beginSearch: BeginSearch;
+  /** How the keys are found from there. */
   readonly findKeys: FindKeys;
 }
 
@@ -91,6 +95,7 @@ export interface KeySpec {
 export interface KeyReference {
   /** Argument position (0 is the command name). */
   readonly index: number;
+  /** Flags of the key spec that found the key. */
   readonly flags: readonly KeySpecFlag[];
 }
 
@@ -103,6 +108,7 @@ export interface CommandSpec {
   readonly name: string;
   /** Redis arity: N means exactly N arguments, -N means at least N (name included). */
   readonly arity: number;
+  /** Command flags, as COMMAND INFO lists them. */
   readonly flags: readonly CommandFlag[];
   /** Position of the first key argument (0 when there are no keys). */
   readonly firstKey: number;

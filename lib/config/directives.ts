@@ -23,6 +23,7 @@ export interface Directive {
   readonly name: string;
   /** Other accepted names, listed by CONFIG GET as entries of their own. */
   readonly aliases?: readonly string[];
+  /** Value type, which decides parsing and validation. */
   readonly kind: DirectiveKind;
   /** Default value, in the form CONFIG GET shows it. */
   readonly defaultValue: string;
@@ -35,8 +36,9 @@ export interface Directive {
   readonly protected?: boolean;
   /** Takes several words (save, bind, client-output-buffer-limit). */
   readonly multiArg?: boolean;
-  /** Inclusive bounds of int and memory values. */
+  /** Inclusive lower bound of int and memory values. */
   readonly min?: bigint;
+  /** Inclusive upper bound of int and memory values. */
   readonly max?: bigint;
   /** Range an accepted int value is silently brought into (hz). */
   readonly clamp?: readonly [number, number];

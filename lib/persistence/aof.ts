@@ -122,6 +122,7 @@ export function parseAofCommands(
 
 /** AOF state and operations of a server. */
 export class AofPersistence {
+  /** The manifest in use, once the AOF was loaded or created. */
   manifest: AofManifest | null = null;
   #file: Deno.FsFile | null = null;
   #lastDb = -1;
@@ -134,15 +135,21 @@ export class AofPersistence {
   #rewrite: Promise<void> | null = null;
   /** A rewrite was asked for while a BGSAVE ran. */
   rewriteScheduled = false;
+  /** Outcome of the last rewrite (aof_last_bgrewrite_status). */
   lastRewriteStatus: "ok" | "err" = "ok";
-  /** Successful rewrites, and failures in a row (INFO persistence). */
+  /** Successful rewrites (INFO persistence). */
   rewrites = 0;
+  /** Rewrites that failed in a row (INFO persistence). */
   consecutiveFailures = 0;
-  lastRewriteSeconds = -1;
+  /** Duration of the last rewrite in seconds, -1 before the first. */
+  lastRewriteSeconds: number = -1;
+  /** Date.now() when the running rewrite started. */
   rewriteStartedAt = 0;
-  /** Size of the AOF (base + incremental) after the last rewrite, and now. */
+  /** Size of the base file, the reference for auto-aof-rewrite-percentage. */
   baseSize = 0;
+  /** Size of the AOF (base + incremental) now. */
   currentSize = 0;
+  /** Outcome of the last write to the AOF (aof_last_write_status). */
   lastWriteStatus: "ok" | "err" = "ok";
   #runner: AofCommandRunner | null = null;
 

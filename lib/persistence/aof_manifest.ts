@@ -12,8 +12,11 @@ export type AofFileType = "b" | "h" | "i";
 
 /** One file listed in the manifest. */
 export interface AofFileInfo {
+  /** File name, relative to the AOF directory. */
   readonly name: string;
+  /** Sequence number, from the file name. */
   readonly seq: number;
+  /** Whether it is the base, a history or an incremental file. */
   readonly type: AofFileType;
 }
 
@@ -28,8 +31,11 @@ export class AofManifestError extends Error {
 
 /** The files of a multi-part AOF. */
 export class AofManifest {
+  /** The base file (a snapshot), if there is one. */
   base: AofFileInfo | null = null;
+  /** Incremental files, replayed in this order after the base. */
   incremental: AofFileInfo[] = [];
+  /** Files a rewrite has superseded, still to be deleted. */
   history: AofFileInfo[] = [];
 
   /** Highest base sequence number used so far. */

@@ -59,10 +59,13 @@ export function syncDirectory(dir: string): void {
 export class RdbPersistence {
   /** A BGSAVE in progress, if any. */
   snapshot: Snapshot | null = null;
+  /** BGSAVE SCHEDULE asked for a save; the cron starts it when it can. */
   bgsaveScheduled = false;
+  /** Outcome of the last BGSAVE (rdb_last_bgsave_status). */
   lastBgsaveStatus: SaveStatus = "ok";
   /** Duration of the last BGSAVE in seconds, -1 before the first. */
-  lastBgsaveSeconds = -1;
+  lastBgsaveSeconds: number = -1;
+  /** Date.now() when the running BGSAVE started. */
   bgsaveStartedAt = 0;
   /** Dirty counter when the current BGSAVE started. */
   #dirtyAtStart = 0;
@@ -72,6 +75,7 @@ export class RdbPersistence {
   loadedKeys = 0;
   /** Successful saves since start-up (rdb_saves). */
   saves = 0;
+  /** Keys skipped at start-up because they had already expired. */
   loadedExpiredKeys = 0;
   #bgsaveDone: Promise<void> | null = null;
   #aborted = false;

@@ -82,18 +82,23 @@ export class RdbError extends Error {
 
 /** One key read from the file. */
 export interface LoadedKey {
+  /** Database index (SELECTDB). */
   readonly db: number;
+  /** Key name as stored. */
   readonly key: Uint8Array;
+  /** The decoded value. */
   readonly value: PlainValue;
   /** Absolute expiry in ms, 0 for none. */
   readonly expireAt: number;
-  /** LRU idle seconds or LFU frequency, when the file records them. */
+  /** LRU idle seconds, when the file records them. */
   readonly idleSeconds?: number;
+  /** LFU frequency, when the file records it. */
   readonly frequency?: number;
 }
 
 /** What the file says about itself besides its keys. */
 export interface RdbSummary {
+  /** RDB format version from the header. */
   readonly version: number;
   /** AUX fields (redis-ver, ctime, aof-base, ...), as text. */
   readonly aux: Map<string, string>;
@@ -105,7 +110,9 @@ const SLAB_SIZE = 64 * 1024;
 
 /** A cursor over RDB bytes with Redis's length and string encodings. */
 export class RdbCursor {
+  /** Offset of the next byte to read. */
   pos = 0;
+  /** DataView over `data`, for fixed-size numbers. */
   readonly view: DataView;
   #slab = new Uint8Array(0);
   #slabUsed = 0;

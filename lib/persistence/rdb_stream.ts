@@ -14,17 +14,21 @@ export type PlainStreamId = readonly [bigint, bigint];
 
 /** A pending entry of a consumer group. */
 export interface PlainPendingEntry {
+  /** ID of the delivered entry. */
   readonly id: PlainStreamId;
   /** Last delivery time, ms since the epoch. */
   readonly deliveryTime: number;
+  /** How many times the entry was delivered. */
   readonly deliveryCount: number;
 }
 
 /** A consumer of a group. */
 export interface PlainConsumer {
+  /** Consumer name. */
   readonly name: Uint8Array;
-  /** Last time the consumer was seen / was active, ms since the epoch. */
+  /** Last time the consumer was seen, ms since the epoch. */
   readonly seenTime: number;
+  /** Last time the consumer was active, ms since the epoch. */
   readonly activeTime: number;
   /** IDs of the group's pending entries owned by this consumer. */
   readonly pending: PlainStreamId[];
@@ -32,11 +36,15 @@ export interface PlainConsumer {
 
 /** A consumer group. */
 export interface PlainConsumerGroup {
+  /** Group name. */
   readonly name: Uint8Array;
+  /** ID of the last entry delivered to the group. */
   readonly lastId: PlainStreamId;
   /** Entries read counter, or -1 when unknown (files older than type 19). */
   readonly entriesRead: bigint;
+  /** The group's pending entries list. */
   readonly pending: PlainPendingEntry[];
+  /** The group's consumers. */
   readonly consumers: PlainConsumer[];
 }
 
@@ -44,11 +52,15 @@ export interface PlainConsumerGroup {
 export interface PlainStream {
   /** Live entries in ID order; `fields` alternates field and value. */
   readonly entries: { id: PlainStreamId; fields: Uint8Array[] }[];
+  /** Highest ID ever added to the stream. */
   readonly lastId: PlainStreamId;
   /** First entry ID ever present, 0-0 when empty (type 19+). */
   readonly firstId: PlainStreamId;
+  /** Highest ID of a deleted entry (type 19+). */
   readonly maxDeletedId: PlainStreamId;
+  /** Entries ever added to the stream (type 19+). */
   readonly entriesAdded: bigint;
+  /** Consumer groups. */
   readonly groups: PlainConsumerGroup[];
 }
 

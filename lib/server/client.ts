@@ -22,15 +22,17 @@ export class Client {
   dbIndex = 0;
   /** CLIENT SETNAME name ("" when unset). */
   name = "";
-  /** CLIENT SETINFO values. */
+  /** CLIENT SETINFO LIB-NAME value. */
   libName = "";
+  /** CLIENT SETINFO LIB-VER value. */
   libVersion = "";
   /** Whether the client passed AUTH (or none is required). */
   authenticated: boolean;
   /** ACL user name. */
   user = "default";
-  /** Creation and last-command times, ms since the epoch. */
+  /** Creation time, ms since the epoch. */
   readonly createdAt: number;
+  /** Time of the last command, ms since the epoch (CLIENT LIST idle). */
   lastInteraction: number;
   /** Name of the last command run, for CLIENT LIST's cmd field. */
   lastCommand = "NULL";
@@ -50,7 +52,9 @@ export class Client {
   noTouch = false;
   /** Subscriptions (kept by the pub/sub commands; CLIENT LIST counts them). */
   readonly channels = new Set<string>();
+  /** Pattern subscriptions (PSUBSCRIBE). */
   readonly patterns = new Set<string>();
+  /** Shard channel subscriptions (SSUBSCRIBE). */
   readonly shardChannels = new Set<string>();
   /** Commands queued by MULTI, or null outside a transaction. */
   multiQueue: Uint8Array[][] | null = null;
@@ -69,7 +73,7 @@ export class Client {
    * When pending output went over the soft client-output-buffer-limit (ms),
    * or -1 while under it.
    */
-  outputSoftSince = -1;
+  outputSoftSince: number = -1;
   /** Bytes buffered by the decoder for an incomplete request. */
   queryBufferBytes = 0;
   /** Commands received but not yet run (while blocked, for instance). */

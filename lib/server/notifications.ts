@@ -15,9 +15,12 @@ import type { EventClass } from "./server.ts";
 const ALL_CLASSES = "g$lshzxetd";
 
 /** Enabled classes and channel kinds, parsed from the directive's value. */
-interface NotifyFlags {
+export interface NotifyFlags {
+  /** Letters of the enabled event classes, "A" expanded. */
   readonly classes: string;
+  /** "K": publish on __keyspace@<db>__ channels. */
   readonly keyspace: boolean;
+  /** "E": publish on __keyevent@<db>__ channels. */
   readonly keyevent: boolean;
 }
 

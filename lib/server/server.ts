@@ -26,14 +26,23 @@ import { KeyspaceNotifier } from "./notifications.ts";
 
 /** Counters reported by INFO stats and INFO commandstats/errorstats. */
 export class Stats {
+  /** Connections accepted (total_connections_received). */
   connectionsReceived = 0;
+  /** Commands run (total_commands_processed). */
   commandsProcessed = 0;
+  /** Connections refused because of maxclients (rejected_connections). */
   rejectedConnections = 0;
+  /** Keys deleted because they expired (expired_keys). */
   expiredKeys = 0;
+  /** Key lookups that found the key (keyspace_hits). */
   keyspaceHits = 0;
+  /** Key lookups that did not (keyspace_misses). */
   keyspaceMisses = 0;
+  /** Bytes read from clients (total_net_input_bytes). */
   netInputBytes = 0;
+  /** Bytes written to clients (total_net_output_bytes). */
   netOutputBytes = 0;
+  /** Error replies sent (total_error_replies). */
   totalErrorReplies = 0;
   /** Per command: calls, total microseconds, rejected and failed calls. */
   readonly commands = new Map<
@@ -105,9 +114,13 @@ function randomHexId(): string {
 
 /** Shared server state. */
 export class Server {
+  /** Configuration directives and their current values. */
   readonly config: Config;
+  /** The databases and their keys. */
   readonly keyspace: Keyspace;
-  readonly stats = new Stats();
+  /** Counters for INFO. */
+  readonly stats: Stats = new Stats();
+  /** The server log. */
   readonly log: Logger;
   /** Clients waiting in blocking commands (set up by the dispatcher). */
   blocking!: BlockingManager;
@@ -121,13 +134,16 @@ export class Server {
   commands!: CommandTable;
   /** Connected clients by id. */
   readonly clients = new Map<number, Client>();
-  readonly startedAt = Date.now();
-  readonly runId = randomHexId();
-  readonly replicationId = randomHexId();
+  /** Start time, ms since the epoch (uptime_in_seconds). */
+  readonly startedAt: number = Date.now();
+  /** Random id of this run (INFO run_id). */
+  readonly runId: string = randomHexId();
+  /** Replication id (INFO master_replid). */
+  readonly replicationId: string = randomHexId();
   /** Changes since the last save (rdb_changes_since_last_save). */
   dirty = 0;
   /** Unix time (s) of the last successful save. */
-  lastSave = Math.floor(Date.now() / 1000);
+  lastSave: number = Math.floor(Date.now() / 1000);
   /** Whether the active expiry cycle runs (DEBUG SET-ACTIVE-EXPIRE). */
   activeExpire = true;
   /** Listeners told about every key change. */

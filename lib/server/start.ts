@@ -17,6 +17,7 @@ import { Server } from "./server.ts";
 
 /** A running server instance. */
 export interface RunningServer {
+  /** The server's state. */
   readonly server: Server;
   /** The TCP port the server listens on. */
   readonly port: number;

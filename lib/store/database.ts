@@ -26,13 +26,13 @@ export class Entry {
   /** Absolute expiry time in ms since the epoch, or 0 for no expiry. */
   expireAt = 0;
   /** Position in the database's key order (for SCAN and RANDOMKEY). */
-  slot = -1;
+  slot: number = -1;
   /** Monotonic insertion number; SCAN cursors are built from it. */
   seq = 0;
   /** Last access time in ms (OBJECT IDLETIME). */
   accessedAt: number;
   /** LFU access counter (OBJECT FREQ). */
-  frequency = LFU_INIT_VAL;
+  frequency: number = LFU_INIT_VAL;
   /** Type-specific flags (e.g. a string that Redis would hold as "raw"). */
   flags = 0;
 

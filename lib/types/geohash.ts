@@ -11,11 +11,11 @@
 /** Precision of stored hashes: 26 bits per coordinate. */
 export const GEO_STEP_MAX = 26;
 /** Latitude limits of the Web Mercator projection Redis uses. */
-export const GEO_LAT_MIN = -85.05112878;
+export const GEO_LAT_MIN: number = -85.05112878;
 /** Upper latitude limit. */
 export const GEO_LAT_MAX = 85.05112878;
 /** Longitude limits. */
-export const GEO_LONG_MIN = -180;
+export const GEO_LONG_MIN: number = -180;
 /** Upper longitude limit. */
 export const GEO_LONG_MAX = 180;
 
@@ -26,19 +26,25 @@ const TWO_32 = 4294967296;
 
 /** A hash of `step` bits per coordinate; bits/step 0 means "no box". */
 export interface GeoHashBits {
+  /** The interleaved hash bits (2 * step of them). */
   bits: number;
+  /** Bits per coordinate. */
   step: number;
 }
 
 /** A coordinate interval. */
 export interface GeoRange {
+  /** Lower end. */
   min: number;
+  /** Upper end. */
   max: number;
 }
 
 /** The longitude and latitude intervals of a hash box. */
 export interface GeoArea {
+  /** Longitude interval of the box. */
   longitude: GeoRange;
+  /** Latitude interval of the box. */
   latitude: GeoRange;
 }
 
@@ -264,13 +270,17 @@ export function geoDistance(
 
 /** A search shape: a circle (radius) or a box (width, height). */
 export interface GeoShape {
-  /** Centre longitude and latitude. */
+  /** Centre longitude. */
   x: number;
+  /** Centre latitude. */
   y: number;
   /** Meters per unit of the sizes. */
   conversion: number;
+  /** Radius of a circle (BYRADIUS), in the shape's unit. */
   radius?: number;
+  /** Width of a box (BYBOX), in the shape's unit. */
   width?: number;
+  /** Height of a box (BYBOX), in the shape's unit. */
   height?: number;
 }
 

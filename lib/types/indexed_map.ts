@@ -165,7 +165,9 @@ export class IndexedMap<V> {
 
 /** COUNT and MATCH of HSCAN/SSCAN/ZSCAN; `pattern` is null for "match all". */
 export interface ScanOptions {
+  /** COUNT: how much work one call does (a hint, as in Redis). */
   readonly count: number;
+  /** MATCH glob pattern, or null when there is none. */
   readonly pattern: string | null;
 }
 

@@ -35,7 +35,7 @@ export class SkipNode {
   /** The previous node in order, or null for the first element. */
   backward: SkipNode | null = null;
   /** Position in the owning set's insertion order (ZSCAN cursors). */
-  slot = -1;
+  slot: number = -1;
   /** Insertion number in the owning set (ZSCAN cursors). */
   seq = 0;
 
@@ -52,9 +52,13 @@ export class SkipNode {
 
 /** A score interval; `minex`/`maxex` make the bounds exclusive. */
 export interface ScoreRange {
+  /** Lower score bound. */
   min: number;
+  /** Upper score bound. */
   max: number;
+  /** The lower bound is exclusive. */
   minex: boolean;
+  /** The upper bound is exclusive. */
   maxex: boolean;
 }
 
@@ -63,9 +67,13 @@ export interface ScoreRange {
  * sentinels `LEX_MIN` ("-") and `LEX_MAX` ("+").
  */
 export interface LexRange {
+  /** Lower member bound. */
   min: string | typeof LEX_MIN | typeof LEX_MAX;
+  /** Upper member bound. */
   max: string | typeof LEX_MIN | typeof LEX_MAX;
+  /** The lower bound is exclusive. */
   minex: boolean;
+  /** The upper bound is exclusive. */
   maxex: boolean;
 }
 

@@ -7,7 +7,9 @@
 
 /** A stream entry ID. */
 export interface StreamId {
+  /** Milliseconds part. */
   readonly ms: bigint;
+  /** Sequence part, within the millisecond. */
   readonly seq: bigint;
 }
 
@@ -100,7 +102,9 @@ export interface ParseIdOptions {
 
 /** A parsed ID and whether its sequence was given (false for "<ms>-*"). */
 export interface ParsedId {
+  /** The ID. */
   readonly id: StreamId;
+  /** False when the sequence was "*", to be generated. */
   readonly seqGiven: boolean;
 }
 

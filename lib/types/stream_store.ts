@@ -88,7 +88,9 @@ export class StreamNode {
   live = 0;
   /** Start of each entry in `data`. */
   offsets: Uint32Array;
+  /** Encoded entries; grows as entries are appended. */
   data: Uint8Array;
+  /** Bytes of `data` in use. */
   used = 0;
   /** Milliseconds of the first entry; others store theirs relative to it. */
   base = 0n;
@@ -346,7 +348,9 @@ export class StreamNode {
 export interface Nack {
   /** Last delivery time, ms since the epoch. */
   deliveryTime: number;
+  /** How many times the entry was delivered. */
   deliveryCount: number;
+  /** The consumer that owns the entry. */
   consumer: Consumer;
 }
 
@@ -363,6 +367,7 @@ export class Consumer {
 export class ConsumerGroup {
   /** Pending entries of all consumers. */
   readonly pel = new IdMap<Nack>();
+  /** Consumers by name. */
   readonly consumers = new Map<string, Consumer>();
 
   /** Creates a group; entriesRead is -1 when unknown. */
@@ -382,7 +387,9 @@ export class ConsumerGroup {
 
 /** Where an entry lives: its node and position. */
 export interface EntryRef {
+  /** The node holding the entry. */
   readonly node: StreamNode;
+  /** Position of the entry in the node. */
   readonly index: number;
 }
 
@@ -392,12 +399,15 @@ export class Stream {
   nodes: StreamNode[] = [];
   /** Live entries. */
   length = 0;
+  /** Highest ID ever added (or set by XSETID). */
   lastId: StreamId = MIN_ID;
   /** First live entry ID (0-0 when empty). */
   firstId: StreamId = MIN_ID;
+  /** Highest ID of a deleted entry. */
   maxDeletedId: StreamId = MIN_ID;
   /** Entries ever added. */
   entriesAdded = 0n;
+  /** Consumer groups by name. */
   readonly groups = new Map<string, ConsumerGroup>();
   /** Cached {@linkcode radixTreeNodes}; null after the node set changed. */
   #radixNodes: number | null = 1;

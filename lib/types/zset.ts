@@ -50,7 +50,9 @@ const MIN_HOLES_TO_COMPACT = 64;
 
 /** Redis's listpack thresholds (zset-max-listpack-entries/value). */
 export interface ListpackLimits {
+  /** zset-max-listpack-entries: most members a listpack holds. */
   readonly entries: number;
+  /** zset-max-listpack-value: longest member (bytes) a listpack holds. */
   readonly value: number;
 }
 

@@ -15,6 +15,7 @@ import {
 
 /** Result of {@linkcode strtod}: the value, where parsing stopped, ERANGE. */
 export interface StrtodResult {
+  /** The parsed number. */
   value: number;
   /** Index just past the parsed text; equals `start` when nothing parsed. */
   end: number;

@@ -68,9 +68,9 @@ export function parseInteger(bytes: Uint8Array): number | null {
 }
 
 /** Upper bound of a signed 64-bit integer, as a bigint. */
-export const LLONG_MAX = INT64_MAX;
+export const LLONG_MAX: bigint = INT64_MAX;
 /** Lower bound of a signed 64-bit integer, as a bigint. */
-export const LLONG_MIN = INT64_MIN;
+export const LLONG_MIN: bigint = INT64_MIN;
 
 /**
  * A value of C's `long double` on x86-64 (the x87 80-bit extended type: a
