@@ -17,7 +17,6 @@ import type { Server } from "../server/server.ts";
 import type { Database, Entry } from "../store/database.ts";
 import { valueTypeOps } from "../store/value_types.ts";
 import type { PlainValue } from "../store/value_types.ts";
-import { stringToBytes } from "../util/bytes.ts";
 import { RdbWriter } from "./rdb_writer.ts";
 import { REDIS_VERSION } from "../config/load.ts";
 
@@ -96,11 +95,7 @@ export class Snapshot {
 
   #write(key: string, entry: Entry): void {
     if (entry.expireAt !== 0 && entry.expireAt <= this.#now) return;
-    this.#writer.keyValue(
-      stringToBytes(key),
-      plainValueOf(entry),
-      entry.expireAt,
-    );
+    this.#writer.keyValue(key, plainValueOf(entry), entry.expireAt);
   }
 
   #start(progress: DatabaseProgress): void {

@@ -119,6 +119,19 @@ Deno.test({
       put("negative", bytes("-7"));
       put("compressible", bytes("abc".repeat(1000)));
       put("binary\x00key", new Uint8Array([0, 255, 13, 10]));
+      // Integer-looking keys take Redis's integer encodings (or not).
+      const numericKeys = [
+        "123",
+        "-5",
+        "0",
+        "-0",
+        "007",
+        "2147483647",
+        "-2147483648",
+        "2147483648",
+        "99999999999",
+      ];
+      for (const key of numericKeys) put(key, bytes(`v${key}`));
       const expireAt = Date.now() + 1_000_000;
       put("volatile", bytes("v"), expireAt);
       server.keyspace.db(3).set("other", new Entry("string", bytes("db3")));
@@ -152,6 +165,9 @@ Deno.test({
         );
         assert.equal(await client.call("GET", "binary\x00key"), "\x00\xff\r\n");
         assert.equal(await client.call("PEXPIRETIME", "volatile"), expireAt);
+        for (const key of numericKeys) {
+          assert.equal(await client.call("GET", key), `v${key}`);
+        }
         assert.equal(await client.call("SELECT", "3"), "OK");
         assert.equal(await client.call("GET", "other"), "db3");
       } finally {
@@ -161,7 +177,7 @@ Deno.test({
       // And back: our loader reads our own file.
       const reloaded = newServer(dir);
       assert.equal(reloaded.rdb.load(), true);
-      assert.equal(reloaded.keyspace.db(0).size, 6);
+      assert.equal(reloaded.keyspace.db(0).size, 6 + numericKeys.length);
       const entry = reloaded.keyspace.db(0).get("compressible", Date.now())!;
       assert.equal(text.decode(entry.value as Uint8Array), "abc".repeat(1000));
       assert.equal(
