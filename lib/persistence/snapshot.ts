@@ -121,14 +121,18 @@ export class Snapshot {
         continue;
       }
       this.#start(progress);
-      const { keys, next } = progress.db.scan(progress.cursor, budget);
-      for (const key of keys) {
-        const entry = progress.db.peek(key);
-        if (entry === undefined || entry.seq > progress.maxSeq) continue;
-        if (progress.early.delete(key)) continue;
-        this.#write(key, entry);
+      const { entries, next } = progress.db.scanEntries(
+        progress.cursor,
+        budget,
+      );
+      for (const entry of entries) {
+        if (entry.seq > progress.maxSeq) continue;
+        if (progress.early.size > 0 && progress.early.delete(entry.key)) {
+          continue;
+        }
+        this.#write(entry.key, entry);
       }
-      budget -= Math.max(1, keys.length);
+      budget -= Math.max(1, entries.length);
       progress.cursor = next;
       if (next === 0) {
         progress.done = true;

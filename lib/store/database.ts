@@ -25,6 +25,8 @@ export const accessTracking = { enabled: true };
 export class Entry {
   /** Absolute expiry time in ms since the epoch, or 0 for no expiry. */
   expireAt = 0;
+  /** The key the entry is stored under (set by Database.set). */
+  key = "";
   /** Position in the database's key order (for SCAN and RANDOMKEY). */
   slot: number = -1;
   /** Monotonic insertion number; SCAN cursors are built from it. */
@@ -80,7 +82,7 @@ export class Database {
   /** Keys that have an expiry time, in the order they got it. */
   readonly #volatile = new Map<string, Entry>();
   /** Keys in insertion order; deleted keys leave holes until compaction. */
-  #order: (string | undefined)[] = [];
+  #order: (Entry | undefined)[] = [];
   /** seq of each slot of #order, ascending, for cursor lookups. */
   #orderSeq: number[] = [];
   #holes = 0;
@@ -143,15 +145,17 @@ export class Database {
    */
   set(key: string, entry: Entry): void {
     const old = this.#dict.get(key);
+    entry.key = key;
     if (old !== undefined) {
       entry.slot = old.slot;
       entry.seq = old.seq;
       entry.frequency = old.frequency;
+      this.#order[old.slot] = entry;
       if (old.expireAt !== 0) this.#volatile.delete(key);
     } else {
       entry.seq = this.#nextSeq++;
       entry.slot = this.#order.length;
-      this.#order.push(key);
+      this.#order.push(entry);
       this.#orderSeq.push(entry.seq);
     }
     this.#dict.set(key, entry);
@@ -208,6 +212,15 @@ export class Database {
    * returned because keys never move backwards in the order.
    */
   scan(cursor: number, count: number): { keys: string[]; next: number } {
+    const { entries, next } = this.scanEntries(cursor, count);
+    return { keys: entries.map((entry) => entry.key), next };
+  }
+
+  /** Like {@linkcode scan}, returning the entries (each knows its key). */
+  scanEntries(
+    cursor: number,
+    count: number,
+  ): { entries: Entry[]; next: number } {
     const order = this.#order;
     const seqs = this.#orderSeq;
     let lo = 0;
@@ -217,14 +230,14 @@ export class Database {
       if (seqs[mid] < cursor) lo = mid + 1;
       else hi = mid;
     }
-    const keys: string[] = [];
+    const entries: Entry[] = [];
     let i = lo;
-    for (; i < order.length && keys.length < count; i++) {
-      const key = order[i];
-      if (key !== undefined) keys.push(key);
+    for (; i < order.length && entries.length < count; i++) {
+      const entry = order[i];
+      if (entry !== undefined) entries.push(entry);
     }
     while (i < order.length && order[i] === undefined) i++;
-    return { keys, next: i < order.length ? seqs[i] : 0 };
+    return { entries, next: i < order.length ? seqs[i] : 0 };
   }
 
   /** A random key (possibly expired; callers check), or undefined when empty. */
@@ -232,8 +245,8 @@ export class Database {
     if (this.#dict.size === 0) return undefined;
     const order = this.#order;
     while (true) {
-      const key = order[Math.floor(Math.random() * order.length)];
-      if (key !== undefined) return key;
+      const entry = order[Math.floor(Math.random() * order.length)];
+      if (entry !== undefined) return entry.key;
     }
   }
 
@@ -286,14 +299,13 @@ export class Database {
   }
 
   #compact(): void {
-    const order: string[] = [];
+    const order: Entry[] = [];
     const seqs: number[] = [];
     for (let i = 0; i < this.#order.length; i++) {
-      const key = this.#order[i];
-      if (key === undefined) continue;
-      const entry = this.#dict.get(key)!;
+      const entry = this.#order[i];
+      if (entry === undefined) continue;
       entry.slot = order.length;
-      order.push(key);
+      order.push(entry);
       seqs.push(this.#orderSeq[i]);
     }
     this.#order = order;
