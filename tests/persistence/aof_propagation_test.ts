@@ -117,7 +117,16 @@ for (const [name, commands] of Object.entries(PROPAGATION_CASES)) {
     name: `aof propagation: ${name} log like Redis 7.0`,
     ignore: !hasRedisServer(),
     async fn() {
-      const flags = ["--appendonly", "yes", "--save", ""];
+      // With everysec Redis may postpone its AOF write while an fsync runs;
+      // with always its file is complete when the reply arrives, like ours.
+      const flags = [
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        "always",
+        "--save",
+        "",
+      ];
       const ours = await startOurServer(flags);
       const redis = await startRedisServer(flags);
       const a = await ours.connect();
@@ -132,7 +141,6 @@ for (const [name, commands] of Object.entries(PROPAGATION_CASES)) {
             command.join(" "),
           );
         }
-        // Redis writes its AOF before replying, like we do, so the files are complete.
         assert.deepEqual(
           normalize(incrementalCommands(ours)),
           normalize(incrementalCommands(redis)),
@@ -152,7 +160,14 @@ Deno.test({
     "aof propagation: a blocked BLPOP served later logs LPOP after the push",
   ignore: !hasRedisServer(),
   async fn() {
-    const flags = ["--appendonly", "yes", "--save", ""];
+    const flags = [
+      "--appendonly",
+      "yes",
+      "--appendfsync",
+      "always",
+      "--save",
+      "",
+    ];
     const logs: string[][][] = [];
     for (const start of [startOurServer, startRedisServer]) {
       const server = await start(flags);
