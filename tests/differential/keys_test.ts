@@ -158,7 +158,8 @@ Deno.test({
         "PERSIST n",
         "PERSIST nokey",
         "EXPIRE n 100 lt",
-        "EXPIRE n 100 gt",
+        // A smaller TTL, so GT fails whatever milliseconds pass in between.
+        "EXPIRE n 50 gt",
         "EXPIRE n 100 xx",
         "PEXPIREAT k3 99999999999999",
         "PEXPIRETIME k3",
@@ -298,13 +299,22 @@ Deno.test({
   },
 });
 
+/** Makes each random relative TTL distinct (see randomCommand). */
+let ttlSerial = 0;
+
 /** One random command of the keyspace workload. */
 function randomCommand(pick: Picker): string[] {
   const key = () => pick.pick(KEYS);
   const db = () => String(pick.int(0, 2));
-  // Relative TTLs stay long so timing never matters; absolute times are far
-  // in the future or in the past.
-  const seconds = () => String(pick.pick([1000, 2000, 5000, 100000, -5]));
+  // Relative TTLs stay long and never repeat, so timing never matters (a GT
+  // or LT against an equal TTL set a moment earlier would depend on the
+  // milliseconds in between); absolute times are far in the future or past.
+  const seconds = () => {
+    ttlSerial++;
+    return pick.chance(0.15)
+      ? "-5"
+      : String(pick.pick([1000, 20000, 300000, 4000000]) + ttlSerial);
+  };
   const absolute = () =>
     String(pick.pick([4102444800, 4102448400, 4200000000, 1, 0]));
   const expireOptions = () => {
