@@ -217,9 +217,8 @@ export class RespDecoder {
     }
     const next = cr + 2;
     if (count <= 0) return next; // Redis silently skips empty multibulks.
+    // #args and #commandBytes were reset by the previous #emit.
     this.#argsLeft = count;
-    this.#args = [];
-    this.#commandBytes = 0;
     return next;
   }
 
