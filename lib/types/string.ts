@@ -73,30 +73,11 @@ registerValueType("string", {
 });
 
 /**
- * Returns the string value at `key`, null when missing; throws WRONGTYPE for
- * other types.
+ * The string value at `key`, null when missing, counted as a read lookup
+ * (keyspace hit or miss); throws WRONGTYPE for other types.
  */
-export function lookupString(
-  ctx: CommandContext,
-  key: string,
-): Uint8Array | null {
-  const entry = ctx.db.get(key, ctx.now);
-  if (entry === undefined) return null;
-  if (entry.type !== "string") throw new CommandError(Errors.wrongType);
-  return entry.value as Uint8Array;
-}
-
-/**
- * Looks `key` up for reading, counting a keyspace hit or miss as Redis's
- * lookupKeyRead does (write lookups are not counted).
- */
-function readEntry(ctx: CommandContext, key: string): Entry | undefined {
-  return ctx.readKey(key);
-}
-
-/** Like {@linkcode lookupString}, counted as a read lookup. */
 function readString(ctx: CommandContext, key: string): Uint8Array | null {
-  const entry = readEntry(ctx, key);
+  const entry = ctx.readKey(key);
   if (entry === undefined) return null;
   if (entry.type !== "string") throw new CommandError(Errors.wrongType);
   return entry.value as Uint8Array;
@@ -285,30 +266,33 @@ function optionExpireMs(
 
 /**
  * The core of SET, SETNX, SETEX and PSETEX (Redis's setGenericCommand).
- * `okReply`/`abortReply` write the reply for a stored / skipped value.
+ * Replies OK / null for a stored / skipped value, or 1 / 0 with
+ * `integerReply` (SETNX).
  */
 function setGeneric(
   ctx: CommandContext,
   options: StringOptions,
-  key: string,
+  keyArg: Uint8Array,
   value: Uint8Array,
   command: string,
-  okReply: () => void,
-  abortReply: () => void,
+  integerReply = false,
 ): void {
+  const key = bytesToString(keyArg);
   const flags = options.flags;
   const expireAt = options.expire === null
     ? 0
     : optionExpireMs(ctx, options, command);
   const db = ctx.db;
-  const old = flags & OPT_GET ? readEntry(ctx, key) : db.get(key, ctx.now);
+  const old = flags & OPT_GET ? ctx.readKey(key) : db.get(key, ctx.now);
   if (flags & OPT_GET) {
     if (old === undefined) ctx.reply.nullBulk();
     else if (old.type !== "string") throw new CommandError(Errors.wrongType);
     else replyValue(ctx, old.value as Uint8Array);
   }
   if ((flags & OPT_NX && old !== undefined) || (flags & OPT_XX && !old)) {
-    if (!(flags & OPT_GET)) abortReply();
+    if (flags & OPT_GET) return;
+    if (integerReply) ctx.reply.integer(0);
+    else ctx.reply.nullBulk();
     return;
   }
   const keptExpire = flags & OPT_KEEPTTL && old !== undefined
@@ -319,9 +303,11 @@ function setGeneric(
   if (options.expire !== null) {
     ctx.server.keyChanged(db, key, "g", "expire");
     // Relative times would replay differently: log an absolute one.
-    ctx.propagate(["SET", stringToBytes(key), value, "PXAT", String(expireAt)]);
+    ctx.propagate(["SET", keyArg, value, "PXAT", String(expireAt)]);
   }
-  if (!(flags & OPT_GET)) okReply();
+  if (flags & OPT_GET) return;
+  if (integerReply) ctx.reply.integer(1);
+  else ctx.reply.ok();
 }
 
 function set(ctx: CommandContext, args: Uint8Array[]): void {
@@ -329,11 +315,9 @@ function set(ctx: CommandContext, args: Uint8Array[]): void {
   setGeneric(
     ctx,
     options,
-    bytesToString(args[1]),
+    args[1],
     args[2],
     "set",
-    () => ctx.reply.ok(),
-    () => ctx.reply.nullBulk(),
   );
 }
 
@@ -341,11 +325,10 @@ function setnx(ctx: CommandContext, args: Uint8Array[]): void {
   setGeneric(
     ctx,
     { flags: OPT_NX, expire: null },
-    bytesToString(args[1]),
+    args[1],
     args[2],
     "setnx",
-    () => ctx.reply.integer(1),
-    () => ctx.reply.integer(0),
+    true,
   );
 }
 
@@ -353,11 +336,9 @@ function setex(ctx: CommandContext, args: Uint8Array[]): void {
   setGeneric(
     ctx,
     { flags: OPT_EX, expire: args[2] },
-    bytesToString(args[1]),
+    args[1],
     args[3],
     "setex",
-    () => ctx.reply.ok(),
-    () => ctx.reply.nullBulk(),
   );
 }
 
@@ -365,11 +346,9 @@ function psetex(ctx: CommandContext, args: Uint8Array[]): void {
   setGeneric(
     ctx,
     { flags: OPT_PX, expire: args[2] },
-    bytesToString(args[1]),
+    args[1],
     args[3],
     "psetex",
-    () => ctx.reply.ok(),
-    () => ctx.reply.nullBulk(),
   );
 }
 
@@ -399,7 +378,7 @@ function getex(ctx: CommandContext, args: Uint8Array[]): void {
   const options = parseStringOptions(args, 2, false);
   const key = bytesToString(args[1]);
   const db = ctx.db;
-  const entry = readEntry(ctx, key);
+  const entry = ctx.readKey(key);
   if (entry === undefined) {
     ctx.reply.nullBulk();
     return;
@@ -428,7 +407,7 @@ function getex(ctx: CommandContext, args: Uint8Array[]): void {
 function mget(ctx: CommandContext, args: Uint8Array[]): void {
   ctx.reply.array(args.length - 1);
   for (let i = 1; i < args.length; i++) {
-    const entry = readEntry(ctx, bytesToString(args[i]));
+    const entry = ctx.readKey(bytesToString(args[i]));
     if (entry === undefined || entry.type !== "string") ctx.reply.nullBulk();
     else replyValue(ctx, entry.value as Uint8Array);
   }
@@ -546,13 +525,6 @@ function setrange(ctx: CommandContext, args: Uint8Array[]): void {
   ctx.reply.integer(value.length);
 }
 
-/** ASCII bytes of a decimal number. */
-function numberBytes(text: string): Uint8Array {
-  const out = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
-  return out;
-}
-
 /** Numbers up to this size add exactly as doubles. */
 const SAFE_OPERAND = 2 ** 52;
 
@@ -592,7 +564,7 @@ function incrDecr(
     ) throw new CommandError(Errors.overflow);
     result = old + incr;
   }
-  const bytes = numberBytes(String(result));
+  const bytes = stringToBytes(String(result));
   if (entry === undefined) storeString(ctx, key, bytes);
   else setStringValue(entry, bytes);
   ctx.keyChanged(key, "$", "incrby");
@@ -643,7 +615,7 @@ function incrbyfloat(ctx: CommandContext, args: Uint8Array[]): void {
   if (sum.kind !== "finite") {
     throw new CommandError("ERR increment would produce NaN or Infinity");
   }
-  const bytes = numberBytes(formatLongDouble(sum));
+  const bytes = stringToBytes(formatLongDouble(sum));
   if (entry === undefined) {
     storeString(ctx, key, bytes).flags = STRING_NOT_INT;
   } else setStringValue(entry, bytes, STRING_NOT_INT);
@@ -653,11 +625,11 @@ function incrbyfloat(ctx: CommandContext, args: Uint8Array[]): void {
   ctx.reply.bulk(bytes);
 }
 
-const ZERO_TEXT = numberBytes("0");
+const ZERO_TEXT = stringToBytes("0");
 
 function lcs(ctx: CommandContext, args: Uint8Array[]): void {
-  const entryA = readEntry(ctx, bytesToString(args[1]));
-  const entryB = readEntry(ctx, bytesToString(args[2]));
+  const entryA = ctx.readKey(bytesToString(args[1]));
+  const entryB = ctx.readKey(bytesToString(args[2]));
   if (
     (entryA !== undefined && entryA.type !== "string") ||
     (entryB !== undefined && entryB.type !== "string")
