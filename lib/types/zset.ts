@@ -32,6 +32,8 @@ import {
   parseStrictDouble,
 } from "../util/numbers.ts";
 import { parseBlockingTimeout } from "../server/blocking.ts";
+import { parseScanCursor } from "../commands/keys.ts";
+import { parseScanOptions } from "./indexed_map.ts";
 import {
   lexGteMin,
   lexLteMax,
@@ -1419,20 +1421,8 @@ function zintercard(ctx: CommandContext, args: Uint8Array[]): void {
   setOpGeneric(ctx, args, null, 1, SetOp.Inter, true);
 }
 
-/** Parses a SCAN cursor like strtoul; null when Redis says "invalid cursor". */
-function parseCursor(text: string): number | null {
-  if (!/^[+-]?[0-9]*$/.test(text) || /^[+-]$/.test(text)) return null;
-  const negative = text.startsWith("-");
-  const digits = text.replace(/^[+-]/, "");
-  if (digits.length === 0) return 0;
-  const value = BigInt(digits);
-  if (value > 0xffffffffffffffffn) return null;
-  return Number(negative && value !== 0n ? (1n << 64n) - value : value);
-}
-
 function zscan(ctx: CommandContext, args: Uint8Array[]): void {
-  const cursor = parseCursor(bytesToString(args[2]));
-  if (cursor === null) throw new CommandError("ERR invalid cursor");
+  const cursor = parseScanCursor(args[2]);
   const zset = readZSet(ctx, bytesToString(args[1]));
   const reply = ctx.reply;
   if (zset === null) {
@@ -1441,20 +1431,7 @@ function zscan(ctx: CommandContext, args: Uint8Array[]): void {
     reply.array(0);
     return;
   }
-  let count = 10;
-  let pattern: string | null = null;
-  for (let i = 3; i < args.length;) {
-    const left = args.length - i;
-    if (equalsIgnoreCase(args[i], "count") && left >= 2) {
-      count = longArgument(args[i + 1]);
-      if (count < 1) throw new CommandError(Errors.syntax);
-      i += 2;
-    } else if (equalsIgnoreCase(args[i], "match") && left >= 2) {
-      const p = bytesToString(args[i + 1]);
-      pattern = p === "*" ? null : p;
-      i += 2;
-    } else throw new CommandError(Errors.syntax);
-  }
+  const { count, pattern } = parseScanOptions(args, 3);
   let nodes: SkipNode[];
   let next = 0;
   if (zset.listpack) {
@@ -1462,13 +1439,17 @@ function zscan(ctx: CommandContext, args: Uint8Array[]): void {
     nodes = [];
     for (let n = zset.list.first; n !== null; n = n.next) nodes.push(n);
   } else {
-    const step = zset.scan(cursor, count);
+    const step = zset.scan(
+      cursor > BigInt(Number.MAX_SAFE_INTEGER)
+        ? Number.MAX_SAFE_INTEGER
+        : Number(cursor),
+      count,
+    );
     nodes = step.nodes;
     next = step.next;
   }
   if (pattern !== null) {
-    const p = pattern;
-    nodes = nodes.filter((n) => globMatch(p, n.member));
+    nodes = nodes.filter((n) => globMatch(pattern, n.member));
   }
   reply.array(2);
   reply.bulkString(String(next));
