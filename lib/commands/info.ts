@@ -9,77 +9,6 @@ import process from "node:process";
 import { REDIS_TS_VERSION, REDIS_VERSION } from "../config/load.ts";
 import type { Server } from "../server/server.ts";
 
-/**
- * Persistence figures for INFO persistence. Until the persistence layer
- * registers a source (registerPersistenceStatus), the idle values apply.
- */
-export interface PersistenceStatus {
-  /** A data file is being loaded (INFO `loading`). */
-  loading: boolean;
-  /** A background RDB save is running. */
-  rdbBgsaveInProgress: boolean;
-  /** The last background RDB save succeeded. */
-  rdbLastBgsaveOk: boolean;
-  /** Duration of the last background save in seconds (-1: none yet). */
-  rdbLastBgsaveTimeSec: number;
-  /** Seconds the running background save has taken (-1: none running). */
-  rdbCurrentBgsaveTimeSec: number;
-  /** RDB saves completed since startup. */
-  rdbSaves: number;
-  /** Keys skipped as already expired by the last RDB load. */
-  rdbLastLoadKeysExpired: number;
-  /** Keys read by the last RDB load. */
-  rdbLastLoadKeysLoaded: number;
-  /** An AOF rewrite is running. */
-  aofRewriteInProgress: boolean;
-  /** An AOF rewrite waits for a running BGSAVE to finish. */
-  aofRewriteScheduled: boolean;
-  /** Duration of the last AOF rewrite in seconds (-1: none yet). */
-  aofLastRewriteTimeSec: number;
-  /** Seconds the running AOF rewrite has taken (-1: none running). */
-  aofCurrentRewriteTimeSec: number;
-  /** The last AOF rewrite succeeded. */
-  aofLastBgrewriteOk: boolean;
-  /** AOF rewrites completed since startup. */
-  aofRewrites: number;
-  /** AOF rewrites that failed in a row. */
-  aofRewritesConsecutiveFailures: number;
-  /** The last write to the AOF succeeded. */
-  aofLastWriteOk: boolean;
-}
-
-const IDLE_PERSISTENCE: PersistenceStatus = {
-  loading: false,
-  rdbBgsaveInProgress: false,
-  rdbLastBgsaveOk: true,
-  rdbLastBgsaveTimeSec: -1,
-  rdbCurrentBgsaveTimeSec: -1,
-  rdbSaves: 0,
-  rdbLastLoadKeysExpired: 0,
-  rdbLastLoadKeysLoaded: 0,
-  aofRewriteInProgress: false,
-  aofRewriteScheduled: false,
-  aofLastRewriteTimeSec: -1,
-  aofCurrentRewriteTimeSec: -1,
-  aofLastBgrewriteOk: true,
-  aofRewrites: 0,
-  aofRewritesConsecutiveFailures: 0,
-  aofLastWriteOk: true,
-};
-
-const persistenceSources = new WeakMap<
-  Server,
-  () => Partial<PersistenceStatus>
->();
-
-/** Lets the persistence layer report its state in INFO persistence. */
-export function registerPersistenceStatus(
-  server: Server,
-  source: () => Partial<PersistenceStatus>,
-): void {
-  persistenceSources.set(server, source);
-}
-
 /** Per-second rates sampled by the cron, like Redis's instantaneous metrics. */
 class RateSampler {
   readonly #samples: number[] = [];
@@ -242,14 +171,13 @@ function memorySection(server: Server): Field[] {
 }
 
 function persistenceSection(server: Server): Field[] {
-  const p = {
-    ...IDLE_PERSISTENCE,
-    ...persistenceSources.get(server)?.(),
-  };
+  const { rdb, aof } = server;
+  const now = Date.now();
   const flag = (b: boolean) => (b ? 1 : 0);
-  const status = (ok: boolean) => (ok ? "ok" : "err");
+  const elapsed = (running: boolean, since: number) =>
+    running ? Math.floor((now - since) / 1000) : -1;
   return [
-    ["loading", flag(p.loading)],
+    ["loading", 0],
     ["async_loading", 0],
     ["current_cow_peak", 0],
     ["current_cow_size", 0],
@@ -258,24 +186,30 @@ function persistenceSection(server: Server): Field[] {
     ["current_save_keys_processed", 0],
     ["current_save_keys_total", 0],
     ["rdb_changes_since_last_save", server.dirty],
-    ["rdb_bgsave_in_progress", flag(p.rdbBgsaveInProgress)],
+    ["rdb_bgsave_in_progress", flag(rdb.inProgress)],
     ["rdb_last_save_time", server.lastSave],
-    ["rdb_last_bgsave_status", status(p.rdbLastBgsaveOk)],
-    ["rdb_last_bgsave_time_sec", p.rdbLastBgsaveTimeSec],
-    ["rdb_current_bgsave_time_sec", p.rdbCurrentBgsaveTimeSec],
-    ["rdb_saves", p.rdbSaves],
+    ["rdb_last_bgsave_status", rdb.lastBgsaveStatus],
+    ["rdb_last_bgsave_time_sec", rdb.lastBgsaveSeconds],
+    [
+      "rdb_current_bgsave_time_sec",
+      elapsed(rdb.inProgress, rdb.bgsaveStartedAt),
+    ],
+    ["rdb_saves", rdb.saves],
     ["rdb_last_cow_size", 0],
-    ["rdb_last_load_keys_expired", p.rdbLastLoadKeysExpired],
-    ["rdb_last_load_keys_loaded", p.rdbLastLoadKeysLoaded],
+    ["rdb_last_load_keys_expired", rdb.loadedExpiredKeys],
+    ["rdb_last_load_keys_loaded", rdb.loadedKeys],
     ["aof_enabled", flag(server.config.flag("appendonly"))],
-    ["aof_rewrite_in_progress", flag(p.aofRewriteInProgress)],
-    ["aof_rewrite_scheduled", flag(p.aofRewriteScheduled)],
-    ["aof_last_rewrite_time_sec", p.aofLastRewriteTimeSec],
-    ["aof_current_rewrite_time_sec", p.aofCurrentRewriteTimeSec],
-    ["aof_last_bgrewrite_status", status(p.aofLastBgrewriteOk)],
-    ["aof_rewrites", p.aofRewrites],
-    ["aof_rewrites_consecutive_failures", p.aofRewritesConsecutiveFailures],
-    ["aof_last_write_status", status(p.aofLastWriteOk)],
+    ["aof_rewrite_in_progress", flag(aof.rewriting)],
+    ["aof_rewrite_scheduled", flag(aof.rewriteScheduled)],
+    ["aof_last_rewrite_time_sec", aof.lastRewriteSeconds],
+    [
+      "aof_current_rewrite_time_sec",
+      elapsed(aof.rewriting, aof.rewriteStartedAt),
+    ],
+    ["aof_last_bgrewrite_status", aof.lastRewriteStatus],
+    ["aof_rewrites", aof.rewrites],
+    ["aof_rewrites_consecutive_failures", aof.consecutiveFailures],
+    ["aof_last_write_status", aof.lastWriteStatus],
     ["aof_last_cow_size", 0],
     ["module_fork_in_progress", 0],
     ["module_fork_last_cow_size", 0],

@@ -23,19 +23,6 @@ export interface ShutdownOptions {
   force?: boolean;
 }
 
-/**
- * Saves the dataset synchronously before exiting; throws when saving fails.
- * Registered by the persistence layer (registerShutdownSave).
- */
-export type ShutdownSave = () => void;
-
-const shutdownSaves = new WeakMap<Server, ShutdownSave>();
-
-/** Lets the persistence layer save the dataset when the server shuts down. */
-export function registerShutdownSave(server: Server, save: ShutdownSave): void {
-  shutdownSaves.set(server, save);
-}
-
 /** Removes the pid file, if one was written (pidfile directive). */
 function removePidFile(server: Server): void {
   const pidfile = server.config.get("pidfile");
@@ -59,12 +46,13 @@ export function shutdownServer(
   options: ShutdownOptions = {},
 ): boolean {
   server.log.warning("User requested shutdown...");
+  // Logged commands reach the AOF before the final save, as in Redis.
+  server.aof.flush();
   const savePoints = server.config.get("save") !== "";
-  const save = shutdownSaves.get(server);
-  if (!options.noSave && (savePoints || options.save) && save !== undefined) {
+  if (!options.noSave && (savePoints || options.save)) {
     server.log.notice("Saving the final RDB snapshot before exiting.");
     try {
-      save();
+      server.rdb.save();
     } catch (error) {
       if (!options.force) {
         server.log.warning(`Error trying to save the DB, can't exit.`);
@@ -75,6 +63,7 @@ export function shutdownServer(
       );
     }
   }
+  server.aof.close();
   removePidFile(server);
   server.onShutdown?.();
   return true;

@@ -1,14 +1,12 @@
 /**
  * Connects persistence to a starting server: loads the dataset (the AOF when
- * `appendonly` is on, else the RDB file), opens the AOF, and registers the
- * shutdown save, INFO persistence figures and CONFIG SET appendonly.
+ * `appendonly` is on, else the RDB file), opens the AOF, and registers
+ * CONFIG SET appendonly and the logging of expired keys.
  *
  * @module
  */
 
 import type { Dispatcher } from "../commands/dispatch.ts";
-import { registerPersistenceStatus } from "../commands/info.ts";
-import { registerShutdownSave } from "../commands/server.ts";
 import { ConfigError } from "../config/config.ts";
 import { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
@@ -65,31 +63,6 @@ export function setUpPersistence(server: Server, dispatcher: Dispatcher): void {
   // Loading is not a change that needs saving.
   server.dirty = 0;
 
-  registerShutdownSave(server, () => {
-    aof.close();
-    rdb.save();
-  });
-  registerPersistenceStatus(server, () => ({
-    rdbBgsaveInProgress: rdb.inProgress,
-    rdbLastBgsaveOk: rdb.lastBgsaveStatus === "ok",
-    rdbLastBgsaveTimeSec: rdb.lastBgsaveSeconds,
-    rdbCurrentBgsaveTimeSec: rdb.inProgress
-      ? Math.floor((Date.now() - rdb.bgsaveStartedAt) / 1000)
-      : -1,
-    rdbSaves: rdb.saves,
-    rdbLastLoadKeysExpired: rdb.loadedExpiredKeys,
-    rdbLastLoadKeysLoaded: rdb.loadedKeys,
-    aofRewriteInProgress: aof.rewriting,
-    aofRewriteScheduled: aof.rewriteScheduled,
-    aofLastRewriteTimeSec: aof.lastRewriteSeconds,
-    aofCurrentRewriteTimeSec: aof.rewriting
-      ? Math.floor((Date.now() - aof.rewriteStartedAt) / 1000)
-      : -1,
-    aofLastBgrewriteOk: aof.lastRewriteStatus === "ok",
-    aofRewrites: aof.rewrites,
-    aofRewritesConsecutiveFailures: aof.consecutiveFailures,
-    aofLastWriteOk: aof.lastWriteStatus === "ok",
-  }));
   server.config.setApplier("appendonly", () => {
     const on = server.config.flag("appendonly");
     if (on && !aof.enabled) {
