@@ -1,36 +1,6 @@
 import assert from "node:assert/strict";
-import type { Reply, RespClient } from "../helpers/resp_client.ts";
-import {
-  hasRedisServer,
-  startOurServer,
-  startRedisServer,
-  type TestServer,
-} from "../helpers/servers.ts";
-
-const NO_ORACLE = !hasRedisServer();
-if (NO_ORACLE) {
-  console.warn("redis-server not found: stream differential tests skipped");
-}
-
-const latin1 = (bytes: Uint8Array) => {
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 8192) {
-    s += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  }
-  return s;
-};
-
-/** A small deterministic PRNG (mulberry32) so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import type { Reply } from "../helpers/resp_client.ts";
+import { differentialTest, type Pair, prng } from "../helpers/differential.ts";
 
 /** RESP3 maps as flat arrays tagged "%map", so replies can be edited alike. */
 function flatten(reply: Reply): Reply {
@@ -110,60 +80,21 @@ function timeDependent(args: string[]): boolean {
     (name === "XINFO" && sub === "STREAM" && args.length > 3);
 }
 
-/** Our server and the oracle side by side, one client each. */
-class Pair {
-  private constructor(
-    readonly ours: TestServer,
-    readonly oracle: TestServer,
-    readonly ourClient: RespClient,
-    readonly oracleClient: RespClient,
-  ) {}
-
-  static async start(): Promise<Pair> {
-    const ours = await startOurServer();
-    const oracle = await startRedisServer().catch(async (error) => {
-      await ours.stop();
-      throw error;
-    });
-    const ourClient = await ours.connect();
-    const oracleClient = await oracle.connect();
-    return new Pair(ours, oracle, ourClient, oracleClient);
+/** Asserts equal replies: raw bytes when time-free, else after {@linkcode normalize}. */
+async function same(pair: Pair, args: string[], context = ""): Promise<void> {
+  if (!timeDependent(args)) {
+    await pair.same(args, context);
+    return;
   }
-
-  /** Sends a command to both and asserts equal replies (raw bytes when time-free). */
-  async same(args: string[], context = ""): Promise<void> {
-    if (timeDependent(args)) {
-      const [a, b] = await Promise.all([
-        this.ourClient.call(...args),
-        this.oracleClient.call(...args),
-      ]);
-      assert.deepEqual(
-        normalize(args, a),
-        normalize(args, b),
-        `${context}${JSON.stringify(args)}`,
-      );
-      return;
-    }
-    const [a, b] = await Promise.all([
-      this.ourClient.callRaw(...args),
-      this.oracleClient.callRaw(...args),
-    ]);
-    const ours = latin1(a);
-    const theirs = latin1(b);
-    assert.equal(
-      ours,
-      theirs,
-      `${context}${JSON.stringify(args)}: ours ${JSON.stringify(ours)}, redis ${
-        JSON.stringify(theirs)
-      }`,
-    );
-  }
-
-  async stop(): Promise<void> {
-    this.ourClient.close();
-    this.oracleClient.close();
-    await Promise.all([this.ours.stop(), this.oracle.stop()]);
-  }
+  const [a, b] = await Promise.all([
+    pair.ourClient.call(...args),
+    pair.oracleClient.call(...args),
+  ]);
+  assert.deepEqual(
+    normalize(args, a),
+    normalize(args, b),
+    `${context}${JSON.stringify(args)}`,
+  );
 }
 
 const EDGE_CASES: string[][] = [
@@ -420,24 +351,18 @@ const EDGE_CASES: string[][] = [
   ["XPENDING", "scopy", "g"],
 ];
 
-Deno.test({
-  name: "differential: stream command edge cases match redis-server",
-  ignore: NO_ORACLE,
-  async fn() {
-    const pair = await Pair.start();
-    try {
-      for (const args of EDGE_CASES) await pair.same(args);
-      // The same again in RESP3.
-      await pair.same(["FLUSHALL"]);
-      // Client ids differ, so HELLO's reply is not compared.
-      await pair.ourClient.call("HELLO", "3");
-      await pair.oracleClient.call("HELLO", "3");
-      for (const args of EDGE_CASES) await pair.same(args, "RESP3 ");
-    } finally {
-      await pair.stop();
-    }
+differentialTest(
+  "differential: stream command edge cases match redis-server",
+  async (pair) => {
+    for (const args of EDGE_CASES) await same(pair, args);
+    // The same again in RESP3.
+    await same(pair, ["FLUSHALL"]);
+    // Client ids differ, so HELLO's reply is not compared.
+    await pair.ourClient.call("HELLO", "3");
+    await pair.oracleClient.call("HELLO", "3");
+    for (const args of EDGE_CASES) await same(pair, args, "RESP3 ");
   },
-});
+);
 
 /** One random command over a small key space, with explicit IDs. */
 function randomCommand(rand: () => number): string[] {
@@ -565,25 +490,19 @@ function randomCommand(rand: () => number): string[] {
   }
 }
 
-Deno.test({
-  name: "differential: random stream command sequences match redis-server",
-  ignore: NO_ORACLE,
-  async fn() {
-    const pair = await Pair.start();
-    try {
-      for (let seed = 1; seed <= 10; seed++) {
-        const rand = prng(seed);
-        await pair.same(["FLUSHALL"]);
-        // Mostly small nodes, so that approximate trimming and node
-        // boundaries matter.
-        const nodeSize = seed % 3 === 0 ? "100" : String(2 + seed % 4);
-        await pair.same(["CONFIG", "SET", "stream-node-max-entries", nodeSize]);
-        for (let i = 0; i < 400; i++) {
-          await pair.same(randomCommand(rand), `seed ${seed} step ${i}: `);
-        }
+differentialTest(
+  "differential: random stream command sequences match redis-server",
+  async (pair) => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const rand = prng(seed);
+      await same(pair, ["FLUSHALL"]);
+      // Mostly small nodes, so that approximate trimming and node
+      // boundaries matter.
+      const nodeSize = seed % 3 === 0 ? "100" : String(2 + seed % 4);
+      await same(pair, ["CONFIG", "SET", "stream-node-max-entries", nodeSize]);
+      for (let i = 0; i < 400; i++) {
+        await same(pair, randomCommand(rand), `seed ${seed} step ${i}: `);
       }
-    } finally {
-      await pair.stop();
     }
   },
-});
+);

@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { parseReply, type Reply, type RespClient } from "./resp_client.ts";
 import {
+  hasRedisServer,
   startOurServer,
   startRedisServer,
   type TestServer,
@@ -196,4 +197,51 @@ export class Pair {
     this.oracleClient.close();
     await Promise.all([this.ours.stop(), this.oracle.stop()]);
   }
+}
+
+let oracleFound: boolean | undefined;
+
+/**
+ * Registers a test that runs `fn` on a fresh {@linkcode Pair} started with
+ * `flags` and stops both servers afterwards; ignored without redis-server.
+ */
+export function differentialTest(
+  name: string,
+  fn: (pair: Pair) => Promise<void>,
+  flags: string[] = [],
+): void {
+  if (oracleFound === undefined) {
+    oracleFound = hasRedisServer();
+    if (!oracleFound) {
+      console.warn("redis-server not found: differential tests skipped");
+    }
+  }
+  Deno.test({
+    name,
+    ignore: !oracleFound,
+    async fn() {
+      const pair = await Pair.start(flags);
+      try {
+        await fn(pair);
+      } finally {
+        await pair.stop();
+      }
+    },
+  });
+}
+
+/**
+ * Registers a test that COMMAND INFO of each command in `specs` matches
+ * redis-server; `group` names them in the test name ("hash", "set"...).
+ */
+export function commandInfoTest(
+  group: string,
+  specs: readonly { name: string }[],
+): void {
+  differentialTest(
+    `differential: COMMAND INFO of the ${group} commands matches redis-server`,
+    async (pair) => {
+      for (const spec of specs) await pair.same(["COMMAND", "INFO", spec.name]);
+    },
+  );
 }
