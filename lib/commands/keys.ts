@@ -10,7 +10,7 @@
 import type { CommandContext } from "./context.ts";
 import { CommandError, Errors } from "./errors.ts";
 import type { CommandSpec, KeySpec, KeySpecFlag } from "./spec.ts";
-import { type Database, Entry } from "../store/database.ts";
+import { Entry } from "../store/database.ts";
 import { globMatch } from "../store/glob.ts";
 import { valueTypeOps } from "../store/value_types.ts";
 import { bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
@@ -78,19 +78,6 @@ export function parseScanCursor(arg: Uint8Array): bigint {
   return negative && value !== 0n ? ULONG_MAX + 1n - value : value;
 }
 
-/**
- * A read lookup like Redis's lookupKeyRead: counts a keyspace hit or miss.
- * `touch` is false for probes that do not count as an access to the key.
- */
-function readLookup(
-  ctx: CommandContext,
-  db: Database,
-  key: string,
-  touch: boolean,
-): Entry | undefined {
-  return ctx.readKey(key, db, touch);
-}
-
 function del(ctx: CommandContext, args: Uint8Array[]): void {
   const db = ctx.db;
   let deleted = 0;
@@ -110,7 +97,7 @@ function exists(ctx: CommandContext, args: Uint8Array[]): void {
   let count = 0;
   for (let i = 1; i < args.length; i++) {
     const key = bytesToString(args[i]);
-    if (readLookup(ctx, db, key, false) !== undefined) count++;
+    if (ctx.readKey(key, db, false) !== undefined) count++;
   }
   ctx.reply.integer(count);
 }
@@ -120,13 +107,13 @@ function touch(ctx: CommandContext, args: Uint8Array[]): void {
   let count = 0;
   for (let i = 1; i < args.length; i++) {
     const key = bytesToString(args[i]);
-    if (readLookup(ctx, db, key, true) !== undefined) count++;
+    if (ctx.readKey(key, db, true) !== undefined) count++;
   }
   ctx.reply.integer(count);
 }
 
 function type(ctx: CommandContext, args: Uint8Array[]): void {
-  const entry = readLookup(ctx, ctx.db, bytesToString(args[1]), false);
+  const entry = ctx.readKey(bytesToString(args[1]), ctx.db, false);
   ctx.reply.simple(entry === undefined ? "none" : entry.type);
 }
 
@@ -176,7 +163,7 @@ function scan(ctx: CommandContext, args: Uint8Array[]): void {
     if (typeName !== null) {
       // Like Redis, the type check's lookup already drops an expired key,
       // which then reads as type "none".
-      const entry = readLookup(ctx, db, key, false);
+      const entry = ctx.readKey(key, db, false);
       if (!equalsIgnoreCase(typeName, entry?.type ?? "none")) continue;
       if (entry === undefined) {
         result.push(key);
@@ -258,7 +245,7 @@ function copy(ctx: CommandContext, args: Uint8Array[]): void {
   if (source === target && key === newKey) {
     throw new CommandError(SAME_OBJECT);
   }
-  const entry = readLookup(ctx, source, key, true);
+  const entry = ctx.readKey(key, source, true);
   if (entry === undefined) {
     ctx.reply.integer(0);
     return;
@@ -367,7 +354,7 @@ function objectLookup(
   ctx: CommandContext,
   args: Uint8Array[],
 ): Entry | undefined {
-  const entry = readLookup(ctx, ctx.db, bytesToString(args[2]), false);
+  const entry = ctx.readKey(bytesToString(args[2]), ctx.db, false);
   if (entry === undefined) ctx.reply.nullBulk();
   return entry;
 }
@@ -494,6 +481,13 @@ function parseExpireFlags(args: Uint8Array[]): number {
   return flags;
 }
 
+/** "invalid expire time in '<command>' command", named only when thrown. */
+function invalidExpire(args: Uint8Array[]): CommandError {
+  return new CommandError(
+    Errors.invalidExpire(bytesToString(args[0]).toLowerCase()),
+  );
+}
+
 /**
  * EXPIRE, PEXPIRE, EXPIREAT and PEXPIREAT: `relative` adds the command time,
  * `seconds` converts the argument from seconds.
@@ -504,20 +498,17 @@ function expireGeneric(
   relative: boolean,
   seconds: boolean,
 ): void {
-  const command = bytesToString(args[0]).toLowerCase();
   const flags = parseExpireFlags(args);
   let when = parseInt64(args[2]);
   if (when === null) throw new CommandError(Errors.notInteger);
   if (seconds) {
     if (when > LLONG_MAX / 1000n || when < LLONG_MIN / 1000n) {
-      throw new CommandError(Errors.invalidExpire(command));
+      throw invalidExpire(args);
     }
     when *= 1000n;
   }
   const base = relative ? BigInt(ctx.now) : 0n;
-  if (when > LLONG_MAX - base) {
-    throw new CommandError(Errors.invalidExpire(command));
-  }
+  if (when > LLONG_MAX - base) throw invalidExpire(args);
   when += base;
 
   const key = bytesToString(args[1]);
@@ -580,7 +571,7 @@ function ttlGeneric(
   milliseconds: boolean,
   absolute: boolean,
 ): void {
-  const entry = readLookup(ctx, ctx.db, bytesToString(args[1]), false);
+  const entry = ctx.readKey(bytesToString(args[1]), ctx.db, false);
   if (entry === undefined) {
     ctx.reply.integer(-2);
     return;
