@@ -16,6 +16,7 @@ import type { CommandTable } from "./table.ts";
 import { BlockingManager } from "../server/blocking.ts";
 import { beforeWrite } from "../persistence/snapshot.ts";
 import { accessTracking } from "../store/database.ts";
+import { subscriptionCount } from "../server/pubsub.ts";
 
 /** Redis shows at most this much of a rejected command's name and arguments. */
 const ERROR_ARGS_MAX = 128;
@@ -230,8 +231,7 @@ export class Dispatcher {
     }
     if (
       client.protocol === 2 && !this.#allowedWhenSubscribed.has(spec) &&
-      client.channels.size + client.patterns.size +
-            client.shardChannels.size > 0
+      subscriptionCount(client) > 0
     ) {
       this.#reject(
         client,

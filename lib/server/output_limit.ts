@@ -9,6 +9,7 @@
 
 import type { Client } from "./client.ts";
 import type { Server } from "./server.ts";
+import { subscriptionCount } from "./pubsub.ts";
 
 /** Hard limit, soft limit (bytes, 0 = none) and soft seconds of a class. */
 interface Limit {
@@ -81,9 +82,9 @@ export class OutputLimits {
       return false;
     }
     // Redis classes a client as pub/sub while it is in subscribed mode.
-    const subscribed = client.channels.size + client.patterns.size +
-        client.shardChannels.size > 0;
-    const limit = subscribed ? this.#limits.pubsub : this.#limits.normal;
+    const limit = subscriptionCount(client) > 0
+      ? this.#limits.pubsub
+      : this.#limits.normal;
     if (limit.hard === 0 && limit.soft === 0) return false;
     if (client.closed) return false;
     const hard = limit.hard > 0 && used >= limit.hard;
