@@ -298,6 +298,18 @@ function noGroupError(key: Uint8Array, group: Uint8Array): CommandError {
   );
 }
 
+/** XGROUP's and XINFO CONSUMERS' error for a group missing from a stream. */
+function noConsumerGroupError(
+  key: Uint8Array,
+  group: Uint8Array,
+): CommandError {
+  return new CommandError(
+    `NOGROUP No such consumer group '${cText(group)}' for key name '${
+      cText(key)
+    }'`,
+  );
+}
+
 /** Keyspace notifiers for events that, as in Redis, do not touch WATCH. */
 const notifiers = new WeakMap<Server, KeyspaceNotifier>();
 
@@ -1455,11 +1467,7 @@ function xgroupTarget(
   if (stream === null && !mkstream) throw new CommandError(KEY_REQUIRED);
   const group = stream?.groups.get(bytesToString(args[3])) ?? null;
   if (group === null && needGroup) {
-    throw new CommandError(
-      `NOGROUP No such consumer group '${cText(args[3])}' for key name '${
-        cText(args[2])
-      }'`,
-    );
+    throw noConsumerGroupError(args[2], args[3]);
   }
   return { stream, group };
 }
@@ -1561,6 +1569,13 @@ function xgroupDelConsumer(ctx: CommandContext, args: Uint8Array[]): void {
 // ---------------------------------------------------------------------------
 // XINFO
 
+/** The stream an XINFO subcommand reports on; ERR no such key when missing. */
+function xinfoTarget(ctx: CommandContext, key: Uint8Array): Stream {
+  const stream = lookupStream(ctx, bytesToString(key), true);
+  if (stream === null) throw new CommandError(Errors.noSuchKey);
+  return stream;
+}
+
 function xinfoStream(ctx: CommandContext, args: Uint8Array[]): void {
   let full = false;
   let count = 10n;
@@ -1582,8 +1597,7 @@ function xinfoStream(ctx: CommandContext, args: Uint8Array[]): void {
   } else if (extra !== 0) {
     throw syntax();
   }
-  const stream = lookupStream(ctx, bytesToString(args[2]), true);
-  if (stream === null) throw new CommandError(Errors.noSuchKey);
+  const stream = xinfoTarget(ctx, args[2]);
   const reply = ctx.reply;
   reply.map(full ? 9 : 10);
   reply.bulkString("length");
@@ -1683,8 +1697,7 @@ function take<T>(items: Iterable<T>, limit: number): T[] {
 }
 
 function xinfoGroups(ctx: CommandContext, args: Uint8Array[]): void {
-  const stream = lookupStream(ctx, bytesToString(args[2]), true);
-  if (stream === null) throw new CommandError(Errors.noSuchKey);
+  const stream = xinfoTarget(ctx, args[2]);
   const reply = ctx.reply;
   const groups = stream.sortedGroups();
   reply.array(groups.length);
@@ -1707,15 +1720,10 @@ function xinfoGroups(ctx: CommandContext, args: Uint8Array[]): void {
 }
 
 function xinfoConsumers(ctx: CommandContext, args: Uint8Array[]): void {
-  const stream = lookupStream(ctx, bytesToString(args[2]), true);
-  if (stream === null) throw new CommandError(Errors.noSuchKey);
+  const stream = xinfoTarget(ctx, args[2]);
   const group = stream.groups.get(bytesToString(args[3]));
   if (group === undefined) {
-    throw new CommandError(
-      `NOGROUP No such consumer group '${cText(args[3])}' for key name '${
-        cText(args[2])
-      }'`,
-    );
+    throw noConsumerGroupError(args[2], args[3]);
   }
   const reply = ctx.reply;
   const now = Date.now();
