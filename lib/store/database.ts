@@ -200,11 +200,6 @@ export class Database {
     return this.#dict.entries();
   }
 
-  /** Iterates over all keys, expired ones included. */
-  keys(): IterableIterator<string> {
-    return this.#dict.keys();
-  }
-
   /**
    * One step of SCAN: up to `count` keys from `cursor` on, in key order.
    * Returns the keys (expired ones included; callers filter) and the next
