@@ -4,6 +4,7 @@
  * commands on streams, AOF propagation and RDB interoperability.
  */
 import assert from "node:assert/strict";
+import { latin1 } from "../helpers/differential.ts";
 import { type Reply, RespError } from "../helpers/resp_client.ts";
 import type { RespClient } from "../helpers/resp_client.ts";
 import {
@@ -18,7 +19,6 @@ if (NO_ORACLE) {
   console.warn("redis-server not found: stream comparisons skipped");
 }
 
-const latin1 = (bytes: Uint8Array) => String.fromCharCode(...bytes);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs `body` with a started server and closes everything afterwards. */
@@ -50,6 +50,24 @@ async function blockingScenario(
     out.push(latin1(await client.callRaw(...args)));
   const pending = async (client: RespClient) =>
     out.push(latin1(await client.readRaw()));
+  /** XREADGROUP of `consumer` in `group` on s1, blocking `ms`. */
+  const readGroup = (
+    consumer: string,
+    ms: string,
+    group = "g",
+    ...options: string[]
+  ) => [
+    "XREADGROUP",
+    "GROUP",
+    group,
+    consumer,
+    "BLOCK",
+    ms,
+    ...options,
+    "STREAMS",
+    "s1",
+    ">",
+  ];
 
   // Two XREAD clients on $ both get the next entry; a third on another
   // stream keeps waiting until that stream gets one.
@@ -77,56 +95,14 @@ async function blockingScenario(
 
   // Timeouts reply with a null array.
   await raw(a, "XREAD", "BLOCK", "60", "STREAMS", "s1", "$");
-  await raw(
-    a,
-    "XREADGROUP",
-    "GROUP",
-    "nog",
-    "c",
-    "BLOCK",
-    "60",
-    "STREAMS",
-    "s1",
-    ">",
-  );
+  await raw(a, ...readGroup("c", "60", "nog"));
   await raw(w, "XGROUP", "CREATE", "s1", "g", "$");
-  await raw(
-    a,
-    "XREADGROUP",
-    "GROUP",
-    "g",
-    "ca",
-    "BLOCK",
-    "60",
-    "STREAMS",
-    "s1",
-    ">",
-  );
+  await raw(a, ...readGroup("ca", "60"));
 
   // Consumers of a group are served first come, first served: one entry
   // each (the group's last ID moves past what the first one got).
-  await a.send(
-    "XREADGROUP",
-    "GROUP",
-    "g",
-    "ca",
-    "BLOCK",
-    "0",
-    "STREAMS",
-    "s1",
-    ">",
-  );
-  await b.send(
-    "XREADGROUP",
-    "GROUP",
-    "g",
-    "cb",
-    "BLOCK",
-    "0",
-    "STREAMS",
-    "s1",
-    ">",
-  );
+  await a.send(...readGroup("ca", "0"));
+  await b.send(...readGroup("cb", "0"));
   await sleep(50);
   await raw(w, "XADD", "s1", "3-1", "n", "1");
   await pending(a);
@@ -135,50 +111,19 @@ async function blockingScenario(
   await raw(w, "XPENDING", "s1", "g");
 
   // NOACK reads skip the PEL.
-  await a.send(
-    "XREADGROUP",
-    "GROUP",
-    "g",
-    "ca",
-    "BLOCK",
-    "0",
-    "NOACK",
-    "STREAMS",
-    "s1",
-    ">",
-  );
+  await a.send(...readGroup("ca", "0", "g", "NOACK"));
   await sleep(50);
   await raw(w, "XADD", "s1", "5-1", "n", "3");
   await pending(a);
   await raw(w, "XPENDING", "s1", "g");
 
   // Destroying the group or deleting the stream ends the wait with an error.
-  await a.send(
-    "XREADGROUP",
-    "GROUP",
-    "g",
-    "ca",
-    "BLOCK",
-    "0",
-    "STREAMS",
-    "s1",
-    ">",
-  );
+  await a.send(...readGroup("ca", "0"));
   await sleep(50);
   await raw(w, "XGROUP", "DESTROY", "s1", "g");
   await pending(a);
   await raw(w, "XGROUP", "CREATE", "s1", "g", "$");
-  await a.send(
-    "XREADGROUP",
-    "GROUP",
-    "g",
-    "ca",
-    "BLOCK",
-    "0",
-    "STREAMS",
-    "s1",
-    ">",
-  );
+  await a.send(...readGroup("ca", "0"));
   await sleep(50);
   await raw(w, "DEL", "s1");
   await pending(a);
