@@ -10,6 +10,7 @@
  * @module
  */
 
+import { ReplyWriter } from "../resp/encoder.ts";
 import type { Server } from "../server/server.ts";
 import { AofManifest } from "./aof_manifest.ts";
 import type { AofFileInfo } from "./aof_manifest.ts";
@@ -31,29 +32,6 @@ export type AofCommandRunner = (args: Uint8Array[]) => void;
 
 const encoder = new TextEncoder();
 const MANIFEST_SUFFIX = ".manifest";
-
-/** Encodes a command as RESP, the way it is logged. */
-export function encodeAofCommand(
-  args: readonly (Uint8Array | string)[],
-): Uint8Array {
-  const parts: Uint8Array[] = [encoder.encode(`*${args.length}\r\n`)];
-  let total = parts[0].length;
-  for (const arg of args) {
-    const bytes = typeof arg === "string" ? encoder.encode(arg) : arg;
-    const header = encoder.encode(`$${bytes.length}\r\n`);
-    parts.push(header, bytes, CRLF);
-    total += header.length + bytes.length + 2;
-  }
-  const out = new Uint8Array(total);
-  let pos = 0;
-  for (const part of parts) {
-    out.set(part, pos);
-    pos += part.length;
-  }
-  return out;
-}
-
-const CRLF = encoder.encode("\r\n");
 
 /**
  * Parses logged commands from `data`. Returns the offset just after the last
@@ -126,8 +104,8 @@ export class AofPersistence {
   manifest: AofManifest | null = null;
   #file: Deno.FsFile | null = null;
   #lastDb = -1;
-  #pending: Uint8Array[] = [];
-  #pendingBytes = 0;
+  /** Logged commands not yet written: a command is a RESP array of bulks. */
+  readonly #pending = new ReplyWriter();
   #scheduled: Promise<void> | null = null;
   /** Unsynced writes exist (for everysec). */
   #unsynced = false;
@@ -361,16 +339,18 @@ export class AofPersistence {
   /** Logs a command that changed the dataset in database `dbIndex`. */
   feed(dbIndex: number, args: readonly (Uint8Array | string)[]): void {
     if (this.#file === null) return;
+    const out = this.#pending;
     if (dbIndex !== this.#lastDb) {
-      this.#queue(encodeAofCommand(["SELECT", String(dbIndex)]));
+      out.array(2);
+      out.bulkString("SELECT");
+      out.bulkString(String(dbIndex));
       this.#lastDb = dbIndex;
     }
-    this.#queue(encodeAofCommand(args));
-  }
-
-  #queue(bytes: Uint8Array): void {
-    this.#pending.push(bytes);
-    this.#pendingBytes += bytes.length;
+    out.array(args.length);
+    for (const arg of args) {
+      if (typeof arg === "string") out.bulkString(arg);
+      else out.bulk(arg);
+    }
   }
 
   /**
@@ -381,7 +361,7 @@ export class AofPersistence {
    * before sending replies.
    */
   flushSoon(): Promise<void> | null {
-    if (this.#pendingBytes === 0) return null;
+    if (this.#pending.pendingBytes === 0) return null;
     if (this.#scheduled === null) {
       this.#scheduled = new Promise<void>((resolve) =>
         queueMicrotask(() => {
@@ -400,7 +380,7 @@ export class AofPersistence {
    * appendfsync always).
    */
   flush(): void {
-    if (this.#pendingBytes === 0 || this.#file === null) return;
+    if (this.#pending.pendingBytes === 0 || this.#file === null) return;
     this.#writePending();
     const policy = this.server.config.get("appendfsync");
     if (policy === "always") {
@@ -410,21 +390,15 @@ export class AofPersistence {
 
   #writePending(): void {
     const file = this.#file;
-    if (file === null || this.#pendingBytes === 0) return;
-    const data = new Uint8Array(this.#pendingBytes);
-    let pos = 0;
-    for (const part of this.#pending) {
-      data.set(part, pos);
-      pos += part.length;
-    }
-    this.#pending = [];
-    this.#pendingBytes = 0;
+    if (file === null || this.#pending.pendingBytes === 0) return;
     try {
-      let offset = 0;
-      while (offset < data.length) {
-        offset += file.writeSync(data.subarray(offset));
+      for (const chunk of this.#pending.take()) {
+        let offset = 0;
+        while (offset < chunk.length) {
+          offset += file.writeSync(chunk.subarray(offset));
+        }
+        this.currentSize += chunk.length;
       }
-      this.currentSize += data.length;
       this.lastWriteStatus = "ok";
     } catch (error) {
       this.lastWriteStatus = "err";

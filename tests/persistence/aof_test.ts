@@ -1,9 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  AofError,
-  encodeAofCommand,
-  parseAofCommands,
-} from "../../lib/persistence/aof.ts";
+import { AofError, parseAofCommands } from "../../lib/persistence/aof.ts";
+import { encodeCommand } from "../helpers/resp_client.ts";
 
 const text = new TextDecoder();
 
@@ -13,7 +10,7 @@ Deno.test("aof: logged commands parse back, at every truncation point", () => {
     ["SET", "key", "value", "PXAT", "1795264058160"],
     ["RPUSH", "l", "a\r\nb", ""],
   ];
-  const parts = commands.map((c) => encodeAofCommand(c));
+  const parts = commands.map((c) => encodeCommand(c));
   const data = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let pos = 0;
   const ends: number[] = [];
