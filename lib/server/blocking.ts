@@ -91,11 +91,6 @@ export class BlockingManager {
     return this.#byClient.size;
   }
 
-  /** Whether the client is blocked. */
-  isBlocked(client: Client): boolean {
-    return this.#byClient.has(client);
-  }
-
   /**
    * Blocks the client of `ctx` until `request` is served or `timeoutMs`
    * (0 = forever) passes.
