@@ -10,18 +10,16 @@
 import { REDIS_VERSION } from "../config/load.ts";
 import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
-import { bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
+import { bytesToString, equalsIgnoreCase, utf8 } from "../util/bytes.ts";
 import { parseInteger } from "../util/numbers.ts";
 import { subscriptionCount } from "../server/pubsub.ts";
 import type { CommandContext } from "./context.ts";
 import { CommandError, Errors } from "./errors.ts";
+import { parseDbIndex } from "./keys.ts";
 import type { CommandSpec } from "./spec.ts";
 
 const WRONGPASS =
   "WRONGPASS invalid username-password pair or user is disabled.";
-
-const INT_MAX = 2147483647;
-const INT_MIN = -2147483648;
 
 /** Whether the default user needs a password (`requirepass` is set). */
 function passwordRequired(server: Server): boolean {
@@ -67,7 +65,8 @@ function ping(ctx: CommandContext, args: Uint8Array[]): void {
   if (ctx.client.protocol === 2 && subscriptionCount(ctx.client) > 0) {
     ctx.reply.array(2);
     ctx.reply.bulkString("pong");
-    ctx.reply.bulkString(args.length === 2 ? bytesToString(args[1]) : "");
+    if (args.length === 2) ctx.reply.bulk(args[1]);
+    else ctx.reply.bulkString("");
     return;
   }
   if (args.length === 2) ctx.reply.bulk(args[1]);
@@ -99,17 +98,7 @@ function reset(ctx: CommandContext): void {
 }
 
 function select(ctx: CommandContext, args: Uint8Array[]): void {
-  const index = parseInteger(args[1]);
-  if (index === null) throw new CommandError(Errors.notInteger);
-  if (index < INT_MIN || index > INT_MAX) {
-    throw new CommandError(
-      `ERR value is out of range, value must between ${INT_MIN} and ${INT_MAX}`,
-    );
-  }
-  if (index < 0 || index >= ctx.server.keyspace.databases.length) {
-    throw new CommandError(Errors.dbIndexOutOfRange);
-  }
-  ctx.client.dbIndex = index;
+  ctx.client.dbIndex = parseDbIndex(ctx, args[1]);
   ctx.reply.ok();
 }
 
@@ -127,7 +116,7 @@ function auth(ctx: CommandContext, args: Uint8Array[]): void {
   ctx.reply.ok();
 }
 
-const DEFAULT_USER = new TextEncoder().encode("default");
+const DEFAULT_USER = utf8("default");
 
 function hello(ctx: CommandContext, args: Uint8Array[]): void {
   let version = 0;

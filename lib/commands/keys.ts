@@ -14,7 +14,12 @@ import { Entry } from "../store/database.ts";
 import { globMatch } from "../store/glob.ts";
 import { valueTypeOps } from "../store/value_types.ts";
 import { bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
-import { LLONG_MAX, LLONG_MIN, parseInt64 } from "../util/numbers.ts";
+import {
+  LLONG_MAX,
+  LLONG_MIN,
+  parseInt64,
+  parseInteger,
+} from "../util/numbers.ts";
 
 const SAME_OBJECT = "ERR source and destination objects are the same";
 const INT_MAX = 2147483647;
@@ -32,15 +37,14 @@ export function parseDbIndex(
   arg: Uint8Array,
   error?: string,
 ): number {
-  const value = parseInt64(arg);
-  if (value === null) throw new CommandError(error ?? Errors.notInteger);
-  if (value > INT_MAX || value < INT_MIN) {
+  const index = parseInteger(arg);
+  if (index === null) throw new CommandError(error ?? Errors.notInteger);
+  if (index > INT_MAX || index < INT_MIN) {
     throw new CommandError(
       error ??
         `ERR value is out of range, value must between ${INT_MIN} and ${INT_MAX}`,
     );
   }
-  const index = Number(value);
   if (index < 0 || index >= ctx.server.keyspace.databases.length) {
     throw new CommandError(Errors.dbIndexOutOfRange);
   }
