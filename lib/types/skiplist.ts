@@ -459,42 +459,59 @@ export class SkipList {
       first !== null && scoreLteMax(first.score, range);
   }
 
-  /** The first element within the score range, or null. O(log n). */
-  firstInScoreRange(range: ScoreRange): SkipNode | null {
-    if (!this.#inScoreRange(range)) return null;
+  /**
+   * The id of the first node for which `atOrAboveMin` holds (a predicate
+   * false up to some node and true from there on), or HEADER. O(log n).
+   */
+  #firstFrom(atOrAboveMin: (id: number) => boolean): number {
     const links = this.#links;
-    const scores = this.#scores;
     const base = this.#base;
     let x = HEADER;
     for (let i = this.#level - 1; i >= 0; i--) {
       let next = links[base[x] + i * LINK];
-      while (next !== HEADER && !scoreGteMin(scores[next], range)) {
+      while (next !== HEADER && !atOrAboveMin(next)) {
         x = next;
         next = links[base[x] + i * LINK];
       }
     }
-    const node = links[base[x]];
-    return node !== HEADER && scoreLteMax(scores[node], range)
-      ? this.#nodes[node]
+    return links[base[x]];
+  }
+
+  /**
+   * The id of the last node for which `atOrBelowMax` holds (a predicate
+   * true up to some node and false from there on), or HEADER. O(log n).
+   */
+  #lastUpTo(atOrBelowMax: (id: number) => boolean): number {
+    const links = this.#links;
+    const base = this.#base;
+    let x = HEADER;
+    for (let i = this.#level - 1; i >= 0; i--) {
+      let next = links[base[x] + i * LINK];
+      while (next !== HEADER && atOrBelowMax(next)) {
+        x = next;
+        next = links[base[x] + i * LINK];
+      }
+    }
+    return x;
+  }
+
+  /** The first element within the score range, or null. O(log n). */
+  firstInScoreRange(range: ScoreRange): SkipNode | null {
+    if (!this.#inScoreRange(range)) return null;
+    const scores = this.#scores;
+    const id = this.#firstFrom((id) => scoreGteMin(scores[id], range));
+    return id !== HEADER && scoreLteMax(scores[id], range)
+      ? this.#nodes[id]
       : null;
   }
 
   /** The last element within the score range, or null. O(log n). */
   lastInScoreRange(range: ScoreRange): SkipNode | null {
     if (!this.#inScoreRange(range)) return null;
-    const links = this.#links;
     const scores = this.#scores;
-    const base = this.#base;
-    let x = HEADER;
-    for (let i = this.#level - 1; i >= 0; i--) {
-      let next = links[base[x] + i * LINK];
-      while (next !== HEADER && scoreLteMax(scores[next], range)) {
-        x = next;
-        next = links[base[x] + i * LINK];
-      }
-    }
-    return x !== HEADER && scoreGteMin(scores[x], range)
-      ? this.#nodes[x]
+    const id = this.#lastUpTo((id) => scoreLteMax(scores[id], range));
+    return id !== HEADER && scoreGteMin(scores[id], range)
+      ? this.#nodes[id]
       : null;
   }
 
@@ -509,38 +526,21 @@ export class SkipList {
   /** The first element within the lex range, or null. O(log n). */
   firstInLexRange(range: LexRange): SkipNode | null {
     if (!this.#inLexRange(range)) return null;
-    const links = this.#links;
     const members = this.#members;
-    const base = this.#base;
-    let x = HEADER;
-    for (let i = this.#level - 1; i >= 0; i--) {
-      let next = links[base[x] + i * LINK];
-      while (next !== HEADER && !lexGteMin(members[next], range)) {
-        x = next;
-        next = links[base[x] + i * LINK];
-      }
-    }
-    const node = links[base[x]];
-    return node !== HEADER && lexLteMax(members[node], range)
-      ? this.#nodes[node]
+    const id = this.#firstFrom((id) => lexGteMin(members[id], range));
+    return id !== HEADER && lexLteMax(members[id], range)
+      ? this.#nodes[id]
       : null;
   }
 
   /** The last element within the lex range, or null. O(log n). */
   lastInLexRange(range: LexRange): SkipNode | null {
     if (!this.#inLexRange(range)) return null;
-    const links = this.#links;
     const members = this.#members;
-    const base = this.#base;
-    let x = HEADER;
-    for (let i = this.#level - 1; i >= 0; i--) {
-      let next = links[base[x] + i * LINK];
-      while (next !== HEADER && lexLteMax(members[next], range)) {
-        x = next;
-        next = links[base[x] + i * LINK];
-      }
-    }
-    return x !== HEADER && lexGteMin(members[x], range) ? this.#nodes[x] : null;
+    const id = this.#lastUpTo((id) => lexLteMax(members[id], range));
+    return id !== HEADER && lexGteMin(members[id], range)
+      ? this.#nodes[id]
+      : null;
   }
 
   /**
