@@ -5,7 +5,7 @@
  * @module
  */
 
-import { Crc64, crc64 } from "../persistence/crc64.ts";
+import { crc64 } from "../persistence/crc64.ts";
 import { entryFromPlain } from "../persistence/rdb.ts";
 import {
   MAX_RDB_VERSION,
@@ -13,11 +13,7 @@ import {
   RdbError,
   readValue,
 } from "../persistence/rdb_reader.ts";
-import {
-  RDB_VERSION,
-  rdbTypeOf,
-  RdbWriter,
-} from "../persistence/rdb_writer.ts";
+import { rdbTypeOf, RdbWriter } from "../persistence/rdb_writer.ts";
 import { plainValueOf } from "../persistence/snapshot.ts";
 import { EncodingError } from "../persistence/compact.ts";
 import { bytesToString, concatBytes, equalsIgnoreCase } from "../util/bytes.ts";
@@ -36,23 +32,13 @@ export function dumpPayload(
   const chunks: Uint8Array[] = [];
   const writer = new RdbWriter((chunk) => chunks.push(chunk), {
     compress: ctx.server.config.flag("rdbcompression"),
-    checksum: false,
+    checksum: true,
   });
   const plain = plainValueOf(entry);
   writer.byte(rdbTypeOf(plain));
   writer.value(plain);
-  writer.finish();
-  // finish() appended EOF and an 8-byte zero checksum: replace both with the footer.
-  const body = concatBytes(chunks);
-  const payload = new Uint8Array(body.length - 9 + 10);
-  payload.set(body.subarray(0, body.length - 9));
-  const footer = payload.length - 10;
-  payload[footer] = RDB_VERSION & 0xff;
-  payload[footer + 1] = RDB_VERSION >> 8;
-  const crc = new Crc64();
-  crc.update(payload.subarray(0, footer + 2));
-  payload.set(crc.digestBytes(), footer + 2);
-  return payload;
+  writer.finishDumpPayload();
+  return concatBytes(chunks);
 }
 
 function dump(ctx: CommandContext, args: Uint8Array[]): void {

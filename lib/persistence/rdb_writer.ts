@@ -247,6 +247,20 @@ export class RdbWriter {
   /** Writes EOF and the checksum, and flushes the last chunk. */
   finish(): void {
     this.byte(RdbOpcode.eof);
+    this.#appendChecksum();
+  }
+
+  /**
+   * Ends a DUMP payload: the RDB version (2 bytes, little-endian), then the
+   * CRC-64 of everything written.
+   */
+  finishDumpPayload(): void {
+    this.byte(RDB_VERSION & 0xff);
+    this.byte(RDB_VERSION >> 8);
+    this.#appendChecksum();
+  }
+
+  #appendChecksum(): void {
     this.#flushChunk();
     const checksum = this.#checksum
       ? this.#crc.digestBytes()
