@@ -6,6 +6,7 @@
  */
 
 import type { Client } from "../server/client.ts";
+import { subscriptionCount } from "../server/pubsub.ts";
 import { bytesToString, equalsIgnoreCase, lowerAscii } from "../util/bytes.ts";
 import { parseInteger } from "../util/numbers.ts";
 import { replyHelp } from "./command.ts";
@@ -23,11 +24,6 @@ function parseClientType(arg: Uint8Array): ClientType {
   if (name === "normal" || name === "pubsub" || name === "master") return name;
   if (name === "replica" || name === "slave") return "replica";
   throw new CommandError(`ERR Unknown client type '${bytesToString(arg)}'`);
-}
-
-function subscriptionCount(client: Client): number {
-  return client.channels.size + client.patterns.size +
-    client.shardChannels.size;
 }
 
 /** The type of a connected client (this server has no replication links). */
@@ -51,9 +47,7 @@ function clientFlags(client: Client): string {
 function queuedBytes(queue: readonly Uint8Array[][] | null): number {
   let total = 0;
   if (queue === null) return 0;
-  for (const args of queue) {
-    for (const arg of args) total += arg.length;
-  }
+  for (const args of queue) total += argsBytes(args);
   return total;
 }
 
