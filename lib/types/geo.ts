@@ -37,6 +37,8 @@ import {
   range,
   readZSet,
   storeZSet,
+  ZADD_NX,
+  ZADD_XX,
   ZSet,
   zsetAdd,
 } from "./zset.ts";
@@ -145,10 +147,6 @@ function geoadd(ctx: CommandContext, args: Uint8Array[]): void {
   }
   ctx.reply.integer(ch ? added + updated : added);
 }
-
-/** ZADD's NX and XX flag values, as zsetAdd takes them. */
-const ZADD_NX = 2;
-const ZADD_XX = 4;
 
 function geopos(ctx: CommandContext, args: Uint8Array[]): void {
   const zset = readZSet(ctx, bytesToString(args[1]));

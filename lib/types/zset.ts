@@ -354,10 +354,12 @@ function lexRangeArguments(min: Uint8Array, max: Uint8Array): LexRange {
   return range;
 }
 
-// ZADD flags.
+// ZADD flags (zsetAdd takes them; GEOADD uses NX and XX).
 const ZADD_INCR = 1;
-const ZADD_NX = 2;
-const ZADD_XX = 4;
+/** ZADD NX: only add new members. */
+export const ZADD_NX = 2;
+/** ZADD XX: only update existing members. */
+export const ZADD_XX = 4;
 const ZADD_GT = 8;
 const ZADD_LT = 16;
 const ZADD_CH = 32;
