@@ -13,6 +13,7 @@ import { createCommandTable } from "../commands/registry.ts";
 import { persistenceCron } from "../commands/persistence.ts";
 import { setUpPersistence } from "../persistence/setup.ts";
 import { NetworkServer } from "./network.ts";
+import { subscriptionCount } from "./pubsub.ts";
 import { Server } from "./server.ts";
 
 /** A running server instance. */
@@ -88,8 +89,7 @@ export function startServer(config: Config): RunningServer {
       const now = Date.now();
       for (const client of server.clients.values()) {
         // Like Redis, blocked and subscribed clients are not idle.
-        const waiting = client.blocked || client.channels.size > 0 ||
-          client.patterns.size > 0;
+        const waiting = client.blocked || subscriptionCount(client) > 0;
         if (!waiting && now - client.lastInteraction > timeout * 1000) {
           server.log.verbose("Closing idle client");
           client.transport.close(false);

@@ -165,16 +165,22 @@ Deno.test({
     }),
 });
 
-Deno.test("limits: idle clients are closed after timeout seconds, subscribers kept", async () => {
+Deno.test("limits: idle clients are closed after timeout seconds, subscribers (shard ones too) kept", async () => {
   const server = await startOurServer(["--timeout", "1"]);
   const idle = await server.connect();
   const busy = await server.connect();
   const subscriber = await server.connect();
+  const shardSubscriber = await server.connect();
   try {
     assert.equal(await idle.call("PING"), "PONG");
     assert.deepEqual(await subscriber.call("SUBSCRIBE", "ch"), [
       "subscribe",
       "ch",
+      1,
+    ]);
+    assert.deepEqual(await shardSubscriber.call("SSUBSCRIBE", "sch"), [
+      "ssubscribe",
+      "sch",
       1,
     ]);
     const start = Date.now();
@@ -184,13 +190,16 @@ Deno.test("limits: idle clients are closed after timeout seconds, subscribers ke
     }
     assert.equal(await idle.closedByServer(), true);
     assert.equal(await busy.call("PING"), "PONG");
-    // Like Redis, a subscribed client is never idle.
+    // Like Redis, a subscribed client (shard channels too) is never idle.
     assert.equal(await busy.call("PUBLISH", "ch", "hi"), 1);
     assert.deepEqual(await subscriber.read(), ["message", "ch", "hi"]);
+    assert.equal(await busy.call("SPUBLISH", "sch", "hi"), 1);
+    assert.deepEqual(await shardSubscriber.read(), ["smessage", "sch", "hi"]);
   } finally {
     idle.close();
     busy.close();
     subscriber.close();
+    shardSubscriber.close();
     await server.stop();
   }
 });
