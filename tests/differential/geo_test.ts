@@ -160,253 +160,71 @@ Deno.test({
       for (const protocol of ["2", "3"]) {
         await pair.both(["HELLO", protocol]);
         await pair.same(["FLUSHALL"]);
-        const script: string[][] = [
-          ["GEOADD", "g", "200", "100", "m"],
-          ["GEOADD", "g", "1e300", "-1e300", "m"],
-          ["GEOADD", "g", "x", "1", "m"],
-          ["GEOADD", "g", "NX", "XX", "1", "1", "m"],
-          ["GEOADD", "g", "CH", "1", "1"],
-          ["GEOADD", "g", "13.361389", "38.115556", "Palermo"],
-          ["GEOADD", "g", "15.087269", "37.502669", "Catania"],
-          [
-            "GEOADD",
-            "g",
-            "180",
-            "85.05112878",
-            "corner",
-            "-180",
-            "-85.05112878",
-            "other",
-          ],
-          [
-            "GEOADD",
-            "g",
-            "CH",
-            "13.361389",
-            "38.1",
-            "Palermo",
-            "0",
-            "0",
-            "zero",
-          ],
-          ["GEOADD", "g", "XX", "1", "1", "absent"],
-          ["GEOPOS", "g", "Palermo", "corner", "other", "zero", "none"],
-          ["GEOPOS", "nokey", "a"],
-          ["GEOHASH", "g", "Palermo", "corner", "other", "none"],
-          ["GEOHASH", "nokey", "a", "b"],
-          ["GEODIST", "g", "Palermo", "Catania"],
-          ["GEODIST", "g", "Palermo", "Catania", "mi"],
-          ["GEODIST", "g", "Palermo", "Catania", "yd"],
-          ["GEODIST", "g", "Palermo", "Catania", "km", "x"],
-          ["GEODIST", "g", "Palermo", "none"],
-          ["GEODIST", "nokey", "a", "b"],
-          ["GEODIST", "g", "corner", "other"],
-          ["ZADD", "g", "-5", "neg", "1e20", "huge"],
-          ["GEOPOS", "g", "neg", "huge"],
-          [
-            "GEOSEARCH",
-            "g",
-            "FROMLONLAT",
-            "15",
-            "37",
-            "BYRADIUS",
-            "200",
-            "km",
-            "ASC",
-            "WITHCOORD",
-            "WITHDIST",
-            "WITHHASH",
-          ],
-          [
-            "GEOSEARCH",
-            "g",
-            "FROMLONLAT",
-            "15",
-            "37",
-            "BYBOX",
-            "400",
-            "400",
-            "km",
-            "DESC",
-          ],
-          ["GEOSEARCH", "g", "FROMMEMBER", "Palermo", "BYRADIUS", "0", "m"],
-          ["GEOSEARCH", "g", "FROMMEMBER", "none", "BYRADIUS", "10", "m"],
-          ["GEOSEARCH", "nokey", "FROMMEMBER", "none", "BYRADIUS", "10", "m"],
-          ["GEOSEARCH", "g", "BYRADIUS", "10", "m"],
-          ["GEOSEARCH", "g", "FROMLONLAT", "15", "37"],
-          [
-            "GEOSEARCH",
-            "g",
-            "FROMLONLAT",
-            "15",
-            "37",
-            "FROMMEMBER",
-            "Palermo",
-            "BYRADIUS",
-            "1",
-            "km",
-          ],
-          [
-            "GEOSEARCH",
-            "g",
-            "FROMLONLAT",
-            "15",
-            "37",
-            "BYRADIUS",
-            "1",
-            "km",
-            "BYBOX",
-            "1",
-            "1",
-            "km",
-          ],
-          ["GEOSEARCH", "g", "FROMLONLAT", "15", "37", "BYRADIUS", "-1", "km"],
-          ["GEOSEARCH", "g", "FROMLONLAT", "15", "37", "BYRADIUS", "x", "km"],
-          ["GEOSEARCH", "g", "FROMLONLAT", "15", "37", "BYBOX", "x", "1", "km"],
-          [
-            "GEOSEARCH",
-            "g",
-            "FROMLONLAT",
-            "15",
-            "37",
-            "BYBOX",
-            "1",
-            "-1",
-            "km",
-          ],
-          ["GEOSEARCH", "g", "FROMLONLAT", "15", "37", "BYRADIUS", "1", "yd"],
-          [
-            "GEOSEARCH",
-            "g",
-            "FROMLONLAT",
-            "15",
-            "37",
-            "BYRADIUS",
-            "300",
-            "km",
-            "ANY",
-          ],
-          [
-            "GEOSEARCH",
-            "g",
-            "FROMLONLAT",
-            "15",
-            "37",
-            "BYRADIUS",
-            "300",
-            "km",
-            "COUNT",
-            "0",
-          ],
-          [
-            "GEOSEARCH",
-            "g",
-            "FROMLONLAT",
-            "15",
-            "37",
-            "BYRADIUS",
-            "300",
-            "km",
-            "COUNT",
-            "1",
-            "ANY",
-          ],
-          [
-            "GEOSEARCH",
-            "g",
-            "FROMLONLAT",
-            "15",
-            "37",
-            "BYRADIUS",
-            "300",
-            "km",
-            "COUNT",
-            "1",
-          ],
-          [
-            "GEOSEARCH",
-            "g",
-            "FROMLONLAT",
-            "15",
-            "37",
-            "BYRADIUS",
-            "300",
-            "km",
-            "STORE",
-            "x",
-          ],
-          ["GEOSEARCH", "g", "FROMLONLAT", "0", "0", "BYRADIUS", "20000", "km"],
-          [
-            "GEOSEARCHSTORE",
-            "dst",
-            "g",
-            "FROMLONLAT",
-            "15",
-            "37",
-            "BYRADIUS",
-            "300",
-            "km",
-            "WITHDIST",
-          ],
-          [
-            "GEOSEARCHSTORE",
-            "dst",
-            "g",
-            "FROMLONLAT",
-            "15",
-            "37",
-            "BYRADIUS",
-            "300",
-            "km",
-            "STOREDIST",
-          ],
-          ["ZRANGE", "dst", "0", "-1", "WITHSCORES"],
-          [
-            "GEOSEARCHSTORE",
-            "dst",
-            "g",
-            "FROMLONLAT",
-            "15",
-            "37",
-            "BYRADIUS",
-            "1",
-            "m",
-          ],
-          ["EXISTS", "dst"],
-          [
-            "GEORADIUS",
-            "g",
-            "15",
-            "37",
-            "200",
-            "km",
-            "STORE",
-            "dst",
-            "WITHDIST",
-          ],
-          ["GEORADIUS", "g", "15", "37", "200", "km", "STOREDIST", "dst"],
-          ["ZRANGE", "dst", "0", "-1", "WITHSCORES"],
-          ["GEORADIUS_RO", "g", "15", "37", "200", "km", "STORE", "dst"],
-          ["GEORADIUS", "g", "15", "37", "200", "km", "FROMLONLAT", "1", "1"],
-          ["GEORADIUSBYMEMBER", "g", "none", "200", "km"],
-          ["GEORADIUSBYMEMBER", "nokey", "none", "x", "km"],
-          ["GEORADIUSBYMEMBER", "nokey", "none", "1", "km", "STORE", "dst"],
-          ["EXISTS", "dst"],
-          [
-            "GEORADIUSBYMEMBER",
-            "g",
-            "Palermo",
-            "200",
-            "km",
-            "WITHHASH",
-            "WITHCOORD",
-            "WITHDIST",
-          ],
-          ["SET", "str", "x"],
-          ["GEOADD", "str", "1", "1", "a"],
-          ["GEOPOS", "str", "a"],
-          ["GEOSEARCH", "str", "FROMLONLAT", "1", "1", "BYRADIUS", "1", "m"],
-        ];
+        // One command per line, arguments separated by single spaces.
+        const script = `
+GEOADD g 200 100 m
+GEOADD g 1e300 -1e300 m
+GEOADD g x 1 m
+GEOADD g NX XX 1 1 m
+GEOADD g CH 1 1
+GEOADD g 13.361389 38.115556 Palermo
+GEOADD g 15.087269 37.502669 Catania
+GEOADD g 180 85.05112878 corner -180 -85.05112878 other
+GEOADD g CH 13.361389 38.1 Palermo 0 0 zero
+GEOADD g XX 1 1 absent
+GEOPOS g Palermo corner other zero none
+GEOPOS nokey a
+GEOHASH g Palermo corner other none
+GEOHASH nokey a b
+GEODIST g Palermo Catania
+GEODIST g Palermo Catania mi
+GEODIST g Palermo Catania yd
+GEODIST g Palermo Catania km x
+GEODIST g Palermo none
+GEODIST nokey a b
+GEODIST g corner other
+ZADD g -5 neg 1e20 huge
+GEOPOS g neg huge
+GEOSEARCH g FROMLONLAT 15 37 BYRADIUS 200 km ASC WITHCOORD WITHDIST WITHHASH
+GEOSEARCH g FROMLONLAT 15 37 BYBOX 400 400 km DESC
+GEOSEARCH g FROMMEMBER Palermo BYRADIUS 0 m
+GEOSEARCH g FROMMEMBER none BYRADIUS 10 m
+GEOSEARCH nokey FROMMEMBER none BYRADIUS 10 m
+GEOSEARCH g BYRADIUS 10 m
+GEOSEARCH g FROMLONLAT 15 37
+GEOSEARCH g FROMLONLAT 15 37 FROMMEMBER Palermo BYRADIUS 1 km
+GEOSEARCH g FROMLONLAT 15 37 BYRADIUS 1 km BYBOX 1 1 km
+GEOSEARCH g FROMLONLAT 15 37 BYRADIUS -1 km
+GEOSEARCH g FROMLONLAT 15 37 BYRADIUS x km
+GEOSEARCH g FROMLONLAT 15 37 BYBOX x 1 km
+GEOSEARCH g FROMLONLAT 15 37 BYBOX 1 -1 km
+GEOSEARCH g FROMLONLAT 15 37 BYRADIUS 1 yd
+GEOSEARCH g FROMLONLAT 15 37 BYRADIUS 300 km ANY
+GEOSEARCH g FROMLONLAT 15 37 BYRADIUS 300 km COUNT 0
+GEOSEARCH g FROMLONLAT 15 37 BYRADIUS 300 km COUNT 1 ANY
+GEOSEARCH g FROMLONLAT 15 37 BYRADIUS 300 km COUNT 1
+GEOSEARCH g FROMLONLAT 15 37 BYRADIUS 300 km STORE x
+GEOSEARCH g FROMLONLAT 0 0 BYRADIUS 20000 km
+GEOSEARCHSTORE dst g FROMLONLAT 15 37 BYRADIUS 300 km WITHDIST
+GEOSEARCHSTORE dst g FROMLONLAT 15 37 BYRADIUS 300 km STOREDIST
+ZRANGE dst 0 -1 WITHSCORES
+GEOSEARCHSTORE dst g FROMLONLAT 15 37 BYRADIUS 1 m
+EXISTS dst
+GEORADIUS g 15 37 200 km STORE dst WITHDIST
+GEORADIUS g 15 37 200 km STOREDIST dst
+ZRANGE dst 0 -1 WITHSCORES
+GEORADIUS_RO g 15 37 200 km STORE dst
+GEORADIUS g 15 37 200 km FROMLONLAT 1 1
+GEORADIUSBYMEMBER g none 200 km
+GEORADIUSBYMEMBER nokey none x km
+GEORADIUSBYMEMBER nokey none 1 km STORE dst
+EXISTS dst
+GEORADIUSBYMEMBER g Palermo 200 km WITHHASH WITHCOORD WITHDIST
+SET str x
+GEOADD str 1 1 a
+GEOPOS str a
+GEOSEARCH str FROMLONLAT 1 1 BYRADIUS 1 m
+`.trim().split("\n").map((line) => line.split(" "));
         for (const args of script) await pair.same(args, `RESP${protocol} `);
       }
     } finally {
