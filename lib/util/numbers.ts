@@ -4,6 +4,8 @@
  * @module
  */
 
+import { bytesToString } from "./bytes.ts";
+
 const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
 
@@ -31,9 +33,7 @@ export function parseInt64(bytes: Uint8Array): bigint | null {
   if (small <= Number.MAX_SAFE_INTEGER) {
     return BigInt(i === 1 ? -small : small);
   }
-  let text = "";
-  for (let j = 0; j < n; j++) text += String.fromCharCode(bytes[j]);
-  const value = BigInt(text);
+  const value = BigInt(bytesToString(bytes));
   return value > INT64_MAX || value < INT64_MIN ? null : value;
 }
 
@@ -276,7 +276,7 @@ function parseFloatText(text: string, format: FloatFormat): LongDouble | null {
  */
 export function parseLongDouble(bytes: Uint8Array): LongDouble | null {
   if (bytes.length === 0 || bytes.length >= MAX_LONG_DOUBLE_CHARS) return null;
-  return parseFloatText(latin1(bytes), EXTENDED);
+  return parseFloatText(bytesToString(bytes), EXTENDED);
 }
 
 /** A long double holding an integer exactly (a 64-bit integer always fits). */
@@ -352,7 +352,7 @@ export function formatLongDouble(value: LongDouble): string {
 export function parseStrictDouble(bytes: Uint8Array): number | null {
   const n = bytes.length;
   if (n === 0) return null;
-  const text = latin1(bytes);
+  const text = bytesToString(bytes);
   const match = DECIMAL_RE.exec(text);
   if (match !== null) {
     // JavaScript's own conversion is correctly rounded for this syntax.
@@ -445,10 +445,4 @@ export function formatDouble(x: number): string {
     text = digits.slice(0, exp10 + 1) + "." + digits.slice(exp10 + 1);
   }
   return negative ? "-" + text : text;
-}
-
-function latin1(bytes: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
-  return s;
 }
