@@ -30,7 +30,7 @@ import {
   parseInt64,
   parseLongDouble,
 } from "../util/numbers.ts";
-import { IndexedMap, lookupEntry, parseScanOptions } from "./indexed_map.ts";
+import { IndexedMap, lookupValue, parseScanOptions } from "./indexed_map.ts";
 import { distinctRandomKeys, parseRandomCount } from "./set.ts";
 
 /** A hash value. */
@@ -102,10 +102,7 @@ export function lookupHash(
   key: string,
   read = false,
 ): HashValue | null {
-  const entry = lookupEntry(ctx, key, read);
-  if (entry === undefined) return null;
-  if (entry.type !== "hash") throw new CommandError(Errors.wrongType);
-  return entry.value as HashValue;
+  return lookupValue<HashValue>(ctx, key, "hash", read);
 }
 
 /** The hash at `key`, created empty when missing (WRONGTYPE for others). */

@@ -18,7 +18,7 @@
 
 import type { CommandContext } from "../commands/context.ts";
 import { CommandError, Errors } from "../commands/errors.ts";
-import type { Entry } from "../store/database.ts";
+import type { ValueType } from "../store/database.ts";
 import { bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
 import { parseInteger } from "../util/numbers.ts";
 
@@ -198,13 +198,19 @@ export function parseScanOptions(
 }
 
 /**
- * Looks up `key` for a collection command; a `read` lookup counts a
- * keyspace hit or miss as Redis's lookupKeyRead does (write lookups do not).
+ * The value at `key` for a collection command when it is of type `type`, or
+ * null when missing; throws WRONGTYPE for other types. A `read` lookup
+ * counts a keyspace hit or miss as Redis's lookupKeyRead does (write lookups
+ * do not).
  */
-export function lookupEntry(
+export function lookupValue<T>(
   ctx: CommandContext,
   key: string,
+  type: ValueType,
   read: boolean,
-): Entry | undefined {
-  return read ? ctx.readKey(key) : ctx.db.get(key, ctx.now);
+): T | null {
+  const entry = read ? ctx.readKey(key) : ctx.db.get(key, ctx.now);
+  if (entry === undefined) return null;
+  if (entry.type !== type) throw new CommandError(Errors.wrongType);
+  return entry.value as T;
 }

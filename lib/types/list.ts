@@ -12,7 +12,7 @@ import type { CommandSpec, KeySpec, KeySpecFlag } from "../commands/spec.ts";
 import { parseBlockingTimeout } from "../server/blocking.ts";
 import { Entry } from "../store/database.ts";
 import { registerValueType } from "../store/value_types.ts";
-import { lookupEntry } from "./indexed_map.ts";
+import { lookupValue } from "./indexed_map.ts";
 import {
   bytesEqual,
   bytesToString,
@@ -147,10 +147,7 @@ export function lookupList(
   key: string,
   read = false,
 ): Deque | null {
-  const entry = lookupEntry(ctx, key, read);
-  if (entry === undefined) return null;
-  if (entry.type !== "list") throw new CommandError(Errors.wrongType);
-  return entry.value as Deque;
+  return lookupValue<Deque>(ctx, key, "list", read);
 }
 
 /** Creates an empty list at `key` and returns it. */

@@ -22,7 +22,7 @@ import {
   stringToBytes,
 } from "../util/bytes.ts";
 import { parseInt64, parseInteger } from "../util/numbers.ts";
-import { IndexedMap, lookupEntry, parseScanOptions } from "./indexed_map.ts";
+import { IndexedMap, lookupValue, parseScanOptions } from "./indexed_map.ts";
 
 /** Whether Redis would hold `member` in an intset (a canonical int64). */
 function isIntsetMember(member: string): boolean {
@@ -124,10 +124,7 @@ export function lookupSet(
   key: string,
   read = false,
 ): SetValue | null {
-  const entry = lookupEntry(ctx, key, read);
-  if (entry === undefined) return null;
-  if (entry.type !== "set") throw new CommandError(Errors.wrongType);
-  return entry.value as SetValue;
+  return lookupValue<SetValue>(ctx, key, "set", read);
 }
 
 /**

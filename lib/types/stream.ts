@@ -22,6 +22,7 @@ import { Entry } from "../store/database.ts";
 import { type PlainValue, registerValueType } from "../store/value_types.ts";
 import { bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
 import { parseInt64 } from "../util/numbers.ts";
+import { lookupValue } from "./indexed_map.ts";
 import {
   compareIds,
   formatId,
@@ -168,10 +169,7 @@ function lookupStream(
   key: string,
   read = false,
 ): Stream | null {
-  const entry = read ? ctx.readKey(key) : ctx.db.get(key, ctx.now);
-  if (entry === undefined) return null;
-  if (entry.type !== "stream") throw new CommandError(Errors.wrongType);
-  return entry.value as Stream;
+  return lookupValue<Stream>(ctx, key, "stream", read);
 }
 
 /** The text of an argument up to its first NUL, as Redis's %s prints it. */
