@@ -72,13 +72,6 @@ function lookupByPattern(
   return value === undefined ? null : bytesToString(value);
 }
 
-/** C's strcmp: byte order, stopping at the first NUL. */
-function strcmp(a: string, b: string): number {
-  const x = a.slice(0, cLength(a));
-  const y = b.slice(0, cLength(b));
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
 /** Binary-safe comparison (memcmp, then length). */
 function binaryCompare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -212,15 +205,14 @@ function sortGeneric(
         if (by === null) continue;
       } else by = it.value;
       if (alpha) {
-        if (sortBy !== null) it.compare = by;
+        // Redis compares with strcmp (up to a NUL) except when storing.
+        it.compare = storeKey !== null ? by : by.slice(0, cLength(by));
       } else {
         const w = weight(by);
         if (w === null) conversionError = true;
         else it.score = w;
       }
     }
-    const byPattern = sortBy !== null;
-    const store = storeKey !== null;
     const compare = (a: SortItem, b: SortItem): number => {
       let cmp: number;
       if (!alpha) {
@@ -229,17 +221,10 @@ function sortGeneric(
           : a.score < b.score
           ? -1
           : binaryCompare(a.value, b.value);
-      } else if (byPattern) {
-        if (a.compare === null || b.compare === null) {
-          cmp = a.compare === b.compare ? 0 : a.compare === null ? -1 : 1;
-        } else {cmp = store
-            ? binaryCompare(a.compare, b.compare)
-            : strcmp(a.compare, b.compare);}
-      } else {
-        cmp = store
-          ? binaryCompare(a.value, b.value)
-          : strcmp(a.value, b.value);
-      }
+      } else if (a.compare === null || b.compare === null) {
+        // Only BY lookups leave it null (missing keys sort first).
+        cmp = a.compare === b.compare ? 0 : a.compare === null ? -1 : 1;
+      } else cmp = binaryCompare(a.compare, b.compare);
       return desc ? -cmp : cmp;
     };
     items.sort(compare);
