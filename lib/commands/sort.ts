@@ -28,7 +28,7 @@ interface SortItem {
   value: string;
   /** Numeric weight (non-ALPHA sorts). */
   score: number;
-  /** ALPHA comparison string from a BY pattern, or null when missing. */
+  /** ALPHA comparison string (cut at a NUL unless storing), or null when a BY key is missing. */
   compare: string | null;
 }
 
