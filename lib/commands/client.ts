@@ -267,17 +267,20 @@ function clientReply(ctx: CommandContext, args: Uint8Array[]): void {
   } else throw new CommandError(Errors.syntax);
 }
 
+/** An ON/OFF argument; anything else is a syntax error. */
+function parseOnOff(arg: Uint8Array): boolean {
+  if (equalsIgnoreCase(arg, "on")) return true;
+  if (equalsIgnoreCase(arg, "off")) return false;
+  throw new CommandError(Errors.syntax);
+}
+
 function clientNoEvict(ctx: CommandContext, args: Uint8Array[]): void {
-  if (equalsIgnoreCase(args[2], "on")) ctx.client.noEvict = true;
-  else if (equalsIgnoreCase(args[2], "off")) ctx.client.noEvict = false;
-  else throw new CommandError(Errors.syntax);
+  ctx.client.noEvict = parseOnOff(args[2]);
   ctx.reply.ok();
 }
 
 function clientNoTouch(ctx: CommandContext, args: Uint8Array[]): void {
-  if (equalsIgnoreCase(args[2], "on")) ctx.client.noTouch = true;
-  else if (equalsIgnoreCase(args[2], "off")) ctx.client.noTouch = false;
-  else throw new CommandError(Errors.syntax);
+  ctx.client.noTouch = parseOnOff(args[2]);
   ctx.reply.ok();
 }
 
