@@ -269,10 +269,14 @@ export class Dispatcher {
    * (unless already inside EXEC), as Redis does.
    */
   #propagate(ctx: CommandContext, args: Uint8Array[] | null): void {
-    const commands = ctx.propagated ?? (args === null ? [] : [args]);
+    const commands = ctx.propagated;
     ctx.propagated = null;
     const aof = this.server.aof;
     const db = ctx.client.dbIndex;
+    if (commands === null) {
+      if (args !== null) aof.feed(db, args);
+      return;
+    }
     const wrap = commands.length > 1 && !ctx.client.inTransaction;
     if (wrap) aof.feed(db, ["MULTI"]);
     for (const command of commands) aof.feed(db, command);
