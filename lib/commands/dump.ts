@@ -23,7 +23,7 @@ import { CommandError, Errors } from "./errors.ts";
 import type { CommandSpec } from "./spec.ts";
 
 /** Serialises a value the way DUMP does. */
-export function dumpPayload(
+function dumpPayload(
   ctx: CommandContext,
   key: string,
 ): Uint8Array | null {

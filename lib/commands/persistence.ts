@@ -61,26 +61,6 @@ function bgrewriteaof(ctx: CommandContext): void {
   ctx.reply.simple("Background append only file rewriting started");
 }
 
-/**
- * Periodic persistence work, run from the server cron: save points,
- * scheduled saves and rewrites, the everysec fsync and automatic rewrites.
- */
-export function persistenceCron(ctxServer: CommandContext["server"]): void {
-  const { rdb, aof } = ctxServer;
-  // Writes no reply followed (active expiry, CLIENT REPLY OFF) are logged here.
-  aof.flush();
-  aof.syncEverySecond();
-  if (!rdb.inProgress && !aof.rewriting) {
-    if (aof.rewriteScheduled) {
-      aof.rewriteScheduled = false;
-      aof.rewrite();
-      return;
-    }
-    rdb.checkSavePoints();
-  }
-  if (!rdb.inProgress) aof.checkAutoRewrite();
-}
-
 /** Persistence commands. */
 export const PERSISTENCE_COMMANDS: readonly CommandSpec[] = [
   {

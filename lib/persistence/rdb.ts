@@ -77,7 +77,6 @@ export class RdbPersistence {
   saves = 0;
   /** Keys skipped at start-up because they had already expired. */
   loadedExpiredKeys = 0;
-  #bgsaveDone: Promise<void> | null = null;
   #aborted = false;
 
   /** Creates the RDB persistence of `server`. */
@@ -236,9 +235,7 @@ export class RdbPersistence {
         (Date.now() - this.bgsaveStartedAt) / 1000,
       );
       this.snapshot = null;
-      this.#bgsaveDone = null;
     });
-    this.#bgsaveDone = done;
     return done;
   }
 
@@ -250,11 +247,6 @@ export class RdbPersistence {
     if (this.snapshot === null) return;
     this.#aborted = true;
     this.snapshot.finish();
-  }
-
-  /** Waits for a running BGSAVE to end. */
-  async waitForBackgroundSave(): Promise<void> {
-    await this.#bgsaveDone;
   }
 
   /** Completes a running BGSAVE's snapshot right away (its file I/O continues). */

@@ -238,19 +238,19 @@ export class RdbCursor {
         this.#need(1);
         const v = this.view.getInt8(this.pos);
         this.pos += 1;
-        return new TextEncoder().encode(String(v));
+        return ascii.encode(String(v));
       }
       case 1: {
         this.#need(2);
         const v = this.view.getInt16(this.pos, true);
         this.pos += 2;
-        return new TextEncoder().encode(String(v));
+        return ascii.encode(String(v));
       }
       case 2: {
         this.#need(4);
         const v = this.view.getInt32(this.pos, true);
         this.pos += 4;
-        return new TextEncoder().encode(String(v));
+        return ascii.encode(String(v));
       }
       case 3: {
         const compressedLength = this.length();
@@ -288,6 +288,7 @@ export class RdbCursor {
 }
 
 const decoder = new TextDecoder();
+const ascii = new TextEncoder();
 
 function pairs<T>(items: T[]): [T, T][] {
   if (items.length % 2 !== 0) {
@@ -499,7 +500,7 @@ export function readRdb(
 }
 
 /** Checks the trailing CRC-64 of an RDB image (a zero checksum means "not computed"). */
-export function verifyRdbChecksum(data: Uint8Array): void {
+function verifyRdbChecksum(data: Uint8Array): void {
   if (data.length < 17) {
     throw new RdbError("file too short (truncated RDB file)");
   }

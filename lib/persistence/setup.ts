@@ -78,3 +78,23 @@ export function setUpPersistence(server: Server, dispatcher: Dispatcher): void {
     if (event === "expired") aof.feed(db.id, ["DEL", stringToBytes(key)]);
   });
 }
+
+/**
+ * Periodic persistence work, run from the server cron: save points,
+ * scheduled saves and rewrites, the everysec fsync and automatic rewrites.
+ */
+export function persistenceCron(server: Server): void {
+  const { rdb, aof } = server;
+  // Writes no reply followed (active expiry, CLIENT REPLY OFF) are logged here.
+  aof.flush();
+  aof.syncEverySecond();
+  if (!rdb.inProgress && !aof.rewriting) {
+    if (aof.rewriteScheduled) {
+      aof.rewriteScheduled = false;
+      aof.rewrite();
+      return;
+    }
+    rdb.checkSavePoints();
+  }
+  if (!rdb.inProgress) aof.checkAutoRewrite();
+}
