@@ -97,7 +97,7 @@ registerValueType("hash", {
  * Returns the hash at `key`, or null; throws WRONGTYPE for other types. A
  * `read` lookup counts a keyspace hit or miss.
  */
-export function lookupHash(
+function lookupHash(
   ctx: CommandContext,
   key: string,
   read = false,

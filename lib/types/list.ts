@@ -142,7 +142,7 @@ registerValueType("list", {
  * other types. A `read` lookup counts a keyspace hit or miss, as Redis's
  * lookupKeyRead does.
  */
-export function lookupList(
+function lookupList(
   ctx: CommandContext,
   key: string,
   read = false,

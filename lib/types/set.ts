@@ -119,7 +119,7 @@ registerValueType("set", {
  * Returns the set at `key`, or null; throws WRONGTYPE for other types. A
  * `read` lookup counts a keyspace hit or miss.
  */
-export function lookupSet(
+function lookupSet(
   ctx: CommandContext,
   key: string,
   read = false,

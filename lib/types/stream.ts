@@ -64,7 +64,7 @@ const latin1 = (s: string): Uint8Array => {
 };
 
 /** The stream in the plain form persistence reads and writes. */
-export function streamToPlain(stream: Stream): PlainStream {
+function streamToPlain(stream: Stream): PlainStream {
   const entries: { id: PlainStreamId; fields: Uint8Array[] }[] = [];
   for (const ref of stream.range(MIN_ID, MAX_ID)) {
     entries.push({
@@ -99,7 +99,7 @@ export function streamToPlain(stream: Stream): PlainStream {
 }
 
 /** Builds a stream from its plain form, with the configured node sizes. */
-export function streamFromPlain(
+function streamFromPlain(
   plain: PlainStream,
   maxEntries: number,
   maxBytes: number,
