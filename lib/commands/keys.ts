@@ -493,6 +493,33 @@ function invalidExpire(args: Uint8Array[]): CommandError {
 }
 
 /**
+ * The absolute time in ms that EXPIRE and friends ask for: a number when
+ * exact, else (near the 64-bit limits) a bigint with Redis's overflow checks.
+ */
+function expireTime(
+  ctx: CommandContext,
+  args: Uint8Array[],
+  relative: boolean,
+  seconds: boolean,
+): number | bigint {
+  const value = parseInteger(args[2]);
+  if (value === null) throw new CommandError(Errors.notInteger);
+  const ms = seconds ? value * 1000 : value;
+  const at = relative ? ms + ctx.now : ms;
+  if (Number.isSafeInteger(ms) && Number.isSafeInteger(at)) return at;
+  let when = parseInt64(args[2])!;
+  if (seconds) {
+    if (when > LLONG_MAX / 1000n || when < LLONG_MIN / 1000n) {
+      throw invalidExpire(args);
+    }
+    when *= 1000n;
+  }
+  const base = relative ? BigInt(ctx.now) : 0n;
+  if (when > LLONG_MAX - base) throw invalidExpire(args);
+  return when + base;
+}
+
+/**
  * EXPIRE, PEXPIRE, EXPIREAT and PEXPIREAT: `relative` adds the command time,
  * `seconds` converts the argument from seconds.
  */
@@ -503,17 +530,7 @@ function expireGeneric(
   seconds: boolean,
 ): void {
   const flags = parseExpireFlags(args);
-  let when = parseInt64(args[2]);
-  if (when === null) throw new CommandError(Errors.notInteger);
-  if (seconds) {
-    if (when > LLONG_MAX / 1000n || when < LLONG_MIN / 1000n) {
-      throw invalidExpire(args);
-    }
-    when *= 1000n;
-  }
-  const base = relative ? BigInt(ctx.now) : 0n;
-  if (when > LLONG_MAX - base) throw invalidExpire(args);
-  when += base;
+  const when = expireTime(ctx, args, relative, seconds);
 
   const key = bytesToString(args[1]);
   const db = ctx.db;
