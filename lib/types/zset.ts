@@ -33,7 +33,7 @@ import {
 } from "../util/numbers.ts";
 import { parseBlockingTimeout } from "../server/blocking.ts";
 import { parseScanCursor } from "../commands/keys.ts";
-import { parseScanOptions } from "./indexed_map.ts";
+import { lookupValue, parseScanOptions } from "./indexed_map.ts";
 import {
   lexGteMin,
   lexLteMax,
@@ -256,10 +256,7 @@ registerValueType("zset", {
 
 /** The sorted set at `key`, or null; throws WRONGTYPE for other types. */
 export function lookupZSet(ctx: CommandContext, key: string): ZSet | null {
-  const entry = ctx.db.get(key, ctx.now);
-  if (entry === undefined) return null;
-  if (entry.type !== "zset") throw new CommandError(Errors.wrongType);
-  return entry.value as ZSet;
+  return lookupValue<ZSet>(ctx, key, "zset", false);
 }
 
 /**
@@ -267,10 +264,7 @@ export function lookupZSet(ctx: CommandContext, key: string): ZSet | null {
  * as Redis's lookupKeyRead does.
  */
 export function readZSet(ctx: CommandContext, key: string): ZSet | null {
-  const entry = ctx.readKey(key);
-  if (entry === undefined) return null;
-  if (entry.type !== "zset") throw new CommandError(Errors.wrongType);
-  return entry.value as ZSet;
+  return lookupValue<ZSet>(ctx, key, "zset", true);
 }
 
 /** Stores `zset` at `key`, replacing whatever was there (and its TTL). */
