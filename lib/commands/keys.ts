@@ -602,7 +602,10 @@ function ttlGeneric(
     return;
   }
   const ttl = Math.max(0, absolute ? entry.expireAt : entry.expireAt - ctx.now);
-  ctx.reply.integer(milliseconds ? ttl : Math.floor((ttl + 500) / 1000));
+  if (!milliseconds) ctx.reply.integer(Math.floor((ttl + 500) / 1000));
+  // A time near 2^63 - 1 rounds up to 2^63 as a double: keep it in range.
+  else if (ttl >= 2 ** 63) ctx.reply.integer(LLONG_MAX);
+  else ctx.reply.integer(ttl);
 }
 
 function ttl(ctx: CommandContext, args: Uint8Array[]): void {

@@ -197,6 +197,14 @@ Deno.test("keys: RESP3 null replies", () => {
   assert.equal(run("TYPE", "k"), "+string\r\n");
 });
 
+Deno.test("keys: PEXPIRETIME of the largest expiry stays a 64-bit integer", () => {
+  const { run } = inProcess();
+  run("SET", "k", "v");
+  assert.equal(run("PEXPIREAT", "k", "9223372036854775807"), ":1\r\n");
+  assert.equal(run("PEXPIRETIME", "k"), ":9223372036854775807\r\n");
+  assert.equal(run("EXPIRETIME", "k"), ":9223372036854776\r\n");
+});
+
 Deno.test("keys: SCAN cursors parse like strtoul", () => {
   assert.equal(parseScanCursor(binary("")), 0n);
   assert.equal(parseScanCursor(binary("42")), 42n);
