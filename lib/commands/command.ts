@@ -376,8 +376,12 @@ function keysFromSpecs(
   return keys;
 }
 
-/** Redis's getKeysFromCommandWithSpecs, for COMMAND GETKEYS(ANDFLAGS). */
-function commandKeys(
+/**
+ * Redis's getKeysFromCommandWithSpecs: where a command's keys are in `args`
+ * (COMMAND GETKEYS(ANDFLAGS), and the keys a snapshot must save before a
+ * write touches them).
+ */
+export function commandKeys(
   spec: CommandSpec,
   args: readonly Uint8Array[],
 ): KeyReference[] {

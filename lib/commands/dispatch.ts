@@ -13,6 +13,7 @@ import { CommandContext } from "./context.ts";
 import { CommandError, Errors } from "./errors.ts";
 import type { CommandSpec } from "./spec.ts";
 import type { CommandTable } from "./table.ts";
+import { commandKeys } from "./command.ts";
 import { BlockingManager } from "../server/blocking.ts";
 import { beforeWrite } from "../persistence/snapshot.ts";
 import { accessTracking } from "../store/database.ts";
@@ -329,31 +330,18 @@ export class Dispatcher {
 const CROSS_DATABASE_WRITES = new Set(["move", "copy", "swapdb", "flushall"]);
 
 /**
- * The keys a write command will modify in the selected database, for
- * snapshots in progress; null when they cannot be known from the command
- * table (keys found by keyword or count, or other databases touched).
+ * The keys a write command may modify in the selected database, found as
+ * COMMAND GETKEYS finds them, for snapshots in progress; null when the
+ * command has no key arguments (it works on whole databases) or touches
+ * another database.
  */
 function keysForSnapshot(
   spec: CommandSpec,
   args: Uint8Array[],
 ): string[] | null {
-  if (spec.firstKey <= 0 || CROSS_DATABASE_WRITES.has(spec.name)) return null;
-  if (spec.getKeys !== undefined) return null;
-  if (
-    spec.keySpecs?.some((k) =>
-      k.findKeys.type !== "range" || k.beginSearch.type !== "index"
-    )
-  ) {
-    return null;
-  }
-  const last = spec.lastKey < 0 ? args.length + spec.lastKey : spec.lastKey;
-  const keys: string[] = [];
-  for (
-    let i = spec.firstKey;
-    i <= last && i < args.length;
-    i += Math.max(1, spec.step)
-  ) {
-    keys.push(bytesToString(args[i]));
-  }
-  return keys;
+  if (CROSS_DATABASE_WRITES.has(spec.name)) return null;
+  const keys = commandKeys(spec, args);
+  return keys.length === 0
+    ? null
+    : keys.map((k) => bytesToString(args[k.index]));
 }

@@ -111,6 +111,10 @@ Deno.test("durability: BGSAVE writes a point-in-time snapshot while writes conti
     for (let i = 1; i < keys; i += 3) {
       changes.push(encodeCommand(["DEL", `k${i}`]));
     }
+    // Keys found by count (keynum specs) are saved first too.
+    for (let i = 2; i < keys; i += 30) {
+      changes.push(encodeCommand(["ZUNIONSTORE", `k${i}`, "1", "nozset"]));
+    }
     for (let i = 0; i < 100; i++) {
       changes.push(encodeCommand(["SET", `created${i}`, "x"]));
     }
