@@ -893,8 +893,8 @@ function zremrangebylex(ctx: CommandContext, args: Uint8Array[]): void {
 /**
  * Pops from the first existing sorted set among `keys` (genericZpopCommand).
  * `count` -1 means a plain single pop. `emitKey` adds the key to the reply
- * (blocking forms and ZMPOP); `nested` gives [member, score] pairs.
- * Returns the key popped from, or null when nothing was popped.
+ * and logs the pop as the ZPOPMIN/ZPOPMAX that replays it (blocking forms
+ * and ZMPOP); `nested` gives [member, score] pairs.
  */
 function zpopGeneric(
   ctx: CommandContext,
@@ -904,7 +904,7 @@ function zpopGeneric(
   count: number,
   nested: boolean,
   nilWhenEmpty: boolean,
-): string | null {
+): void {
   let key = "";
   let zset: ZSet | null = null;
   for (const k of keys) {
@@ -916,14 +916,13 @@ function zpopGeneric(
   if (zset === null) {
     if (nilWhenEmpty) reply.nullArray();
     else reply.array(0);
-    return null;
+    return;
   }
   if (count === 0) {
     reply.array(0);
-    return null;
+    return;
   }
-  if (count === -1) count = 1;
-  const popped = Math.min(count, zset.size);
+  const popped = count === -1 ? 1 : Math.min(count, zset.size);
   if (!nested && !emitKey) reply.array(popped * 2);
   else if (nested && !emitKey) reply.array(popped);
   else if (!nested && emitKey) {
@@ -944,7 +943,7 @@ function zpopGeneric(
   }
   ctx.keyChanged(key, "z", max ? "zpopmax" : "zpopmin", popped);
   if (zset.size === 0) deleteEmptied(ctx, key);
-  return key;
+  if (emitKey) propagatePop(ctx, key, max, count === -1 ? null : popped);
 }
 
 function zpopMinMax(
@@ -983,20 +982,17 @@ function zpopmax(ctx: CommandContext, args: Uint8Array[]): void {
 
 /**
  * Logs a blocking pop or ZMPOP as the ZPOPMIN/ZPOPMAX that replays it, as
- * Redis rewrites them: with the number of members actually popped from a
- * set of `size` members, unless it was a plain single pop (count -1).
+ * Redis rewrites them: with the number of members actually popped, unless
+ * it was a plain single pop (`popped` null).
  */
 function propagatePop(
   ctx: CommandContext,
   key: string,
   max: boolean,
-  count: number,
-  size: number,
+  popped: number | null,
 ): void {
   const command = [max ? "ZPOPMAX" : "ZPOPMIN", stringToBytes(key)];
-  ctx.propagate(
-    count === -1 ? command : [...command, String(Math.min(count, size))],
-  );
+  ctx.propagate(popped === null ? command : [...command, String(popped)]);
 }
 
 /**
@@ -1016,9 +1012,7 @@ function blockingZpop(
   for (const key of keys) {
     const zset = lookupZSet(ctx, key);
     if (zset === null || zset.size === 0) continue;
-    const size = zset.size;
     zpopGeneric(ctx, [key], max, true, count, nested, true);
-    propagatePop(ctx, key, max, count, size);
     return;
   }
   if (ctx.client.inTransaction) {
@@ -1032,9 +1026,7 @@ function blockingZpop(
     tryServe(served: CommandContext, key: string): boolean {
       const entry = served.db.get(key, served.now);
       if (entry === undefined || entry.type !== "zset") return false;
-      const size = lookupZSet(served, key)?.size ?? 0;
       zpopGeneric(served, [key], max, true, count, nested, true);
-      propagatePop(served, key, max, count, size);
       return true;
     },
     timedOut(served: CommandContext): void {
@@ -1089,17 +1081,7 @@ function zmpopGeneric(
   if (count === -1) count = 1;
   const keys = args.slice(numKeysIndex + 1, whereIndex).map(bytesToString);
   if (blocking) blockingZpop(ctx, keys, max, args[1], count, true);
-  else {
-    // Peeked without type checks: zpopGeneric reports WRONGTYPE in order.
-    const sizes = keys.map((key) => {
-      const entry = ctx.db.get(key, ctx.now, false);
-      return entry?.type === "zset" ? (entry.value as ZSet).size : 0;
-    });
-    const key = zpopGeneric(ctx, keys, max, true, count, true, true);
-    if (key !== null) {
-      propagatePop(ctx, key, max, count, sizes[keys.indexOf(key)]);
-    }
-  }
+  else zpopGeneric(ctx, keys, max, true, count, true, true);
 }
 
 function zmpop(ctx: CommandContext, args: Uint8Array[]): void {
