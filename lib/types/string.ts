@@ -154,6 +154,8 @@ function cString(arg: Uint8Array): Uint8Array {
  * Converts an EX/PX/EXAT/PXAT argument to an absolute time in ms, with
  * Redis's checks. `unitMs` is 1000 for seconds; `relative` adds the current
  * time. Throws "invalid expire time in '<command>' command" like Redis.
+ * Near the 64-bit limit the time is a bigint, so that the command logged
+ * for it stays exact (a double would round 2^63 - 1 up, out of range).
  */
 export function expireArgumentToMs(
   ctx: CommandContext,
@@ -161,7 +163,7 @@ export function expireArgumentToMs(
   unitMs: number,
   relative: boolean,
   command: string,
-): number {
+): number | bigint {
   const value = parseInteger(arg);
   if (value === null) throw new CommandError(Errors.notInteger);
   if (value <= 0) throw new CommandError(Errors.invalidExpire(command));
@@ -178,7 +180,7 @@ export function expireArgumentToMs(
     ms += BigInt(ctx.now);
     if (ms > LLONG_MAX) throw new CommandError(Errors.invalidExpire(command));
   }
-  return Number(ms);
+  return ms;
 }
 
 function get(ctx: CommandContext, args: Uint8Array[]): void {
@@ -257,7 +259,7 @@ function optionExpireMs(
   ctx: CommandContext,
   options: StringOptions,
   command: string,
-): number {
+): number | bigint {
   const flags = options.flags;
   const unitMs = flags & (OPT_EX | OPT_EXAT) ? 1000 : 1;
   const relative = (flags & (OPT_EX | OPT_PX)) !== 0;
@@ -279,9 +281,10 @@ function setGeneric(
 ): void {
   const key = bytesToString(keyArg);
   const flags = options.flags;
-  const expireAt = options.expire === null
+  const when = options.expire === null
     ? 0
     : optionExpireMs(ctx, options, command);
+  const expireAt = Number(when);
   const db = ctx.db;
   const old = flags & OPT_GET ? ctx.readKey(key) : db.get(key, ctx.now);
   if (flags & OPT_GET) {
@@ -303,7 +306,7 @@ function setGeneric(
   if (options.expire !== null) {
     ctx.server.keyChanged(db, key, "g", "expire");
     // Relative times would replay differently: log an absolute one.
-    ctx.propagate(["SET", keyArg, value, "PXAT", String(expireAt)]);
+    ctx.propagate(["SET", keyArg, value, "PXAT", String(when)]);
   }
   if (flags & OPT_GET) return;
   if (integerReply) ctx.reply.integer(1);
@@ -385,9 +388,10 @@ function getex(ctx: CommandContext, args: Uint8Array[]): void {
   }
   if (entry.type !== "string") throw new CommandError(Errors.wrongType);
   const flags = options.flags;
-  const expireAt = options.expire === null
+  const when = options.expire === null
     ? 0
     : optionExpireMs(ctx, options, "getex");
+  const expireAt = Number(when);
   replyValue(ctx, entry.value as Uint8Array);
   if (flags & (OPT_EXAT | OPT_PXAT) && expireAt <= ctx.now) {
     db.delete(key);
@@ -396,7 +400,7 @@ function getex(ctx: CommandContext, args: Uint8Array[]): void {
   } else if (options.expire !== null) {
     db.setExpire(key, entry, expireAt);
     ctx.keyChanged(key, "g", "expire");
-    ctx.propagate(["PEXPIREAT", args[1], String(expireAt)]);
+    ctx.propagate(["PEXPIREAT", args[1], String(when)]);
   } else if (flags & OPT_PERSIST && entry.expireAt !== 0) {
     db.setExpire(key, entry, 0);
     ctx.keyChanged(key, "g", "persist");

@@ -377,3 +377,34 @@ Deno.test({
     }
   },
 });
+
+Deno.test("string: the largest PXAT reaches the AOF exactly (a rounded time fails on replay)", async () => {
+  const server = await startOurServer([
+    "--appendonly",
+    "yes",
+    "--appendfsync",
+    "always",
+  ]);
+  const c = await server.connect();
+  try {
+    const max = "9223372036854775807";
+    assert.equal(await c.call("SET", "k", "v", "PXAT", max), "OK");
+    assert.equal(await c.call("SET", "j", "v"), "OK");
+    assert.equal(await c.call("GETEX", "j", "PXAT", max), "v");
+    const expected = [
+      `*5\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n$4\r\nPXAT\r\n$19\r\n${max}\r\n`,
+      "*3\r\n$3\r\nSET\r\n$1\r\nj\r\n$1\r\nv\r\n",
+      `*3\r\n$9\r\nPEXPIREAT\r\n$1\r\nj\r\n$19\r\n${max}\r\n`,
+    ].join("");
+    const file = `${server.dir}/appendonlydir/appendonly.aof.1.incr.aof`;
+    let text = "";
+    for (let i = 0; i < 50 && !text.endsWith(expected); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      text = await Deno.readTextFile(file).catch(() => "");
+    }
+    assert.ok(text.endsWith(expected), JSON.stringify(text));
+  } finally {
+    c.close();
+    await server.stop();
+  }
+});
