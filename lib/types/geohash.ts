@@ -9,7 +9,7 @@
  */
 
 /** Precision of stored hashes: 26 bits per coordinate. */
-export const GEO_STEP_MAX = 26;
+const GEO_STEP_MAX = 26;
 /** Latitude limits of the Web Mercator projection Redis uses. */
 export const GEO_LAT_MIN: number = -85.05112878;
 /** Upper latitude limit. */
@@ -33,7 +33,7 @@ export interface GeoHashBits {
 }
 
 /** A coordinate interval. */
-export interface GeoRange {
+interface GeoRange {
   /** Lower end. */
   min: number;
   /** Upper end. */
@@ -41,7 +41,7 @@ export interface GeoRange {
 }
 
 /** The longitude and latitude intervals of a hash box. */
-export interface GeoArea {
+interface GeoArea {
   /** Longitude interval of the box. */
   longitude: GeoRange;
   /** Latitude interval of the box. */
@@ -101,7 +101,7 @@ const LAT_RANGE: GeoRange = { min: GEO_LAT_MIN, max: GEO_LAT_MAX };
  * Encodes a position with `step` bits per coordinate over the given ranges
  * (geohashEncode); null when the position is outside them.
  */
-export function geohashEncode(
+function geohashEncode(
   longRange: GeoRange,
   latRange: GeoRange,
   longitude: number,
@@ -143,12 +143,12 @@ export function geohashScore(longitude: number, latitude: number): number {
 }
 
 /** The hash shifted to 52 bits (geohashAlign52Bits). */
-export function align52(hash: GeoHashBits): number {
+function align52(hash: GeoHashBits): number {
   return hash.bits * 2 ** (52 - hash.step * 2);
 }
 
 /** The box a hash stands for (geohashDecode). */
-export function geohashDecode(
+function geohashDecode(
   longRange: GeoRange,
   latRange: GeoRange,
   hash: GeoHashBits,

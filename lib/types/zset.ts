@@ -282,7 +282,7 @@ function deleteEmptied(ctx: CommandContext, key: string): void {
  * Replies with a score as Redis's addReplyDouble does: a bulk string with
  * "%.17g" in RESP2, a double in RESP3.
  */
-export function replyScore(ctx: CommandContext, score: number): void {
+function replyScore(ctx: CommandContext, score: number): void {
   ctx.reply.double(formatDouble(score));
 }
 
@@ -290,7 +290,7 @@ export function replyScore(ctx: CommandContext, score: number): void {
  * Replies with members, optionally with scores: flat in RESP2, as
  * [member, score] pairs in RESP3, as Redis does for range replies.
  */
-export function replyNodes(
+function replyNodes(
   ctx: CommandContext,
   nodes: readonly SkipNode[],
   withScores: boolean,
@@ -555,7 +555,7 @@ function zrevrank(ctx: CommandContext, args: Uint8Array[]): void {
 }
 
 /** Number of members in a score range. O(log n). */
-export function countInScoreRange(zset: ZSet, range: ScoreRange): number {
+function countInScoreRange(zset: ZSet, range: ScoreRange): number {
   const first = zset.list.firstInScoreRange(range);
   if (first === null) return 0;
   const last = zset.list.lastInScoreRange(range)!;
