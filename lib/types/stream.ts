@@ -8,6 +8,7 @@
  */
 
 import type { CommandContext } from "../commands/context.ts";
+import { replyHelp } from "../commands/command.ts";
 import { CommandError, Errors } from "../commands/errors.ts";
 import type { CommandSpec, KeySpec, KeySpecFlag } from "../commands/spec.ts";
 import type {
@@ -1797,6 +1798,32 @@ function command(
 
 const NONDETERMINISTIC = ["nondeterministic_output"];
 
+const XGROUP_HELP = [
+  "CREATE <key> <groupname> <id|$> [option]",
+  "    Create a new consumer group. Options are:",
+  "    * MKSTREAM",
+  "      Create the empty stream if it does not exist.",
+  "    * ENTRIESREAD entries_read",
+  "      Set the group's entries_read counter (internal use).",
+  "CREATECONSUMER <key> <groupname> <consumer>",
+  "    Create a new consumer in the specified group.",
+  "DELCONSUMER <key> <groupname> <consumer>",
+  "    Remove the specified consumer.",
+  "DESTROY <key> <groupname>",
+  "    Remove the specified group.",
+  "SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
+  "    Set the current group ID and entries_read counter.",
+];
+
+const XINFO_HELP = [
+  "CONSUMERS <key> <groupname>",
+  "    Show consumers of <groupname>.",
+  "GROUPS <key>",
+  "    Show the stream consumer groups.",
+  "STREAM <key> [FULL [COUNT <count>]",
+  "    Show information about the stream.",
+];
+
 /** Stream commands. */
 export const STREAM_COMMANDS: readonly CommandSpec[] = [
   command(
@@ -2019,6 +2046,17 @@ export const STREAM_COMMANDS: readonly CommandSpec[] = [
         "O(1)",
         xgroupDelConsumer,
       ),
+      command(
+        "help",
+        2,
+        ["loading", "stale"],
+        0,
+        [],
+        "5.0.0",
+        "Lists the XGROUP subcommands.",
+        "O(1)",
+        (ctx, args) => replyHelp(ctx, args, XGROUP_HELP),
+      ),
     ],
   },
   {
@@ -2067,6 +2105,17 @@ export const STREAM_COMMANDS: readonly CommandSpec[] = [
         "O(1)",
         xinfoConsumers,
         NONDETERMINISTIC,
+      ),
+      command(
+        "help",
+        2,
+        ["loading", "stale"],
+        0,
+        [],
+        "5.0.0",
+        "Lists the XINFO subcommands.",
+        "O(1)",
+        (ctx, args) => replyHelp(ctx, args, XINFO_HELP),
       ),
     ],
   },

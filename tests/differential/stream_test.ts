@@ -349,6 +349,10 @@ const EDGE_CASES: string[][] = [
   ["XINFO", "STREAM", "scopy"],
   ["XINFO", "STREAM", "scopy", "FULL"],
   ["XPENDING", "scopy", "g"],
+  ["XGROUP", "HELP"],
+  ["XINFO", "HELP"],
+  ["XGROUP", "HELP", "x"],
+  ["XINFO", "FOO"],
 ];
 
 differentialTest(

@@ -461,6 +461,8 @@ const COMMANDS = [
   "xinfo|stream",
   "xinfo|groups",
   "xinfo|consumers",
+  "xinfo|help",
+  "xgroup|help",
 ];
 
 Deno.test({
