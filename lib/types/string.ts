@@ -7,7 +7,7 @@
  * the entry owns (flag STRING_OWNED), which keeps them amortised O(1) like
  * Redis's sds strings. Code that stores or queues a reference to a string
  * value beyond the current command must copy it, and code that replaces a
- * string entry's value must go through {@linkcode setStringValue}.
+ * string entry's value must also reset its flags (as setStringValue does).
  *
  * @module
  */
@@ -33,12 +33,12 @@ import {
 } from "../util/numbers.ts";
 
 /** Entry flag: Redis would hold the value "raw" (modified in place). */
-export const STRING_RAW = 1;
+const STRING_RAW = 1;
 /**
  * Entry flag: the value is held as text even if it looks like an integer
  * (INCRBYFLOAT results), so OBJECT ENCODING says embstr/raw, not int.
  */
-export const STRING_NOT_INT = 2;
+const STRING_NOT_INT = 2;
 /**
  * Entry flag: the value is a prefix of a buffer allocated for this entry
  * alone; the bytes after it are free capacity.
@@ -60,7 +60,7 @@ const STRING_TOO_LONG =
  * flags: "int" for a string2l-style integer of at most 20 characters,
  * "embstr" up to 44 bytes, "raw" otherwise or once modified in place.
  */
-export function stringEncoding(value: Uint8Array, flags: number): string {
+function stringEncoding(value: Uint8Array, flags: number): string {
   if (flags & STRING_RAW) return "raw";
   if (!(flags & STRING_NOT_INT) && parseInteger(value) !== null) return "int";
   return value.length <= EMBSTR_SIZE_LIMIT ? "embstr" : "raw";
@@ -84,7 +84,7 @@ function readString(ctx: CommandContext, key: string): Uint8Array | null {
 }
 
 /** Stores a string value, replacing whatever `key` held (and its TTL). */
-export function storeString(
+function storeString(
   ctx: CommandContext,
   key: string,
   value: Uint8Array,
@@ -97,7 +97,7 @@ export function storeString(
 }
 
 /** Replaces the value of an existing string entry, keeping its TTL. */
-export function setStringValue(
+function setStringValue(
   entry: Entry,
   value: Uint8Array,
   flags = 0,
@@ -112,7 +112,7 @@ export function setStringValue(
  * do; the value becomes "raw". Capacity grows geometrically, so repeated
  * growth is amortised O(1) per added byte. Returns the new value.
  */
-export function growString(entry: Entry, length: number): Uint8Array {
+function growString(entry: Entry, length: number): Uint8Array {
   const old = entry.value as Uint8Array;
   const size = Math.max(old.length, length);
   let value: Uint8Array;
@@ -157,7 +157,7 @@ function cString(arg: Uint8Array): Uint8Array {
  * Near the 64-bit limit the time is a bigint, so that the command logged
  * for it stays exact (a double would round 2^63 - 1 up, out of range).
  */
-export function expireArgumentToMs(
+function expireArgumentToMs(
   ctx: CommandContext,
   arg: Uint8Array,
   unitMs: number,
