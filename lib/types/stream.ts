@@ -291,9 +291,16 @@ function replyLag(ctx: CommandContext, stream: Stream, group: ConsumerGroup) {
   else ctx.reply.integer(stream.entriesAdded - read);
 }
 
-function noGroupError(key: Uint8Array, group: Uint8Array): CommandError {
+/** NOGROUP for a missing key or group; XREADGROUP adds a `suffix`. */
+function noGroupError(
+  key: Uint8Array,
+  group: Uint8Array,
+  suffix = "",
+): CommandError {
   return new CommandError(
-    `NOGROUP No such key '${cText(key)}' or consumer group '${cText(group)}'`,
+    `NOGROUP No such key '${cText(key)}' or consumer group '${
+      cText(group)
+    }'${suffix}`,
   );
 }
 
@@ -954,10 +961,10 @@ function readCommand(
     if (request.groupName !== null) {
       group = stream?.groups.get(bytesToString(request.groupName)) ?? null;
       if (group === null) {
-        throw new CommandError(
-          `NOGROUP No such key '${cText(request.keys[i])}' or consumer group '${
-            cText(request.groupName)
-          }' in XREADGROUP with GROUP option`,
+        throw noGroupError(
+          request.keys[i],
+          request.groupName,
+          " in XREADGROUP with GROUP option",
         );
       }
     }
