@@ -227,7 +227,11 @@ export class Dispatcher {
       return false;
     }
     if (client.multiQueue !== null && spec.flags.includes("no_multi")) {
-      this.#reject(client, "ERR Command not allowed inside a transaction");
+      this.#reject(
+        client,
+        "ERR Command not allowed inside a transaction",
+        spec,
+      );
       return false;
     }
     if (
@@ -247,11 +251,13 @@ export class Dispatcher {
   }
 
   /**
-   * Replies with a rejection. Inside MULTI it makes EXEC fail; a rejected
+   * Replies with a rejection, counted in the rejected_calls of `spec` (the
+   * command found, if any). Inside MULTI it makes EXEC fail; a rejected
    * EXEC itself discards the transaction with an EXECABORT naming the reason.
    */
   #reject(client: Client, message: string, spec?: CommandSpec): void {
     if (client.multiQueue !== null) client.dirtyExec = true;
+    if (spec !== undefined) this.#stat(this.table.fullName(spec)).rejected++;
     if (spec !== undefined && spec === this.#exec) {
       client.multiQueue = null;
       client.dirtyExec = false;
@@ -284,6 +290,17 @@ export class Dispatcher {
     if (wrap) aof.feed(db, ["EXEC"]);
   }
 
+  /** The INFO commandstats counters of a command, created on first use. */
+  #stat(fullName: string) {
+    const commands = this.server.stats.commands;
+    let stat = commands.get(fullName);
+    if (stat === undefined) {
+      stat = { calls: 0, usec: 0, rejected: 0, failed: 0 };
+      commands.set(fullName, stat);
+    }
+    return stat;
+  }
+
   #call(ctx: CommandContext, spec: CommandSpec, args: Uint8Array[]): void {
     const server = this.server;
     const client = ctx.client;
@@ -312,11 +329,7 @@ export class Dispatcher {
     this.#batchClock = end;
     const usec = Math.round((end - start) * 1000);
     server.stats.commandsProcessed++;
-    let stat = server.stats.commands.get(fullName);
-    if (stat === undefined) {
-      stat = { calls: 0, usec: 0, rejected: 0, failed: 0 };
-      server.stats.commands.set(fullName, stat);
-    }
+    const stat = this.#stat(fullName);
     stat.calls++;
     stat.usec += usec;
     if (failed) stat.failed++;

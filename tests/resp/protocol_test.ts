@@ -194,3 +194,38 @@ Deno.test("protocol: a protocol error is answered, then the connection closed", 
     await server.stop();
   }
 });
+
+/** INFO commandstats as "name calls rejected failed" lines, sorted. */
+function commandCounts(info: string): string[] {
+  return [...info.matchAll(
+    /cmdstat_(\S+):calls=(\d+),.*rejected_calls=(\d+),failed_calls=(\d+)/g,
+  )].map((m) => m.slice(1).join(" ")).sort();
+}
+
+Deno.test({
+  name: "protocol: rejected requests count in rejected_calls like redis-server",
+  ignore: NO_ORACLE,
+  async fn() {
+    const requests = [
+      "CONFIG RESETSTAT\r\nGET\r\nNOSUCH\r\nCONFIG NOSUCH\r\nCONFIG GET\r\n" +
+      "MULTI\r\nSET k\r\nSAVE\r\nEXEC\r\nEXEC x\r\nSUBSCRIBE c\r\nGET k\r\n",
+    ];
+    let ours: TestServer | null = null;
+    let redis: TestServer | null = null;
+    try {
+      ours = await startOurServer();
+      redis = await startRedisServer();
+      const counts: string[][] = [];
+      for (const server of [ours, redis]) {
+        const replies = await exchange(server.port, requests);
+        const stats = await exchange(server.port, ["INFO commandstats\r\n"]);
+        counts.push([replies.reply, ...commandCounts(stats.reply)]);
+      }
+      assert.ok(counts[1].includes("get 0 2 0"), counts[1].join("\n"));
+      assert.deepEqual(counts[0], counts[1]);
+    } finally {
+      await ours?.stop();
+      await redis?.stop();
+    }
+  },
+});
