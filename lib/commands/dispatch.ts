@@ -134,6 +134,7 @@ export class Dispatcher {
   receive(client: Client, args: Uint8Array[]): void {
     if (client.blocked || client.pending.length > 0) {
       client.pending.push(args);
+      for (const arg of args) client.pendingBytes += arg.length;
       return;
     }
     this.execute(client, args);
@@ -142,7 +143,9 @@ export class Dispatcher {
   /** Runs queued commands of a client that is no longer blocked. */
   resume(client: Client): void {
     while (client.pending.length > 0 && !client.blocked && !client.closed) {
-      this.execute(client, client.pending.shift()!);
+      const args = client.pending.shift()!;
+      for (const arg of args) client.pendingBytes -= arg.length;
+      this.execute(client, args);
     }
     client.transport.flush();
   }

@@ -79,6 +79,11 @@ export class Client {
   /** Commands received but not yet run (while blocked, for instance). */
   readonly pending: Uint8Array[][] = [];
   /**
+   * Argument bytes of the commands in `pending`: like Redis's unparsed query
+   * buffer, they count toward client-query-buffer-limit.
+   */
+  pendingBytes = 0;
+  /**
    * Set while the client waits in a blocking command; the dispatcher holds
    * its further commands until it is unblocked.
    */

@@ -106,7 +106,17 @@ class Connection implements Transport {
           // any of these replies leaves, once for all clients of this turn.
           const logged = server.aof.flushSoon();
           if (logged !== null) await logged;
-          client.queryBufferBytes = decoder.bufferedBytes;
+          client.queryBufferBytes = decoder.bufferedBytes + client.pendingBytes;
+          if (
+            client.pendingBytes > 0 &&
+            client.queryBufferBytes >
+              server.config.number("client-query-buffer-limit")
+          ) {
+            server.log.warning(
+              `Closing client that reached max query buffer length: id=${client.id} addr=${client.address} (qbuf initial bytes: ${client.queryBufferBytes})`,
+            );
+            this.close(false);
+          }
           // Backpressure: a client that does not read its replies is not
           // read from either, until its output has been written.
           if (this.#draining) await this.#writing;

@@ -104,6 +104,36 @@ Deno.test({
 });
 
 Deno.test({
+  name:
+    "limits: commands queued behind a blocked command count toward client-query-buffer-limit",
+  ignore: NO_ORACLE,
+  fn: () =>
+    bothServers(["--client-query-buffer-limit", "1mb"], async (server) => {
+      const conn = await Deno.connect({
+        hostname: "127.0.0.1",
+        port: server.port,
+      });
+      await writeAll(conn, encodeCommand(["BLPOP", "nolist", "0"]));
+      const value = "v".repeat(100_000);
+      try {
+        for (let i = 0; i < 30; i++) {
+          await writeAll(conn, encodeCommand(["SET", `k${i}`, value]));
+        }
+      } catch {
+        // Dropped while writing: expected.
+      }
+      const result = await drain(conn);
+      assert.deepEqual(result, { reply: "", closed: true });
+      const client = await server.connect();
+      try {
+        return [result, await client.call("EXISTS", "k0")];
+      } finally {
+        client.close();
+      }
+    }),
+});
+
+Deno.test({
   name: "limits: client-query-buffer-limit drops the client like redis-server",
   ignore: NO_ORACLE,
   fn: () =>
