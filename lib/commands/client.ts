@@ -5,6 +5,7 @@
  * @module
  */
 
+import { defineCommand } from "./define.ts";
 import type { Client } from "../server/client.ts";
 import { subscriptionCount } from "../server/pubsub.ts";
 import { bytesToString, equalsIgnoreCase, lowerAscii } from "../util/bytes.ts";
@@ -385,79 +386,71 @@ function clientHelp(ctx: CommandContext, args: Uint8Array[]): void {
   replyHelp(ctx, args, CLIENT_HELP);
 }
 
-/** Shared metadata of the CLIENT subcommands. */
-const SUB = {
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  categories: ["connection"],
-  group: "connection",
-  complexity: "O(1)",
-} as const;
-
-const ADMIN = ["admin", "noscript", "loading", "stale"] as const;
-const PLAIN = ["noscript", "loading", "stale"] as const;
-
 /** The CLIENT container command. */
 export const CLIENT_COMMANDS: readonly CommandSpec[] = [
-  {
+  defineCommand({
     name: "client",
     arity: -2,
-    flags: [],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    categories: [],
     group: "connection",
     since: "2.4.0",
     summary: "Groups the commands that inspect and control connections.",
     complexity: "Depends on subcommand.",
     subcommands: [
-      {
-        ...SUB,
+      defineCommand({
         name: "id",
         arity: 2,
-        flags: PLAIN,
+        flags: ["noscript", "loading", "stale"],
+        categories: ["connection"],
+        group: "connection",
         since: "5.0.0",
         summary: "Returns the id of the connection.",
+        complexity: "O(1)",
         handler: clientId,
-      },
-      {
-        ...SUB,
+      }),
+      defineCommand({
         name: "setname",
         arity: 3,
-        flags: PLAIN,
+        flags: ["noscript", "loading", "stale"],
+        categories: ["connection"],
+        group: "connection",
         since: "2.6.9",
         summary: "Names the connection (an empty name removes it).",
+        complexity: "O(1)",
         handler: clientSetName,
-      },
-      {
-        ...SUB,
+      }),
+      defineCommand({
         name: "getname",
         arity: 2,
-        flags: PLAIN,
+        flags: ["noscript", "loading", "stale"],
+        categories: ["connection"],
+        group: "connection",
         since: "2.6.9",
         summary: "Returns the name of the connection, if it has one.",
+        complexity: "O(1)",
         handler: clientGetName,
-      },
-      {
-        ...SUB,
+      }),
+      defineCommand({
         name: "info",
         arity: 2,
-        flags: PLAIN,
+        flags: ["noscript", "loading", "stale"],
+        categories: ["connection"],
+        group: "connection",
         since: "6.2.0",
         summary: "Describes the connection in CLIENT LIST's format.",
-        tips: ["nondeterministic_output"],
+        complexity: "O(1)",
         handler: clientInfo,
-      },
-      {
-        ...SUB,
+        tips: ["nondeterministic_output"],
+      }),
+      defineCommand({
         name: "list",
         arity: -2,
-        flags: ADMIN,
+        flags: ["admin", "noscript", "loading", "stale"],
+        categories: ["connection"],
+        group: "connection",
         since: "2.4.0",
         summary: "Describes every connection, or those of a type or ids.",
         complexity: "O(N) where N is the number of client connections",
+        handler: clientList,
         tips: ["nondeterministic_output"],
         history: [
           ["2.8.12", "Added the id field."],
@@ -469,16 +462,17 @@ export const CLIENT_COMMANDS: readonly CommandSpec[] = [
           ],
           ["7.0.0", "Added the resp, multi-mem, rbs and rbp fields."],
         ],
-        handler: clientList,
-      },
-      {
-        ...SUB,
+      }),
+      defineCommand({
         name: "kill",
         arity: -3,
-        flags: ADMIN,
+        flags: ["admin", "noscript", "loading", "stale"],
+        categories: ["connection"],
+        group: "connection",
         since: "2.4.0",
         summary: "Closes connections chosen by address, id, type or user.",
         complexity: "O(N) where N is the number of client connections",
+        handler: clientKill,
         history: [
           ["2.8.12", "Added the option/value filter form."],
           ["2.8.12", "Added the ID filter."],
@@ -486,66 +480,76 @@ export const CLIENT_COMMANDS: readonly CommandSpec[] = [
           ["5.0.0", "The TYPE filter accepts replica (slave still works)."],
           ["6.2.0", "Added the LADDR filter."],
         ],
-        handler: clientKill,
-      },
-      {
-        ...SUB,
+      }),
+      defineCommand({
         name: "reply",
         arity: 3,
-        flags: PLAIN,
+        flags: ["noscript", "loading", "stale"],
+        categories: ["connection"],
+        group: "connection",
         since: "3.2.0",
         summary: "Turns the connection's replies on or off, or skips one.",
+        complexity: "O(1)",
         handler: clientReply,
-      },
-      {
-        ...SUB,
+      }),
+      defineCommand({
         name: "no-evict",
         arity: 3,
-        flags: ADMIN,
+        flags: ["admin", "noscript", "loading", "stale"],
+        categories: ["connection"],
+        group: "connection",
         since: "7.0.0",
         summary: "Exempts the connection from client eviction, or not.",
+        complexity: "O(1)",
         handler: clientNoEvict,
-      },
-      {
-        ...SUB,
+      }),
+      defineCommand({
         name: "no-touch",
         arity: 3,
-        flags: PLAIN,
+        flags: ["noscript", "loading", "stale"],
+        categories: ["connection"],
+        group: "connection",
         since: "7.2.0",
         summary:
           "Stops the connection's reads from updating the keys' access times, or resumes it.",
+        complexity: "O(1)",
         handler: clientNoTouch,
-      },
-      {
-        ...SUB,
+      }),
+      defineCommand({
         name: "setinfo",
         arity: 4,
-        flags: PLAIN,
+        flags: ["noscript", "loading", "stale"],
+        categories: ["connection"],
+        group: "connection",
         since: "7.2.0",
         summary:
           "Records the client library's name or version for the connection.",
+        complexity: "O(1)",
         handler: clientSetinfo,
-      },
-      {
-        ...SUB,
+      }),
+      defineCommand({
         name: "unblock",
         arity: -3,
-        flags: ADMIN,
+        flags: ["admin", "noscript", "loading", "stale"],
+        categories: ["connection"],
+        group: "connection",
         since: "5.0.0",
         summary:
           "Ends another connection's blocking command with its timeout reply or an error.",
         complexity: "O(log N) where N is the number of client connections",
         handler: clientUnblock,
-      },
-      {
-        ...SUB,
+      }),
+      defineCommand({
         name: "help",
         arity: 2,
         flags: ["loading", "stale"],
+        categories: ["connection"],
+        group: "connection",
         since: "5.0.0",
         summary: "Lists the CLIENT subcommands.",
+        complexity: "O(1)",
         handler: clientHelp,
-      },
+      }),
     ],
-  },
+  }),
 ];

@@ -6,20 +6,18 @@
  * @module
  */
 
+import { defineCommand } from "./define.ts";
 import { globMatch } from "../store/glob.ts";
 import { bytesToString, equalsIgnoreCase, lowerAscii } from "../util/bytes.ts";
 import { parseInt64 } from "../util/numbers.ts";
 import type { CommandContext } from "./context.ts";
 import { CommandError, Errors } from "./errors.ts";
-import {
-  aclCategories,
-  type CommandFlag,
-  type CommandSpec,
-  hasMovableKeys,
-  type KeyReference,
-  type KeySpec,
-  type KeySpecFlag,
-  keySpecsOf,
+import type {
+  CommandFlag,
+  CommandSpec,
+  KeyReference,
+  KeySpec,
+  KeySpecFlag,
 } from "./spec.ts";
 import type { CommandTable } from "./table.ts";
 
@@ -87,9 +85,8 @@ const KEY_FLAG_ORDER: readonly KeySpecFlag[] = [
 ];
 
 function shownFlags(spec: CommandSpec): string[] {
-  const movable = hasMovableKeys(spec);
   return FLAG_ORDER.filter((flag) =>
-    flag === "movablekeys" ? movable : spec.flags.includes(flag)
+    flag === "movablekeys" ? spec.movableKeys : spec.flags.includes(flag)
   );
 }
 
@@ -165,13 +162,13 @@ function writeInfo(ctx: CommandContext, spec: CommandSpec): void {
   reply.integer(spec.firstKey);
   reply.integer(spec.lastKey);
   reply.integer(spec.step);
-  const categories = aclCategories(spec);
+  const categories = spec.aclCategories;
   reply.set(categories.length);
   for (const category of categories) reply.simple(category);
   const tips = spec.tips ?? [];
   reply.set(tips.length);
   for (const tip of tips) reply.bulkString(tip);
-  const keySpecs = keySpecsOf(spec);
+  const keySpecs = spec.keySpecs;
   reply.set(keySpecs.length);
   for (const key of keySpecs) writeKeySpec(ctx, key);
   // Redis answers an empty set for a command without subcommands, an array otherwise.
@@ -298,7 +295,7 @@ function commandList(ctx: CommandContext, args: Uint8Array[]): void {
       filter = () => false;
     } else if (equalsIgnoreCase(args[i + 1], "aclcat")) {
       const category = "@" + value.toLowerCase();
-      filter = (spec) => aclCategories(spec).includes(category);
+      filter = (spec) => spec.aclCategories.includes(category);
     } else if (equalsIgnoreCase(args[i + 1], "pattern")) {
       const table = ctx.server.commands;
       filter = (spec) => globMatch(value, table.fullName(spec), true);
@@ -326,7 +323,7 @@ function keysFromSpecs(
 ): KeyReference[] | null {
   const argc = args.length;
   const keys: KeyReference[] = [];
-  for (const key of keySpecsOf(spec)) {
+  for (const key of spec.keySpecs) {
     if (key.flags.includes("not_key")) continue;
     let first = 0;
     const begin = key.beginSearch;
@@ -385,7 +382,7 @@ export function commandKeys(
   spec: CommandSpec,
   args: readonly Uint8Array[],
 ): KeyReference[] {
-  const specs = keySpecsOf(spec);
+  const specs = spec.keySpecs;
   const hasKeys = specs.some((k) => !k.flags.includes("not_key"));
   const variableFlags = specs.some((k) => k.flags.includes("variable_flags"));
   if (hasKeys && !variableFlags) {
@@ -414,7 +411,7 @@ function getKeys(
     throw new CommandError("ERR Invalid command specified");
   }
   const hasKeys = spec.getKeys !== undefined ||
-    keySpecsOf(spec).some((k) => !k.flags.includes("not_key"));
+    spec.keySpecs.some((k) => !k.flags.includes("not_key"));
   if (!hasKeys) throw new CommandError("ERR The command has no key arguments");
   const argc = commandArgs.length;
   if (
@@ -461,95 +458,101 @@ const COMMAND_HELP = [
   "    Return the keys and the access flags from a full Redis command.",
 ];
 
-/** Shared metadata of COMMAND and its subcommands. */
-const META = {
-  flags: ["loading", "stale"],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  categories: ["connection"],
-  group: "server",
-} as const;
-
 /** The COMMAND container command. */
 export const COMMAND_COMMANDS: readonly CommandSpec[] = [
-  {
-    ...META,
+  defineCommand({
     name: "command",
     arity: -1,
+    flags: ["loading", "stale"],
+    categories: ["connection"],
+    group: "server",
     since: "2.8.13",
     summary: "Describes every command the server implements.",
     complexity: "O(N) where N is the total number of Redis commands",
-    tips: ["nondeterministic_output_order"],
     handler: commandAll,
+    tips: ["nondeterministic_output_order"],
     subcommands: [
-      {
-        ...META,
+      defineCommand({
         name: "count",
         arity: 2,
+        flags: ["loading", "stale"],
+        categories: ["connection"],
+        group: "server",
         since: "2.8.13",
         summary: "Returns the number of commands.",
         complexity: "O(1)",
         handler: commandCount,
-      },
-      {
-        ...META,
+      }),
+      defineCommand({
         name: "info",
         arity: -2,
+        flags: ["loading", "stale"],
+        categories: ["connection"],
+        group: "server",
         since: "2.8.13",
         summary: "Describes the named commands, or all of them.",
         complexity: "O(N) where N is the number of commands to look up",
+        handler: commandInfo,
         tips: ["nondeterministic_output_order"],
         history: [["7.0.0", "Without names, describes every command."]],
-        handler: commandInfo,
-      },
-      {
-        ...META,
+      }),
+      defineCommand({
         name: "docs",
         arity: -2,
+        flags: ["loading", "stale"],
+        categories: ["connection"],
+        group: "server",
         since: "7.0.0",
         summary: "Returns the documentation of the named commands, or all.",
         complexity: "O(N) where N is the number of commands to look up",
-        tips: ["nondeterministic_output_order"],
         handler: commandDocs,
-      },
-      {
-        ...META,
+        tips: ["nondeterministic_output_order"],
+      }),
+      defineCommand({
         name: "list",
         arity: -2,
+        flags: ["loading", "stale"],
+        categories: ["connection"],
+        group: "server",
         since: "7.0.0",
         summary: "Lists command names, optionally filtered.",
         complexity: "O(N) where N is the total number of Redis commands",
-        tips: ["nondeterministic_output_order"],
         handler: commandList,
-      },
-      {
-        ...META,
+        tips: ["nondeterministic_output_order"],
+      }),
+      defineCommand({
         name: "getkeys",
         arity: -4,
+        flags: ["loading", "stale"],
+        categories: ["connection"],
+        group: "server",
         since: "2.8.13",
         summary: "Extracts the key arguments of a full command.",
         complexity: "O(N) where N is the number of arguments to the command",
         handler: (ctx, args) => getKeys(ctx, args, false),
-      },
-      {
-        ...META,
+      }),
+      defineCommand({
         name: "getkeysandflags",
         arity: -4,
+        flags: ["loading", "stale"],
+        categories: ["connection"],
+        group: "server",
         since: "7.0.0",
         summary: "Extracts the key arguments of a full command, with flags.",
         complexity: "O(N) where N is the number of arguments to the command",
         handler: (ctx, args) => getKeys(ctx, args, true),
-      },
-      {
-        ...META,
+      }),
+      defineCommand({
         name: "help",
         arity: 2,
+        flags: ["loading", "stale"],
+        categories: ["connection"],
+        group: "server",
         since: "5.0.0",
         summary: "Lists the COMMAND subcommands.",
         complexity: "O(1)",
         handler: (ctx, args) => replyHelp(ctx, args, COMMAND_HELP),
-      },
+      }),
     ],
-  },
+  }),
 ];

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { defineCommand } from "./define.ts";
 import { ConfigSetError, findDirective } from "../config/config.ts";
 import type { Directive } from "../config/directives.ts";
 import type { Client } from "../server/client.ts";
@@ -132,80 +133,57 @@ function configHelp(ctx: CommandContext): void {
   for (const line of CONFIG_HELP) ctx.reply.simple(line);
 }
 
-const ADMIN_FLAGS = ["admin", "noscript", "loading", "stale"] as const;
-
 /** The CONFIG command and its subcommands. */
 export const CONFIG_COMMANDS: readonly CommandSpec[] = [
-  {
+  defineCommand({
     name: "config",
     arity: -2,
-    flags: [],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    categories: [],
     group: "server",
     since: "2.0.0",
     summary: "Container for the configuration commands.",
     complexity: "Depends on subcommand.",
     subcommands: [
-      {
+      defineCommand({
         name: "get",
         arity: -3,
-        flags: ADMIN_FLAGS,
-        firstKey: 0,
-        lastKey: 0,
-        step: 0,
-        categories: [],
+        flags: ["admin", "noscript", "loading", "stale"],
         group: "server",
         since: "2.0.0",
         summary: "Returns the values of matching configuration parameters.",
         complexity: "O(N) when N is the number of configuration parameters",
         handler: configGet,
-      },
-      {
+      }),
+      defineCommand({
         name: "set",
         arity: -4,
-        flags: ADMIN_FLAGS,
-        firstKey: 0,
-        lastKey: 0,
-        step: 0,
-        categories: [],
+        flags: ["admin", "noscript", "loading", "stale"],
         group: "server",
         since: "2.0.0",
         summary: "Changes configuration parameters, all or none of them.",
         complexity: "O(N) when N is the number of parameters being set",
-        tips: ["request_policy:all_nodes", "response_policy:all_succeeded"],
         handler: configSet,
-      },
-      {
+        tips: ["request_policy:all_nodes", "response_policy:all_succeeded"],
+      }),
+      defineCommand({
         name: "resetstat",
         arity: 2,
-        flags: ADMIN_FLAGS,
-        firstKey: 0,
-        lastKey: 0,
-        step: 0,
-        categories: [],
+        flags: ["admin", "noscript", "loading", "stale"],
         group: "server",
         since: "2.0.0",
         summary: "Clears the statistics INFO reports.",
         complexity: "O(1)",
         handler: configResetstat,
-      },
-      {
+      }),
+      defineCommand({
         name: "help",
         arity: 2,
         flags: ["loading", "stale"],
-        firstKey: 0,
-        lastKey: 0,
-        step: 0,
-        categories: [],
         group: "server",
         since: "5.0.0",
         summary: "Lists the CONFIG subcommands.",
         complexity: "O(1)",
         handler: configHelp,
-      },
+      }),
     ],
-  },
+  }),
 ];

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { defineCommand } from "./define.ts";
 import { REDIS_VERSION } from "../config/load.ts";
 import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
@@ -177,88 +178,91 @@ function hello(ctx: CommandContext, args: Uint8Array[]): void {
   reply.array(0);
 }
 
-/** Shared metadata of the connection commands: keyless, @connection. */
-const CONNECTION = {
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  categories: ["connection"],
-  group: "connection",
-  complexity: "O(1)",
-} as const;
-
 /** Connection management commands. */
 export const CONNECTION_COMMANDS: readonly CommandSpec[] = [
-  {
-    ...CONNECTION,
+  defineCommand({
     name: "ping",
     arity: -1,
     flags: ["fast", "sentinel"],
+    categories: ["connection"],
+    group: "connection",
     since: "1.0.0",
     summary: "Returns PONG, or the given message, to check the connection.",
-    tips: ["request_policy:all_shards", "response_policy:all_succeeded"],
+    complexity: "O(1)",
     handler: ping,
-  },
-  {
-    ...CONNECTION,
+    tips: ["request_policy:all_shards", "response_policy:all_succeeded"],
+  }),
+  defineCommand({
     name: "echo",
     arity: 2,
     flags: ["loading", "stale", "fast"],
+    categories: ["connection"],
+    group: "connection",
     since: "1.0.0",
     summary: "Replies with its argument.",
+    complexity: "O(1)",
     handler: echo,
-  },
-  {
-    ...CONNECTION,
+  }),
+  defineCommand({
     name: "quit",
     arity: -1,
     flags: ["allow_busy", "noscript", "loading", "stale", "fast", "no_auth"],
+    categories: ["connection"],
+    group: "connection",
     since: "1.0.0",
     summary: "Answers OK and closes the connection.",
+    complexity: "O(1)",
     handler: quit,
-  },
-  {
-    ...CONNECTION,
+  }),
+  defineCommand({
     name: "reset",
     arity: 1,
     flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"],
+    categories: ["connection"],
+    group: "connection",
     since: "6.2.0",
     summary:
       "Returns the connection to its initial state (database, protocol, name, authentication...).",
+    complexity: "O(1)",
     handler: reset,
-  },
-  {
-    ...CONNECTION,
+  }),
+  defineCommand({
     name: "select",
     arity: 2,
     flags: ["loading", "stale", "fast"],
+    categories: ["connection"],
+    group: "connection",
     since: "1.0.0",
     summary: "Switches the connection to another numbered database.",
+    complexity: "O(1)",
     handler: select,
-  },
-  {
-    ...CONNECTION,
+  }),
+  defineCommand({
     name: "auth",
     arity: -2,
     flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"],
+    categories: ["connection"],
+    group: "connection",
     since: "1.0.0",
     summary: "Authenticates the connection with a password or user/password.",
     complexity: "O(N) where N is the number of passwords defined for the user",
-    history: [["6.0.0", "Accepts a username before the password (ACL users)."]],
     handler: auth,
-  },
-  {
-    ...CONNECTION,
+    history: [["6.0.0", "Accepts a username before the password (ACL users)."]],
+  }),
+  defineCommand({
     name: "hello",
     arity: -1,
     flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"],
+    categories: ["connection"],
+    group: "connection",
     since: "6.0.0",
     summary:
       "Negotiates the protocol version, optionally authenticating and naming the connection, and describes the server.",
+    complexity: "O(1)",
+    handler: hello,
     history: [[
       "6.2.0",
       "The protocol version became optional; without arguments HELLO describes the connection.",
     ]],
-    handler: hello,
-  },
+  }),
 ];

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { defineCommand, keyRange } from "./define.ts";
 import { crc64 } from "../persistence/crc64.ts";
 import { entryFromPlain } from "../persistence/rdb.ts";
 import {
@@ -140,13 +141,11 @@ function restore(ctx: CommandContext, args: Uint8Array[]): void {
 
 /** DUMP and RESTORE. */
 export const DUMP_COMMANDS: readonly CommandSpec[] = [
-  {
+  defineCommand({
     name: "dump",
     arity: 2,
     flags: ["readonly"],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
+    keySpecs: [keyRange(["RO", "access"], 1)],
     categories: ["keyspace"],
     group: "generic",
     since: "2.6.0",
@@ -154,32 +153,20 @@ export const DUMP_COMMANDS: readonly CommandSpec[] = [
       "Returns a serialized representation of the value stored at a key.",
     complexity:
       "O(1) to find the key, plus O(N*M) to serialize N elements of average size M",
-    tips: ["nondeterministic_output"],
-    keySpecs: [{
-      flags: ["RO", "access"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, keyStep: 1, limit: 0 },
-    }],
     handler: dump,
-  },
-  {
+    tips: ["nondeterministic_output"],
+  }),
+  defineCommand({
     name: "restore",
     arity: -4,
     flags: ["write", "denyoom"],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
+    keySpecs: [keyRange(["OW", "update"], 1)],
     categories: ["keyspace", "dangerous"],
     group: "generic",
     since: "2.6.0",
     summary: "Creates a key from the serialized representation of a value.",
     complexity:
       "O(1) to create the key, plus O(N*M) to rebuild N elements of average size M (O(N*M*log(N)) for sorted sets)",
-    keySpecs: [{
-      flags: ["OW", "update"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, keyStep: 1, limit: 0 },
-    }],
     handler: restore,
-  },
+  }),
 ];

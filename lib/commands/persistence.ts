@@ -4,6 +4,7 @@
  * @module
  */
 
+import { defineCommand } from "./define.ts";
 import { equalsIgnoreCase } from "../util/bytes.ts";
 import type { CommandContext } from "./context.ts";
 import { CommandError, Errors } from "./errors.ts";
@@ -63,46 +64,34 @@ function bgrewriteaof(ctx: CommandContext): void {
 
 /** Persistence commands. */
 export const PERSISTENCE_COMMANDS: readonly CommandSpec[] = [
-  {
+  defineCommand({
     name: "save",
     arity: 1,
     flags: ["admin", "noscript", "no_async_loading", "no_multi"],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    categories: [],
     group: "server",
     since: "1.0.0",
     summary: "Synchronously saves the database to disk.",
     complexity: "O(N) where N is the total number of keys in all databases",
     handler: save,
-  },
-  {
+  }),
+  defineCommand({
     name: "bgsave",
     arity: -1,
     flags: ["admin", "noscript", "no_async_loading"],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    categories: [],
     group: "server",
     since: "1.0.0",
     summary: "Saves the database to disk in the background.",
     complexity: "O(N) where N is the total number of keys in all databases",
     handler: bgsave,
-  },
-  {
+  }),
+  defineCommand({
     name: "bgrewriteaof",
     arity: 1,
     flags: ["admin", "noscript", "no_async_loading"],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    categories: [],
     group: "server",
     since: "1.0.0",
     summary: "Rewrites the append-only file asynchronously.",
     complexity: "O(1)",
     handler: bgrewriteaof,
-  },
+  }),
 ];

@@ -8,12 +8,13 @@
  * @module
  */
 
+import { defineCommand, keyRange } from "./define.ts";
 import type { SubscriptionKind } from "../server/pubsub.ts";
 import { bytesToString } from "../util/bytes.ts";
 import { replyHelp } from "./command.ts";
 import type { CommandContext } from "./context.ts";
 import { CommandError } from "./errors.ts";
-import type { CommandFlag, CommandSpec, KeySpec } from "./spec.ts";
+import type { CommandSpec } from "./spec.ts";
 
 function subscriber(kind: SubscriptionKind) {
   return (ctx: CommandContext, args: Uint8Array[]): void => {
@@ -84,91 +85,33 @@ const PUBSUB_HELP = [
   "    Return the number of subscribers for the specified shard level channel(s)",
 ];
 
-/** Shard channel names sit where keys would, but are not keys. */
-function shardKeySpec(lastKey: number): KeySpec[] {
-  return [{
-    flags: ["not_key"],
-    beginSearch: { type: "index", index: 1 },
-    findKeys: { type: "range", lastKey, keyStep: 1, limit: 0 },
-  }];
-}
-
-const SUBSCRIBE_FLAGS: CommandFlag[] = [
-  "pubsub",
-  "noscript",
-  "loading",
-  "stale",
-];
-const PUBSUB_FLAGS: CommandFlag[] = ["pubsub", "loading", "stale"];
-
-/** A PUBSUB subcommand. */
-function pubsubSub(
-  name: string,
-  arity: number,
-  summary: string,
-  complexity: string,
-  handler: CommandSpec["handler"],
-  flags: CommandFlag[] = PUBSUB_FLAGS,
-): CommandSpec {
-  return {
-    name,
-    arity,
-    flags,
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    categories: [],
-    group: "pubsub",
-    since: name.startsWith("shard")
-      ? "7.0.0"
-      : name === "help"
-      ? "6.2.0"
-      : "2.8.0",
-    summary,
-    complexity,
-    handler,
-  };
-}
-
 /** Pub/Sub commands. */
 export const PUBSUB_COMMANDS: readonly CommandSpec[] = [
-  {
+  defineCommand({
     name: "subscribe",
     arity: -2,
-    flags: SUBSCRIBE_FLAGS,
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    categories: [],
+    flags: ["pubsub", "noscript", "loading", "stale"],
     group: "pubsub",
     since: "2.0.0",
     summary: "Listens for messages published on the given channels.",
     complexity: "O(N) where N is the number of channels to subscribe to.",
     handler: subscriber("channel"),
-  },
-  {
+  }),
+  defineCommand({
     name: "unsubscribe",
     arity: -1,
-    flags: SUBSCRIBE_FLAGS,
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    categories: [],
+    flags: ["pubsub", "noscript", "loading", "stale"],
     group: "pubsub",
     since: "2.0.0",
     summary: "Stops listening on the given channels, or on all of them.",
     complexity:
       "O(N) where N is the number of clients already subscribed to a channel.",
     handler: unsubscriber("channel"),
-  },
-  {
+  }),
+  defineCommand({
     name: "psubscribe",
     arity: -2,
-    flags: SUBSCRIBE_FLAGS,
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    categories: [],
+    flags: ["pubsub", "noscript", "loading", "stale"],
     group: "pubsub",
     since: "2.0.0",
     summary:
@@ -176,140 +119,136 @@ export const PUBSUB_COMMANDS: readonly CommandSpec[] = [
     complexity:
       "O(N) where N is the number of patterns the client is already subscribed to.",
     handler: subscriber("pattern"),
-  },
-  {
+  }),
+  defineCommand({
     name: "punsubscribe",
     arity: -1,
-    flags: SUBSCRIBE_FLAGS,
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    categories: [],
+    flags: ["pubsub", "noscript", "loading", "stale"],
     group: "pubsub",
     since: "2.0.0",
     summary: "Stops listening on the given patterns, or on all of them.",
     complexity:
       "O(N+M) where N is the number of patterns the client is already subscribed and M is the number of total patterns subscribed in the system (by any client).",
     handler: unsubscriber("pattern"),
-  },
-  {
+  }),
+  defineCommand({
     name: "ssubscribe",
     arity: -2,
-    flags: SUBSCRIBE_FLAGS,
-    firstKey: 1,
-    lastKey: -1,
-    step: 1,
-    categories: [],
+    flags: ["pubsub", "noscript", "loading", "stale"],
+    keySpecs: [keyRange(["not_key"], 1, { lastKey: -1 })],
     group: "pubsub",
     since: "7.0.0",
     summary: "Listens for messages published on the given shard channels.",
     complexity: "O(N) where N is the number of shard channels to subscribe to.",
     handler: subscriber("shard"),
-    keySpecs: shardKeySpec(-1),
-  },
-  {
+  }),
+  defineCommand({
     name: "sunsubscribe",
     arity: -1,
-    flags: SUBSCRIBE_FLAGS,
-    firstKey: 1,
-    lastKey: -1,
-    step: 1,
-    categories: [],
+    flags: ["pubsub", "noscript", "loading", "stale"],
+    keySpecs: [keyRange(["not_key"], 1, { lastKey: -1 })],
     group: "pubsub",
     since: "7.0.0",
     summary: "Stops listening on the given shard channels, or on all of them.",
     complexity:
       "O(N) where N is the number of clients already subscribed to a shard channel.",
     handler: unsubscriber("shard"),
-    keySpecs: shardKeySpec(-1),
-  },
-  {
+  }),
+  defineCommand({
     name: "publish",
     arity: 3,
     flags: ["pubsub", "loading", "stale", "fast"],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    categories: [],
     group: "pubsub",
     since: "2.0.0",
     summary: "Sends a message to the subscribers of a channel.",
     complexity:
       "O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).",
     handler: publish,
-  },
-  {
+  }),
+  defineCommand({
     name: "spublish",
     arity: 3,
     flags: ["pubsub", "loading", "stale", "fast"],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
-    categories: [],
+    keySpecs: [keyRange(["not_key"], 1)],
     group: "pubsub",
     since: "7.0.0",
     summary: "Sends a message to the subscribers of a shard channel.",
     complexity:
       "O(N) where N is the number of clients subscribed to the receiving shard channel.",
     handler: spublish,
-    keySpecs: shardKeySpec(0),
-  },
-  {
+  }),
+  defineCommand({
     name: "pubsub",
     arity: -2,
-    flags: [],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    categories: [],
     group: "pubsub",
     since: "2.8.0",
     summary: "Inspects the state of the Pub/Sub subsystem.",
     complexity: "Depends on subcommand.",
     subcommands: [
-      pubsubSub(
-        "channels",
-        -2,
-        "Lists the channels that have subscribers.",
-        "O(N) where N is the number of active channels, and assuming constant time pattern matching (relatively short channels and patterns)",
-        listChannels("channel"),
-      ),
-      pubsubSub(
-        "numsub",
-        -2,
-        "Counts the subscribers of the given channels.",
-        "O(N) for the NUMSUB subcommand, where N is the number of requested channels",
-        countSubscribers("channel"),
-      ),
-      pubsubSub(
-        "numpat",
-        2,
-        "Counts the patterns subscribed to.",
-        "O(1)",
-        numpat,
-      ),
-      pubsubSub(
-        "shardchannels",
-        -2,
-        "Lists the shard channels that have subscribers.",
-        "O(N) where N is the number of active shard channels, and assuming constant time pattern matching (relatively short shard channels).",
-        listChannels("shard"),
-      ),
-      pubsubSub(
-        "shardnumsub",
-        -2,
-        "Counts the subscribers of the given shard channels.",
-        "O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard channels",
-        countSubscribers("shard"),
-      ),
-      pubsubSub(
-        "help",
-        2,
-        "Describes the PUBSUB subcommands.",
-        "O(1)",
-        (ctx, args) => replyHelp(ctx, args, PUBSUB_HELP),
-        ["loading", "stale"],
-      ),
+      defineCommand({
+        name: "channels",
+        arity: -2,
+        flags: ["pubsub", "loading", "stale"],
+        group: "pubsub",
+        since: "2.8.0",
+        summary: "Lists the channels that have subscribers.",
+        complexity:
+          "O(N) where N is the number of active channels, and assuming constant time pattern matching (relatively short channels and patterns)",
+        handler: listChannels("channel"),
+      }),
+      defineCommand({
+        name: "numsub",
+        arity: -2,
+        flags: ["pubsub", "loading", "stale"],
+        group: "pubsub",
+        since: "2.8.0",
+        summary: "Counts the subscribers of the given channels.",
+        complexity:
+          "O(N) for the NUMSUB subcommand, where N is the number of requested channels",
+        handler: countSubscribers("channel"),
+      }),
+      defineCommand({
+        name: "numpat",
+        arity: 2,
+        flags: ["pubsub", "loading", "stale"],
+        group: "pubsub",
+        since: "2.8.0",
+        summary: "Counts the patterns subscribed to.",
+        complexity: "O(1)",
+        handler: numpat,
+      }),
+      defineCommand({
+        name: "shardchannels",
+        arity: -2,
+        flags: ["pubsub", "loading", "stale"],
+        group: "pubsub",
+        since: "7.0.0",
+        summary: "Lists the shard channels that have subscribers.",
+        complexity:
+          "O(N) where N is the number of active shard channels, and assuming constant time pattern matching (relatively short shard channels).",
+        handler: listChannels("shard"),
+      }),
+      defineCommand({
+        name: "shardnumsub",
+        arity: -2,
+        flags: ["pubsub", "loading", "stale"],
+        group: "pubsub",
+        since: "7.0.0",
+        summary: "Counts the subscribers of the given shard channels.",
+        complexity:
+          "O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard channels",
+        handler: countSubscribers("shard"),
+      }),
+      defineCommand({
+        name: "help",
+        arity: 2,
+        flags: ["loading", "stale"],
+        group: "pubsub",
+        since: "6.2.0",
+        summary: "Describes the PUBSUB subcommands.",
+        complexity: "O(1)",
+        handler: (ctx, args) => replyHelp(ctx, args, PUBSUB_HELP),
+      }),
     ],
-  },
+  }),
 ];

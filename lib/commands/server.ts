@@ -5,6 +5,7 @@
  * @module
  */
 
+import { defineCommand } from "./define.ts";
 import type { Server } from "../server/server.ts";
 import { bytesToString, equalsIgnoreCase, lowerAscii } from "../util/bytes.ts";
 import { protectedActionAllowed } from "./config.ts";
@@ -218,82 +219,64 @@ function debug(ctx: CommandContext, args: Uint8Array[]): void {
 
 /** Server administration and introspection commands. */
 export const SERVER_COMMANDS: readonly CommandSpec[] = [
-  {
+  defineCommand({
     name: "info",
     arity: -1,
     flags: ["loading", "stale"],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
     categories: ["dangerous"],
     group: "server",
     since: "1.0.0",
     summary: "Reports server information and statistics.",
     complexity: "O(1)",
+    handler: info,
     tips: [
       "nondeterministic_output",
       "request_policy:all_shards",
       "response_policy:special",
     ],
-    handler: info,
-  },
-  {
+  }),
+  defineCommand({
     name: "time",
     arity: 1,
     flags: ["loading", "stale", "fast"],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    categories: [],
     group: "server",
     since: "2.6.0",
     summary: "Reports the server's clock.",
     complexity: "O(1)",
-    tips: ["nondeterministic_output"],
     handler: time,
-  },
-  {
+    tips: ["nondeterministic_output"],
+  }),
+  defineCommand({
     name: "lastsave",
     arity: 1,
     flags: ["loading", "stale", "fast"],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
     categories: ["admin", "dangerous"],
     group: "server",
     since: "1.0.0",
     summary: "Reports when the dataset was last saved to disk.",
     complexity: "O(1)",
-    tips: ["nondeterministic_output"],
     handler: lastsave,
-  },
-  {
+    tips: ["nondeterministic_output"],
+  }),
+  defineCommand({
     name: "shutdown",
     arity: -1,
     flags: ["admin", "noscript", "loading", "stale", "no_multi", "allow_busy"],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    categories: [],
     group: "server",
     since: "1.0.0",
     summary: "Optionally saves the dataset, then stops the server.",
     complexity:
       "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)",
     handler: shutdown,
-  },
-  {
+  }),
+  defineCommand({
     name: "debug",
     arity: -2,
     flags: ["admin", "noscript", "loading", "stale"],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    categories: [],
     group: "server",
     since: "1.0.0",
     summary: "Debugging and testing aids.",
     complexity: "Depends on subcommand.",
     handler: debug,
-  },
+  }),
 ];

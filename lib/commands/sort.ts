@@ -6,6 +6,7 @@
  * @module
  */
 
+import { defineCommand, keyRange, unknownKeys } from "./define.ts";
 import type { CommandContext } from "./context.ts";
 import { CommandError, Errors } from "./errors.ts";
 import type { CommandSpec, KeyReference } from "./spec.ts";
@@ -19,7 +20,7 @@ import { parseInteger } from "../util/numbers.ts";
 import type { HashValue } from "../types/hash.ts";
 import { Deque } from "../types/list.ts";
 import type { SetValue } from "../types/set.ts";
-import { range, type ZSet } from "../types/zset.ts";
+import type { ZSet } from "../types/zset.ts";
 import { strtod } from "../types/zset_score.ts";
 
 /** One element being sorted, with what it is compared by. */
@@ -286,67 +287,50 @@ function sortKeys(args: readonly Uint8Array[]): KeyReference[] {
   return keys;
 }
 
-const BY_GET_NOTES =
-  "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort";
-const STORE_NOTES =
-  "For the optional STORE keyword. It is marked 'unknown' because the keyword can appear anywhere in the argument array";
-const COMPLEXITY =
-  "O(N+M*log(M)) with N the number of elements to sort and M the number returned";
-
 /** SORT and SORT_RO. */
 export const SORT_COMMANDS: readonly CommandSpec[] = [
-  {
+  defineCommand({
     name: "sort",
     arity: -2,
     flags: ["write", "denyoom"],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
+    keySpecs: [
+      keyRange(["RO", "access"], 1),
+      unknownKeys(
+        ["RO", "access"],
+        "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort",
+      ),
+      unknownKeys(
+        ["OW", "update"],
+        "For the optional STORE keyword. It is marked 'unknown' because the keyword can appear anywhere in the argument array",
+      ),
+    ],
     categories: ["set", "sortedset", "list", "dangerous"],
     group: "generic",
     since: "1.0.0",
     summary:
       "Sorts the elements of a list, set or sorted set, optionally storing the result.",
-    complexity: COMPLEXITY,
+    complexity:
+      "O(N+M*log(M)) with N the number of elements to sort and M the number returned",
     handler: (ctx, args) => sortGeneric(ctx, args, false),
-    keySpecs: [
-      range(["RO", "access"], 1),
-      {
-        notes: BY_GET_NOTES,
-        flags: ["RO", "access"],
-        beginSearch: { type: "unknown" },
-        findKeys: { type: "unknown" },
-      },
-      {
-        notes: STORE_NOTES,
-        flags: ["OW", "update"],
-        beginSearch: { type: "unknown" },
-        findKeys: { type: "unknown" },
-      },
-    ],
     getKeys: sortKeys,
-  },
-  {
+  }),
+  defineCommand({
     name: "sort_ro",
     arity: -2,
     flags: ["readonly"],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
+    keySpecs: [
+      keyRange(["RO", "access"], 1),
+      unknownKeys(
+        ["RO", "access"],
+        "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort",
+      ),
+    ],
     categories: ["set", "sortedset", "list", "dangerous"],
     group: "generic",
     since: "7.0.0",
     summary: "Read-only SORT: sorts the elements of a list, set or sorted set.",
-    complexity: COMPLEXITY,
+    complexity:
+      "O(N+M*log(M)) with N the number of elements to sort and M the number returned",
     handler: (ctx, args) => sortGeneric(ctx, args, true),
-    keySpecs: [
-      range(["RO", "access"], 1),
-      {
-        notes: BY_GET_NOTES,
-        flags: ["RO", "access"],
-        beginSearch: { type: "unknown" },
-        findKeys: { type: "unknown" },
-      },
-    ],
-  },
+  }),
 ];

@@ -1,6 +1,7 @@
 /**
  * The shape of a command table entry: metadata Redis publishes through
- * COMMAND, and the handler that implements the command.
+ * COMMAND, and the handler that implements the command. Entries are built
+ * by `defineCommand` (define.ts).
  *
  * @module
  */
@@ -31,7 +32,6 @@ export type CommandFlag =
   | "no_async_loading"
   | "protected"
   | "no_multi"
-  | "no_async_loading"
   | "allow_busy";
 
 /** Key-spec flags, with Redis's names as COMMAND INFO shows them. */
@@ -102,22 +102,34 @@ export interface KeyReference {
 /** Runs a command. `args[0]` is the command name as the client sent it. */
 export type CommandHandler = (ctx: CommandContext, args: Uint8Array[]) => void;
 
-/** One command (or subcommand) of the command table. */
-export interface CommandSpec {
-  /** Lower-case name; subcommands use their own word ("get" for CONFIG GET). */
-  readonly name: string;
-  /** Redis arity: N means exactly N arguments, -N means at least N (name included). */
-  readonly arity: number;
-  /** Command flags, as COMMAND INFO lists them. */
-  readonly flags: readonly CommandFlag[];
+/** The legacy key positions of COMMAND INFO (Redis's first/last/step). */
+export interface LegacyKeyPositions {
   /** Position of the first key argument (0 when there are no keys). */
   readonly firstKey: number;
   /** Position of the last key argument; negative counts from the end. */
   readonly lastKey: number;
   /** Distance between key arguments. */
   readonly step: number;
+}
+
+/**
+ * One command (or subcommand) of the command table, as
+ * `defineCommand` builds it from a declaration: the declared
+ * metadata plus what is derived from it.
+ */
+export interface CommandSpec extends LegacyKeyPositions {
+  /** Lower-case name; subcommands use their own word ("get" for CONFIG GET). */
+  readonly name: string;
+  /** Redis arity: N means exactly N arguments, -N means at least N (name included). */
+  readonly arity: number;
+  /** Command flags, as COMMAND INFO lists them. */
+  readonly flags: readonly CommandFlag[];
+  /** The flags as a bitmask of FLAG_BITS, for checks on the hot path. */
+  readonly flagBits: number;
   /** ACL categories beyond those implied by the flags, without the "@". */
-  readonly categories: readonly string[];
+  readonly categories?: readonly string[];
+  /** Every ACL category, "@"-prefixed in Redis's order, flags' ones included. */
+  readonly aclCategories: readonly string[];
   /** Command group for COMMAND DOCS ("string", "generic", "server", ...). */
   readonly group: string;
   /** Redis version that introduced the command. */
@@ -132,11 +144,13 @@ export interface CommandSpec {
   readonly subcommands?: readonly CommandSpec[];
   /** Command tips ("nondeterministic_output", "request_policy:all_shards"...). */
   readonly tips?: readonly string[];
+  /** Key specs, in Redis's order. */
+  readonly keySpecs: readonly KeySpec[];
   /**
-   * Key specs; without them COMMAND derives one from firstKey/lastKey/step
-   * (see {@linkcode keySpecsOf}).
+   * Whether some key spec is not an index+range one, so the keys cannot be
+   * found from the legacy positions alone (Redis's "movablekeys").
    */
-  readonly keySpecs?: readonly KeySpec[];
+  readonly movableKeys: boolean;
   /**
    * Key extraction for COMMAND GETKEYS where the key specs cannot tell
    * (Redis's getkeys_proc: SORT's STORE, SET's GET changing the flags...).
@@ -151,86 +165,6 @@ export interface CommandSpec {
   readonly deprecatedSince?: string;
   /** COMMAND DOCS replaced_by. */
   readonly replacedBy?: string;
-}
-
-/**
- * The key specs of a command: its own, or for a command that declares only
- * the legacy firstKey/lastKey/step, one index+range spec derived from them
- * (RO access for read-only commands, RW update otherwise).
- */
-export function keySpecsOf(spec: CommandSpec): readonly KeySpec[] {
-  if (spec.keySpecs !== undefined) return spec.keySpecs;
-  if (spec.firstKey <= 0) return [];
-  const flags: KeySpecFlag[] = spec.flags.includes("write")
-    ? ["RW", "update"]
-    : ["RO", "access"];
-  return [{
-    flags,
-    beginSearch: { type: "index", index: spec.firstKey },
-    findKeys: {
-      type: "range",
-      lastKey: spec.lastKey < 0 ? spec.lastKey : spec.lastKey - spec.firstKey,
-      keyStep: spec.step,
-      limit: 0,
-    },
-  }];
-}
-
-/**
- * Whether a command's keys cannot be found from firstKey/lastKey/step alone
- * (Redis's "movablekeys" flag): some key spec is not an index+range one.
- */
-export function hasMovableKeys(spec: CommandSpec): boolean {
-  return keySpecsOf(spec).some((k) =>
-    k.beginSearch.type !== "index" || k.findKeys.type !== "range"
-  );
-}
-
-/** Redis's ACL category order (its bit order), used when listing categories. */
-const CATEGORY_ORDER = [
-  "keyspace",
-  "read",
-  "write",
-  "set",
-  "sortedset",
-  "list",
-  "hash",
-  "string",
-  "bitmap",
-  "hyperloglog",
-  "geo",
-  "stream",
-  "pubsub",
-  "admin",
-  "fast",
-  "slow",
-  "blocking",
-  "dangerous",
-  "connection",
-  "transaction",
-  "scripting",
-];
-
-/**
- * ACL categories of a command, "@"-prefixed in Redis's order: its own plus
- * those Redis derives from its flags (write → @write, readonly → @read,
- * admin → @admin @dangerous, pubsub → @pubsub, fast → @fast, blocking →
- * @blocking, and @slow when not fast).
- */
-export function aclCategories(spec: CommandSpec): string[] {
-  const categories = new Set(spec.categories);
-  const flags = spec.flags;
-  if (flags.includes("write")) categories.add("write");
-  if (flags.includes("readonly") && !categories.has("scripting")) {
-    categories.add("read");
-  }
-  if (flags.includes("admin")) {
-    categories.add("admin");
-    categories.add("dangerous");
-  }
-  if (flags.includes("pubsub")) categories.add("pubsub");
-  if (flags.includes("fast")) categories.add("fast");
-  if (flags.includes("blocking")) categories.add("blocking");
-  if (!categories.has("fast")) categories.add("slow");
-  return CATEGORY_ORDER.filter((c) => categories.has(c)).map((c) => "@" + c);
+  /** Whether the command writes databases other than the selected one. */
+  readonly crossDatabase: boolean;
 }

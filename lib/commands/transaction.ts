@@ -9,6 +9,7 @@
  * @module
  */
 
+import { defineCommand, keyRange } from "./define.ts";
 import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
 import { bytesToString, equalsIgnoreCase, lowerAscii } from "../util/bytes.ts";
@@ -125,55 +126,44 @@ function unwatch(ctx: CommandContext): void {
 
 /** Transaction commands. */
 export const TRANSACTION_COMMANDS: readonly CommandSpec[] = [
-  {
+  defineCommand({
     name: "multi",
     arity: 1,
     flags: ["noscript", "loading", "stale", "fast", "allow_busy"],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
     categories: ["transaction"],
     group: "transactions",
     since: "1.2.0",
     summary: "Starts a transaction: later commands are queued until EXEC.",
     complexity: "O(1)",
     handler: multi,
-  },
-  {
+  }),
+  defineCommand({
     name: "exec",
     arity: 1,
     flags: ["noscript", "loading", "stale", "skip_slowlog"],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
     categories: ["transaction"],
     group: "transactions",
     since: "1.2.0",
     summary: "Runs the commands queued since MULTI, all at once.",
     complexity: "Depends on commands in the transaction",
     handler: exec,
-  },
-  {
+  }),
+  defineCommand({
     name: "discard",
     arity: 1,
     flags: ["noscript", "loading", "stale", "fast", "allow_busy"],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
     categories: ["transaction"],
     group: "transactions",
     since: "2.0.0",
     summary: "Drops the commands queued since MULTI.",
     complexity: "O(N), when N is the number of queued commands",
     handler: discard,
-  },
-  {
+  }),
+  defineCommand({
     name: "watch",
     arity: -2,
     flags: ["noscript", "loading", "stale", "fast", "allow_busy"],
-    firstKey: 1,
-    lastKey: -1,
-    step: 1,
+    keySpecs: [keyRange(["RO"], 1, { lastKey: -1 })],
     categories: ["transaction"],
     group: "transactions",
     since: "2.2.0",
@@ -181,24 +171,16 @@ export const TRANSACTION_COMMANDS: readonly CommandSpec[] = [
       "Makes the next EXEC fail if any of the given keys changes before it.",
     complexity: "O(1) for every key.",
     handler: watch,
-    keySpecs: [{
-      flags: ["RO"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: -1, keyStep: 1, limit: 0 },
-    }],
-  },
-  {
+  }),
+  defineCommand({
     name: "unwatch",
     arity: 1,
     flags: ["noscript", "loading", "stale", "fast", "allow_busy"],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
     categories: ["transaction"],
     group: "transactions",
     since: "2.2.0",
     summary: "Stops watching every key watched by this connection.",
     complexity: "O(1)",
     handler: unwatch,
-  },
+  }),
 ];

@@ -6,14 +6,14 @@
  * @module
  */
 
+import {
+  defineCommand,
+  keyRange,
+  keysAfterKeyword,
+} from "../commands/define.ts";
 import type { CommandContext } from "../commands/context.ts";
 import { CommandError, Errors } from "../commands/errors.ts";
-import type {
-  CommandFlag,
-  CommandHandler,
-  CommandSpec,
-  KeySpec,
-} from "../commands/spec.ts";
+import type { CommandSpec } from "../commands/spec.ts";
 import { bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
 import { parseInteger, parseStrictDouble } from "../util/numbers.ts";
 import {
@@ -34,7 +34,6 @@ import {
   AddResult,
   listpackLimits,
   lookupZSet,
-  range,
   readZSet,
   storeZSet,
   ZADD_NX,
@@ -487,162 +486,149 @@ function georadiusGeneric(
   ctx.reply.integer(returned);
 }
 
-/** Builds a geo command entry; the metadata mirrors COMMAND INFO. */
-function geocommand(
-  name: string,
-  arity: number,
-  flags: CommandFlag[],
-  keys: [number, number, number],
-  keySpecs: KeySpec[],
-  since: string,
-  summary: string,
-  complexity: string,
-  handler: CommandHandler,
-): CommandSpec {
-  return {
-    name,
-    arity,
-    flags,
-    firstKey: keys[0],
-    lastKey: keys[1],
-    step: keys[2],
-    categories: ["geo"],
-    group: "geo",
-    since,
-    summary,
-    complexity,
-    handler,
-    keySpecs,
-  };
-}
-
-/** Key specs of GEORADIUS-style commands: the source and STORE/STOREDIST. */
-function radiusStoreSpecs(startFrom: number): KeySpec[] {
-  return [
-    range(["RO", "access"], 1),
-    ...["STORE", "STOREDIST"].map((keyword): KeySpec => ({
-      flags: ["OW", "update"],
-      beginSearch: { type: "keyword", keyword, startFrom },
-      findKeys: { type: "range", lastKey: 0, keyStep: 1, limit: 0 },
-    })),
-  ];
-}
-
-const SEARCH = "O(N+log(M)) with N the number of members in the searched " +
-  "boxes and M the number of results";
-
 /** Geospatial commands. */
 export const GEO_COMMANDS: readonly CommandSpec[] = [
-  geocommand(
-    "geoadd",
-    -5,
-    ["write", "denyoom"],
-    [1, 1, 1],
-    [range(["RW", "update"], 1)],
-    "3.2.0",
-    "Adds members with longitude and latitude to a geospatial index.",
-    "O(log(N)) for each member added",
-    geoadd,
-  ),
-  geocommand(
-    "geopos",
-    -2,
-    ["readonly"],
-    [1, 1, 1],
-    [range(["RO", "access"], 1)],
-    "3.2.0",
-    "Returns the longitude and latitude of members of a geospatial index.",
-    "O(1) for each member asked",
-    geopos,
-  ),
-  geocommand(
-    "geodist",
-    -4,
-    ["readonly"],
-    [1, 1, 1],
-    [range(["RO", "access"], 1)],
-    "3.2.0",
-    "Returns the distance between two members of a geospatial index.",
-    "O(1)",
-    geodist,
-  ),
-  geocommand(
-    "geohash",
-    -2,
-    ["readonly"],
-    [1, 1, 1],
-    [range(["RO", "access"], 1)],
-    "3.2.0",
-    "Returns the standard geohash strings of members of a geospatial index.",
-    "O(1) for each member asked",
-    geohash,
-  ),
-  geocommand(
-    "geosearch",
-    -7,
-    ["readonly"],
-    [1, 1, 1],
-    [range(["RO", "access"], 1)],
-    "6.2.0",
-    "Finds the members of a geospatial index within a circle or a box.",
-    SEARCH,
-    (ctx, args) => georadiusGeneric(ctx, args, 1, GEOSEARCH),
-  ),
-  geocommand(
-    "geosearchstore",
-    -8,
-    ["write", "denyoom"],
-    [1, 2, 1],
-    [range(["OW", "update"], 1), range(["RO", "access"], 2)],
-    "6.2.0",
-    "Stores the members of a geospatial index within a circle or a box.",
-    SEARCH,
-    (ctx, args) => georadiusGeneric(ctx, args, 2, GEOSEARCH | GEOSEARCHSTORE),
-  ),
-  geocommand(
-    "georadius",
-    -6,
-    ["write", "denyoom"],
-    [1, 1, 1],
-    radiusStoreSpecs(6),
-    "3.2.0",
-    "Finds the members of a geospatial index within a radius of a position.",
-    SEARCH,
-    (ctx, args) => georadiusGeneric(ctx, args, 1, RADIUS_COORDS),
-  ),
-  geocommand(
-    "georadiusbymember",
-    -5,
-    ["write", "denyoom"],
-    [1, 1, 1],
-    radiusStoreSpecs(5),
-    "3.2.0",
-    "Finds the members of a geospatial index within a radius of a member.",
-    SEARCH,
-    (ctx, args) => georadiusGeneric(ctx, args, 1, RADIUS_MEMBER),
-  ),
-  geocommand(
-    "georadius_ro",
-    -6,
-    ["readonly"],
-    [1, 1, 1],
-    [range(["RO", "access"], 1)],
-    "3.2.10",
-    "Read-only GEORADIUS.",
-    SEARCH,
-    (ctx, args) =>
+  defineCommand({
+    name: "geoadd",
+    arity: -5,
+    flags: ["write", "denyoom"],
+    keySpecs: [keyRange(["RW", "update"], 1)],
+    categories: ["geo"],
+    group: "geo",
+    since: "3.2.0",
+    summary: "Adds members with longitude and latitude to a geospatial index.",
+    complexity: "O(log(N)) for each member added",
+    handler: geoadd,
+  }),
+  defineCommand({
+    name: "geopos",
+    arity: -2,
+    flags: ["readonly"],
+    keySpecs: [keyRange(["RO", "access"], 1)],
+    categories: ["geo"],
+    group: "geo",
+    since: "3.2.0",
+    summary:
+      "Returns the longitude and latitude of members of a geospatial index.",
+    complexity: "O(1) for each member asked",
+    handler: geopos,
+  }),
+  defineCommand({
+    name: "geodist",
+    arity: -4,
+    flags: ["readonly"],
+    keySpecs: [keyRange(["RO", "access"], 1)],
+    categories: ["geo"],
+    group: "geo",
+    since: "3.2.0",
+    summary: "Returns the distance between two members of a geospatial index.",
+    complexity: "O(1)",
+    handler: geodist,
+  }),
+  defineCommand({
+    name: "geohash",
+    arity: -2,
+    flags: ["readonly"],
+    keySpecs: [keyRange(["RO", "access"], 1)],
+    categories: ["geo"],
+    group: "geo",
+    since: "3.2.0",
+    summary:
+      "Returns the standard geohash strings of members of a geospatial index.",
+    complexity: "O(1) for each member asked",
+    handler: geohash,
+  }),
+  defineCommand({
+    name: "geosearch",
+    arity: -7,
+    flags: ["readonly"],
+    keySpecs: [keyRange(["RO", "access"], 1)],
+    categories: ["geo"],
+    group: "geo",
+    since: "6.2.0",
+    summary:
+      "Finds the members of a geospatial index within a circle or a box.",
+    complexity:
+      "O(N+log(M)) with N the number of members in the searched boxes and M the number of results",
+    handler: (ctx, args) => georadiusGeneric(ctx, args, 1, GEOSEARCH),
+  }),
+  defineCommand({
+    name: "geosearchstore",
+    arity: -8,
+    flags: ["write", "denyoom"],
+    keySpecs: [keyRange(["OW", "update"], 1), keyRange(["RO", "access"], 2)],
+    categories: ["geo"],
+    group: "geo",
+    since: "6.2.0",
+    summary:
+      "Stores the members of a geospatial index within a circle or a box.",
+    complexity:
+      "O(N+log(M)) with N the number of members in the searched boxes and M the number of results",
+    handler: (ctx, args) =>
+      georadiusGeneric(ctx, args, 2, GEOSEARCH | GEOSEARCHSTORE),
+  }),
+  defineCommand({
+    name: "georadius",
+    arity: -6,
+    flags: ["write", "denyoom"],
+    keySpecs: [
+      keyRange(["RO", "access"], 1),
+      keysAfterKeyword(["OW", "update"], "STORE", 6),
+      keysAfterKeyword(["OW", "update"], "STOREDIST", 6),
+    ],
+    categories: ["geo"],
+    group: "geo",
+    since: "3.2.0",
+    summary:
+      "Finds the members of a geospatial index within a radius of a position.",
+    complexity:
+      "O(N+log(M)) with N the number of members in the searched boxes and M the number of results",
+    handler: (ctx, args) => georadiusGeneric(ctx, args, 1, RADIUS_COORDS),
+  }),
+  defineCommand({
+    name: "georadiusbymember",
+    arity: -5,
+    flags: ["write", "denyoom"],
+    keySpecs: [
+      keyRange(["RO", "access"], 1),
+      keysAfterKeyword(["OW", "update"], "STORE", 5),
+      keysAfterKeyword(["OW", "update"], "STOREDIST", 5),
+    ],
+    categories: ["geo"],
+    group: "geo",
+    since: "3.2.0",
+    summary:
+      "Finds the members of a geospatial index within a radius of a member.",
+    complexity:
+      "O(N+log(M)) with N the number of members in the searched boxes and M the number of results",
+    handler: (ctx, args) => georadiusGeneric(ctx, args, 1, RADIUS_MEMBER),
+  }),
+  defineCommand({
+    name: "georadius_ro",
+    arity: -6,
+    flags: ["readonly"],
+    keySpecs: [keyRange(["RO", "access"], 1)],
+    categories: ["geo"],
+    group: "geo",
+    since: "3.2.10",
+    summary: "Read-only GEORADIUS.",
+    complexity:
+      "O(N+log(M)) with N the number of members in the searched boxes and M the number of results",
+    handler: (ctx, args) =>
       georadiusGeneric(ctx, args, 1, RADIUS_COORDS | RADIUS_NOSTORE),
-  ),
-  geocommand(
-    "georadiusbymember_ro",
-    -5,
-    ["readonly"],
-    [1, 1, 1],
-    [range(["RO", "access"], 1)],
-    "3.2.10",
-    "Read-only GEORADIUSBYMEMBER.",
-    SEARCH,
-    (ctx, args) =>
+  }),
+  defineCommand({
+    name: "georadiusbymember_ro",
+    arity: -5,
+    flags: ["readonly"],
+    keySpecs: [keyRange(["RO", "access"], 1)],
+    categories: ["geo"],
+    group: "geo",
+    since: "3.2.10",
+    summary: "Read-only GEORADIUSBYMEMBER.",
+    complexity:
+      "O(N+log(M)) with N the number of members in the searched boxes and M the number of results",
+    handler: (ctx, args) =>
       georadiusGeneric(ctx, args, 1, RADIUS_MEMBER | RADIUS_NOSTORE),
-  ),
+  }),
 ];

@@ -328,7 +328,6 @@ Deno.test({
   async fn() {
     const { SERVER_COMMANDS } = await import("../../lib/commands/server.ts");
     const { CONFIG_COMMANDS } = await import("../../lib/commands/config.ts");
-    const { aclCategories } = await import("../../lib/commands/spec.ts");
     const specs = [
       ...SERVER_COMMANDS.map((s) => [s.name, s] as const),
       ...CONFIG_COMMANDS.map((s) => [s.name, s] as const),
@@ -357,7 +356,7 @@ Deno.test({
           last,
           step,
         ]);
-        assert.deepEqual(aclCategories(spec), categories, name);
+        assert.deepEqual(spec.aclCategories, categories, name);
         assert.deepEqual(spec.tips ?? [], tips, name);
       }
     } finally {

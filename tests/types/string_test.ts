@@ -10,7 +10,6 @@ import {
   startOurServer,
   startRedisServer,
 } from "../helpers/servers.ts";
-import { aclCategories } from "../../lib/commands/spec.ts";
 import { STRING_COMMANDS } from "../../lib/types/string.ts";
 
 const latin1 = (bytes: Uint8Array) => {
@@ -344,7 +343,7 @@ Deno.test({
           last,
           step,
         ], name);
-        assert.deepEqual(aclCategories(spec), categories, name);
+        assert.deepEqual(spec.aclCategories, categories, name);
         assert.deepEqual(spec.tips ?? [], tips, name);
         // Key specs come as flat [field, value, ...] lists.
         const ours = spec.keySpecs!.map((k) => {
