@@ -1,67 +1,5 @@
 import assert from "node:assert/strict";
-import { freePort, hasRedisServer } from "./helpers/servers.ts";
-import { RespClient } from "./helpers/resp_client.ts";
-
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
-const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-
-/** Runs a server that is expected to exit at start-up; returns its output. */
-async function runToExit(
-  command: string,
-  args: string[],
-  cwd: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const output = await new Deno.Command(command, {
-    args,
-    cwd,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code: output.code,
-    stdout: decode(output.stdout),
-    stderr: decode(output.stderr),
-  };
-}
-
-const ours = (args: string[], cwd: string) =>
-  runToExit(Deno.execPath(), ["run", "--allow-all", MAIN, ...args], cwd);
-
-/** Waits until a TCP port accepts connections. */
-async function waitForPort(port: number): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    try {
-      (await Deno.connect({ hostname: "127.0.0.1", port })).close();
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  throw new Error(`port ${port} never opened`);
-}
-
-/** Starts our server as a child process with piped output. */
-async function spawnOurs(args: string[], cwd: string) {
-  const port = freePort();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", MAIN, ...args, "--port", String(port)],
-    cwd,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const output = child.output();
-  try {
-    await waitForPort(port);
-  } catch (error) {
-    child.kill("SIGKILL");
-    await output;
-    throw error;
-  }
-  return { port, child, output };
-}
+import { hasRedisServer, runToExit, withServer } from "./helpers/servers.ts";
 
 Deno.test({
   name: "fatal configuration errors are printed exactly like redis-server",
@@ -110,8 +48,8 @@ Deno.test({
         ["--include", "inc.conf"],
       ];
       for (const args of cases) {
-        const expected = await runToExit("redis-server", args, dir);
-        const actual = await ours(args, dir);
+        const expected = await runToExit({ oracle: true, args, cwd: dir });
+        const actual = await runToExit({ args, cwd: dir });
         assert.equal(expected.code, 1, `redis-server ${args.join(" ")}`);
         assert.equal(actual.code, 1, args.join(" "));
         assert.equal(actual.stderr, expected.stderr, args.join(" "));
@@ -125,7 +63,7 @@ Deno.test({
 Deno.test("a missing config file is reported in Redis's log format", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const result = await ours(["/nonexistent.conf"], dir);
+    const result = await runToExit({ args: ["/nonexistent.conf"], cwd: dir });
     assert.equal(result.code, 1);
     assert.match(
       result.stdout,
@@ -145,12 +83,12 @@ Deno.test("config file, dir, logfile and SIGTERM shutdown", async () => {
       `${base}/redis.conf`,
       `timeout 7\ndir "${data}"\nlogfile "${base}/server.log"\nsave ""\n`,
     );
-    const server = await spawnOurs(
-      ["redis.conf", "--bind", "127.0.0.1", "--hz", "20"],
-      base,
-    );
-    const client = await RespClient.connect(server.port);
-    try {
+    const options = {
+      configFile: "redis.conf",
+      dir: base,
+      flags: ["--hz", "20"],
+    };
+    await withServer(options, async ([client], server) => {
       assert.deepEqual(await client.call("CONFIG", "GET", "timeout"), [
         "timeout",
         "7",
@@ -162,33 +100,32 @@ Deno.test("config file, dir, logfile and SIGTERM shutdown", async () => {
       ]);
       const info = await client.call("INFO", "server") as string;
       assert.match(info, new RegExp(`\r\nconfig_file:${base}/redis.conf\r\n`));
-    } finally {
       client.close();
-    }
-    server.child.kill("SIGTERM");
-    const { code } = await server.output;
-    assert.equal(code, 0);
-    const log = await Deno.readTextFile(`${base}/server.log`);
-    const pid = server.child.pid;
-    assert.match(
-      log,
-      new RegExp(
-        `^${pid}:C .* # oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo\n`,
-      ),
-    );
-    assert.match(log, /# Configuration loaded\n/);
-    assert.match(
-      log,
-      new RegExp(`\n${pid}:M .* \\* Ready to accept connections\n`),
-    );
-    assert.match(
-      log,
-      new RegExp(
-        `\n${pid}:signal-handler \\(\\d+\\) Received SIGTERM scheduling shutdown...\n`,
-      ),
-    );
-    assert.match(log, /# User requested shutdown...\n/);
-    assert.match(log, /# Redis is now ready to exit, bye bye...\n$/);
+      Deno.kill(server.pid, "SIGTERM");
+      const { code } = await server.status;
+      assert.equal(code, 0);
+      const log = await Deno.readTextFile(`${base}/server.log`);
+      const pid = server.pid;
+      assert.match(
+        log,
+        new RegExp(
+          `^${pid}:C .* # oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo\n`,
+        ),
+      );
+      assert.match(log, /# Configuration loaded\n/);
+      assert.match(
+        log,
+        new RegExp(`\n${pid}:M .* \\* Ready to accept connections\n`),
+      );
+      assert.match(
+        log,
+        new RegExp(
+          `\n${pid}:signal-handler \\(\\d+\\) Received SIGTERM scheduling shutdown...\n`,
+        ),
+      );
+      assert.match(log, /# User requested shutdown...\n/);
+      assert.match(log, /# Redis is now ready to exit, bye bye...\n$/);
+    });
   } finally {
     await Deno.remove(base, { recursive: true });
   }
@@ -197,22 +134,24 @@ Deno.test("config file, dir, logfile and SIGTERM shutdown", async () => {
 Deno.test("SIGINT shuts down gracefully; loglevel filters lines", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const server = await spawnOurs(
-      ["--bind", "127.0.0.1", "--save", "", "--loglevel", "warning"],
+    const options = {
       dir,
-    );
-    const client = await RespClient.connect(server.port);
-    assert.equal(await client.call("PING"), "PONG");
-    server.child.kill("SIGINT");
-    assert.equal(await client.closedByServer(), true);
-    client.close();
-    const { code, stdout } = await server.output;
-    assert.equal(code, 0);
-    const log = decode(stdout);
-    assert.match(log, /Received SIGINT scheduling shutdown\.\.\./);
-    assert.match(log, /# Server initialized\n/);
-    // Notice lines (*) are below the warning level.
-    assert.doesNotMatch(log, / \* /);
+      flags: ["--save", "", "--loglevel", "warning"],
+      captureOutput: true,
+    };
+    await withServer(options, async ([client], server) => {
+      assert.equal(await client.call("PING"), "PONG");
+      Deno.kill(server.pid, "SIGINT");
+      assert.equal(await client.closedByServer(), true);
+      client.close();
+      const { code } = await server.status;
+      assert.equal(code, 0);
+      const log = (await server.output).stdout;
+      assert.match(log, /Received SIGINT scheduling shutdown\.\.\./);
+      assert.match(log, /# Server initialized\n/);
+      // Notice lines (*) are below the warning level.
+      assert.doesNotMatch(log, / \* /);
+    });
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -221,10 +160,10 @@ Deno.test("SIGINT shuts down gracefully; loglevel filters lines", async () => {
 Deno.test("--version and --help", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const version = await ours(["--version"], dir);
+    const version = await runToExit({ args: ["--version"], cwd: dir });
     assert.equal(version.code, 0);
     assert.match(version.stdout, /^Redis server v=7\.0\.15 sha=00000000:0 /);
-    const help = await ours(["-h"], dir);
+    const help = await runToExit({ args: ["-h"], cwd: dir });
     assert.equal(help.code, 1);
     assert.match(help.stderr, /^Usage: /);
   } finally {
@@ -241,16 +180,14 @@ Deno.test("SIGTERM saves when save points are set, unless shutdown-on-sigterm sa
   ) {
     const dir = await Deno.makeTempDir();
     try {
-      const server = await spawnOurs(
-        ["--bind", "127.0.0.1", "--save", "3600 1", ...flags],
-        dir,
-      );
-      const client = await RespClient.connect(server.port);
-      assert.equal(await client.call("SET", "k", "v"), "OK");
-      client.close();
-      server.child.kill("SIGTERM");
-      const { code } = await server.output;
-      assert.equal(code, 0);
+      const options = { dir, flags: ["--save", "3600 1", ...flags] };
+      await withServer(options, async ([client], server) => {
+        assert.equal(await client.call("SET", "k", "v"), "OK");
+        client.close();
+        Deno.kill(server.pid, "SIGTERM");
+        const { code } = await server.status;
+        assert.equal(code, 0);
+      });
       const exists = await Deno.stat(`${dir}/dump.rdb`).then(
         () => true,
         () => false,

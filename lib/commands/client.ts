@@ -9,7 +9,7 @@ import { defineCommand } from "./define.ts";
 import type { Client } from "../server/client.ts";
 import { subscriptionCount } from "../server/pubsub.ts";
 import { bytesToString, equalsIgnoreCase, lowerAscii } from "../util/bytes.ts";
-import { parseInteger } from "../util/numbers.ts";
+import { parseIntegerArgument } from "./arguments.ts";
 import { replyHelp } from "./command.ts";
 import { setClientName } from "./connection.ts";
 import type { CommandContext } from "./context.ts";
@@ -143,9 +143,9 @@ function clientList(ctx: CommandContext, args: Uint8Array[]): void {
   } else if (args.length > 3 && equalsIgnoreCase(args[2], "id")) {
     const ids: number[] = [];
     for (let i = 3; i < args.length; i++) {
-      const id = parseInteger(args[i]);
-      if (id === null) throw new CommandError("ERR Invalid client ID");
-      ids.push(id);
+      ids.push(
+        parseIntegerArgument(args[i], { message: "ERR Invalid client ID" }),
+      );
     }
     const found: Client[] = [];
     for (const id of ids) {
@@ -191,11 +191,10 @@ function parseKillFilter(args: Uint8Array[]): KillFilter {
     if (i + 1 >= args.length) throw new CommandError(Errors.syntax);
     const value = args[i + 1];
     if (equalsIgnoreCase(option, "id")) {
-      const id = parseInteger(value);
-      if (id === null || id < 1) {
-        throw new CommandError("ERR client-id should be greater than 0");
-      }
-      filter.id = id;
+      filter.id = parseIntegerArgument(value, {
+        min: 1,
+        message: "ERR client-id should be greater than 0",
+      });
     } else if (equalsIgnoreCase(option, "type")) {
       filter.type = parseClientType(value);
     } else if (equalsIgnoreCase(option, "addr")) {
@@ -325,8 +324,7 @@ function clientUnblock(ctx: CommandContext, args: Uint8Array[]): void {
       );
     }
   }
-  const id = parseInteger(args[2]);
-  if (id === null) throw new CommandError(Errors.notInteger);
+  const id = parseIntegerArgument(args[2]);
   const target = ctx.server.clients.get(id);
   const unblocked = target !== undefined &&
     ctx.server.blocking.unblock(target, reason);

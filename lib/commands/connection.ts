@@ -12,11 +12,10 @@ import { REDIS_VERSION } from "../config/load.ts";
 import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
 import { bytesToString, equalsIgnoreCase, utf8 } from "../util/bytes.ts";
-import { parseInteger } from "../util/numbers.ts";
 import { subscriptionCount } from "../server/pubsub.ts";
 import type { CommandContext } from "./context.ts";
 import { CommandError, Errors } from "./errors.ts";
-import { parseDbIndex } from "./keys.ts";
+import { parseDbIndex, parseIntegerArgument } from "./arguments.ts";
 import type { CommandSpec } from "./spec.ts";
 
 const WRONGPASS =
@@ -99,7 +98,8 @@ function reset(ctx: CommandContext): void {
 }
 
 function select(ctx: CommandContext, args: Uint8Array[]): void {
-  ctx.client.dbIndex = parseDbIndex(ctx, args[1]);
+  const databases = ctx.server.keyspace.databases.length;
+  ctx.client.dbIndex = parseDbIndex(args[1], databases);
   ctx.reply.ok();
 }
 
@@ -122,12 +122,9 @@ const DEFAULT_USER = utf8("default");
 function hello(ctx: CommandContext, args: Uint8Array[]): void {
   let version = 0;
   if (args.length >= 2) {
-    const parsed = parseInteger(args[1]);
-    if (parsed === null) {
-      throw new CommandError(
-        "ERR Protocol version is not an integer or out of range",
-      );
-    }
+    const parsed = parseIntegerArgument(args[1], {
+      message: "ERR Protocol version is not an integer or out of range",
+    });
     if (parsed < 2 || parsed > 3) {
       throw new CommandError("NOPROTO unsupported protocol version");
     }

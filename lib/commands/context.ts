@@ -9,11 +9,41 @@ import type { ReplyWriter } from "../resp/encoder.ts";
 import type { Client } from "../server/client.ts";
 import type { EventClass, Server } from "../server/server.ts";
 import type { Database, Entry } from "../store/database.ts";
+import type { Dispatcher } from "./dispatch.ts";
+import type { CommandSpec } from "./spec.ts";
+
+/** What a {@linkcode CommandContext} is made of. */
+export interface CommandContextOptions {
+  /** The server state. */
+  readonly server: Server;
+  /** The client whose commands run in the context. */
+  readonly client: Client;
+  /** The dispatcher, whose execution path nested commands go through. */
+  readonly dispatcher: Dispatcher;
+}
 
 /** The environment of one command execution. */
 export class CommandContext {
+  /** The server state. */
+  readonly server: Server;
+  /** The client running the command. */
+  readonly client: Client;
+  /**
+   * The dispatcher: EXEC runs its queued commands and the blocking code
+   * completes blocked commands through its one execution path.
+   */
+  readonly dispatcher: Dispatcher;
   /** Time the command started, ms since the epoch; expiry is judged by it. */
   now = 0;
+  /** The command running in this context (null between commands). */
+  spec: CommandSpec | null = null;
+  /** Its arguments, the name first. */
+  args: Uint8Array[] = [];
+  /**
+   * Microseconds the command spent before it blocked; counted in its
+   * statistics when it completes, as Redis counts a blocked command once.
+   */
+  blockedUsec = 0;
   /**
    * Commands to log in the AOF (and replicate) instead of the one received,
    * when that one would not replay to the same state (relative expiry
@@ -21,8 +51,12 @@ export class CommandContext {
    */
   propagated: (Uint8Array | string)[][] | null = null;
 
-  /** Creates a context for commands of `client`. */
-  constructor(readonly server: Server, readonly client: Client) {}
+  /** Creates a context for the commands of `options.client`. */
+  constructor(options: CommandContextOptions) {
+    this.server = options.server;
+    this.client = options.client;
+    this.dispatcher = options.dispatcher;
+  }
 
   /**
    * Logs `args` in place of the running command (call several times for

@@ -1,7 +1,12 @@
 /**
- * Command dispatch: looks a request up in the command table, applies the
- * checks Redis makes before running a command (unknown command, arity,
- * authentication), runs it and keeps command statistics.
+ * Command dispatch: the one execution path of every command, whoever runs
+ * it. `execute` takes a client's request: it looks the command up, applies
+ * the checks Redis makes before running (unknown command, arity,
+ * authentication, MULTI and subscribed-mode rules) and queues it inside
+ * MULTI or runs it. `call` runs a command: from `execute`, from EXEC, and
+ * (through `completeBlocked`) when a blocked command is served, times out
+ * or is unblocked. Around the handler it owns, once, the snapshot's
+ * copy-on-write hook, command statistics and propagation.
  *
  * @module
  */
@@ -9,12 +14,13 @@
 import { bytesToString, equalsIgnoreCase, lowerAscii } from "../util/bytes.ts";
 import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
+import type { BlockedCommand } from "../server/blocking.ts";
 import { CommandContext } from "./context.ts";
 import { CommandError, Errors } from "./errors.ts";
 import type { CommandSpec } from "./spec.ts";
 import type { CommandTable } from "./table.ts";
 import { commandKeys } from "./command.ts";
-import { BlockingManager } from "../server/blocking.ts";
+import { FLAG_BITS } from "./define.ts";
 import { beforeWrite } from "../persistence/snapshot.ts";
 import { accessTracking } from "../store/database.ts";
 import { subscriptionCount } from "../server/pubsub.ts";
@@ -56,8 +62,19 @@ function quoteArg(arg: Uint8Array, room: number): string {
   return bytesToString(arg.subarray(0, Math.max(0, room)));
 }
 
+/** Options of {@linkcode Dispatcher.completeBlocked}. */
+export interface CompletionOptions {
+  /**
+   * Count the command as failed whatever its reply: Redis 7.0 counts a
+   * command ended by CLIENT UNBLOCK as failed, even with the timeout reply.
+   */
+  readonly failed?: boolean;
+}
+
 /** Runs client commands against the server. */
 export class Dispatcher {
+  /** The command table requests are looked up in. */
+  readonly table: CommandTable;
   readonly #contexts = new WeakMap<Client, CommandContext>();
   readonly #runInMulti: Set<CommandSpec | undefined>;
   readonly #allowedWhenSubscribed: Set<CommandSpec | undefined>;
@@ -74,18 +91,13 @@ export class Dispatcher {
    * also covers parsing the request.
    */
   #batchClock = -1;
+  /** Error replies counted when the previous command finished. */
+  #errorsSeen = 0;
 
-  /** Creates a dispatcher for `server` using `table`. */
-  constructor(readonly server: Server, readonly table: CommandTable) {
-    server.blocking = new BlockingManager(
-      (client) => this.contextFor(client),
-      (client) => this.resume(client),
-      (ctx) => this.#propagate(ctx, null),
-    );
-    server.keyChangeListeners.push((db, key) =>
-      server.blocking.keyChanged(db, key)
-    );
-    server.runCommand = (ctx, spec, args) => this.#call(ctx, spec, args);
+  /** Creates the dispatcher of `server`, whose command table it uses. */
+  constructor(readonly server: Server) {
+    const table = server.commands;
+    this.table = table;
     this.#runInMulti = new Set(RUN_IN_MULTI.map((n) => table.lookup(n)));
     this.#allowedWhenSubscribed = new Set(
       ALLOWED_WHEN_SUBSCRIBED.map((n) => table.lookup(n)),
@@ -121,7 +133,11 @@ export class Dispatcher {
   contextFor(client: Client): CommandContext {
     let ctx = this.#contexts.get(client);
     if (ctx === undefined) {
-      ctx = new CommandContext(this.server, client);
+      ctx = new CommandContext({
+        server: this.server,
+        client,
+        dispatcher: this,
+      });
       this.#contexts.set(client, ctx);
     }
     return ctx;
@@ -169,7 +185,7 @@ export class Dispatcher {
       if (client.multiQueue !== null && !this.#runInMulti.has(spec)) {
         client.multiQueue.push(args);
         client.reply.raw(QUEUED);
-      } else this.#call(ctx, spec, args);
+      } else this.call(ctx, spec, args);
     }
     if (client.replyOff || client.skipThisReply) {
       client.reply.truncate(replyStart);
@@ -213,7 +229,7 @@ export class Dispatcher {
 
   /** Checks made before running: authentication and arity. */
   #admit(client: Client, spec: CommandSpec, args: Uint8Array[]): boolean {
-    if (!client.authenticated && !spec.flags.includes("no_auth")) {
+    if (!client.authenticated && (spec.flagBits & FLAG_BITS.no_auth) === 0) {
       this.#reject(client, "NOAUTH Authentication required.", spec);
       return false;
     }
@@ -229,7 +245,9 @@ export class Dispatcher {
       );
       return false;
     }
-    if (client.multiQueue !== null && spec.flags.includes("no_multi")) {
+    if (
+      client.multiQueue !== null && (spec.flagBits & FLAG_BITS.no_multi) !== 0
+    ) {
       this.#reject(
         client,
         "ERR Command not allowed inside a transaction",
@@ -273,26 +291,6 @@ export class Dispatcher {
     client.reply.error(message);
   }
 
-  /**
-   * Logs a command's effect in the AOF: what it asked to propagate, else
-   * `args` as received. Several commands from one are wrapped in MULTI/EXEC
-   * (unless already inside EXEC), as Redis does.
-   */
-  #propagate(ctx: CommandContext, args: Uint8Array[] | null): void {
-    const commands = ctx.propagated;
-    ctx.propagated = null;
-    const aof = this.server.aof;
-    const db = ctx.client.dbIndex;
-    if (commands === null) {
-      if (args !== null) aof.feed(db, args);
-      return;
-    }
-    const wrap = commands.length > 1 && !ctx.client.inTransaction;
-    if (wrap) aof.feed(db, ["MULTI"]);
-    for (const command of commands) aof.feed(db, command);
-    if (wrap) aof.feed(db, ["EXEC"]);
-  }
-
   /** The INFO commandstats counters of a command, created on first use. */
   #stat(fullName: string) {
     const commands = this.server.stats.commands;
@@ -304,46 +302,125 @@ export class Dispatcher {
     return stat;
   }
 
-  #call(ctx: CommandContext, spec: CommandSpec, args: Uint8Array[]): void {
+  /**
+   * Runs a command that passed its checks: the one execution path. EXEC
+   * runs its queued commands through it; they join EXEC's propagation unit.
+   */
+  call(ctx: CommandContext, spec: CommandSpec, args: Uint8Array[]): void {
+    this.#run(ctx, spec, args, null, () => {
+      spec.handler!(ctx, args);
+      return true;
+    });
+  }
+
+  /**
+   * Completes the command a client blocked in, through the same path as
+   * `call`: `complete` writes its reply (served, or timed out) and returns
+   * true, or returns false when the client must go on waiting, in which
+   * case nothing is counted. Statistics count the command once, now, as
+   * Redis counts a blocked command when it is unblocked.
+   */
+  completeBlocked(
+    ctx: CommandContext,
+    command: BlockedCommand,
+    complete: (ctx: CommandContext) => boolean,
+    options: CompletionOptions = {},
+  ): boolean {
+    ctx.now = Date.now();
+    return this.#run(
+      ctx,
+      command.spec,
+      command.args,
+      { failed: options.failed ?? false },
+      () => complete(ctx),
+    );
+  }
+
+  #run(
+    ctx: CommandContext,
+    spec: CommandSpec,
+    args: Uint8Array[],
+    completion: { readonly failed: boolean } | null,
+    body: () => boolean,
+  ): boolean {
     const server = this.server;
     const client = ctx.client;
-    const fullName = this.table.fullName(spec);
-    if (server.snapshots.size > 0 && spec.flags.includes("write")) {
+    const stats = server.stats;
+    if (server.snapshots.size > 0 && (spec.flagBits & FLAG_BITS.write) !== 0) {
       beforeWrite(server.snapshots, ctx.db, keysForSnapshot(spec, args));
     }
     accessTracking.enabled = !client.noTouch || spec.name === "touch";
+    const outer = {
+      spec: ctx.spec,
+      args: ctx.args,
+      propagated: ctx.propagated,
+    };
+    ctx.spec = spec;
+    ctx.args = args;
+    ctx.propagated = null;
+    const propagator = server.propagator;
+    propagator.enter();
     const dirtyBefore = server.dirty;
+    // Like Redis, a command failed when error replies were added since the
+    // previous command finished, so EXEC does not fail for its commands'
+    // errors, but a command that makes another client's blocked command
+    // fail (CLIENT UNBLOCK ERROR) does. A completion keeps its own count.
+    const errorsBefore = stats.totalErrorReplies;
+    if (completion === null) this.#errorsSeen = errorsBefore;
     const start = this.#commandStart();
-    let failed = false;
+    let done = true;
     try {
-      spec.handler!(ctx, args);
+      done = body();
     } catch (error) {
-      failed = true;
       const message = error instanceof CommandError
         ? error.message
         : `ERR ${error instanceof Error ? error.message : String(error)}`;
       if (!(error instanceof CommandError)) {
-        server.log.warning(`Unexpected error in '${fullName}': ${error}`);
+        server.log.warning(
+          `Unexpected error in '${this.table.fullName(spec)}': ${error}`,
+        );
       }
-      server.stats.countError(message);
+      stats.countError(message);
       client.reply.error(message);
     }
     const end = performance.now();
     this.#batchClock = end;
     const usec = Math.round((end - start) * 1000);
-    server.stats.commandsProcessed++;
-    const stat = this.#stat(fullName);
-    stat.calls++;
-    stat.usec += usec;
-    if (failed) stat.failed++;
-    if (server.dirty !== dirtyBefore || ctx.propagated !== null) {
-      this.#propagate(ctx, args);
+    if (done) {
+      let failed: boolean;
+      if (completion === null) {
+        failed = stats.totalErrorReplies > this.#errorsSeen;
+        this.#errorsSeen = stats.totalErrorReplies;
+      } else {
+        failed = completion.failed || stats.totalErrorReplies > errorsBefore;
+      }
+      if (client.blocked && completion === null) ctx.blockedUsec = usec;
+      else {
+        const stat = this.#stat(this.table.fullName(spec));
+        stat.calls++;
+        stat.usec += completion === null ? usec : usec + ctx.blockedUsec;
+        if (failed) stat.failed++;
+        stats.commandsProcessed++;
+      }
+      if (!server.loading) {
+        // The handler may have set it (TypeScript keeps the null assigned above).
+        const effects = ctx.propagated as CommandContext["propagated"];
+        if (effects !== null) {
+          for (const command of effects) {
+            propagator.propagate(client.dbIndex, command);
+          }
+        } else if (server.dirty !== dirtyBefore) {
+          propagator.propagate(client.dbIndex, args);
+        }
+      }
     }
+    ctx.spec = outer.spec;
+    ctx.args = outer.args;
+    ctx.propagated = outer.propagated;
+    propagator.leave();
+    return done;
   }
 }
-
-/** Commands that write to a database other than the selected one. */
-const CROSS_DATABASE_WRITES = new Set(["move", "copy", "swapdb", "flushall"]);
 
 /**
  * The keys a write command may modify in the selected database, found as
@@ -355,7 +432,7 @@ function keysForSnapshot(
   spec: CommandSpec,
   args: Uint8Array[],
 ): string[] | null {
-  if (CROSS_DATABASE_WRITES.has(spec.name)) return null;
+  if (spec.crossDatabase) return null;
   const keys = commandKeys(spec, args);
   return keys.length === 0
     ? null

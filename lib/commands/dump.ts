@@ -5,6 +5,7 @@
  * @module
  */
 
+import { parseIntegerArgument } from "./arguments.ts";
 import { defineCommand, keyRange } from "./define.ts";
 import { crc64 } from "../persistence/crc64.ts";
 import { entryFromPlain } from "../persistence/rdb.ts";
@@ -18,7 +19,6 @@ import { rdbTypeOf, RdbWriter } from "../persistence/rdb_writer.ts";
 import { plainValueOf } from "../persistence/snapshot.ts";
 import { EncodingError } from "../persistence/compact.ts";
 import { bytesToString, concatBytes, equalsIgnoreCase } from "../util/bytes.ts";
-import { parseInteger } from "../util/numbers.ts";
 import type { CommandContext } from "./context.ts";
 import { CommandError, Errors } from "./errors.ts";
 import type { CommandSpec } from "./spec.ts";
@@ -70,23 +70,18 @@ function restore(ctx: CommandContext, args: Uint8Array[]): void {
     else if (
       equalsIgnoreCase(args[i], "idletime") && more && frequency === -1
     ) {
-      const value = parseInteger(args[++i]);
-      if (value === null) throw new CommandError(Errors.notInteger);
-      if (value < 0) {
-        throw new CommandError("ERR Invalid IDLETIME value, must be >= 0");
-      }
-      idleSeconds = value;
+      idleSeconds = parseIntegerArgument(args[++i], {
+        min: 0,
+        rangeMessage: "ERR Invalid IDLETIME value, must be >= 0",
+      });
     } else if (
       equalsIgnoreCase(args[i], "freq") && more && idleSeconds === -1
     ) {
-      const value = parseInteger(args[++i]);
-      if (value === null) throw new CommandError(Errors.notInteger);
-      if (value < 0 || value > 255) {
-        throw new CommandError(
-          "ERR Invalid FREQ value, must be >= 0 and <= 255",
-        );
-      }
-      frequency = value;
+      frequency = parseIntegerArgument(args[++i], {
+        min: 0,
+        max: 255,
+        rangeMessage: "ERR Invalid FREQ value, must be >= 0 and <= 255",
+      });
     } else throw new CommandError(Errors.syntax);
   }
   const key = bytesToString(args[1]);
@@ -94,9 +89,10 @@ function restore(ctx: CommandContext, args: Uint8Array[]): void {
   if (!replace && db.get(key, ctx.now) !== undefined) {
     throw new CommandError("BUSYKEY Target key name already exists.");
   }
-  const ttl = parseInteger(args[2]);
-  if (ttl === null) throw new CommandError(Errors.notInteger);
-  if (ttl < 0) throw new CommandError("ERR Invalid TTL value, must be >= 0");
+  const ttl = parseIntegerArgument(args[2], {
+    min: 0,
+    rangeMessage: "ERR Invalid TTL value, must be >= 0",
+  });
   const payload = args[3];
   if (!validPayload(payload)) {
     throw new CommandError("ERR DUMP payload version or checksum are wrong");

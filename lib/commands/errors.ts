@@ -32,4 +32,20 @@ export const Errors = {
   wrongArity: (command: string) =>
     `ERR wrong number of arguments for '${command}' command`,
   dbIndexOutOfRange: "ERR DB index is out of range",
+  /** getRangeLongFromObjectOrReply's text for an integer out of bounds. */
+  outOfRangeBetween: (min: number | bigint, max: number | bigint) =>
+    `ERR value is out of range, value must between ${min} and ${max}`,
+  /** getPositiveLongFromObjectOrReply's text (0 is accepted). */
+  notPositive: "ERR value is out of range, must be positive",
+  valueOutOfRange: "ERR value is out of range",
+  numkeysNotPositive: "ERR numkeys should be greater than 0",
+  /** LMPOP/ZMPOP COUNT. */
+  countNotPositive: "ERR count should be greater than 0",
+  /** GEOSEARCH/GEORADIUS and XAUTOCLAIM COUNT. */
+  countMustBePositive: "ERR COUNT must be > 0",
+  limitNegative: "ERR LIMIT can't be negative",
+  timeoutNotFloat: "ERR timeout is not a float or out of range",
+  timeoutNotInteger: "ERR timeout is not an integer or out of range",
+  timeoutNegative: "ERR timeout is negative",
+  invalidCursor: "ERR invalid cursor",
 } as const;

@@ -7,6 +7,12 @@
  * @module
  */
 
+import {
+  parseDbIndex,
+  parseIntegerArgument,
+  parseScanCursor,
+  parseScanOptions,
+} from "./arguments.ts";
 import { defineCommand, keyRange } from "./define.ts";
 import type { CommandContext } from "./context.ts";
 import { CommandError, Errors } from "./errors.ts";
@@ -15,73 +21,13 @@ import { Entry } from "../store/database.ts";
 import { globMatch } from "../store/glob.ts";
 import { valueTypeOps } from "../store/value_types.ts";
 import { bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
-import {
-  LLONG_MAX,
-  LLONG_MIN,
-  parseInt64,
-  parseInteger,
-} from "../util/numbers.ts";
+import { LLONG_MAX, LLONG_MIN, parseInt64 } from "../util/numbers.ts";
 
 const SAME_OBJECT = "ERR source and destination objects are the same";
 const INT_MAX = 2147483647;
-const INT_MIN = -2147483648;
-const ULONG_MAX = 18446744073709551615n;
 
-/**
- * Parses a database index like Redis's getIntFromObjectOrReply followed by
- * selectDb: `error` (when given) replaces both of getIntFromObjectOrReply's
- * messages (not an integer, beyond 32 bits); an index outside the
- * configured databases fails with "DB index is out of range".
- */
-export function parseDbIndex(
-  ctx: CommandContext,
-  arg: Uint8Array,
-  error?: string,
-): number {
-  const index = parseInteger(arg);
-  if (index === null) throw new CommandError(error ?? Errors.notInteger);
-  if (index > INT_MAX || index < INT_MIN) {
-    throw new CommandError(
-      error ??
-        `ERR value is out of range, value must between ${INT_MIN} and ${INT_MAX}`,
-    );
-  }
-  if (index < 0 || index >= ctx.server.keyspace.databases.length) {
-    throw new CommandError(Errors.dbIndexOutOfRange);
-  }
-  return index;
-}
-
-/**
- * Parses a SCAN-family cursor as Redis does with strtoul: optional sign,
- * decimal digits, no leading space; negative values wrap around 2^64.
- * Throws "ERR invalid cursor" otherwise.
- */
-export function parseScanCursor(arg: Uint8Array): bigint {
-  const invalid = () => new CommandError("ERR invalid cursor");
-  const n = arg.length;
-  if (n === 0) return 0n;
-  let i = 0;
-  const first = arg[0];
-  if (first === 32 || (first >= 9 && first <= 13)) throw invalid();
-  let negative = false;
-  if (first === 43 || first === 45) {
-    negative = first === 45;
-    i = 1;
-  }
-  let value = 0n;
-  let digits = 0;
-  for (; i < n; i++) {
-    const d = arg[i] - 48;
-    if (d < 0 || d > 9) break;
-    value = value * 10n + BigInt(d);
-    digits++;
-    if (value > ULONG_MAX) throw invalid();
-  }
-  // strtoul stops at the first non-digit; Redis accepts only a NUL there.
-  if (digits === 0 || (i < n && arg[i] !== 0)) throw invalid();
-  return negative && value !== 0n ? ULONG_MAX + 1n - value : value;
-}
+/** Re-exported from arguments.ts for modules that import it from here. */
+export { parseScanCursor };
 
 function del(ctx: CommandContext, args: Uint8Array[]): void {
   const db = ctx.db;
@@ -138,24 +84,9 @@ function keys(ctx: CommandContext, args: Uint8Array[]): void {
 
 function scan(ctx: CommandContext, args: Uint8Array[]): void {
   const cursor = parseScanCursor(args[1]);
-  let count = 10;
-  let pattern: string | null = null;
-  let typeName: Uint8Array | null = null;
-  for (let i = 2; i < args.length; i += 2) {
-    const option = args[i];
-    const hasValue = i + 1 < args.length;
-    if (equalsIgnoreCase(option, "count") && hasValue) {
-      const value = parseInt64(args[i + 1]);
-      if (value === null) throw new CommandError(Errors.notInteger);
-      if (value < 1n) throw new CommandError(Errors.syntax);
-      count = value > 1_000_000_000n ? 1_000_000_000 : Number(value);
-    } else if (equalsIgnoreCase(option, "match") && hasValue) {
-      pattern = bytesToString(args[i + 1]);
-      if (pattern === "*") pattern = null;
-    } else if (equalsIgnoreCase(option, "type") && hasValue) {
-      typeName = args[i + 1];
-    } else throw new CommandError(Errors.syntax);
-  }
+  const options = parseScanOptions(args, 2, { allowType: true });
+  const count = Math.min(options.count, 1_000_000_000);
+  const { pattern, type: typeName } = options;
 
   const db = ctx.db;
   const start = cursor > BigInt(Number.MAX_SAFE_INTEGER)
@@ -242,7 +173,8 @@ function copy(ctx: CommandContext, args: Uint8Array[]): void {
   for (let i = 3; i < args.length; i++) {
     if (equalsIgnoreCase(args[i], "replace")) replace = true;
     else if (equalsIgnoreCase(args[i], "db") && i + 1 < args.length) {
-      target = ctx.server.keyspace.db(parseDbIndex(ctx, args[++i]));
+      const databases = ctx.server.keyspace.databases.length;
+      target = ctx.server.keyspace.db(parseDbIndex(args[++i], databases));
     } else throw new CommandError(Errors.syntax);
   }
   const key = bytesToString(args[1]);
@@ -275,7 +207,8 @@ function copy(ctx: CommandContext, args: Uint8Array[]): void {
 
 function move(ctx: CommandContext, args: Uint8Array[]): void {
   const source = ctx.db;
-  const target = ctx.server.keyspace.db(parseDbIndex(ctx, args[2]));
+  const keyspace = ctx.server.keyspace;
+  const target = keyspace.db(parseDbIndex(args[2], keyspace.databases.length));
   if (source === target) throw new CommandError(SAME_OBJECT);
   const key = bytesToString(args[1]);
   const entry = source.get(key, ctx.now);
@@ -291,10 +224,15 @@ function move(ctx: CommandContext, args: Uint8Array[]): void {
 }
 
 function swapdb(ctx: CommandContext, args: Uint8Array[]): void {
-  const first = parseDbIndex(ctx, args[1], "ERR invalid first DB index");
-  const second = parseDbIndex(ctx, args[2], "ERR invalid second DB index");
+  const keyspace = ctx.server.keyspace;
+  const databases = keyspace.databases.length;
+  const first = parseDbIndex(args[1], databases, {
+    message: "ERR invalid first DB index",
+  });
+  const second = parseDbIndex(args[2], databases, {
+    message: "ERR invalid second DB index",
+  });
   if (first !== second) {
-    const keyspace = ctx.server.keyspace;
     ctx.server.databaseReplaced(keyspace.db(first), keyspace.db(second));
     ctx.server.databaseReplaced(keyspace.db(second), keyspace.db(first));
     keyspace.swap(first, second);
@@ -503,8 +441,7 @@ function expireTime(
   relative: boolean,
   seconds: boolean,
 ): number | bigint {
-  const value = parseInteger(args[2]);
-  if (value === null) throw new CommandError(Errors.notInteger);
+  const value = parseIntegerArgument(args[2]);
   const ms = seconds ? value * 1000 : value;
   const at = relative ? ms + ctx.now : ms;
   if (Number.isSafeInteger(ms) && Number.isSafeInteger(at)) return at;

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { parseIntegerArgument } from "./arguments.ts";
 import { defineCommand, keyRange, unknownKeys } from "./define.ts";
 import type { CommandContext } from "./context.ts";
 import { CommandError, Errors } from "./errors.ts";
@@ -16,7 +17,6 @@ import {
   equalsIgnoreCase,
   stringToBytes,
 } from "../util/bytes.ts";
-import { parseInteger } from "../util/numbers.ts";
 import type { HashValue } from "../types/hash.ts";
 import { Deque } from "../types/list.ts";
 import type { SetValue } from "../types/set.ts";
@@ -106,13 +106,8 @@ function sortGeneric(
     else if (equalsIgnoreCase(opt, "desc")) desc = true;
     else if (equalsIgnoreCase(opt, "alpha")) alpha = true;
     else if (equalsIgnoreCase(opt, "limit") && left >= 2) {
-      const start = parseInteger(args[j + 1]);
-      const count = start === null ? null : parseInteger(args[j + 2]);
-      if (start === null || count === null) {
-        throw new CommandError(Errors.notInteger);
-      }
-      limitStart = start;
-      limitCount = count;
+      limitStart = parseIntegerArgument(args[j + 1]);
+      limitCount = parseIntegerArgument(args[j + 2]);
       j += 2;
     } else if (!readonly && equalsIgnoreCase(opt, "store") && left >= 1) {
       storeKey = bytesToString(args[++j]);

@@ -4,7 +4,8 @@
  * The dispatcher queues a MULTI client's commands (replying +QUEUED) and
  * marks the transaction dirty when it rejects one; EXEC then runs the queue
  * with nothing from other clients in between, or fails when a rejected
- * command or a change to a watched key makes it so.
+ * command or a change to a watched key makes it so. Queued commands run
+ * through the dispatcher's execution path like any other.
  *
  * @module
  */
@@ -79,8 +80,6 @@ function exec(ctx: CommandContext): void {
   }
   discardTransaction(server, client);
   client.inTransaction = true;
-  // The AOF gets the writes wrapped in MULTI/EXEC so they replay atomically.
-  let wrapped = false;
   try {
     ctx.reply.array(queue.length);
     // Transactions often repeat one command: its name is compared in place
@@ -90,17 +89,14 @@ function exec(ctx: CommandContext): void {
       if (top === null || !equalsIgnoreCase(args[0], top.name)) {
         top = server.commands.lookup(lowerAscii(args[0]))!;
       }
-      const spec = resolveQueued(server, top, args);
-      if (!wrapped && spec.flags.includes("write")) {
-        server.aof.feed(client.dbIndex, ["MULTI"]);
-        wrapped = true;
-      }
-      server.runCommand(ctx, spec, args);
+      ctx.dispatcher.call(ctx, resolveQueued(server, top, args), args);
     }
   } finally {
     client.inTransaction = false;
   }
-  ctx.propagated = wrapped ? [["EXEC"]] : [];
+  // EXEC itself is not propagated: its commands' effects are, together
+  // (the propagator wraps several in MULTI/EXEC).
+  ctx.propagated = [];
 }
 
 function watch(ctx: CommandContext, args: Uint8Array[]): void {

@@ -11,7 +11,12 @@
  */
 
 import { ReplyWriter } from "../resp/encoder.ts";
-import type { Server } from "../server/server.ts";
+import type { PersistenceHost } from "./host.ts";
+import type { RdbPersistence } from "./rdb.ts";
+import type {
+  PropagatedCommand,
+  PropagationTarget,
+} from "../server/propagator.ts";
 import { AofManifest } from "./aof_manifest.ts";
 import type { AofFileInfo } from "./aof_manifest.ts";
 import { RdbError } from "./rdb_reader.ts";
@@ -99,7 +104,7 @@ export function parseAofCommands(
 }
 
 /** AOF state and operations of a server. */
-export class AofPersistence {
+export class AofPersistence implements PropagationTarget {
   /** The manifest in use, once the AOF was loaded or created. */
   manifest: AofManifest | null = null;
   #file: Deno.FsFile | null = null;
@@ -131,8 +136,14 @@ export class AofPersistence {
   lastWriteStatus: "ok" | "err" = "ok";
   #runner: AofCommandRunner | null = null;
 
-  /** Creates the AOF persistence of `server`. */
-  constructor(readonly server: Server) {}
+  /**
+   * Creates the AOF persistence of `server`; `rdb` loads base files and
+   * tells whether a BGSAVE runs.
+   */
+  constructor(
+    readonly server: PersistenceHost,
+    readonly rdb: RdbPersistence,
+  ) {}
 
   /** Whether commands are being logged. */
   get enabled(): boolean {
@@ -201,7 +212,7 @@ export class AofPersistence {
       total += data.length;
       if (info.type === "b" && isRdb(data)) {
         try {
-          this.server.rdb.loadBytes(data, path);
+          this.rdb.loadBytes(data, path);
         } catch (error) {
           if (error instanceof RdbError) throw new AofError(error.message);
           throw error;
@@ -336,11 +347,14 @@ export class AofPersistence {
     this.#file = null;
   }
 
-  /** Logs a command that changed the dataset in database `dbIndex`. */
-  feed(dbIndex: number, args: readonly (Uint8Array | string)[]): void {
+  /**
+   * Logs a command that changed the dataset in database `dbIndex` (-1 for
+   * EXEC, which selects no database). Only the propagator calls it.
+   */
+  feed(dbIndex: number, args: PropagatedCommand): void {
     if (this.#file === null) return;
     const out = this.#pending;
-    if (dbIndex !== this.#lastDb) {
+    if (dbIndex !== -1 && dbIndex !== this.#lastDb) {
       out.array(2);
       out.bulkString("SELECT");
       out.bulkString(String(dbIndex));
@@ -418,7 +432,7 @@ export class AofPersistence {
 
   /** Starts a rewrite when the AOF grew past the auto-rewrite thresholds. */
   checkAutoRewrite(): void {
-    if (!this.enabled || this.rewriting || this.server.rdb.inProgress) return;
+    if (!this.enabled || this.rewriting || this.rdb.inProgress) return;
     const config = this.server.config;
     const percentage = config.number("auto-aof-rewrite-percentage");
     const minSize = config.number("auto-aof-rewrite-min-size");

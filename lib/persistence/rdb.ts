@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Server } from "../server/server.ts";
+import type { PersistenceHost } from "./host.ts";
 import { Entry } from "../store/database.ts";
 import { hasValueType, valueTypeOps } from "../store/value_types.ts";
 import type { PlainValue } from "../store/value_types.ts";
@@ -19,7 +19,7 @@ export type SaveStatus = "ok" | "err";
 
 /** Builds an in-memory entry from a loaded plain value. */
 export function entryFromPlain(
-  server: Server,
+  server: PersistenceHost,
   plain: PlainValue,
   now: number,
 ): Entry {
@@ -80,7 +80,7 @@ export class RdbPersistence {
   #aborted = false;
 
   /** Creates the RDB persistence of `server`. */
-  constructor(readonly server: Server) {}
+  constructor(readonly server: PersistenceHost) {}
 
   /** Path of the dump file. */
   get path(): string {

@@ -1,7 +1,7 @@
 /**
  * Connects persistence to a starting server: loads the dataset (the AOF when
  * `appendonly` is on, else the RDB file), opens the AOF, and registers
- * CONFIG SET appendonly and the logging of expired keys.
+ * CONFIG SET appendonly.
  *
  * @module
  */
@@ -10,7 +10,6 @@ import type { Dispatcher } from "../commands/dispatch.ts";
 import { ConfigError } from "../config/config.ts";
 import { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
-import { stringToBytes } from "../util/bytes.ts";
 
 /** Loading the dataset failed; start-up must stop. */
 export class LoadError extends Error {
@@ -39,6 +38,7 @@ export function setUpPersistence(server: Server, dispatcher: Dispatcher): void {
     client.reply.discard();
   });
   const started = performance.now();
+  server.loading = true;
   try {
     if (server.config.flag("appendonly")) {
       if (aof.exists()) {
@@ -59,6 +59,8 @@ export function setUpPersistence(server: Server, dispatcher: Dispatcher): void {
     }
   } catch (error) {
     throw new LoadError(`${(error as Error).message}`);
+  } finally {
+    server.loading = false;
   }
   // Loading is not a change that needs saving.
   server.dirty = 0;
@@ -72,10 +74,6 @@ export function setUpPersistence(server: Server, dispatcher: Dispatcher): void {
         throw new ConfigError(`Unable to turn on AOF: ${error}`);
       }
     } else if (!on && aof.enabled) aof.disable();
-  });
-  // Keys removed by expiry are logged as DEL, as Redis propagates them.
-  server.keyChangeListeners.push((db, key, _class, event) => {
-    if (event === "expired") aof.feed(db.id, ["DEL", stringToBytes(key)]);
   });
 }
 

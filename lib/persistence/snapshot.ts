@@ -13,7 +13,7 @@
  * @module
  */
 
-import type { Server } from "../server/server.ts";
+import type { PersistenceHost } from "./host.ts";
 import type { Database, Entry } from "../store/database.ts";
 import { valueTypeOps } from "../store/value_types.ts";
 import type { PlainValue } from "../store/value_types.ts";
@@ -59,7 +59,7 @@ export class Snapshot {
    * Starts a snapshot of `server`'s keyspace; RDB bytes are handed to
    * `onChunk` as they are produced.
    */
-  constructor(server: Server, onChunk: (chunk: Uint8Array) => void) {
+  constructor(server: PersistenceHost, onChunk: (chunk: Uint8Array) => void) {
     this.#now = Date.now();
     this.#writer = new RdbWriter(onChunk, {
       compress: server.config.flag("rdbcompression"),
@@ -200,7 +200,7 @@ export function beforeWrite(
  * `server.snapshots` while it runs, so writes consult it.
  */
 export function writeSnapshotInBackground(
-  server: Server,
+  server: PersistenceHost,
   path: string,
 ): { snapshot: Snapshot; written: Promise<void> } {
   const chunks: Uint8Array[] = [];

@@ -4,15 +4,17 @@
  *
  * As in Redis, a change only marks a key as ready; waiting clients are served
  * after the command that changed it has finished (so a push inside MULTI/EXEC
- * wakes clients after EXEC), in the order they blocked.
+ * wakes clients after EXEC), in the order they blocked. Serving, timing out
+ * and unblocking complete the blocked command through the dispatcher's one
+ * execution path, so its statistics, propagation and the snapshot's
+ * copy-on-write hook apply as to any command.
  *
  * @module
  */
 
 import type { CommandContext } from "../commands/context.ts";
-import { CommandError } from "../commands/errors.ts";
-import { parseLongDouble } from "../util/numbers.ts";
 import type { Client } from "./client.ts";
+import type { CommandSpec } from "../commands/spec.ts";
 import type { Database } from "../store/database.ts";
 
 /** A client waiting in a blocking command. */
@@ -33,35 +35,23 @@ export interface BlockedRequest {
 /** Longest delay setTimeout honours; longer timeouts never fire in practice. */
 const MAX_TIMER_MS = 2147483647;
 
-/**
- * Parses a blocking command's timeout in seconds (decimals allowed) into
- * milliseconds, 0 meaning forever, with Redis's errors. Like Redis, the
- * seconds are scaled to ms and truncated to an integer, so values that
- * overflow a 64-bit integer (inf, 1e300) count as negative and tiny negative
- * values as 0.
- */
-export function parseBlockingTimeout(arg: Uint8Array): number {
-  const value = parseLongDouble(arg);
-  if (value === null) {
-    throw new CommandError("ERR timeout is not a float or out of range");
-  }
-  const ms = value.kind === "finite"
-    ? Math.trunc(
-      Number(value.mantissa) * 2 ** value.exponent * 1000 *
-        (value.negative ? -1 : 1),
-    )
-    : -Infinity;
-  if (ms < 0 || ms >= 2 ** 63) {
-    throw new CommandError("ERR timeout is negative");
-  }
-  return ms;
-}
-
 /** How a client leaves the blocked state early (CLIENT UNBLOCK). */
 export type UnblockReason = "timeout" | "error";
 
-interface Waiter {
-  readonly client: Client;
+/** The command a client blocked in, as the dispatcher ran it. */
+export interface BlockedCommand {
+  /** The command's table entry. */
+  readonly spec: CommandSpec;
+  /** Its arguments, the name first. */
+  readonly args: Uint8Array[];
+}
+
+/**
+ * A blocked client: the command it ran, completed later through the
+ * dispatcher's execution path like any other run, and how to complete it.
+ */
+interface Waiter extends BlockedCommand {
+  readonly ctx: CommandContext;
   readonly request: BlockedRequest;
   timer: ReturnType<typeof setTimeout> | undefined;
 }
@@ -75,17 +65,6 @@ export class BlockingManager {
   #ready = new Set<string>();
   #serving = false;
 
-  /**
-   * Runs a command for `client` in a fresh context; the dispatcher supplies
-   * it so the blocking code need not know how contexts are made.
-   */
-  constructor(
-    readonly contextFor: (client: Client) => CommandContext,
-    readonly resume: (client: Client) => void,
-    /** Logs what a served command changed (its ctx.propagate calls). */
-    readonly propagate: (ctx: CommandContext) => void,
-  ) {}
-
   /** Number of blocked clients (INFO clients: blocked_clients). */
   get blockedCount(): number {
     return this.#byClient.size;
@@ -97,7 +76,13 @@ export class BlockingManager {
    */
   block(ctx: CommandContext, request: BlockedRequest, timeoutMs: number): void {
     const client = ctx.client;
-    const waiter: Waiter = { client, request, timer: undefined };
+    const waiter: Waiter = {
+      ctx,
+      spec: ctx.spec!,
+      args: ctx.args,
+      request,
+      timer: undefined,
+    };
     for (const key of request.keys) {
       const id = `${request.dbIndex}:${key}`;
       let list = this.#byKey.get(id);
@@ -109,7 +94,7 @@ export class BlockingManager {
     if (timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS) {
       waiter.timer = setTimeout(() => {
         waiter.timer = undefined;
-        this.#finish(waiter, (c) => request.timedOut(c));
+        this.#finish(waiter);
       }, timeoutMs);
     }
   }
@@ -145,13 +130,13 @@ export class BlockingManager {
           if (waiters === undefined) continue;
           const key = id.slice(id.indexOf(":") + 1);
           for (const waiter of [...waiters]) {
-            if (!this.#byClient.has(waiter.client)) continue;
-            const ctx = this.contextFor(waiter.client);
-            ctx.now = Date.now();
-            if (waiter.request.tryServe(ctx, key)) {
-              this.propagate(ctx);
-              this.#release(waiter, true);
-            }
+            if (!this.#byClient.has(waiter.ctx.client)) continue;
+            const served = waiter.ctx.dispatcher.completeBlocked(
+              waiter.ctx,
+              waiter,
+              (ctx) => waiter.request.tryServe(ctx, key),
+            );
+            if (served) this.#release(waiter, true);
           }
         }
       }
@@ -168,14 +153,16 @@ export class BlockingManager {
   unblock(client: Client, reason: UnblockReason): boolean {
     const waiter = this.#byClient.get(client);
     if (waiter === undefined) return false;
-    this.#finish(waiter, (ctx) => {
+    waiter.ctx.dispatcher.completeBlocked(waiter.ctx, waiter, (ctx) => {
       if (reason === "timeout") waiter.request.timedOut(ctx);
       else {
-        ctx.reply.error(
-          "UNBLOCKED client unblocked via CLIENT UNBLOCK",
-        );
+        const message = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
+        ctx.server.stats.countError(message);
+        ctx.reply.error(message);
       }
-    });
+      return true;
+    }, { failed: true });
+    this.#release(waiter, true);
     return true;
   }
 
@@ -185,16 +172,18 @@ export class BlockingManager {
     if (waiter !== undefined) this.#release(waiter, false);
   }
 
-  #finish(waiter: Waiter, reply: (ctx: CommandContext) => void): void {
-    if (!this.#byClient.has(waiter.client)) return;
-    const ctx = this.contextFor(waiter.client);
-    ctx.now = Date.now();
-    reply(ctx);
+  /** Completes a blocked command with its timeout reply. */
+  #finish(waiter: Waiter): void {
+    if (!this.#byClient.has(waiter.ctx.client)) return;
+    waiter.ctx.dispatcher.completeBlocked(waiter.ctx, waiter, (ctx) => {
+      waiter.request.timedOut(ctx);
+      return true;
+    });
     this.#release(waiter, true);
   }
 
   #release(waiter: Waiter, resume: boolean): void {
-    const client = waiter.client;
+    const client = waiter.ctx.client;
     this.#byClient.delete(client);
     if (waiter.timer !== undefined) clearTimeout(waiter.timer);
     for (const key of waiter.request.keys) {
@@ -206,7 +195,7 @@ export class BlockingManager {
       if (list.length === 0) this.#byKey.delete(id);
     }
     client.blocked = false;
-    if (resume) this.resume(client);
+    if (resume) waiter.ctx.dispatcher.resume(client);
   }
 
   /** Unblocks everyone without replying (server shutdown). */

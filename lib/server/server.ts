@@ -16,9 +16,8 @@ import { RdbPersistence } from "../persistence/rdb.ts";
 import { AofPersistence } from "../persistence/aof.ts";
 import type { Snapshot } from "../persistence/snapshot.ts";
 import type { CommandTable } from "../commands/table.ts";
-import type { BlockingManager } from "./blocking.ts";
-import type { CommandContext } from "../commands/context.ts";
-import type { CommandSpec } from "../commands/spec.ts";
+import { BlockingManager } from "./blocking.ts";
+import { Propagator } from "./propagator.ts";
 import { PubSub } from "./pubsub.ts";
 import { WatchRegistry } from "./watch.ts";
 import { OutputLimits } from "./output_limit.ts";
@@ -112,6 +111,14 @@ function randomHexId(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** What a {@linkcode Server} is made of. */
+export interface ServerOptions {
+  /** Configuration directives and their current values. */
+  readonly config: Config;
+  /** The command table. */
+  readonly commands: CommandTable;
+}
+
 /** Shared server state. */
 export class Server {
   /** Configuration directives and their current values. */
@@ -122,16 +129,18 @@ export class Server {
   readonly stats: Stats = new Stats();
   /** The server log. */
   readonly log: Logger;
-  /** Clients waiting in blocking commands (set up by the dispatcher). */
-  blocking!: BlockingManager;
+  /** Clients waiting in blocking commands. */
+  readonly blocking: BlockingManager = new BlockingManager();
+  /** Where writes' effects go: the AOF now, replicas and MONITOR later. */
+  readonly propagator: Propagator = new Propagator();
   /** RDB snapshots: loading, SAVE, BGSAVE, save points. */
   readonly rdb: RdbPersistence;
   /** The append-only file. */
   readonly aof: AofPersistence;
   /** Snapshots being written (BGSAVE, AOF rewrite); writes must consult them. */
   readonly snapshots = new Set<Snapshot>();
-  /** The command table (set once at start-up). */
-  commands!: CommandTable;
+  /** The command table. */
+  readonly commands: CommandTable;
   /** Connected clients by id. */
   readonly clients = new Map<number, Client>();
   /** Start time, ms since the epoch (uptime_in_seconds). */
@@ -144,6 +153,8 @@ export class Server {
   dirty = 0;
   /** Unix time (s) of the last successful save. */
   lastSave: number = Math.floor(Date.now() / 1000);
+  /** Loading the dataset at start-up: replayed commands are not propagated. */
+  loading = false;
   /** Whether the active expiry cycle runs (DEBUG SET-ACTIVE-EXPIRE). */
   activeExpire = true;
   /** Listeners told about every key change. */
@@ -163,24 +174,17 @@ export class Server {
   readonly notifier: KeyspaceNotifier;
   /** Keys watched by WATCH. */
   readonly watches = new WatchRegistry();
-  /**
-   * Runs an already validated command for a client (set by the dispatcher);
-   * EXEC runs its queued commands through it.
-   */
-  runCommand!: (
-    ctx: CommandContext,
-    spec: CommandSpec,
-    args: Uint8Array[],
-  ) => void;
   #nextClientId = 1;
   #nextFd = 8;
 
-  /** Creates the state for a server whose default dir is `cwd`. */
-  constructor(config: Config) {
+  /** Creates the state of a server with `options.config`. */
+  constructor(options: ServerOptions) {
+    const config = options.config;
     this.config = config;
+    this.commands = options.commands;
     this.log = new Logger(config);
     this.rdb = new RdbPersistence(this);
-    this.aof = new AofPersistence(this);
+    this.aof = new AofPersistence(this, this.rdb);
     this.keyspace = new Keyspace(config.number("databases"), (db, key) => {
       this.stats.expiredKeys++;
       this.keyChanged(db, key, "x", "expired");
@@ -197,6 +201,7 @@ export class Server {
     }
     this.keyChangeListeners.push(
       (db, key) => this.watches.keyChanged(db, key),
+      (db, key) => this.blocking.keyChanged(db, key),
       (db, key, eventClass, event) =>
         notifier.notify(db, key, eventClass, event),
     );
@@ -231,7 +236,7 @@ export class Server {
   /** Forgets a disconnected client. */
   removeClient(client: Client): void {
     client.closed = true;
-    this.blocking?.remove(client);
+    this.blocking.remove(client);
     this.pubsub.removeClient(client);
     this.watches.unwatchAll(client);
     this.clients.delete(client.id);

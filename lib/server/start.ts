@@ -1,7 +1,8 @@
 /**
- * Wires the server together: state, command table, dispatcher, network
- * listener, the periodic cron (active expiry, idle client timeout, INFO
- * samples), the pid file and the start-up log lines.
+ * Wires the server together, in one place: state, command table,
+ * dispatcher, propagation, persistence, network listener, the periodic cron
+ * (active expiry, idle client timeout, INFO samples), the pid file and the
+ * start-up log lines.
  *
  * @module
  */
@@ -14,6 +15,7 @@ import { persistenceCron, setUpPersistence } from "../persistence/setup.ts";
 import { NetworkServer } from "./network.ts";
 import { subscriptionCount } from "./pubsub.ts";
 import { Server } from "./server.ts";
+import { stringToBytes } from "../util/bytes.ts";
 
 /** A running server instance. */
 export interface RunningServer {
@@ -68,11 +70,34 @@ function installListenerAppliers(config: Config, network: NetworkServer): void {
   config.setApplier("bind", rebind("Failed to bind to specified addresses."));
 }
 
+/** A server's state and dispatcher, without a network listener. */
+export interface ServerCore {
+  /** The server's state. */
+  readonly server: Server;
+  /** The dispatcher that runs every command. */
+  readonly dispatcher: Dispatcher;
+}
+
+/**
+ * Builds a server's state and dispatcher and connects propagation: the
+ * AOF takes every propagated command, and keys deleted because they
+ * expired are propagated as DEL, as Redis does. Nothing is loaded.
+ */
+export function createServerCore(config: Config): ServerCore {
+  const server = new Server({ config, commands: createCommandTable() });
+  const propagator = server.propagator;
+  propagator.addTarget(server.aof);
+  server.keyChangeListeners.push((db, key, _class, event) => {
+    if (event === "expired" && !server.loading) {
+      propagator.propagateNow(db.id, ["DEL", stringToBytes(key)]);
+    }
+  });
+  return { server, dispatcher: new Dispatcher(server) };
+}
+
 /** Starts a server with `config`, listening on its port. */
 export function startServer(config: Config): RunningServer {
-  const server = new Server(config);
-  server.commands = createCommandTable();
-  const dispatcher = new Dispatcher(server, server.commands);
+  const { server, dispatcher } = createServerCore(config);
   setUpPersistence(server, dispatcher);
   const network = new NetworkServer(server, dispatcher);
   network.listen(bindAddresses(config.get("bind")), config.number("port"));

@@ -7,6 +7,10 @@
  */
 
 import {
+  parseFloatArgument,
+  parseIntegerArgument,
+} from "../commands/arguments.ts";
+import {
   defineCommand,
   keyRange,
   keysAfterKeyword,
@@ -15,7 +19,6 @@ import type { CommandContext } from "../commands/context.ts";
 import { CommandError, Errors } from "../commands/errors.ts";
 import type { CommandSpec } from "../commands/spec.ts";
 import { bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
-import { parseInteger, parseStrictDouble } from "../util/numbers.ts";
 import {
   decodeScore,
   distanceIfInShape,
@@ -71,10 +74,8 @@ function lonLatArguments(
   lonArg: Uint8Array,
   latArg: Uint8Array,
 ): [number, number] {
-  const x = parseStrictDouble(lonArg);
-  if (x === null) throw new CommandError(Errors.notFloat);
-  const y = parseStrictDouble(latArg);
-  if (y === null) throw new CommandError(Errors.notFloat);
+  const x = parseFloatArgument(lonArg);
+  const y = parseFloatArgument(latArg);
   if (
     x < GEO_LONG_MIN || x > GEO_LONG_MAX || y < GEO_LAT_MIN || y > GEO_LAT_MAX
   ) {
@@ -98,10 +99,9 @@ function unitArgument(arg: Uint8Array): number {
   );
 }
 
+/** Parses a radius, width or height ("ERR need numeric <what>" otherwise). */
 function sizeArgument(arg: Uint8Array, what: string): number {
-  const value = parseStrictDouble(arg);
-  if (value === null) throw new CommandError(`ERR need numeric ${what}`);
-  return value;
+  return parseFloatArgument(arg, { message: `ERR need numeric ${what}` });
 }
 
 function geoadd(ctx: CommandContext, args: Uint8Array[]): void {
@@ -329,10 +329,10 @@ function georadiusGeneric(
     else if (equalsIgnoreCase(arg, "asc")) sort = Sort.Asc;
     else if (equalsIgnoreCase(arg, "desc")) sort = Sort.Desc;
     else if (equalsIgnoreCase(arg, "count") && i + 1 < remaining) {
-      const value = parseInteger(at(1));
-      if (value === null) throw new CommandError(Errors.notInteger);
-      if (value <= 0) throw new CommandError("ERR COUNT must be > 0");
-      count = value;
+      count = parseIntegerArgument(at(1), {
+        min: 1,
+        rangeMessage: Errors.countMustBePositive,
+      });
       i++;
     } else if (
       equalsIgnoreCase(arg, "store") && i + 1 < remaining &&

@@ -7,10 +7,15 @@
  * @module
  */
 
+import {
+  parseInt64Argument,
+  parseLongDoubleArgument,
+  parseScanCursor,
+  parseScanOptions,
+} from "../commands/arguments.ts";
 import { defineCommand, keyRange } from "../commands/define.ts";
 import type { CommandContext } from "../commands/context.ts";
 import { CommandError, Errors } from "../commands/errors.ts";
-import { parseScanCursor } from "../commands/keys.ts";
 import type { CommandSpec } from "../commands/spec.ts";
 import type { Config } from "../config/config.ts";
 import { Entry } from "../store/database.ts";
@@ -29,9 +34,8 @@ import {
   LLONG_MIN,
   longDoubleFromInteger,
   parseInt64,
-  parseLongDouble,
 } from "../util/numbers.ts";
-import { IndexedMap, lookupValue, parseScanOptions } from "./indexed_map.ts";
+import { IndexedMap, lookupValue } from "./indexed_map.ts";
 import { distinctRandomKeys, parseRandomCount } from "./set.ts";
 
 /** A hash value. */
@@ -258,20 +262,14 @@ function hgetall(ctx: CommandContext, args: Uint8Array[]): void {
 }
 
 function hincrby(ctx: CommandContext, args: Uint8Array[]): void {
-  const increment = parseInt64(args[3]);
-  if (increment === null) throw new CommandError(Errors.notInteger);
+  const increment = parseInt64Argument(args[3]);
   const key = bytesToString(args[1]);
   const hash = lookupOrCreateHash(ctx, key);
   const field = bytesToString(args[2]);
   const current = hash.fields.get(field);
-  let value = 0n;
-  if (current !== undefined) {
-    const parsed = parseInt64(current);
-    if (parsed === null) {
-      throw new CommandError("ERR hash value is not an integer");
-    }
-    value = parsed;
-  }
+  const value = current === undefined ? 0n : parseInt64Argument(current, {
+    message: "ERR hash value is not an integer",
+  });
   const sum = value + increment;
   if (sum > LLONG_MAX || sum < LLONG_MIN) {
     throw new CommandError(Errors.overflow);
@@ -282,8 +280,7 @@ function hincrby(ctx: CommandContext, args: Uint8Array[]): void {
 }
 
 function hincrbyfloat(ctx: CommandContext, args: Uint8Array[]): void {
-  const increment = parseLongDouble(args[3]);
-  if (increment === null) throw new CommandError(Errors.notFloat);
+  const increment = parseLongDoubleArgument(args[3]);
   if (increment.kind !== "finite") {
     throw new CommandError("ERR value is NaN or Infinity");
   }
@@ -291,8 +288,11 @@ function hincrbyfloat(ctx: CommandContext, args: Uint8Array[]): void {
   const hash = lookupOrCreateHash(ctx, key);
   const field = bytesToString(args[2]);
   const current = hash.fields.get(field);
-  const parsed = current === undefined ? ZERO : parseLongDouble(current);
-  if (parsed === null) throw new CommandError("ERR hash value is not a float");
+  const parsed = current === undefined
+    ? ZERO
+    : parseLongDoubleArgument(current, {
+      message: "ERR hash value is not a float",
+    });
   const value = addLongDouble(parsed, increment);
   if (value.kind !== "finite") {
     throw new CommandError("ERR increment would produce NaN or Infinity");
@@ -339,7 +339,7 @@ function hrandfield(ctx: CommandContext, args: Uint8Array[]): void {
   if (withValues) {
     const exact = parseInt64(args[2])!;
     if (exact < -MAX_COUNT_WITH_VALUES || exact > MAX_COUNT_WITH_VALUES) {
-      throw new CommandError("ERR value is out of range");
+      throw new CommandError(Errors.valueOutOfRange);
     }
   }
   const hash = lookupHash(ctx, key, true);

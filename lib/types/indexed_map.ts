@@ -1,6 +1,6 @@
 /**
- * The map behind hashes and sets, and helpers the collection types share
- * (keyspace lookups, scan options).
+ * The map behind hashes and sets, and the keyspace lookup the collection
+ * types share.
  *
  * The map offers O(1) lookup, insertion and deletion,
  * O(1) expected random access (HRANDFIELD, SRANDMEMBER, SPOP) and stable
@@ -19,8 +19,6 @@
 import type { CommandContext } from "../commands/context.ts";
 import { CommandError, Errors } from "../commands/errors.ts";
 import type { ValueType } from "../store/database.ts";
-import { bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
-import { parseInteger } from "../util/numbers.ts";
 
 /** Holes tolerated before compaction is considered. */
 const MIN_HOLES_TO_COMPACT = 16;
@@ -161,40 +159,6 @@ export class IndexedMap<V> {
     this.#seqs = seqs;
     this.#holes = 0;
   }
-}
-
-/** COUNT and MATCH of HSCAN/SSCAN/ZSCAN; `pattern` is null for "match all". */
-export interface ScanOptions {
-  /** COUNT: how much work one call does (a hint, as in Redis). */
-  readonly count: number;
-  /** MATCH glob pattern, or null when there is none. */
-  readonly pattern: string | null;
-}
-
-/**
- * Parses the options of a collection scan from `args[start]` on, with
- * Redis's errors: COUNT must be an integer (else "not an integer") of at
- * least 1 (else a syntax error); anything else is a syntax error.
- */
-export function parseScanOptions(
-  args: readonly Uint8Array[],
-  start: number,
-): ScanOptions {
-  let count = 10;
-  let pattern: string | null = null;
-  for (let i = start; i < args.length; i += 2) {
-    const hasValue = i + 1 < args.length;
-    if (equalsIgnoreCase(args[i], "count") && hasValue) {
-      const value = parseInteger(args[i + 1]);
-      if (value === null) throw new CommandError(Errors.notInteger);
-      if (value < 1) throw new CommandError(Errors.syntax);
-      count = value;
-    } else if (equalsIgnoreCase(args[i], "match") && hasValue) {
-      pattern = bytesToString(args[i + 1]);
-      if (pattern === "*") pattern = null;
-    } else throw new CommandError(Errors.syntax);
-  }
-  return { count, pattern };
 }
 
 /**

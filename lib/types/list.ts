@@ -6,11 +6,17 @@
  * @module
  */
 
+import {
+  parseBlockingTimeout,
+  parseIntegerArgument,
+  parseMultiPopCount,
+  parseNumkeys,
+  parsePopCount,
+} from "../commands/arguments.ts";
 import { defineCommand, keyCount, keyRange } from "../commands/define.ts";
 import type { CommandContext } from "../commands/context.ts";
 import { CommandError, Errors } from "../commands/errors.ts";
 import type { CommandSpec } from "../commands/spec.ts";
-import { parseBlockingTimeout } from "../server/blocking.ts";
 import { Entry } from "../store/database.ts";
 import { registerValueType } from "../store/value_types.ts";
 import { lookupValue } from "./indexed_map.ts";
@@ -20,7 +26,7 @@ import {
   equalsIgnoreCase,
   stringToBytes,
 } from "../util/bytes.ts";
-import { LLONG_MIN, parseInt64, parseInteger } from "../util/numbers.ts";
+import { LLONG_MIN, parseInt64 } from "../util/numbers.ts";
 
 const INITIAL_CAPACITY = 8;
 
@@ -166,20 +172,6 @@ function deleteIfEmpty(ctx: CommandContext, key: string, list: Deque): void {
   }
 }
 
-/** Parses a "long" argument (start, end, index, count). */
-function parseLong(arg: Uint8Array): number {
-  const value = parseInteger(arg);
-  if (value === null) throw new CommandError(Errors.notInteger);
-  return value;
-}
-
-/** A non-negative "long"; `message` is the error for anything else. */
-function parseNonNegative(arg: Uint8Array, message: string): number {
-  const value = parseInteger(arg);
-  if (value === null || value < 0) throw new CommandError(message);
-  return value;
-}
-
 type End = "left" | "right";
 
 /** LEFT or RIGHT (case-insensitive), else a syntax error. */
@@ -247,10 +239,7 @@ function popGeneric(ctx: CommandContext, args: Uint8Array[], end: End): void {
   }
   let count = -1;
   if (args.length === 3) {
-    count = parseNonNegative(
-      args[2],
-      "ERR value is out of range, must be positive",
-    );
+    count = parsePopCount(args[2]);
   }
   const key = bytesToString(args[1]);
   const list = lookupList(ctx, key);
@@ -295,8 +284,8 @@ function clampRange(
 }
 
 function lrange(ctx: CommandContext, args: Uint8Array[]): void {
-  const start = parseLong(args[2]);
-  const end = parseLong(args[3]);
+  const start = parseIntegerArgument(args[2]);
+  const end = parseIntegerArgument(args[3]);
   const list = lookupList(ctx, bytesToString(args[1]), true);
   const range = list === null ? null : clampRange(start, end, list.length);
   if (range === null) {
@@ -313,7 +302,7 @@ function lindex(ctx: CommandContext, args: Uint8Array[]): void {
     ctx.reply.nullBulk();
     return;
   }
-  let index = parseLong(args[2]);
+  let index = parseIntegerArgument(args[2]);
   if (index < 0) index += list.length;
   if (index < 0 || index >= list.length) ctx.reply.nullBulk();
   else ctx.reply.bulk(list.at(index));
@@ -323,7 +312,7 @@ function lset(ctx: CommandContext, args: Uint8Array[]): void {
   const key = bytesToString(args[1]);
   const list = lookupList(ctx, key);
   if (list === null) throw new CommandError(Errors.noSuchKey);
-  let index = parseLong(args[2]);
+  let index = parseIntegerArgument(args[2]);
   if (index < 0) index += list.length;
   if (index < 0 || index >= list.length) {
     throw new CommandError(Errors.outOfRange);
@@ -370,7 +359,7 @@ function linsert(ctx: CommandContext, args: Uint8Array[]): void {
 }
 
 function lrem(ctx: CommandContext, args: Uint8Array[]): void {
-  const count = parseLong(args[2]);
+  const count = parseIntegerArgument(args[2]);
   const key = bytesToString(args[1]);
   const list = lookupList(ctx, key);
   if (list === null) {
@@ -404,8 +393,8 @@ function lrem(ctx: CommandContext, args: Uint8Array[]): void {
 }
 
 function ltrim(ctx: CommandContext, args: Uint8Array[]): void {
-  const start = parseLong(args[2]);
-  const end = parseLong(args[3]);
+  const start = parseIntegerArgument(args[2]);
+  const end = parseIntegerArgument(args[3]);
   const key = bytesToString(args[1]);
   const list = lookupList(ctx, key);
   if (list === null) {
@@ -436,7 +425,7 @@ function lpos(ctx: CommandContext, args: Uint8Array[]): void {
   for (let i = 3; i < args.length; i++) {
     const hasNext = i + 1 < args.length;
     if (equalsIgnoreCase(args[i], "rank") && hasNext) {
-      rank = parseLong(args[++i]);
+      rank = parseIntegerArgument(args[++i]);
       if (rank === 0) {
         throw new CommandError(
           "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
@@ -446,9 +435,15 @@ function lpos(ctx: CommandContext, args: Uint8Array[]): void {
       // the tail is reported whatever COUNT says.
       reportAll = parseInt64(args[i]) === LLONG_MIN;
     } else if (equalsIgnoreCase(args[i], "count") && hasNext) {
-      count = parseNonNegative(args[++i], "ERR COUNT can't be negative");
+      count = parseIntegerArgument(args[++i], {
+        min: 0,
+        message: "ERR COUNT can't be negative",
+      });
     } else if (equalsIgnoreCase(args[i], "maxlen") && hasNext) {
-      maxlen = parseNonNegative(args[++i], "ERR MAXLEN can't be negative");
+      maxlen = parseIntegerArgument(args[++i], {
+        min: 0,
+        message: "ERR MAXLEN can't be negative",
+      });
     } else throw new CommandError(Errors.syntax);
   }
   const list = lookupList(ctx, bytesToString(args[1]), true);
@@ -545,10 +540,7 @@ interface MultiPop {
 }
 
 function parseMultiPop(args: Uint8Array[], numkeysIndex: number): MultiPop {
-  const numkeys = parseInteger(args[numkeysIndex]);
-  if (numkeys === null || numkeys < 1) {
-    throw new CommandError("ERR numkeys should be greater than 0");
-  }
+  const numkeys = parseNumkeys(args[numkeysIndex]);
   const endIndex = numkeysIndex + numkeys + 1;
   if (endIndex >= args.length) throw new CommandError(Errors.syntax);
   const end = parseEnd(args[endIndex]);
@@ -557,11 +549,7 @@ function parseMultiPop(args: Uint8Array[], numkeysIndex: number): MultiPop {
     if (
       count === -1 && equalsIgnoreCase(args[i], "count") && i + 1 < args.length
     ) {
-      const value = parseInteger(args[++i]);
-      if (value === null || value < 1) {
-        throw new CommandError("ERR count should be greater than 0");
-      }
-      count = value;
+      count = parseMultiPopCount(args[++i]);
     } else throw new CommandError(Errors.syntax);
   }
   const keys: string[] = [];
@@ -688,7 +676,12 @@ function blockingMove(
         return true;
       }
       moveElement(c, sourceKey, source, destKey, from, to);
-      c.propagate(loggedAs);
+      // Served later, Redis logs LMOVE with its own lower-case ends.
+      c.propagate(
+        loggedAs.length === 3
+          ? loggedAs
+          : [loggedAs[0], loggedAs[1], loggedAs[2], from, to],
+      );
       return true;
     },
     timedOut: (c) => c.reply.nullArray(),
@@ -705,7 +698,7 @@ function blmove(ctx: CommandContext, args: Uint8Array[]): void {
     from,
     to,
     args[5],
-    ["LMOVE", args[1], args[2], from.toUpperCase(), to.toUpperCase()],
+    ["LMOVE", args[1], args[2], args[3], args[4]],
   );
 }
 

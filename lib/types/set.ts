@@ -8,10 +8,17 @@
  * @module
  */
 
+import {
+  parseInt64Argument,
+  parseIntegerArgument,
+  parseNumkeys,
+  parsePopCount,
+  parseScanCursor,
+  parseScanOptions,
+} from "../commands/arguments.ts";
 import { defineCommand, keyCount, keyRange } from "../commands/define.ts";
 import type { CommandContext } from "../commands/context.ts";
 import { CommandError, Errors } from "../commands/errors.ts";
-import { parseScanCursor } from "../commands/keys.ts";
 import type { CommandSpec } from "../commands/spec.ts";
 import type { Config } from "../config/config.ts";
 import { Entry } from "../store/database.ts";
@@ -22,8 +29,8 @@ import {
   equalsIgnoreCase,
   stringToBytes,
 } from "../util/bytes.ts";
-import { parseInt64, parseInteger } from "../util/numbers.ts";
-import { IndexedMap, lookupValue, parseScanOptions } from "./indexed_map.ts";
+import { LLONG_MAX, parseInt64 } from "../util/numbers.ts";
+import { IndexedMap, lookupValue } from "./indexed_map.ts";
 
 /** Whether Redis would hold `member` in an intset (a canonical int64). */
 function isIntsetMember(member: string): boolean {
@@ -265,10 +272,7 @@ function spop(ctx: CommandContext, args: Uint8Array[]): void {
     ctx.reply.bulkString(member);
     return;
   }
-  const count = parseInteger(args[2]);
-  if (count === null || count < 0) {
-    throw new CommandError("ERR value is out of range, must be positive");
-  }
+  const count = parsePopCount(args[2]);
   const set = lookupSet(ctx, key);
   if (set === null || count === 0) {
     replySet(ctx, []);
@@ -291,15 +295,9 @@ function spop(ctx: CommandContext, args: Uint8Array[]): void {
   replySet(ctx, members);
 }
 
-const COUNT_RANGE_ERROR =
-  "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
-
 /** Parses SRANDMEMBER/HRANDFIELD's count: a 64-bit integer but not -2^63. */
 export function parseRandomCount(arg: Uint8Array): number {
-  const value = parseInt64(arg);
-  if (value === null) throw new CommandError(Errors.notInteger);
-  if (value === -(2n ** 63n)) throw new CommandError(COUNT_RANGE_ERROR);
-  return Number(value);
+  return Number(parseInt64Argument(arg, { min: -LLONG_MAX }));
 }
 
 /**
@@ -446,10 +444,7 @@ function sinterstore(ctx: CommandContext, args: Uint8Array[]): void {
 }
 
 function sintercard(ctx: CommandContext, args: Uint8Array[]): void {
-  const numkeys = parseInteger(args[1]);
-  if (numkeys === null || numkeys < 1) {
-    throw new CommandError("ERR numkeys should be greater than 0");
-  }
+  const numkeys = parseNumkeys(args[1]);
   if (numkeys > args.length - 2) {
     throw new CommandError(
       "ERR Number of keys can't be greater than number of args",
@@ -458,11 +453,10 @@ function sintercard(ctx: CommandContext, args: Uint8Array[]): void {
   let limit = 0;
   for (let i = 2 + numkeys; i < args.length; i++) {
     if (equalsIgnoreCase(args[i], "limit") && i + 1 < args.length) {
-      const value = parseInteger(args[++i]);
-      if (value === null || value < 0) {
-        throw new CommandError("ERR LIMIT can't be negative");
-      }
-      limit = value;
+      limit = parseIntegerArgument(args[++i], {
+        min: 0,
+        message: Errors.limitNegative,
+      });
     } else throw new CommandError(Errors.syntax);
   }
   const sets = lookupSets(ctx, keysFrom(args, 2, 2 + numkeys));

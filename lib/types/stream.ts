@@ -8,6 +8,10 @@
  */
 
 import {
+  parseBlockingTimeout,
+  parseInt64Argument,
+} from "../commands/arguments.ts";
+import {
   defineCommand,
   keyRange,
   keysAfterKeyword,
@@ -27,7 +31,6 @@ import type { Server } from "../server/server.ts";
 import { Entry } from "../store/database.ts";
 import { type PlainValue, registerValueType } from "../store/value_types.ts";
 import { bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
-import { parseInt64 } from "../util/numbers.ts";
 import { lookupValue } from "./indexed_map.ts";
 import {
   compareIds,
@@ -214,12 +217,6 @@ function intervalId(arg: Uint8Array, isStart: boolean): StreamId {
     return moved;
   }
   return looseId(arg, missingSeq);
-}
-
-function int64(arg: Uint8Array, message: string = Errors.notInteger): bigint {
-  const value = parseInt64(arg);
-  if (value === null) throw new CommandError(message);
-  return value;
 }
 
 function replyId(ctx: CommandContext, id: StreamId): void {
@@ -477,21 +474,20 @@ function parseAddOrTrim(
         i++;
       }
       if (maxlen) {
-        const value = int64(args[i + 1]);
-        if (value < 0n) {
-          throw new CommandError("ERR The MAXLEN argument must be >= 0.");
-        }
-        out.maxLen = value;
+        out.maxLen = parseInt64Argument(args[i + 1], {
+          min: 0n,
+          rangeMessage: "ERR The MAXLEN argument must be >= 0.",
+        });
       } else {
         out.minId = strictId(args[i + 1]);
       }
       i++;
       out.thresholdIndex = i;
     } else if (equalsIgnoreCase(opt, "limit") && more > 0) {
-      const value = int64(args[i + 1]);
-      if (value < 0n) {
-        throw new CommandError("ERR The LIMIT argument must be >= 0.");
-      }
+      const value = parseInt64Argument(args[i + 1], {
+        min: 0n,
+        rangeMessage: "ERR The LIMIT argument must be >= 0.",
+      });
       out.limit = value > 1_000_000_000_000n ? 1e12 : Number(value);
       limitGiven = true;
       i++;
@@ -666,7 +662,7 @@ function rangeCommand(
   let count = -1n;
   for (let j = 4; j < args.length; j++) {
     if (equalsIgnoreCase(args[j], "count") && j + 1 < args.length) {
-      count = int64(args[++j]);
+      count = parseInt64Argument(args[++j]);
       if (count < 0n) count = 0n;
     } else {
       throw new CommandError(Errors.syntax);
@@ -733,10 +729,10 @@ function xsetid(ctx: CommandContext, args: Uint8Array[]): void {
   for (let i = 3; i < args.length; i += 2) {
     const more = args.length - 1 - i;
     if (equalsIgnoreCase(args[i], "entriesadded") && more > 0) {
-      entriesAdded = int64(args[i + 1]);
-      if (entriesAdded < 0n) {
-        throw new CommandError("ERR entries_added must be positive");
-      }
+      entriesAdded = parseInt64Argument(args[i + 1], {
+        min: 0n,
+        rangeMessage: "ERR entries_added must be positive",
+      });
     } else if (equalsIgnoreCase(args[i], "maxdeletedid") && more > 0) {
       maxDeleted = strictId(args[i + 1]);
       if (compareIds(id, maxDeleted) < 0) {
@@ -891,15 +887,10 @@ function parseRead(args: Uint8Array[], group: boolean): ReadRequest {
     const opt = args[i];
     if (equalsIgnoreCase(opt, "block") && more > 0) {
       i++;
-      const value = int64(
-        args[i],
-        "ERR timeout is not an integer or out of range",
-      );
-      if (value < 0n) throw new CommandError("ERR timeout is negative");
-      timeoutMs = Number(value);
+      timeoutMs = parseBlockingTimeout(args[i], { unit: "milliseconds" });
     } else if (equalsIgnoreCase(opt, "count") && more > 0) {
       i++;
-      const value = int64(args[i]);
+      const value = parseInt64Argument(args[i]);
       count = value < 0n ? 0 : Number(value);
     } else if (equalsIgnoreCase(opt, "streams") && more > 0) {
       streamsArg = i + 1;
@@ -1195,11 +1186,11 @@ function xpending(ctx: CommandContext, args: Uint8Array[]): void {
   if (!summary) {
     let at = 3;
     if (equalsIgnoreCase(args[3], "idle")) {
-      minIdle = int64(args[4]);
+      minIdle = parseInt64Argument(args[4]);
       if (args.length < 8) throw new CommandError(Errors.syntax);
       at += 2;
     }
-    count = int64(args[at + 2]);
+    count = parseInt64Argument(args[at + 2]);
     if (count < 0n) count = 0n;
     start = intervalId(args[at], true);
     end = intervalId(args[at + 1], false);
@@ -1261,7 +1252,9 @@ function xclaim(ctx: CommandContext, args: Uint8Array[]): void {
   const found = lookupGroup(ctx, args[1], args[2]);
   if (found === null) throw noGroupError(args[1], args[2]);
   const { stream, group } = found;
-  let minIdle = int64(args[4], "ERR Invalid min-idle-time argument for XCLAIM");
+  let minIdle = parseInt64Argument(args[4], {
+    message: "ERR Invalid min-idle-time argument for XCLAIM",
+  });
   if (minIdle < 0n) minIdle = 0n;
   const ids: StreamId[] = [];
   let j = 5;
@@ -1283,17 +1276,17 @@ function xclaim(ctx: CommandContext, args: Uint8Array[]): void {
     else if (equalsIgnoreCase(opt, "justid")) justId = true;
     else if (equalsIgnoreCase(opt, "idle") && more > 0) {
       deliveryTime = BigInt(now) -
-        int64(args[++j], "ERR Invalid IDLE option argument for XCLAIM");
+        parseInt64Argument(args[++j], {
+          message: "ERR Invalid IDLE option argument for XCLAIM",
+        });
     } else if (equalsIgnoreCase(opt, "time") && more > 0) {
-      deliveryTime = int64(
-        args[++j],
-        "ERR Invalid TIME option argument for XCLAIM",
-      );
+      deliveryTime = parseInt64Argument(args[++j], {
+        message: "ERR Invalid TIME option argument for XCLAIM",
+      });
     } else if (equalsIgnoreCase(opt, "retrycount") && more > 0) {
-      retryCount = int64(
-        args[++j],
-        "ERR Invalid RETRYCOUNT option argument for XCLAIM",
-      );
+      retryCount = parseInt64Argument(args[++j], {
+        message: "ERR Invalid RETRYCOUNT option argument for XCLAIM",
+      });
     } else if (equalsIgnoreCase(opt, "lastid") && more > 0) {
       lastId = strictId(args[++j]);
     } else {
@@ -1364,10 +1357,9 @@ function xclaim(ctx: CommandContext, args: Uint8Array[]): void {
 const AUTOCLAIM_MAX_COUNT = 576460752303423487n;
 
 function xautoclaim(ctx: CommandContext, args: Uint8Array[]): void {
-  let minIdle = int64(
-    args[4],
-    "ERR Invalid min-idle-time argument for XAUTOCLAIM",
-  );
+  let minIdle = parseInt64Argument(args[4], {
+    message: "ERR Invalid min-idle-time argument for XAUTOCLAIM",
+  });
   if (minIdle < 0n) minIdle = 0n;
   const start = intervalId(args[5], true);
   let count = 100;
@@ -1375,10 +1367,11 @@ function xautoclaim(ctx: CommandContext, args: Uint8Array[]): void {
   for (let j = 6; j < args.length; j++) {
     const more = args.length - 1 - j;
     if (equalsIgnoreCase(args[j], "count") && more > 0) {
-      const value = parseInt64(args[j + 1]);
-      if (value === null || value < 1n || value > AUTOCLAIM_MAX_COUNT) {
-        throw new CommandError("ERR COUNT must be > 0");
-      }
+      const value = parseInt64Argument(args[j + 1], {
+        min: 1n,
+        max: AUTOCLAIM_MAX_COUNT,
+        message: Errors.countMustBePositive,
+      });
       count = value > 100_000_000n ? 100_000_000 : Number(value);
       j++;
     } else if (equalsIgnoreCase(args[j], "justid")) {
@@ -1458,7 +1451,7 @@ function subcommandSyntax(args: Uint8Array[]): CommandError {
 }
 
 function parseEntriesRead(arg: Uint8Array): bigint {
-  const value = int64(arg);
+  const value = parseInt64Argument(arg);
   if (value < 0n && value !== INVALID_ENTRIES_READ) {
     throw new CommandError(
       "ERR value for ENTRIESREAD must be positive or -1",
@@ -1602,7 +1595,7 @@ function xinfoStream(ctx: CommandContext, args: Uint8Array[]): void {
     full = true;
     if (extra === 3) {
       if (!equalsIgnoreCase(args[4], "count")) throw syntax();
-      count = int64(args[5]);
+      count = parseInt64Argument(args[5]);
       if (count < 0n) count = 10n;
     }
   } else if (extra !== 0) {

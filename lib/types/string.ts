@@ -12,6 +12,10 @@
  * @module
  */
 
+import {
+  parseIntegerArgument,
+  parseLongDoubleArgument,
+} from "../commands/arguments.ts";
 import { defineCommand, keyRange } from "../commands/define.ts";
 import type { CommandContext } from "../commands/context.ts";
 import { CommandError, Errors } from "../commands/errors.ts";
@@ -30,7 +34,6 @@ import {
   LLONG_MIN,
   parseInt64,
   parseInteger,
-  parseLongDouble,
 } from "../util/numbers.ts";
 
 /** Entry flag: Redis would hold the value "raw" (modified in place). */
@@ -165,8 +168,7 @@ function expireArgumentToMs(
   relative: boolean,
   command: string,
 ): number | bigint {
-  const value = parseInteger(arg);
-  if (value === null) throw new CommandError(Errors.notInteger);
+  const value = parseIntegerArgument(arg);
   if (value <= 0) throw new CommandError(Errors.invalidExpire(command));
   if (Number.isSafeInteger(value * unitMs + ctx.now)) {
     return relative ? value * unitMs + ctx.now : value * unitMs;
@@ -484,11 +486,8 @@ function strlen(ctx: CommandContext, args: Uint8Array[]): void {
 const EMPTY = new Uint8Array(0);
 
 function getrange(ctx: CommandContext, args: Uint8Array[]): void {
-  let start = parseInteger(args[2]);
-  let end = parseInteger(args[3]);
-  if (start === null || end === null) {
-    throw new CommandError(Errors.notInteger);
-  }
+  let start = parseIntegerArgument(args[2]);
+  let end = parseIntegerArgument(args[3]);
   const value = readString(ctx, bytesToString(args[1]));
   if (value === null || (start < 0 && end < 0 && start > end)) {
     ctx.reply.bulk(EMPTY);
@@ -503,9 +502,10 @@ function getrange(ctx: CommandContext, args: Uint8Array[]): void {
 }
 
 function setrange(ctx: CommandContext, args: Uint8Array[]): void {
-  const offset = parseInteger(args[2]);
-  if (offset === null) throw new CommandError(Errors.notInteger);
-  if (offset < 0) throw new CommandError("ERR offset is out of range");
+  const offset = parseIntegerArgument(args[2], {
+    min: 0,
+    rangeMessage: "ERR offset is out of range",
+  });
   const key = bytesToString(args[1]);
   const patch = args[3];
   let entry = ctx.db.get(key, ctx.now);
@@ -548,9 +548,7 @@ function incrDecr(
   let current = 0;
   if (entry !== undefined) {
     if (entry.type !== "string") throw new CommandError(Errors.wrongType);
-    const parsed = parseInteger(entry.value as Uint8Array);
-    if (parsed === null) throw new CommandError(Errors.notInteger);
-    current = parsed;
+    current = parseIntegerArgument(entry.value as Uint8Array);
   }
   let result: number | bigint;
   if (
@@ -578,8 +576,7 @@ function incrDecr(
 
 /** An INCRBY/DECRBY increment: a number when exact, else a bigint. */
 function parseIncrement(arg: Uint8Array): number | bigint {
-  const value = parseInteger(arg);
-  if (value === null) throw new CommandError(Errors.notInteger);
+  const value = parseIntegerArgument(arg);
   return Math.abs(value) <= SAFE_OPERAND ? value : parseInt64(arg)!;
 }
 
@@ -609,13 +606,10 @@ function incrbyfloat(ctx: CommandContext, args: Uint8Array[]): void {
   if (entry !== undefined && entry.type !== "string") {
     throw new CommandError(Errors.wrongType);
   }
-  const current = parseLongDouble(
+  const current = parseLongDoubleArgument(
     entry === undefined ? ZERO_TEXT : entry.value as Uint8Array,
   );
-  const increment = parseLongDouble(args[2]);
-  if (current === null || increment === null) {
-    throw new CommandError(Errors.notFloat);
-  }
+  const increment = parseLongDoubleArgument(args[2]);
   const sum = addLongDouble(current, increment);
   if (sum.kind !== "finite") {
     throw new CommandError("ERR increment would produce NaN or Infinity");
@@ -657,9 +651,7 @@ function lcs(ctx: CommandContext, args: Uint8Array[]): void {
     else if (
       equalsIgnoreCase(option, "minmatchlen") && i + 1 < args.length
     ) {
-      const value = parseInteger(args[++i]);
-      if (value === null) throw new CommandError(Errors.notInteger);
-      minMatchLen = Math.max(0, value);
+      minMatchLen = Math.max(0, parseIntegerArgument(args[++i]));
     } else throw new CommandError(Errors.syntax);
   }
   if (getIdx && getLen) {

@@ -8,6 +8,17 @@
  * @module
  */
 
+import {
+  parseBlockingTimeout,
+  parseFloatArgument,
+  parseInt64Argument,
+  parseIntegerArgument,
+  parseMultiPopCount,
+  parseNumkeys,
+  parsePopCount,
+  parseScanCursor,
+  parseScanOptions,
+} from "../commands/arguments.ts";
 import { defineCommand, keyCount, keyRange } from "../commands/define.ts";
 import type { CommandContext } from "../commands/context.ts";
 import { CommandError, Errors } from "../commands/errors.ts";
@@ -20,15 +31,8 @@ import {
   equalsIgnoreCase,
   stringToBytes,
 } from "../util/bytes.ts";
-import {
-  formatDouble,
-  parseInt64,
-  parseInteger,
-  parseStrictDouble,
-} from "../util/numbers.ts";
-import { parseBlockingTimeout } from "../server/blocking.ts";
-import { parseScanCursor } from "../commands/keys.ts";
-import { lookupValue, parseScanOptions } from "./indexed_map.ts";
+import { formatDouble, LLONG_MAX } from "../util/numbers.ts";
+import { lookupValue } from "./indexed_map.ts";
 import {
   lexGteMin,
   lexLteMax,
@@ -300,34 +304,6 @@ function replyNodes(
   }
 }
 
-/** Parses a score argument ("ERR value is not a valid float" otherwise). */
-function scoreArgument(
-  arg: Uint8Array,
-  message: string = Errors.notFloat,
-): number {
-  const value = parseStrictDouble(arg);
-  if (value === null) throw new CommandError(message);
-  return value;
-}
-
-/** Parses a 64-bit integer argument (Redis's getLongFromObjectOrReply). */
-function longArgument(arg: Uint8Array): number {
-  const value = parseInteger(arg);
-  if (value === null) throw new CommandError(Errors.notInteger);
-  return value;
-}
-
-/** Parses an integer in [min, max], failing with `message` (getRangeLong). */
-function rangeArgument(
-  arg: Uint8Array,
-  min: number,
-  message: string,
-): number {
-  const value = parseInteger(arg);
-  if (value === null || value < min) throw new CommandError(message);
-  return value;
-}
-
 const SCORE_RANGE_ERROR = "ERR min or max is not a float";
 const LEX_RANGE_ERROR = "ERR min or max not valid string range item";
 
@@ -442,7 +418,7 @@ function zaddGeneric(
   }
   const scores: number[] = [];
   for (let j = 0; j < pairs; j++) {
-    scores.push(scoreArgument(args[scoreIndex + j * 2]));
+    scores.push(parseFloatArgument(args[scoreIndex + j * 2]));
   }
   const key = bytesToString(args[1]);
   let zset = lookupZSet(ctx, key);
@@ -667,8 +643,8 @@ function zrangeGeneric(
     if (storeKey === null && equalsIgnoreCase(opt, "withscores")) {
       withScores = true;
     } else if (equalsIgnoreCase(opt, "limit") && left >= 2) {
-      offset = longArgument(args[j + 1]);
-      limit = longArgument(args[j + 2]);
+      offset = parseIntegerArgument(args[j + 1]);
+      limit = parseIntegerArgument(args[j + 2]);
       j += 2;
     } else if (reverse === null && equalsIgnoreCase(opt, "rev")) {
       reverse = true;
@@ -699,8 +675,8 @@ function zrangeGeneric(
   let scoreRange: ScoreRange | null = null;
   let lexRange: LexRange | null = null;
   if (type === RangeType.Rank) {
-    start = longArgument(minArg);
-    end = longArgument(maxArg);
+    start = parseIntegerArgument(minArg);
+    end = parseIntegerArgument(maxArg);
   } else if (type === RangeType.Score) {
     scoreRange = scoreRangeArguments(minArg, maxArg);
   } else lexRange = lexRangeArguments(minArg, maxArg);
@@ -825,8 +801,8 @@ function zremrangeGeneric(
   let scoreRange: ScoreRange | null = null;
   let lexRange: LexRange | null = null;
   if (type === RangeType.Rank) {
-    start = longArgument(args[2]);
-    end = longArgument(args[3]);
+    start = parseIntegerArgument(args[2]);
+    end = parseIntegerArgument(args[3]);
   } else if (type === RangeType.Score) {
     scoreRange = scoreRangeArguments(args[2], args[3]);
   } else lexRange = lexRangeArguments(args[2], args[3]);
@@ -949,11 +925,7 @@ function zpopMinMax(
   if (args.length > 3) throw new CommandError(Errors.syntax);
   let count = -1;
   if (args.length === 3) {
-    count = rangeArgument(
-      args[2],
-      0,
-      "ERR value is out of range, must be positive",
-    );
+    count = parsePopCount(args[2]);
   }
   const nested = ctx.reply.protocol === 3 && count !== -1;
   zpopGeneric(
@@ -1054,11 +1026,7 @@ function zmpopGeneric(
   numKeysIndex: number,
   blocking: boolean,
 ): void {
-  const numKeys = rangeArgument(
-    args[numKeysIndex],
-    1,
-    "ERR numkeys should be greater than 0",
-  );
+  const numKeys = parseNumkeys(args[numKeysIndex]);
   const whereIndex = numKeysIndex + numKeys + 1;
   if (whereIndex >= args.length) throw new CommandError(Errors.syntax);
   let max: boolean;
@@ -1070,7 +1038,7 @@ function zmpopGeneric(
     const more = args.length - 1 - j;
     if (count === -1 && equalsIgnoreCase(args[j], "count") && more > 0) {
       j++;
-      count = rangeArgument(args[j], 1, "ERR count should be greater than 0");
+      count = parseMultiPopCount(args[j]);
     } else throw new CommandError(Errors.syntax);
   }
   if (count === -1) count = 1;
@@ -1095,13 +1063,7 @@ function zrandmember(ctx: CommandContext, args: Uint8Array[]): void {
     else ctx.reply.bulkString(zset.randomNode().member);
     return;
   }
-  const exact = parseInt64(args[2]);
-  if (exact === null) throw new CommandError(Errors.notInteger);
-  if (exact < -9223372036854775807n) {
-    throw new CommandError(
-      "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807",
-    );
-  }
+  const exact = parseInt64Argument(args[2], { min: -LLONG_MAX });
   let withScores = false;
   if (
     args.length > 4 ||
@@ -1112,7 +1074,7 @@ function zrandmember(ctx: CommandContext, args: Uint8Array[]): void {
     withScores = true;
     if (
       exact < -4611686018427387903n || exact > 4611686018427387903n
-    ) throw new CommandError("ERR value is out of range");
+    ) throw new CommandError(Errors.valueOutOfRange);
   }
   const zset = readZSet(ctx, key);
   const reply = ctx.reply;
@@ -1227,7 +1189,7 @@ function setOpGeneric(
   op: SetOp,
   cardinalityOnly: boolean,
 ): void {
-  const setCount = longArgument(args[numKeysIndex]);
+  const setCount = parseIntegerArgument(args[numKeysIndex]);
   if (setCount < 1) {
     throw new CommandError(
       `ERR at least 1 input key is needed for '${
@@ -1263,10 +1225,9 @@ function setOpGeneric(
     ) {
       j++;
       for (let i = 0; i < setCount; i++, j++) {
-        sources[i].weight = scoreArgument(
-          args[j],
-          "ERR weight value is not a float",
-        );
+        sources[i].weight = parseFloatArgument(args[j], {
+          message: "ERR weight value is not a float",
+        });
       }
     } else if (
       op !== SetOp.Diff && !cardinalityOnly && remaining >= 2 &&
@@ -1287,7 +1248,10 @@ function setOpGeneric(
     } else if (
       cardinalityOnly && remaining >= 2 && equalsIgnoreCase(opt, "limit")
     ) {
-      limit = rangeArgument(args[j + 1], 0, "ERR LIMIT can't be negative");
+      limit = parseIntegerArgument(args[j + 1], {
+        min: 0,
+        message: Errors.limitNegative,
+      });
       j += 2;
     } else throw new CommandError(Errors.syntax);
   }

@@ -1,32 +1,21 @@
 import assert from "node:assert/strict";
+import { latin1 } from "../helpers/bytes.ts";
 import { type RespClient, RespError } from "../helpers/resp_client.ts";
-import {
-  hasRedisServer,
-  startOurServer,
-  startRedisServer,
-  type TestServer,
-} from "../helpers/servers.ts";
+import { hasRedisServer, withServer } from "../helpers/servers.ts";
 
-const text = (bytes: Uint8Array) => new TextDecoder("latin1").decode(bytes);
 const noOracle = !hasRedisServer();
 
 /**
- * Runs `scenario` on our server and on Redis and asserts that it produced
- * the same list of raw replies.
+ * Runs `scenario` with `clients` clients of our server and then of Redis
+ * and asserts that it produced the same list of raw replies.
  */
 async function differential(
-  scenario: (server: TestServer, clients: RespClient[]) => Promise<string[]>,
+  clients: number,
+  scenario: (clients: RespClient[]) => Promise<string[]>,
 ): Promise<void> {
   const results: string[][] = [];
-  for (const start of [startOurServer, startRedisServer]) {
-    const server = await start();
-    const clients: RespClient[] = [];
-    try {
-      results.push(await scenario(server, clients));
-    } finally {
-      for (const client of clients) client.close();
-      await server.stop();
-    }
+  for (const oracle of [false, true]) {
+    results.push(await withServer({ oracle, clients }, scenario));
   }
   assert.deepEqual(results[0], results[1]);
 }
@@ -35,12 +24,10 @@ Deno.test({
   name: "CLIENT: errors and deterministic replies match Redis",
   ignore: noOracle,
   fn: () =>
-    differential(async (server, clients) => {
-      const c = await server.connect();
-      clients.push(c);
+    differential(1, async ([c]) => {
       const out: string[] = [];
       const call = async (...args: string[]) =>
-        out.push(text(await c.callRaw(...args)));
+        out.push(latin1(await c.callRaw(...args)));
       for (const protocol of ["2", "3"]) {
         await c.call("HELLO", protocol);
         await call("CLIENT");
@@ -114,10 +101,8 @@ Deno.test({
   ignore: noOracle,
   fn: async () => {
     const fieldNames: string[][] = [];
-    for (const start of [startOurServer, startRedisServer]) {
-      const server = await start();
-      const client = await server.connect();
-      try {
+    for (const oracle of [false, true]) {
+      await withServer({ oracle }, async ([client]) => {
         const line = await client.call("CLIENT", "INFO") as string;
         assert.ok(line.endsWith("\n"));
         fieldNames.push(
@@ -125,10 +110,7 @@ Deno.test({
         );
         const list = await client.call("CLIENT", "LIST") as string;
         assert.equal(list.split("\n").length, 2);
-      } finally {
-        client.close();
-        await server.stop();
-      }
+      });
     }
     assert.deepEqual(fieldNames[0], fieldNames[1]);
   },
@@ -147,10 +129,7 @@ function parseClients(listing: string): Map<string, string>[] {
 }
 
 Deno.test("CLIENT ID, SETNAME, INFO, LIST with TYPE and ID filters", async () => {
-  const server = await startOurServer();
-  const a = await server.connect();
-  const b = await server.connect();
-  try {
+  await withServer({ clients: 2 }, async ([a, b], server) => {
     const idA = await a.call("CLIENT", "ID") as number;
     const idB = await b.call("CLIENT", "ID") as number;
     assert.ok(idB > idA);
@@ -184,7 +163,7 @@ Deno.test("CLIENT ID, SETNAME, INFO, LIST with TYPE and ID filters", async () =>
     assert.equal(own[0].get("id"), String(idB));
     assert.equal(own[0].get("cmd"), "client|info");
     // RESP3 gets a verbatim string.
-    assert.match(text(await b.callRaw("CLIENT", "INFO")), /^=\d+\r\ntxt:id=/);
+    assert.match(latin1(await b.callRaw("CLIENT", "INFO")), /^=\d+\r\ntxt:id=/);
 
     const byIdText = await a.call(
       "CLIENT",
@@ -204,19 +183,11 @@ Deno.test("CLIENT ID, SETNAME, INFO, LIST with TYPE and ID filters", async () =>
     );
     assert.equal(normal.length, 2);
     assert.equal(await a.call("CLIENT", "LIST", "TYPE", "pubsub"), "");
-  } finally {
-    a.close();
-    b.close();
-    await server.stop();
-  }
+  });
 });
 
 Deno.test("CLIENT KILL: old and new forms, SKIPME, killing oneself", async () => {
-  const server = await startOurServer();
-  const a = await server.connect();
-  const b = await server.connect();
-  const c = await server.connect();
-  try {
+  await withServer({ clients: 3 }, async ([a, b, c], server) => {
     const listing = parseClients(await a.call("CLIENT", "LIST") as string);
     const addrB = listing[1].get("addr")!;
     assert.equal(await a.call("CLIENT", "KILL", addrB), "OK");
@@ -238,34 +209,22 @@ Deno.test("CLIENT KILL: old and new forms, SKIPME, killing oneself", async () =>
       1,
     );
     assert.equal(await a.closedByServer(), true);
-  } finally {
-    a.close();
-    b.close();
-    c.close();
-    await server.stop();
-  }
+  });
 });
 
 Deno.test("CLIENT KILL old form can kill the caller itself", async () => {
-  const server = await startOurServer();
-  const a = await server.connect();
-  try {
+  await withServer({}, async ([a]) => {
     const own = parseClients(await a.call("CLIENT", "INFO") as string)[0];
     assert.equal(await a.call("CLIENT", "KILL", own.get("addr")!), "OK");
     assert.equal(await a.closedByServer(), true);
-  } finally {
-    a.close();
-    await server.stop();
-  }
+  });
 });
 
 Deno.test({
   name: "CLIENT REPLY OFF/ON/SKIP behave as in Redis",
   ignore: noOracle,
   fn: () =>
-    differential(async (server, clients) => {
-      const c = await server.connect();
-      clients.push(c);
+    differential(1, async ([c]) => {
       await c.send("CLIENT", "REPLY", "SKIP");
       await c.send("PING", "skipped");
       await c.send("PING", "one");
@@ -277,7 +236,7 @@ Deno.test({
       await c.send("CLIENT", "REPLY", "ON");
       await c.send("PING", "two");
       const out: string[] = [];
-      for (let i = 0; i < 4; i++) out.push(text(await c.readRaw()));
+      for (let i = 0; i < 4; i++) out.push(latin1(await c.readRaw()));
       return out;
     }),
 });
@@ -287,11 +246,7 @@ Deno.test({
     "CLIENT UNBLOCK ends a blocking command with its timeout reply or an error",
   ignore: noOracle,
   fn: () =>
-    differential(async (server, clients) => {
-      const blocked = await server.connect();
-      clients.push(blocked);
-      const other = await server.connect();
-      clients.push(other);
+    differential(2, async ([blocked, other]) => {
       const out: string[] = [];
       const id = String(await blocked.call("CLIENT", "ID"));
       for (const reason of [[], ["TIMEOUT"], ["error"]]) {
@@ -302,35 +257,30 @@ Deno.test({
           if (info.includes("flags=b")) break;
           await new Promise((r) => setTimeout(r, 10));
         }
-        out.push(text(await other.callRaw("CLIENT", "UNBLOCK", id, ...reason)));
-        out.push(text(await blocked.readRaw()));
+        out.push(
+          latin1(await other.callRaw("CLIENT", "UNBLOCK", id, ...reason)),
+        );
+        out.push(latin1(await blocked.readRaw()));
       }
-      out.push(text(await other.callRaw("CLIENT", "UNBLOCK", id)));
-      out.push(text(await blocked.callRaw("PING")));
+      out.push(latin1(await other.callRaw("CLIENT", "UNBLOCK", id)));
+      out.push(latin1(await blocked.callRaw("PING")));
       return out;
     }),
 });
 
 Deno.test("CLIENT NO-EVICT shows as flag e", async () => {
-  const server = await startOurServer();
-  const client = await server.connect();
-  try {
+  await withServer({}, async ([client]) => {
     assert.equal(await client.call("CLIENT", "NO-EVICT", "on"), "OK");
     const on = parseClients(await client.call("CLIENT", "INFO") as string)[0];
     assert.equal(on.get("flags"), "e");
     assert.equal(await client.call("CLIENT", "NO-EVICT", "off"), "OK");
     const off = parseClients(await client.call("CLIENT", "INFO") as string)[0];
     assert.equal(off.get("flags"), "N");
-  } finally {
-    client.close();
-    await server.stop();
-  }
+  });
 });
 
 Deno.test("client library handshake: HELLO 3, SETINFO, SETNAME, COMMAND DOCS", async () => {
-  const server = await startOurServer();
-  const client = await server.connect();
-  try {
+  await withServer({}, async ([client]) => {
     // What client libraries pipeline on connect (SETINFO is Redis 7.2's).
     await client.send("HELLO", "3");
     await client.send("CLIENT", "SETINFO", "LIB-NAME", "mylib");
@@ -345,16 +295,11 @@ Deno.test("client library handshake: HELLO 3, SETINFO, SETNAME, COMMAND DOCS", a
     const docs = await client.read() as Map<string, unknown>;
     assert.ok(docs.has("client"));
     assert.equal(await client.call("CLIENT", "GETNAME"), "app");
-  } finally {
-    client.close();
-    await server.stop();
-  }
+  });
 });
 
 Deno.test("CLIENT SETINFO and NO-TOUCH (Redis 7.2 additions)", async () => {
-  const server = await startOurServer();
-  const client = await server.connect();
-  try {
+  await withServer({}, async ([client]) => {
     assert.equal(
       await client.call("CLIENT", "SETINFO", "lib-name", "redis-py"),
       "OK",
@@ -392,21 +337,14 @@ Deno.test("CLIENT SETINFO and NO-TOUCH (Redis 7.2 additions)", async () => {
       new RespError("ERR syntax error"),
     );
     assert.equal(await client.call("CLIENT", "NO-TOUCH", "off"), "OK");
-  } finally {
-    client.close();
-    await server.stop();
-  }
+  });
 });
 
 Deno.test({
   name: "CLIENT LIST/KILL TYPE pubsub and subscription fields match Redis",
   ignore: noOracle,
   fn: () =>
-    differential(async (server, clients) => {
-      const subscriber = await server.connect();
-      clients.push(subscriber);
-      const other = await server.connect();
-      clients.push(other);
+    differential(2, async ([subscriber, other]) => {
       const out: string[] = [];
       await subscriber.call("SUBSCRIBE", "a");
       await subscriber.send("SUBSCRIBE", "b");
@@ -420,9 +358,9 @@ Deno.test({
           out.push(fields.map((f) => `${f}=${client.get(f)}`).join(" "));
         }
       }
-      out.push(text(await other.callRaw("CLIENT", "KILL", "TYPE", "pubsub")));
+      out.push(latin1(await other.callRaw("CLIENT", "KILL", "TYPE", "pubsub")));
       out.push(String(await subscriber.closedByServer()));
-      out.push(text(await other.callRaw("CLIENT", "KILL", "TYPE", "pubsub")));
+      out.push(latin1(await other.callRaw("CLIENT", "KILL", "TYPE", "pubsub")));
       return out;
     }),
 });
@@ -432,13 +370,7 @@ Deno.test({
     "CLIENT LIST flags and multi count for MULTI, WATCH and blocked clients match Redis",
   ignore: noOracle,
   fn: () =>
-    differential(async (server, clients) => {
-      const tx = await server.connect();
-      clients.push(tx);
-      const blocked = await server.connect();
-      clients.push(blocked);
-      const other = await server.connect();
-      clients.push(other);
+    differential(3, async ([tx, blocked, other]) => {
       await tx.call("WATCH", "w");
       await tx.call("MULTI");
       await tx.call("SET", "x", "1");
@@ -458,8 +390,8 @@ Deno.test({
         await new Promise((r) => setTimeout(r, 10));
       }
       await other.call("LPUSH", "list", "v");
-      out.push(text(await blocked.readRaw()));
-      out.push(text(await tx.callRaw("EXEC")));
+      out.push(latin1(await blocked.readRaw()));
+      out.push(latin1(await tx.callRaw("EXEC")));
       await blocked.call("NOSUCHCMD");
       await other.call("CONFIG", "NOSUCH");
       for (

@@ -1,19 +1,15 @@
 import assert from "node:assert/strict";
+import { latin1, text } from "../helpers/bytes.ts";
+import { withPair } from "../helpers/differential.ts";
 import { parseReply, type RespClient } from "../helpers/resp_client.ts";
-import {
-  hasRedisServer,
-  startOurServer,
-  startRedisServer,
-  type TestServer,
-} from "../helpers/servers.ts";
+import { hasRedisServer, withServer } from "../helpers/servers.ts";
 
-const text = (bytes: Uint8Array) => new TextDecoder("latin1").decode(bytes);
 const noOracle = !hasRedisServer();
 
 /** The raw bytes of each element of the aggregate reply starting at `pos`. */
 function children(buf: Uint8Array, pos: number): Uint8Array[] {
   const lineEnd = buf.indexOf(13, pos);
-  const count = Number(text(buf.subarray(pos + 1, lineEnd)));
+  const count = Number(latin1(buf.subarray(pos + 1, lineEnd)));
   const type = String.fromCharCode(buf[pos]);
   const n = type === "%" ? count * 2 : count;
   const parts: Uint8Array[] = [];
@@ -37,7 +33,9 @@ const NEWER_THAN_ORACLE = new Set(["client|setinfo", "client|no-touch"]);
 function compareInfo(ours: Uint8Array, theirs: Uint8Array): string[] {
   if (ours[0] !== 42 || theirs[0] !== 42 || ours[1] === 45) {
     return ours.join() === theirs.join() ? [] : [
-      `ours ${JSON.stringify(text(ours))} vs ${JSON.stringify(text(theirs))}`,
+      `ours ${JSON.stringify(latin1(ours))} vs ${
+        JSON.stringify(latin1(theirs))
+      }`,
     ];
   }
   const a = children(ours, 0);
@@ -45,16 +43,18 @@ function compareInfo(ours: Uint8Array, theirs: Uint8Array): string[] {
   const name = String(parseReply(a[0], 0)![0]);
   const problems: string[] = [];
   for (let i = 0; i < 9; i++) {
-    if (text(a[i]) !== text(b[i])) {
+    if (latin1(a[i]) !== latin1(b[i])) {
       problems.push(
-        `${name} field ${i}: ours ${JSON.stringify(text(a[i]))} vs redis ${
-          JSON.stringify(text(b[i]))
+        `${name} field ${i}: ours ${JSON.stringify(latin1(a[i]))} vs redis ${
+          JSON.stringify(latin1(b[i]))
         }`,
       );
     }
   }
   if (a[9][0] !== 42 || b[9][0] !== 42) {
-    if (text(a[9]) !== text(b[9])) problems.push(`${name} subcommands differ`);
+    if (latin1(a[9]) !== latin1(b[9])) {
+      problems.push(`${name} subcommands differ`);
+    }
     return problems;
   }
   const theirSubs = new Map<string, Uint8Array>();
@@ -71,35 +71,14 @@ function compareInfo(ours: Uint8Array, theirs: Uint8Array): string[] {
   return problems;
 }
 
-async function withServers(
-  fn: (ours: RespClient, redis: RespClient) => Promise<void>,
-): Promise<void> {
-  let ourServer: TestServer | null = null;
-  let redisServer: TestServer | null = null;
-  const clients: RespClient[] = [];
-  try {
-    ourServer = await startOurServer();
-    redisServer = await startRedisServer();
-    const ours = await ourServer.connect();
-    clients.push(ours);
-    const redis = await redisServer.connect();
-    clients.push(redis);
-    await fn(ours, redis);
-  } finally {
-    for (const client of clients) client.close();
-    await ourServer?.stop();
-    await redisServer?.stop();
-  }
-}
-
 /** Sends the same command to both servers and asserts identical bytes. */
 async function same(
   ours: RespClient,
   redis: RespClient,
   ...args: string[]
 ): Promise<void> {
-  const a = text(await ours.callRaw(...args));
-  const b = text(await redis.callRaw(...args));
+  const a = latin1(await ours.callRaw(...args));
+  const b = latin1(await redis.callRaw(...args));
   assert.equal(a, b, `reply to ${args.join(" ")}`);
 }
 
@@ -108,7 +87,7 @@ Deno.test({
     "COMMAND INFO of every implemented command matches Redis (RESP2, RESP3)",
   ignore: noOracle,
   fn: () =>
-    withServers(async (ours, redis) => {
+    withPair({}, async ({ ourClient: ours, oracleClient: redis }) => {
       const names = await ours.call("COMMAND", "LIST") as string[];
       const topLevel = names.filter((n) => !n.includes("|"));
       const problems: string[] = [];
@@ -138,7 +117,7 @@ Deno.test({
   name: "COMMAND: errors, HELP, COUNT, unknown names match Redis",
   ignore: noOracle,
   fn: () =>
-    withServers(async (ours, redis) => {
+    withPair({}, async ({ ourClient: ours, oracleClient: redis }) => {
       for (const protocol of ["2", "3"]) {
         await ours.call("HELLO", protocol);
         await redis.call("HELLO", protocol);
@@ -173,9 +152,7 @@ Deno.test({
 Deno.test({
   name: "COMMAND COUNT and LIST agree with COMMAND and with each other",
   fn: async () => {
-    const server = await startOurServer();
-    const client = await server.connect();
-    try {
+    await withServer({}, async ([client]) => {
       const count = await client.call("COMMAND", "COUNT") as number;
       const all = await client.call("COMMAND") as unknown[][];
       assert.equal(all.length, count);
@@ -192,10 +169,7 @@ Deno.test({
       assert.ok(list.includes("command|docs"));
       const info = await client.call("COMMAND", "INFO") as unknown[];
       assert.equal(info.length, count);
-    } finally {
-      client.close();
-      await server.stop();
-    }
+    });
   },
 });
 
@@ -203,7 +177,7 @@ Deno.test({
   name: "COMMAND LIST FILTERBY selects the same commands as Redis",
   ignore: noOracle,
   fn: () =>
-    withServers(async (ours, redis) => {
+    withPair({}, async ({ ourClient: ours, oracleClient: redis }) => {
       const ourAll = new Set(await ours.call("COMMAND", "LIST") as string[]);
       const filters = [
         ["aclcat", "connection"],
@@ -232,7 +206,7 @@ Deno.test({
   name: "COMMAND GETKEYS and GETKEYSANDFLAGS match Redis",
   ignore: noOracle,
   fn: () =>
-    withServers(async (ours, redis) => {
+    withPair({}, async ({ ourClient: ours, oracleClient: redis }) => {
       const cases = [
         ["get", "k"],
         ["get"],
@@ -276,9 +250,7 @@ Deno.test({
 Deno.test({
   name: "COMMAND DOCS: summary, since, group, complexity, history, subcommands",
   fn: async () => {
-    const server = await startOurServer();
-    const client = await server.connect();
-    try {
+    await withServer({}, async ([client]) => {
       await client.call("HELLO", "3");
       const docs = await client.call(
         "COMMAND",
@@ -321,10 +293,7 @@ Deno.test({
         "since",
         "1.0.0",
       ]);
-    } finally {
-      client.close();
-      await server.stop();
-    }
+    });
   },
 });
 
@@ -332,7 +301,7 @@ Deno.test({
   name: "COMMAND DOCS of our commands has Redis's since and group",
   ignore: noOracle,
   fn: () =>
-    withServers(async (ours, redis) => {
+    withPair({}, async ({ ourClient: ours, oracleClient: redis }) => {
       const names = await ours.call("COMMAND", "LIST") as string[];
       const problems: string[] = [];
       for (const name of names) {
@@ -366,24 +335,21 @@ Deno.test({
 Deno.test({
   name: "COMMAND works over redis-cli (COMMAND DOCS as clients send it)",
   fn: async () => {
-    const server = await startOurServer();
-    try {
+    await withServer({ clients: 0 }, async (_clients, server) => {
       const out = await new Deno.Command("redis-cli", {
         args: ["-p", String(server.port), "COMMAND", "COUNT"],
         stdout: "piped",
         stderr: "null",
       }).output().catch(() => null);
       if (out === null) return; // redis-cli is not installed.
-      const count = Number(new TextDecoder().decode(out.stdout).trim());
+      const count = Number(text(out.stdout).trim());
       assert.ok(count > 10);
       const docs = await new Deno.Command("redis-cli", {
         args: ["-3", "-p", String(server.port), "COMMAND", "DOCS", "ping"],
         stdout: "piped",
         stderr: "null",
       }).output();
-      assert.match(new TextDecoder().decode(docs.stdout), /since/);
-    } finally {
-      await server.stop();
-    }
+      assert.match(text(docs.stdout), /since/);
+    });
   },
 });

@@ -1,14 +1,10 @@
 import assert from "node:assert/strict";
 import { Config } from "../../lib/config/config.ts";
 import { DIRECTIVES } from "../../lib/config/directives.ts";
-import {
-  hasRedisServer,
-  startOurServer,
-  startRedisServer,
-} from "../helpers/servers.ts";
-import { type Reply, RespError } from "../helpers/resp_client.ts";
-
-const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+import { text } from "../helpers/bytes.ts";
+import { withPair } from "../helpers/differential.ts";
+import { hasRedisServer, withServer } from "../helpers/servers.ts";
+import { type Reply, RespClient, RespError } from "../helpers/resp_client.ts";
 
 /** Directive names whose values differ between two servers by design. */
 const PER_INSTANCE = new Set(["port", "dir"]);
@@ -26,44 +22,17 @@ function pairs(reply: Reply): Map<string, string> {
   return out;
 }
 
-/** Runs the same test against our server and the oracle. */
-async function withBoth(
-  flags: string[],
-  fn: (
-    call: (...args: string[]) => Promise<[string, string]>,
-  ) => Promise<void>,
-): Promise<void> {
-  const oracle = await startRedisServer(flags);
-  const ours = await startOurServer([
-    "--save",
-    "",
-    "--appendonly",
-    "no",
-    ...flags,
-  ]);
-  const a = await oracle.connect();
-  const b = await ours.connect();
-  try {
-    await fn(async (...args) => [
-      text(await a.callRaw(...args)),
-      text(await b.callRaw(...args)),
-    ]);
-  } finally {
-    a.close();
-    b.close();
-    await oracle.stop();
-    await ours.stop();
-  }
-}
+/** Our server with persistence off, like the oracle. */
+const NO_PERSISTENCE = { ourFlags: ["--save", "", "--appendonly", "no"] };
 
 Deno.test({
   name: "CONFIG GET: every supported directive's default matches Redis",
   ignore: !hasRedisServer(),
   fn: () =>
-    withBoth([], async (call) => {
+    withPair(NO_PERSISTENCE, async (pair) => {
       for (const name of ALL_NAMES) {
         if (PER_INSTANCE.has(name)) continue;
-        const [expected, actual] = await call("CONFIG", "GET", name);
+        const [actual, expected] = await pair.both(["CONFIG", "GET", name]);
         assert.equal(actual, expected, name);
       }
     }),
@@ -73,49 +42,43 @@ Deno.test({
   name: "CONFIG GET: patterns, several arguments and spelling match Redis",
   ignore: !hasRedisServer(),
   async fn() {
-    const oracle = await startRedisServer();
-    const ours = await startOurServer(["--save", "", "--appendonly", "no"]);
-    const a = await oracle.connect();
-    const b = await ours.connect();
-    try {
-      const patterns = [
-        ["*"],
-        ["*max*"],
-        ["hash-max-*"],
-        ["PORT"],
-        ["port", "PORT"],
-        ["hash-max-listpack-entries", "hash-max-ziplist-entries", "hash*"],
-        ["maxmemory*", "timeout", "nope"],
-        ["[a-c]*"],
-        ["?z"],
-      ];
-      for (const args of patterns) {
-        const expected = pairs(await a.call("CONFIG", "GET", ...args));
-        const actual = pairs(await b.call("CONFIG", "GET", ...args));
-        for (const [name, value] of actual) {
-          assert.ok(expected.has(name), `${args}: ${name} not in Redis`);
-          if (!PER_INSTANCE.has(name.toLowerCase())) {
-            assert.equal(value, expected.get(name), `${args}: ${name}`);
+    await withPair(
+      NO_PERSISTENCE,
+      async ({ ourClient: b, oracleClient: a }) => {
+        const patterns = [
+          ["*"],
+          ["*max*"],
+          ["hash-max-*"],
+          ["PORT"],
+          ["port", "PORT"],
+          ["hash-max-listpack-entries", "hash-max-ziplist-entries", "hash*"],
+          ["maxmemory*", "timeout", "nope"],
+          ["[a-c]*"],
+          ["?z"],
+        ];
+        for (const args of patterns) {
+          const expected = pairs(await a.call("CONFIG", "GET", ...args));
+          const actual = pairs(await b.call("CONFIG", "GET", ...args));
+          for (const [name, value] of actual) {
+            assert.ok(expected.has(name), `${args}: ${name} not in Redis`);
+            if (!PER_INSTANCE.has(name.toLowerCase())) {
+              assert.equal(value, expected.get(name), `${args}: ${name}`);
+            }
+          }
+          // Redis answers for all we know of, and we know every name matched
+          // among those we support.
+          for (const name of expected.keys()) {
+            if (ALL_NAMES.includes(name.toLowerCase())) {
+              assert.ok(actual.has(name), `${args}: missing ${name}`);
+            }
           }
         }
-        // Redis answers for all we know of, and we know every name matched
-        // among those we support.
-        for (const name of expected.keys()) {
-          if (ALL_NAMES.includes(name.toLowerCase())) {
-            assert.ok(actual.has(name), `${args}: missing ${name}`);
-          }
-        }
-      }
-      assert.deepEqual(
-        text(await b.callRaw("CONFIG", "GET")),
-        text(await a.callRaw("CONFIG", "GET")),
-      );
-    } finally {
-      a.close();
-      b.close();
-      await oracle.stop();
-      await ours.stop();
-    }
+        assert.deepEqual(
+          text(await b.callRaw("CONFIG", "GET")),
+          text(await a.callRaw("CONFIG", "GET")),
+        );
+      },
+    );
   },
 });
 
@@ -152,15 +115,20 @@ Deno.test({
   name: "CONFIG SET: accepted values and error texts match Redis per directive",
   ignore: !hasRedisServer(),
   fn: () =>
-    withBoth([], async (call) => {
+    withPair(NO_PERSISTENCE, async (pair) => {
       for (const d of DIRECTIVES) {
         if (NOT_PROBED.has(d.name)) continue;
         const names = [d.name, ...(d.aliases ?? [])];
         for (const name of names) {
           for (const value of PROBES) {
-            const [expected, actual] = await call("CONFIG", "SET", name, value);
+            const [actual, expected] = await pair.both([
+              "CONFIG",
+              "SET",
+              name,
+              value,
+            ]);
             assert.equal(actual, expected, `CONFIG SET ${name} ${value}`);
-            const [e2, a2] = await call("CONFIG", "GET", name);
+            const [a2, e2] = await pair.both(["CONFIG", "GET", name]);
             assert.equal(a2, e2, `CONFIG GET ${name} after ${value}`);
           }
         }
@@ -173,7 +141,7 @@ Deno.test({
     "CONFIG SET: special values, several pairs and argument errors match Redis",
   ignore: !hasRedisServer(),
   fn: () =>
-    withBoth([], async (call) => {
+    withPair(NO_PERSISTENCE, async (pair) => {
       const cases: string[][] = [
         ["save", "900 1 300 10"],
         ["save", " 1 2"],
@@ -221,7 +189,7 @@ Deno.test({
         [],
       ];
       for (const args of cases) {
-        const [expected, actual] = await call("CONFIG", "SET", ...args);
+        const [actual, expected] = await pair.both(["CONFIG", "SET", ...args]);
         assert.equal(actual, expected, `CONFIG SET ${args.join(" ")}`);
         for (
           const name of [
@@ -233,12 +201,12 @@ Deno.test({
             "shutdown-on-sigint",
           ]
         ) {
-          const [e2, a2] = await call("CONFIG", "GET", name);
+          const [a2, e2] = await pair.both(["CONFIG", "GET", name]);
           assert.equal(a2, e2, `${name} after CONFIG SET ${args.join(" ")}`);
         }
       }
       for (const args of [["CONFIG"], ["CONFIG", "nope"], ["CONFIG", "GET"]]) {
-        const [expected, actual] = await call(...args);
+        const [actual, expected] = await pair.both(args);
         assert.equal(actual, expected, args.join(" "));
       }
     }),
@@ -248,24 +216,23 @@ Deno.test({
   name: "CONFIG GET in RESP3 is a map, as in Redis",
   ignore: !hasRedisServer(),
   fn: () =>
-    withBoth([], async (call) => {
-      const [, hello] = await call("HELLO", "3");
+    withPair(NO_PERSISTENCE, async (pair) => {
+      const [hello] = await pair.both(["HELLO", "3"]);
       if (hello.startsWith("-")) {
         console.log("HELLO is not implemented yet: RESP3 comparison skipped");
         return;
       }
       for (const pattern of ["timeout", "maxmemory-p*", "nope"]) {
-        const [expected, actual] = await call("CONFIG", "GET", pattern);
+        const [actual, expected] = await pair.both(["CONFIG", "GET", pattern]);
         assert.equal(actual, expected, pattern);
       }
     }),
 });
 
 Deno.test("CONFIG SET takes effect: protected configs, maxclients, proto-max-bulk-len", async () => {
-  const server = await startOurServer(["--enable-protected-configs", "yes"]);
-  const client = await server.connect();
-  const extra: Awaited<ReturnType<typeof server.connect>>[] = [];
-  try {
+  const flags = ["--enable-protected-configs", "yes"];
+  await withServer({ flags }, async (clients, server) => {
+    const [client] = clients;
     const dir = await Deno.makeTempDir({ dir: server.dir });
     assert.equal(await client.call("CONFIG", "SET", "dir", dir), "OK");
     assert.deepEqual(await client.call("CONFIG", "GET", "dir"), [
@@ -273,10 +240,10 @@ Deno.test("CONFIG SET takes effect: protected configs, maxclients, proto-max-bul
       await Deno.realPath(dir),
     ]);
     assert.equal(await client.call("CONFIG", "SET", "maxclients", "2"), "OK");
-    extra.push(await server.connect());
-    assert.equal(await extra[0].call("PING"), "PONG");
+    clients.push(await server.connect());
+    assert.equal(await clients[1].call("PING"), "PONG");
     const third = await server.connect();
-    extra.push(third);
+    clients.push(third);
     assert.deepEqual(
       await third.read(),
       new RespError("ERR max number of clients reached"),
@@ -290,57 +257,48 @@ Deno.test("CONFIG SET takes effect: protected configs, maxclients, proto-max-bul
       await client.read(),
       new RespError("ERR Protocol error: invalid bulk length"),
     );
-  } finally {
-    client.close();
-    for (const c of extra) c.close();
-    await server.stop();
-  }
+  });
 });
 
 Deno.test("CONFIG SET port and bind move the listener", async () => {
-  const server = await startOurServer();
-  const client = await server.connect();
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const busy = (listener.addr as Deno.NetAddr).port;
-  let moved: Awaited<ReturnType<typeof server.connect>> | null = null;
-  try {
-    assert.deepEqual(
-      await client.call("CONFIG", "SET", "port", String(busy)),
-      new RespError(
-        "ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port",
-      ),
-    );
-    assert.deepEqual(await client.call("CONFIG", "GET", "port"), [
-      "port",
-      String(server.port),
-    ]);
-    listener.close();
-    assert.equal(
-      await client.call("CONFIG", "SET", "port", String(busy)),
-      "OK",
-    );
-    const { RespClient } = await import("../helpers/resp_client.ts");
-    moved = await RespClient.connect(busy);
-    assert.equal(await moved.call("PING"), "PONG");
-    await assert.rejects(() => server.connect());
-    // The existing connection keeps working.
-    assert.equal(await client.call("PING"), "PONG");
-  } finally {
+  await withServer({}, async (clients, server) => {
+    const [client] = clients;
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const busy = (listener.addr as Deno.NetAddr).port;
     try {
+      assert.deepEqual(
+        await client.call("CONFIG", "SET", "port", String(busy)),
+        new RespError(
+          "ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port",
+        ),
+      );
+      assert.deepEqual(await client.call("CONFIG", "GET", "port"), [
+        "port",
+        String(server.port),
+      ]);
       listener.close();
-    } catch {
-      // Closed already.
+      assert.equal(
+        await client.call("CONFIG", "SET", "port", String(busy)),
+        "OK",
+      );
+      const moved = await RespClient.connect(busy);
+      clients.push(moved);
+      assert.equal(await moved.call("PING"), "PONG");
+      await assert.rejects(() => server.connect());
+      // The existing connection keeps working.
+      assert.equal(await client.call("PING"), "PONG");
+    } finally {
+      try {
+        listener.close();
+      } catch {
+        // Closed already.
+      }
     }
-    client.close();
-    moved?.close();
-    await server.stop();
-  }
+  });
 });
 
 Deno.test("CONFIG RESETSTAT clears INFO statistics", async () => {
-  const server = await startOurServer();
-  const client = await server.connect();
-  try {
+  await withServer({}, async ([client]) => {
     await client.call("SET", "k", "v");
     await client.call("NOSUCHCOMMAND");
     let info = await client.call("INFO", "all") as string;
@@ -351,16 +309,11 @@ Deno.test("CONFIG RESETSTAT clears INFO statistics", async () => {
     assert.doesNotMatch(info, /cmdstat_set/);
     assert.doesNotMatch(info, /errorstat_/);
     assert.match(info, /\r\ntotal_error_replies:0\r\n/);
-  } finally {
-    client.close();
-    await server.stop();
-  }
+  });
 });
 
 Deno.test("CONFIG HELP lists the subcommands we have", async () => {
-  const server = await startOurServer();
-  const client = await server.connect();
-  try {
+  await withServer({}, async ([client]) => {
     const help = await client.call("CONFIG", "HELP") as string[];
     assert.equal(
       help[0],
@@ -376,18 +329,11 @@ Deno.test("CONFIG HELP lists the subcommands we have", async () => {
     ) {
       assert.ok(help.includes(word), word);
     }
-  } finally {
-    client.close();
-    await server.stop();
-  }
+  });
 });
 
 Deno.test("CONFIG SET timeout closes idle clients but not subscribers", async () => {
-  const server = await startOurServer();
-  const admin = await server.connect();
-  const idle = await server.connect();
-  const subscriber = await server.connect();
-  try {
+  await withServer({ clients: 3 }, async ([admin, idle, subscriber]) => {
     await subscriber.call("SUBSCRIBE", "news");
     assert.equal(await idle.call("PING"), "PONG");
     assert.equal(await admin.call("CONFIG", "SET", "timeout", "1"), "OK");
@@ -396,10 +342,5 @@ Deno.test("CONFIG SET timeout closes idle clients but not subscribers", async ()
     assert.ok(Date.now() - started < 5000);
     // The subscriber, idle just as long, is still connected.
     assert.deepEqual(await subscriber.call("PING"), ["pong", ""]);
-  } finally {
-    admin.close();
-    idle.close();
-    subscriber.close();
-    await server.stop();
-  }
+  });
 });

@@ -1,13 +1,9 @@
 import assert from "node:assert/strict";
-import { RespClient, RespError } from "../helpers/resp_client.ts";
-import {
-  hasRedisServer,
-  startOurServer,
-  startRedisServer,
-  type TestServer,
-} from "../helpers/servers.ts";
+import { latin1, text } from "../helpers/bytes.ts";
+import { withPair } from "../helpers/differential.ts";
+import { RespError } from "../helpers/resp_client.ts";
+import { hasRedisServer, withServer } from "../helpers/servers.ts";
 
-const text = (bytes: Uint8Array) => new TextDecoder("latin1").decode(bytes);
 const noOracle = !hasRedisServer();
 
 /** HELLO replies carry the connection id, which differs between servers. */
@@ -19,30 +15,19 @@ function maskId(reply: string): string {
  * Runs `script` against our server and Redis, both started with `flags`,
  * comparing every reply's raw bytes (connection ids masked).
  */
-async function differential(
+function differential(
   flags: string[],
   script: (call: (...args: string[]) => Promise<void>) => Promise<void>,
 ): Promise<void> {
-  let ourServer: TestServer | null = null;
-  let redisServer: TestServer | null = null;
-  const clients: RespClient[] = [];
-  try {
-    ourServer = await startOurServer(flags);
-    redisServer = await startRedisServer(flags);
-    const ours = await ourServer.connect();
-    clients.push(ours);
-    const redis = await redisServer.connect();
-    clients.push(redis);
-    await script(async (...args) => {
-      const a = maskId(text(await ours.callRaw(...args)));
-      const b = maskId(text(await redis.callRaw(...args)));
-      assert.equal(a, b, `reply to ${JSON.stringify(args)}`);
-    });
-  } finally {
-    for (const client of clients) client.close();
-    await ourServer?.stop();
-    await redisServer?.stop();
-  }
+  return withPair(
+    { flags },
+    ({ ourClient: ours, oracleClient: redis }) =>
+      script(async (...args) => {
+        const a = maskId(latin1(await ours.callRaw(...args)));
+        const b = maskId(latin1(await redis.callRaw(...args)));
+        assert.equal(a, b, `reply to ${JSON.stringify(args)}`);
+      }),
+  );
 }
 
 Deno.test({
@@ -133,24 +118,17 @@ Deno.test({
 });
 
 Deno.test("QUIT answers OK and closes the connection", async () => {
-  const server = await startOurServer();
-  const client = await server.connect();
-  try {
+  await withServer({}, async ([client]) => {
     await client.send("QUIT");
     await client.send("PING");
     assert.equal(await client.read(), "OK");
     assert.equal(await client.closedByServer(), true);
     assert.equal(client.buffered.length, 0);
-  } finally {
-    client.close();
-    await server.stop();
-  }
+  });
 });
 
 Deno.test("SELECT and RESET: database, name, protocol and reply mode", async () => {
-  const server = await startOurServer();
-  const client = await server.connect();
-  try {
+  await withServer({}, async ([client]) => {
     assert.equal(await client.call("SELECT", "2"), "OK");
     assert.equal(await client.call("SET", "k", "in2"), "OK");
     assert.equal(await client.call("SELECT", "0"), "OK");
@@ -164,19 +142,14 @@ Deno.test("SELECT and RESET: database, name, protocol and reply mode", async () 
     assert.equal(await client.call("GET", "k"), null);
     assert.equal(await client.call("CLIENT", "GETNAME"), null);
     // Back to RESP2: the null is "$-1", not "_".
-    assert.equal(text(await client.callRaw("CLIENT", "GETNAME")), "$-1\r\n");
+    assert.equal(latin1(await client.callRaw("CLIENT", "GETNAME")), "$-1\r\n");
     assert.equal(await client.call("SELECT", "2"), "OK");
     assert.equal(await client.call("GET", "k"), "in2");
-  } finally {
-    client.close();
-    await server.stop();
-  }
+  });
 });
 
 Deno.test("HELLO switches protocols and describes the server", async () => {
-  const server = await startOurServer();
-  const client = await server.connect();
-  try {
+  await withServer({}, async ([client]) => {
     const id = await client.call("CLIENT", "ID");
     const reply = await client.call("HELLO", "3") as Map<string, unknown>;
     assert.deepEqual(
@@ -191,7 +164,7 @@ Deno.test("HELLO switches protocols and describes the server", async () => {
         ["modules", []],
       ],
     );
-    assert.equal(text(await client.callRaw("GET", "missing")), "_\r\n");
+    assert.equal(latin1(await client.callRaw("GET", "missing")), "_\r\n");
     const two = await client.call("HELLO", "2", "SETNAME", "me") as unknown[];
     assert.deepEqual(two.slice(0, 6), [
       "server",
@@ -202,7 +175,7 @@ Deno.test("HELLO switches protocols and describes the server", async () => {
       2,
     ]);
     assert.equal(await client.call("CLIENT", "GETNAME"), "me");
-    assert.equal(text(await client.callRaw("GET", "missing")), "$-1\r\n");
+    assert.equal(latin1(await client.callRaw("GET", "missing")), "$-1\r\n");
     // HELLO without a version keeps the protocol.
     const same = await client.call("HELLO") as unknown[];
     assert.equal(same[5], 2);
@@ -210,43 +183,36 @@ Deno.test("HELLO switches protocols and describes the server", async () => {
       await client.call("HELLO", "5"),
       new RespError("NOPROTO unsupported protocol version"),
     );
-  } finally {
-    client.close();
-    await server.stop();
-  }
+  });
 });
 
 Deno.test("requirepass: NOAUTH until AUTH, per connection", async () => {
-  const server = await startOurServer(["--requirepass", "pw"]);
-  const a = await server.connect();
-  const b = await server.connect();
-  try {
-    assert.deepEqual(
-      await a.call("GET", "k"),
-      new RespError("NOAUTH Authentication required."),
-    );
-    assert.equal(await a.call("AUTH", "pw"), "OK");
-    assert.equal(await a.call("SET", "k", "v"), "OK");
-    assert.deepEqual(
-      await b.call("GET", "k"),
-      new RespError("NOAUTH Authentication required."),
-    );
-    const hello = await b.call("HELLO", "3", "AUTH", "default", "pw") as Map<
-      string,
-      unknown
-    >;
-    assert.equal(hello.get("proto"), 3);
-    assert.equal(await b.call("GET", "k"), "v");
-    assert.equal(await a.call("RESET"), "RESET");
-    assert.deepEqual(
-      await a.call("GET", "k"),
-      new RespError("NOAUTH Authentication required."),
-    );
-  } finally {
-    a.close();
-    b.close();
-    await server.stop();
-  }
+  await withServer(
+    { flags: ["--requirepass", "pw"], clients: 2 },
+    async ([a, b]) => {
+      assert.deepEqual(
+        await a.call("GET", "k"),
+        new RespError("NOAUTH Authentication required."),
+      );
+      assert.equal(await a.call("AUTH", "pw"), "OK");
+      assert.equal(await a.call("SET", "k", "v"), "OK");
+      assert.deepEqual(
+        await b.call("GET", "k"),
+        new RespError("NOAUTH Authentication required."),
+      );
+      const hello = await b.call("HELLO", "3", "AUTH", "default", "pw") as Map<
+        string,
+        unknown
+      >;
+      assert.equal(hello.get("proto"), 3);
+      assert.equal(await b.call("GET", "k"), "v");
+      assert.equal(await a.call("RESET"), "RESET");
+      assert.deepEqual(
+        await a.call("GET", "k"),
+        new RespError("NOAUTH Authentication required."),
+      );
+    },
+  );
 });
 
 /** Runs redis-cli with `args`; null when it is not installed. */
@@ -257,15 +223,14 @@ async function redisCli(args: string[]): Promise<string | null> {
       stdout: "piped",
       stderr: "piped",
     }).output();
-    return new TextDecoder().decode(out.stdout);
+    return text(out.stdout);
   } catch {
     return null;
   }
 }
 
 Deno.test("redis-cli: ping, echo, and a RESP3 session with hello 3", async () => {
-  const server = await startOurServer();
-  try {
+  await withServer({ clients: 0 }, async (_clients, server) => {
     const port = String(server.port);
     const ping = await redisCli(["-p", port, "ping"]);
     if (ping === null) return; // redis-cli is not installed.
@@ -283,7 +248,5 @@ Deno.test("redis-cli: ping, echo, and a RESP3 session with hello 3", async () =>
       await redisCli(["-3", "-p", port, "client", "getname"]),
       "\n",
     );
-  } finally {
-    await server.stop();
-  }
+  });
 });

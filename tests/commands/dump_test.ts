@@ -1,9 +1,7 @@
 import assert from "node:assert/strict";
-import {
-  hasRedisServer,
-  startOurServer,
-  startRedisServer,
-} from "../helpers/servers.ts";
+import { text } from "../helpers/bytes.ts";
+import { withPair } from "../helpers/differential.ts";
+import { hasRedisServer } from "../helpers/servers.ts";
 
 const noRedis = !hasRedisServer();
 
@@ -12,11 +10,7 @@ Deno.test({
     "dump/restore: payloads and errors match Redis, and restore across servers",
   ignore: noRedis,
   async fn() {
-    const ours = await startOurServer();
-    const redis = await startRedisServer();
-    const a = await ours.connect();
-    const b = await redis.connect();
-    try {
+    await withPair({}, async ({ ourClient: a, oracleClient: b }) => {
       const values = [
         "bar",
         "",
@@ -69,22 +63,16 @@ Deno.test({
         const expected = await b.callRaw(...command);
         const actual = await a.callRaw(...command);
         if (command[0] === "PTTL") {
-          const ttl = (s: Uint8Array) =>
-            Number(new TextDecoder().decode(s).slice(1));
+          const ttl = (s: Uint8Array) => Number(text(s).slice(1));
           assert.ok(Math.abs(ttl(actual) - ttl(expected)) < 1000);
           continue;
         }
         assert.equal(
-          new TextDecoder().decode(actual),
-          new TextDecoder().decode(expected),
+          text(actual),
+          text(expected),
           command.join(" "),
         );
       }
-    } finally {
-      a.close();
-      b.close();
-      await ours.stop();
-      await redis.stop();
-    }
+    });
   },
 });

@@ -1,72 +1,12 @@
 import assert from "node:assert/strict";
-import { Dispatcher } from "../../lib/commands/dispatch.ts";
-import { createCommandTable } from "../../lib/commands/registry.ts";
 import { parseScanCursor } from "../../lib/commands/keys.ts";
-import { Config } from "../../lib/config/config.ts";
-import type { Client } from "../../lib/server/client.ts";
-import { Server } from "../../lib/server/server.ts";
-import { type RespClient, RespError } from "../helpers/resp_client.ts";
-import { startOurServer } from "../helpers/servers.ts";
-
-const latin1 = (bytes: Uint8Array) => {
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 8192) {
-    s += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  }
-  return s;
-};
-
-const binary = (s: string) => {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-};
-
-/**
- * A server running in this process with one client: replies as raw text,
- * key-change events as "<class> <event> <db>:<key>".
- */
-function inProcess(): {
-  run: (...args: string[]) => string;
-  events: string[];
-  client: Client;
-  server: Server;
-} {
-  const server = new Server(new Config(Deno.cwd()));
-  const dispatcher = new Dispatcher(server, createCommandTable());
-  server.commands = dispatcher.table;
-  const client = server.addClient("127.0.0.1:1", "127.0.0.1:2", {
-    flush() {},
-    close() {},
-  });
-  const events: string[] = [];
-  server.keyChangeListeners.push((db, key, eventClass, event) =>
-    events.push(`${eventClass} ${event} ${db.id}:${key}`)
-  );
-  const run = (...args: string[]) => {
-    dispatcher.execute(client, args.map(binary));
-    return client.reply.take().map(latin1).join("");
-  };
-  return { run, events, client, server };
-}
-
-/** Runs `body` with a client of a fresh server, then stops both. */
-async function withServer(
-  body: (client: RespClient) => Promise<void>,
-  flags: string[] = [],
-): Promise<void> {
-  const server = await startOurServer(flags);
-  const client = await server.connect();
-  try {
-    await body(client);
-  } finally {
-    client.close();
-    await server.stop();
-  }
-}
+import { binary } from "../helpers/bytes.ts";
+import { inProcess } from "../helpers/in_process.ts";
+import { RespError } from "../helpers/resp_client.ts";
+import { withServer } from "../helpers/servers.ts";
 
 Deno.test("keys: key-change events carry Redis's notification names", () => {
-  const { run, events, server } = inProcess();
+  const { run, events, server } = inProcess({ eventDb: true });
   const script = [
     ["SET", "a", "1"],
     ["DEL", "a", "a", "missing"],
@@ -109,7 +49,7 @@ Deno.test("keys: key-change events carry Redis's notification names", () => {
 });
 
 Deno.test("keys: lazy and active expiry report 'expired'", async () => {
-  const { run, events, server } = inProcess();
+  const { run, events, server } = inProcess({ eventDb: true });
   run("SET", "lazy", "1", "PX", "1");
   run("SET", "active", "1", "PX", "1");
   await new Promise((resolve) => setTimeout(resolve, 10));
@@ -126,7 +66,7 @@ Deno.test("keys: lazy and active expiry report 'expired'", async () => {
 });
 
 Deno.test("keys: OBJECT IDLETIME follows accesses; read-only probes do not count", () => {
-  const { run, server } = inProcess();
+  const { run, server } = inProcess({ eventDb: true });
   run("SET", "k", "v");
   const entry = server.keyspace.db(0).peek("k")!;
   entry.accessedAt -= 5000;
@@ -144,7 +84,7 @@ Deno.test("keys: OBJECT IDLETIME follows accesses; read-only probes do not count
 });
 
 Deno.test("keys: OBJECT FREQ needs an LFU policy, IDLETIME needs a non-LFU one", () => {
-  const { run } = inProcess();
+  const { run } = inProcess({ eventDb: true });
   run("SET", "k", "hello");
   assert.match(
     run("OBJECT", "FREQ", "k"),
@@ -170,7 +110,7 @@ Deno.test("keys: OBJECT FREQ needs an LFU policy, IDLETIME needs a non-LFU one",
 });
 
 Deno.test("keys: OBJECT REFCOUNT shows shared integers unless an LRU/LFU limit is set", () => {
-  const { run } = inProcess();
+  const { run } = inProcess({ eventDb: true });
   run("SET", "small", "123");
   run("SET", "big", "12345");
   run("SET", "text", "abc");
@@ -188,7 +128,7 @@ Deno.test("keys: OBJECT REFCOUNT shows shared integers unless an LRU/LFU limit i
 });
 
 Deno.test("keys: RESP3 null replies", () => {
-  const { run, client } = inProcess();
+  const { run, client } = inProcess({ eventDb: true });
   client.reply.protocol = 3;
   assert.equal(run("RANDOMKEY"), "_\r\n");
   assert.equal(run("OBJECT", "ENCODING", "missing"), "_\r\n");
@@ -198,7 +138,7 @@ Deno.test("keys: RESP3 null replies", () => {
 });
 
 Deno.test("keys: PEXPIRETIME of the largest expiry stays a 64-bit integer", () => {
-  const { run } = inProcess();
+  const { run } = inProcess({ eventDb: true });
   run("SET", "k", "v");
   assert.equal(run("PEXPIREAT", "k", "9223372036854775807"), ":1\r\n");
   assert.equal(run("PEXPIRETIME", "k"), ":9223372036854775807\r\n");
@@ -217,10 +157,7 @@ Deno.test("keys: SCAN cursors parse like strtoul", () => {
 });
 
 Deno.test("keys: SCAN returns every key that exists throughout, while another client churns", async () => {
-  const server = await startOurServer();
-  const scanner = await server.connect();
-  const writer = await server.connect();
-  try {
+  await withServer({ clients: 2 }, async ([scanner, writer]) => {
     const stable = new Set<string>();
     for (let i = 0; i < 2000; i += 100) {
       const args = ["MSET"];
@@ -250,15 +187,11 @@ Deno.test("keys: SCAN returns every key that exists throughout, while another cl
       await writer.call("SET", `churn:${step * 13 % 2000}`, "w");
     } while (cursor !== "0");
     for (const key of stable) assert.ok(seen.has(key), `missed ${key}`);
-  } finally {
-    scanner.close();
-    writer.close();
-    await server.stop();
-  }
+  });
 });
 
 Deno.test("keys: SCAN MATCH, TYPE and COUNT filter and page", async () => {
-  await withServer(async (c) => {
+  await withServer({}, async ([c]) => {
     for (let i = 0; i < 30; i++) await c.call("SET", `user:${i}`, "x");
     await c.call("RPUSH", "list:1", "a");
     await c.call("SET", "other", "y");
@@ -291,7 +224,7 @@ Deno.test("keys: SCAN MATCH, TYPE and COUNT filter and page", async () => {
 });
 
 Deno.test("keys: the active expiry cycle reclaims keys nobody reads", async () => {
-  await withServer(async (c) => {
+  await withServer({}, async ([c]) => {
     for (let i = 0; i < 1000; i += 100) {
       const batch: string[] = [];
       for (let j = i; j < i + 100; j++) {
@@ -319,7 +252,7 @@ Deno.test("keys: the active expiry cycle reclaims keys nobody reads", async () =
 });
 
 Deno.test("keys: MOVE, COPY and SWAPDB work across databases", async () => {
-  await withServer(async (c) => {
+  await withServer({}, async ([c]) => {
     await c.call("SET", "k", "v", "EX", "1000");
     assert.equal(await c.call("MOVE", "k", "1"), 1);
     assert.equal(await c.call("EXISTS", "k"), 0);
@@ -342,7 +275,7 @@ Deno.test("keys: MOVE, COPY and SWAPDB work across databases", async () => {
 });
 
 Deno.test("keys: binary-safe key names in KEYS, RENAME and RANDOMKEY", async () => {
-  await withServer(async (c) => {
+  await withServer({}, async ([c]) => {
     const key = "k\x00\xff\r\n";
     await c.call("SET", key, "v");
     assert.deepEqual(await c.call("KEYS", "k\x00*"), [key]);
@@ -354,14 +287,8 @@ Deno.test("keys: binary-safe key names in KEYS, RENAME and RANDOMKEY", async () 
 });
 
 Deno.test("keys: relative and past expiry times reach the AOF as PEXPIREAT and DEL", async () => {
-  const server = await startOurServer([
-    "--appendonly",
-    "yes",
-    "--appendfsync",
-    "always",
-  ]);
-  const c = await server.connect();
-  try {
+  const flags = ["--appendonly", "yes", "--appendfsync", "always"];
+  await withServer({ flags }, async ([c], server) => {
     await c.call("SET", "k", "v");
     await c.call("SET", "gone", "v");
     assert.equal(await c.call("EXPIRE", "k", "1000", "NX"), 1);
@@ -384,8 +311,5 @@ Deno.test("keys: relative and past expiry times reach the AOF as PEXPIREAT and D
       text = await Deno.readTextFile(file).catch(() => "");
     }
     assert.ok(text.endsWith(expected), JSON.stringify(text));
-  } finally {
-    c.close();
-    await server.stop();
-  }
+  });
 });

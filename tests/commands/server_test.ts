@@ -1,14 +1,9 @@
 import assert from "node:assert/strict";
-import {
-  hasRedisServer,
-  startOurServer,
-  startRedisServer,
-  type TestServer,
-} from "../helpers/servers.ts";
+import { text } from "../helpers/bytes.ts";
+import { withPair } from "../helpers/differential.ts";
+import { hasRedisServer, withServer } from "../helpers/servers.ts";
 import { RespError } from "../helpers/resp_client.ts";
 import { bytesToHuman, infoText } from "../../lib/commands/info.ts";
-
-const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 /** Section titles of an INFO text, in order. */
 function headers(info: string): string[] {
@@ -30,27 +25,11 @@ function fieldsBySection(info: string): Map<string, string[]> {
   return out;
 }
 
-async function withServer(
-  flags: string[],
-  fn: (server: TestServer) => Promise<void>,
-): Promise<void> {
-  const server = await startOurServer(flags);
-  try {
-    await fn(server);
-  } finally {
-    await server.stop();
-  }
-}
-
 Deno.test({
   name: "INFO: sections and field order follow Redis 7.0",
   ignore: !hasRedisServer(),
   async fn() {
-    const oracle = await startRedisServer();
-    const ours = await startOurServer();
-    const a = await oracle.connect();
-    const b = await ours.connect();
-    try {
+    await withPair({}, async ({ ourClient: b, oracleClient: a }) => {
       for (const client of [a, b]) {
         await client.call("SET", "k", "v");
         await client.call("NOSUCHCOMMAND");
@@ -88,67 +67,50 @@ Deno.test({
         }
       }
       assert.equal(await b.call("INFO", "nosuchsection"), "");
-    } finally {
-      a.close();
-      b.close();
-      await oracle.stop();
-      await ours.stop();
-    }
+    });
   },
 });
 
 Deno.test("INFO: values reflect the server's state", () =>
-  withServer([], async (server) => {
-    const client = await server.connect();
-    const other = await server.connect();
-    try {
-      await client.call("SET", "a", "1");
-      await client.call("SET", "b", "2");
-      await client.call("PEXPIRE", "b", "100000");
-      await client.call("SET", "c", "3");
-      const info = await client.call("INFO") as string;
-      assert.match(info, /^# Server\r\nredis_version:7\.0\.15\r\n/);
-      assert.match(info, /\r\nredis_ts_version:\d+\.\d+\.\d+\r\n/);
-      assert.match(info, new RegExp(`\r\ntcp_port:${server.port}\r\n`));
-      assert.match(info, new RegExp(`\r\nprocess_id:${server.pid}\r\n`));
-      assert.match(info, /\r\nconnected_clients:2\r\n/);
-      assert.match(info, /\r\nblocked_clients:0\r\n/);
-      assert.match(info, /\r\nrdb_changes_since_last_save:4\r\n/);
-      // The INFO call itself is counted once it has run, as in Redis.
-      assert.match(info, /\r\ntotal_commands_processed:4\r\n/);
-      assert.match(info, /\r\nrole:master\r\n/);
-      assert.match(
-        info,
-        /\r\nused_memory:\d+\r\nused_memory_human:[\d.]+[BKMG]\r\n/,
-      );
-      assert.match(info, /\r\nmaxmemory:0\r\nmaxmemory_human:0B\r\n/);
-      assert.match(
-        info,
-        /# Keyspace\r\ndb0:keys=3,expires=1,avg_ttl=\d+\r\n$/,
-      );
-      const ttl = Number(/db0:keys=3,expires=1,avg_ttl=(\d+)/.exec(info)![1]);
-      assert.ok(ttl > 90000 && ttl <= 100000, String(ttl));
-      await client.call("CONFIG", "SET", "maxmemory", "18446744073709551615");
-      const memory = await client.call("INFO", "memory") as string;
-      assert.match(
-        memory,
-        /\r\nmaxmemory:-1\r\nmaxmemory_human:18446744073709551615B\r\n/,
-      );
-    } finally {
-      client.close();
-      other.close();
-    }
+  withServer({ clients: 2 }, async ([client, _other], server) => {
+    await client.call("SET", "a", "1");
+    await client.call("SET", "b", "2");
+    await client.call("PEXPIRE", "b", "100000");
+    await client.call("SET", "c", "3");
+    const info = await client.call("INFO") as string;
+    assert.match(info, /^# Server\r\nredis_version:7\.0\.15\r\n/);
+    assert.match(info, /\r\nredis_ts_version:\d+\.\d+\.\d+\r\n/);
+    assert.match(info, new RegExp(`\r\ntcp_port:${server.port}\r\n`));
+    assert.match(info, new RegExp(`\r\nprocess_id:${server.pid}\r\n`));
+    assert.match(info, /\r\nconnected_clients:2\r\n/);
+    assert.match(info, /\r\nblocked_clients:0\r\n/);
+    assert.match(info, /\r\nrdb_changes_since_last_save:4\r\n/);
+    // The INFO call itself is counted once it has run, as in Redis.
+    assert.match(info, /\r\ntotal_commands_processed:4\r\n/);
+    assert.match(info, /\r\nrole:master\r\n/);
+    assert.match(
+      info,
+      /\r\nused_memory:\d+\r\nused_memory_human:[\d.]+[BKMG]\r\n/,
+    );
+    assert.match(info, /\r\nmaxmemory:0\r\nmaxmemory_human:0B\r\n/);
+    assert.match(
+      info,
+      /# Keyspace\r\ndb0:keys=3,expires=1,avg_ttl=\d+\r\n$/,
+    );
+    const ttl = Number(/db0:keys=3,expires=1,avg_ttl=(\d+)/.exec(info)![1]);
+    assert.ok(ttl > 90000 && ttl <= 100000, String(ttl));
+    await client.call("CONFIG", "SET", "maxmemory", "18446744073709551615");
+    const memory = await client.call("INFO", "memory") as string;
+    assert.match(
+      memory,
+      /\r\nmaxmemory:-1\r\nmaxmemory_human:18446744073709551615B\r\n/,
+    );
   }));
 
 Deno.test("INFO: RESP2 bulk string reply, no trailing blank section", () =>
-  withServer([], async (server) => {
-    const client = await server.connect();
-    try {
-      const raw = text(await client.callRaw("INFO", "cluster"));
-      assert.equal(raw, "$30\r\n# Cluster\r\ncluster_enabled:0\r\n\r\n");
-    } finally {
-      client.close();
-    }
+  withServer({}, async ([client]) => {
+    const raw = text(await client.callRaw("INFO", "cluster"));
+    assert.equal(raw, "$30\r\n# Cluster\r\ncluster_enabled:0\r\n\r\n");
   }));
 
 Deno.test("bytesToHuman formats like Redis", () => {
@@ -161,16 +123,8 @@ Deno.test("bytesToHuman formats like Redis", () => {
 
 Deno.test("infoText: default and everything select Redis's sections", async () => {
   const { Config } = await import("../../lib/config/config.ts");
-  const { Server } = await import("../../lib/server/server.ts");
-  const { BlockingManager } = await import("../../lib/server/blocking.ts");
-  const server = new Server(new Config(Deno.cwd()));
-  server.blocking = new BlockingManager(
-    () => {
-      throw new Error("unused");
-    },
-    () => {},
-    () => {},
-  );
+  const { createServerCore } = await import("../../lib/server/start.ts");
+  const { server } = createServerCore(new Config(Deno.cwd()));
   assert.deepEqual(headers(infoText(server, [])), [
     "# Server",
     "# Clients",
@@ -194,23 +148,18 @@ Deno.test("infoText: default and everything select Redis's sections", async () =
 });
 
 Deno.test("TIME and LASTSAVE", () =>
-  withServer([], async (server) => {
-    const client = await server.connect();
-    try {
-      const [seconds, micros] = await client.call("TIME") as string[];
-      assert.match(seconds, /^\d+$/);
-      assert.match(micros, /^\d{1,6}$/);
-      const at = Number(seconds) * 1000 + Number(micros) / 1000;
-      assert.ok(Math.abs(at - Date.now()) < 5000);
-      const lastsave = await client.call("LASTSAVE") as number;
-      assert.ok(Math.abs(lastsave - Date.now() / 1000) < 60);
-      assert.deepEqual(
-        await client.call("TIME", "x"),
-        new RespError("ERR wrong number of arguments for 'time' command"),
-      );
-    } finally {
-      client.close();
-    }
+  withServer({}, async ([client]) => {
+    const [seconds, micros] = await client.call("TIME") as string[];
+    assert.match(seconds, /^\d+$/);
+    assert.match(micros, /^\d{1,6}$/);
+    const at = Number(seconds) * 1000 + Number(micros) / 1000;
+    assert.ok(Math.abs(at - Date.now()) < 5000);
+    const lastsave = await client.call("LASTSAVE") as number;
+    assert.ok(Math.abs(lastsave - Date.now() / 1000) < 60);
+    assert.deepEqual(
+      await client.call("TIME", "x"),
+      new RespError("ERR wrong number of arguments for 'time' command"),
+    );
   }));
 
 Deno.test({
@@ -218,11 +167,7 @@ Deno.test({
   ignore: !hasRedisServer(),
   async fn() {
     for (const flags of [[], ["--enable-debug-command", "yes"]]) {
-      const oracle = await startRedisServer(flags);
-      const ours = await startOurServer(flags);
-      const a = await oracle.connect();
-      const b = await ours.connect();
-      try {
+      await withPair({ flags }, async ({ ourClient: b, oracleClient: a }) => {
         const cases = [
           ["SHUTDOWN", "foo"],
           ["SHUTDOWN", "abort"],
@@ -245,21 +190,15 @@ Deno.test({
             `${flags} ${args.join(" ")}`,
           );
         }
-      } finally {
-        a.close();
-        b.close();
-        await oracle.stop();
-        await ours.stop();
-      }
+      });
     }
   },
 });
 
 Deno.test("DEBUG SLEEP blocks the whole server", () =>
-  withServer(["--enable-debug-command", "local"], async (server) => {
-    const sleeper = await server.connect();
-    const other = await server.connect();
-    try {
+  withServer(
+    { flags: ["--enable-debug-command", "local"], clients: 2 },
+    async ([sleeper, other]) => {
       const help = await sleeper.call("DEBUG", "HELP") as string[];
       assert.ok(help.includes("SLEEP <seconds>"));
       assert.equal(help.at(-2), "HELP");
@@ -270,49 +209,39 @@ Deno.test("DEBUG SLEEP blocks the whole server", () =>
       const waited = performance.now() - start;
       assert.equal(await sleeper.read(), "OK");
       assert.ok(waited >= 350, `PING answered after ${waited} ms`);
-    } finally {
-      sleeper.close();
-      other.close();
-    }
-  }));
+    },
+  ));
 
 Deno.test("DEBUG SET-ACTIVE-EXPIRE turns active expiry off and on", () =>
-  withServer(["--enable-debug-command", "yes"], async (server) => {
-    const client = await server.connect();
+  withServer({ flags: ["--enable-debug-command", "yes"] }, async ([client]) => {
     const keys = async () => {
       const info = await client.call("INFO", "keyspace") as string;
       return /db0:keys=(\d+)/.exec(info)?.[1] ?? "0";
     };
-    try {
-      assert.equal(await client.call("DEBUG", "SET-ACTIVE-EXPIRE", "0"), "OK");
-      await client.call("SET", "k", "v", "PX", "50");
-      await new Promise((r) => setTimeout(r, 400));
-      assert.equal(await keys(), "1");
-      assert.equal(await client.call("DEBUG", "SET-ACTIVE-EXPIRE", "1"), "OK");
-      await new Promise((r) => setTimeout(r, 400));
-      assert.equal(await keys(), "0");
-    } finally {
-      client.close();
-    }
+    assert.equal(await client.call("DEBUG", "SET-ACTIVE-EXPIRE", "0"), "OK");
+    await client.call("SET", "k", "v", "PX", "50");
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(await keys(), "1");
+    assert.equal(await client.call("DEBUG", "SET-ACTIVE-EXPIRE", "1"), "OK");
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(await keys(), "0");
   }));
 
 Deno.test("SHUTDOWN stops the server and removes the pid file", async () => {
   const pidDir = await Deno.makeTempDir();
   const pidfile = `${pidDir}/redis.pid`;
   try {
-    await withServer(["--pidfile", pidfile], async (server) => {
+    const options = { flags: ["--pidfile", pidfile], clients: 0 };
+    await withServer(options, async (clients, server) => {
       assert.equal(
         (await Deno.readTextFile(pidfile)).trim(),
         String(server.pid),
       );
       const client = await server.connect();
-      try {
-        await client.send("SHUTDOWN", "NOSAVE");
-        assert.equal(await client.closedByServer(), true);
-        assert.equal(client.buffered.length, 0);
-      } finally {
-        client.close();
-      }
+      clients.push(client);
+      await client.send("SHUTDOWN", "NOSAVE");
+      assert.equal(await client.closedByServer(), true);
+      assert.equal(client.buffered.length, 0);
       const status = await server.status;
       assert.equal(status.code, 0);
       await assert.rejects(() => Deno.stat(pidfile), Deno.errors.NotFound);
@@ -335,9 +264,7 @@ Deno.test({
         [`config|${s.name}`, s] as const
       ),
     ];
-    const oracle = await startRedisServer();
-    const client = await oracle.connect();
-    try {
+    await withServer({ oracle: true }, async ([client]) => {
       for (const [name, spec] of specs) {
         const [info] = await client.call(
           "COMMAND",
@@ -359,9 +286,6 @@ Deno.test({
         assert.deepEqual(spec.aclCategories, categories, name);
         assert.deepEqual(spec.tips ?? [], tips, name);
       }
-    } finally {
-      client.close();
-      await oracle.stop();
-    }
+    });
   },
 });

@@ -1,11 +1,9 @@
 import assert from "node:assert/strict";
 import { RespError } from "../helpers/resp_client.ts";
-import { startOurServer } from "../helpers/servers.ts";
+import { withServer } from "../helpers/servers.ts";
 
 Deno.test("sort: lists, sets and sorted sets, with BY, GET, LIMIT, STORE", async () => {
-  const server = await startOurServer();
-  const c = await server.connect();
-  try {
+  await withServer({}, async ([c]) => {
     await c.call("RPUSH", "l", "3", "10", "1", "2.5");
     assert.deepEqual(await c.call("SORT", "l"), ["1", "2.5", "3", "10"]);
     assert.deepEqual(await c.call("SORT", "l", "DESC", "LIMIT", "1", "2"), [
@@ -61,8 +59,5 @@ Deno.test("sort: lists, sets and sorted sets, with BY, GET, LIMIT, STORE", async
     const wrong = await c.call("SORT", "str");
     assert.ok(wrong instanceof RespError);
     assert.match(wrong.message, /^WRONGTYPE/);
-  } finally {
-    c.close();
-    await server.stop();
-  }
+  });
 });

@@ -1,14 +1,12 @@
 import assert from "node:assert/strict";
+import { text } from "../helpers/bytes.ts";
 import { encodeCommand, RespError } from "../helpers/resp_client.ts";
-import { startOurServer } from "../helpers/servers.ts";
+import { withServer } from "../helpers/servers.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 Deno.test("EXEC runs with no other client's command in between", async () => {
-  const server = await startOurServer();
-  const a = await server.connect();
-  const b = await server.connect();
-  try {
+  await withServer({ clients: 2 }, async ([a, b]) => {
     const n = 200;
     const batch: Uint8Array[] = [encodeCommand(["MULTI"])];
     for (let i = 0; i < n; i++) batch.push(encodeCommand(["INCR", "x"]));
@@ -31,32 +29,20 @@ Deno.test("EXEC runs with no other client's command in between", async () => {
     assert.equal(results.length, n);
     for (let i = 1; i < n; i++) assert.equal(results[i], results[0] + i);
     assert.equal(await a.call("GET", "x"), String(2 * n));
-  } finally {
-    a.close();
-    b.close();
-    await server.stop();
-  }
+  });
 });
 
 Deno.test("blocking commands inside MULTI do not block", async () => {
-  const server = await startOurServer();
-  const client = await server.connect();
-  try {
+  await withServer({}, async ([client]) => {
     await client.call("MULTI");
     assert.equal(await client.call("BLPOP", "empty", "0"), "QUEUED");
     assert.equal(await client.call("SET", "k", "v"), "QUEUED");
     assert.deepEqual(await client.call("EXEC"), [null, "OK"]);
-  } finally {
-    client.close();
-    await server.stop();
-  }
+  });
 });
 
 Deno.test("clients blocked on a key are served after EXEC", async () => {
-  const server = await startOurServer();
-  const waiter = await server.connect();
-  const client = await server.connect();
-  try {
+  await withServer({ clients: 2 }, async ([waiter, client]) => {
     await waiter.send("BLPOP", "l", "0");
     await sleep(50);
     await client.call("MULTI");
@@ -67,39 +53,25 @@ Deno.test("clients blocked on a key are served after EXEC", async () => {
     // The waiter only sees the state after the whole transaction.
     assert.deepEqual(await waiter.read(), ["l", "b"]);
     assert.equal(await client.call("LLEN", "l"), 0);
-  } finally {
-    waiter.close();
-    client.close();
-    await server.stop();
-  }
+  });
 });
 
 Deno.test("RESP3: a failed WATCH gives the null reply", async () => {
-  const server = await startOurServer();
-  const client = await server.connect();
-  const other = await server.connect();
-  try {
+  await withServer({ clients: 2 }, async ([client, other]) => {
     await client.call("HELLO", "3");
     await client.call("WATCH", "k");
     await other.call("SET", "k", "changed");
     await client.call("MULTI");
     await client.call("GET", "k");
     assert.equal(
-      new TextDecoder().decode(await client.callRaw("EXEC")),
+      text(await client.callRaw("EXEC")),
       "_\r\n",
     );
-  } finally {
-    client.close();
-    other.close();
-    await server.stop();
-  }
+  });
 });
 
 Deno.test("RESET ends MULTI and forgets watched keys", async () => {
-  const server = await startOurServer();
-  const client = await server.connect();
-  const other = await server.connect();
-  try {
+  await withServer({ clients: 2 }, async ([client, other]) => {
     await client.call("WATCH", "k");
     await client.call("MULTI");
     await client.call("SET", "k", "mine");
@@ -115,17 +87,11 @@ Deno.test("RESET ends MULTI and forgets watched keys", async () => {
     await client.call("MULTI");
     await client.call("GET", "k");
     assert.deepEqual(await client.call("EXEC"), ["theirs"]);
-  } finally {
-    client.close();
-    other.close();
-    await server.stop();
-  }
+  });
 });
 
 Deno.test("a client that disconnects while watching is forgotten", async () => {
-  const server = await startOurServer();
-  const client = await server.connect();
-  try {
+  await withServer({}, async ([client], server) => {
     for (let i = 0; i < 5; i++) {
       const watcher = await server.connect();
       await watcher.call("WATCH", "k");
@@ -136,56 +102,49 @@ Deno.test("a client that disconnects while watching is forgotten", async () => {
     await sleep(50);
     assert.equal(await client.call("SET", "k", "v"), "OK");
     assert.equal(await client.call("GET", "k"), "v");
-  } finally {
-    client.close();
-    await server.stop();
-  }
+  });
 });
 
 Deno.test("the AOF gets a transaction's writes wrapped in MULTI/EXEC", async () => {
-  const server = await startOurServer(["--appendonly", "yes"]);
-  const client = await server.connect();
-  try {
-    await client.call("MULTI");
-    await client.call("SET", "a", "1");
-    await client.call("GET", "a");
-    await client.call("INCR", "a");
-    assert.deepEqual(await client.call("EXEC"), ["OK", "1", 2]);
-    await client.call("MULTI");
-    await client.call("GET", "a");
-    await client.call("EXEC");
-    let text = "";
-    for await (const entry of Deno.readDir(`${server.dir}/appendonlydir`)) {
-      if (entry.name.endsWith(".incr.aof")) {
-        text = await Deno.readTextFile(
-          `${server.dir}/appendonlydir/${entry.name}`,
-        );
+  await withServer(
+    { flags: ["--appendonly", "yes"] },
+    async ([client], server) => {
+      await client.call("MULTI");
+      await client.call("SET", "a", "1");
+      await client.call("GET", "a");
+      await client.call("INCR", "a");
+      assert.deepEqual(await client.call("EXEC"), ["OK", "1", 2]);
+      await client.call("MULTI");
+      await client.call("GET", "a");
+      await client.call("EXEC");
+      let text = "";
+      for await (const entry of Deno.readDir(`${server.dir}/appendonlydir`)) {
+        if (entry.name.endsWith(".incr.aof")) {
+          text = await Deno.readTextFile(
+            `${server.dir}/appendonlydir/${entry.name}`,
+          );
+        }
       }
-    }
-    const words = text.split("\r\n").filter((line) =>
-      line !== "" && line[0] !== "*" && line[0] !== "$"
-    );
-    assert.deepEqual(words, [
-      "SELECT",
-      "0",
-      "MULTI",
-      "SET",
-      "a",
-      "1",
-      "INCR",
-      "a",
-      "EXEC",
-    ]);
-  } finally {
-    client.close();
-    await server.stop();
-  }
+      const words = text.split("\r\n").filter((line) =>
+        line !== "" && line[0] !== "*" && line[0] !== "$"
+      );
+      assert.deepEqual(words, [
+        "SELECT",
+        "0",
+        "MULTI",
+        "SET",
+        "a",
+        "1",
+        "INCR",
+        "a",
+        "EXEC",
+      ]);
+    },
+  );
 });
 
 Deno.test("EXEC resolves repeated, mixed-case and container commands", async () => {
-  const server = await startOurServer();
-  const client = await server.connect();
-  try {
+  await withServer({}, async ([client]) => {
     const queued: string[][] = [
       ["SET", "k", "1"],
       ["set", "k", "2"],
@@ -211,8 +170,5 @@ Deno.test("EXEC resolves repeated, mixed-case and container commands", async () 
     ]);
     // COMMAND alone lists every command; COMMAND COUNT counts them.
     assert.equal((results[6] as unknown[]).length, results[7]);
-  } finally {
-    client.close();
-    await server.stop();
-  }
+  });
 });

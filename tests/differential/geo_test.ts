@@ -1,4 +1,4 @@
-import { Pair, Picker, prng } from "../helpers/differential.ts";
+import { Picker, prng, withPair } from "../helpers/differential.ts";
 import { hasRedisServer } from "../helpers/servers.ts";
 
 const NO_ORACLE = !hasRedisServer();
@@ -61,8 +61,7 @@ Deno.test({
   name: "differential: random geo commands match redis-server",
   ignore: NO_ORACLE,
   async fn() {
-    const pair = await Pair.start();
-    try {
+    await withPair({}, async (pair) => {
       for (const seed of [1, 2, 3, 4]) {
         const p = new Picker(prng(seed));
         await pair.both(["HELLO", seed % 2 === 0 ? "3" : "2"]);
@@ -145,9 +144,7 @@ Deno.test({
           }
         }
       }
-    } finally {
-      await pair.stop();
-    }
+    });
   },
 });
 
@@ -155,8 +152,7 @@ Deno.test({
   name: "differential: geo edge cases match redis-server",
   ignore: NO_ORACLE,
   async fn() {
-    const pair = await Pair.start();
-    try {
+    await withPair({}, async (pair) => {
       for (const protocol of ["2", "3"]) {
         await pair.both(["HELLO", protocol]);
         await pair.same(["FLUSHALL"]);
@@ -227,8 +223,6 @@ GEOSEARCH str FROMLONLAT 1 1 BYRADIUS 1 m
 `.trim().split("\n").map((line) => line.split(" "));
         for (const args of script) await pair.same(args, `RESP${protocol} `);
       }
-    } finally {
-      await pair.stop();
-    }
+    });
   },
 });

@@ -143,12 +143,14 @@ differentialTest(
 differentialTest(
   "differential: random hash sequences with tiny listpack limits match redis-server",
   (pair) => runRandom(pair, [3, 4]),
-  [
-    "--hash-max-listpack-entries",
-    "3",
-    "--hash-max-listpack-value",
-    "8",
-  ],
+  {
+    flags: [
+      "--hash-max-listpack-entries",
+      "3",
+      "--hash-max-listpack-value",
+      "8",
+    ],
+  },
 );
 
 differentialTest(

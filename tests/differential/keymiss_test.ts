@@ -5,11 +5,7 @@
  */
 import assert from "node:assert/strict";
 import type { RespClient } from "../helpers/resp_client.ts";
-import {
-  hasRedisServer,
-  startOurServer,
-  startRedisServer,
-} from "../helpers/servers.ts";
+import { hasRedisServer, withServer } from "../helpers/servers.ts";
 
 const COMMANDS: string[][] = [
   ["GET", "nostring"],
@@ -68,17 +64,9 @@ Deno.test({
   ignore: !hasRedisServer(),
   async fn() {
     const results: string[][] = [];
-    for (const start of [startOurServer, startRedisServer]) {
-      const server = await start();
-      const client = await server.connect();
-      const listener = await server.connect();
-      try {
-        results.push(await run(client, listener));
-      } finally {
-        client.close();
-        listener.close();
-        await server.stop();
-      }
+    for (const oracle of [false, true]) {
+      const options = { oracle, clients: 2 };
+      results.push(await withServer(options, ([c, l]) => run(c, l)));
     }
     assert.ok(results[1].filter((l) => l.startsWith("keymiss")).length >= 10);
     assert.deepEqual(results[0], results[1]);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { latin1, Pair, Picker, prng } from "../helpers/differential.ts";
+import { binary, latin1 } from "../helpers/bytes.ts";
+import { type Pair, Picker, prng, withPair } from "../helpers/differential.ts";
 import { parseReply, type RespClient } from "../helpers/resp_client.ts";
 import { hasRedisServer } from "../helpers/servers.ts";
 
@@ -8,20 +9,8 @@ if (NO_ORACLE) {
   console.warn("redis-server not found: keyspace differential tests skipped");
 }
 
-/** Runs `body` against our server and the oracle, then stops both. */
-async function withPair(body: (pair: Pair) => Promise<void>): Promise<void> {
-  const pair = await Pair.start();
-  try {
-    await body(pair);
-  } finally {
-    await pair.stop();
-  }
-}
-
 function parse(raw: string): unknown {
-  const bytes = new Uint8Array(raw.length);
-  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
-  return parseReply(bytes, 0)![0];
+  return parseReply(binary(raw), 0)![0];
 }
 
 /** Every key a full SCAN with `options` returns, sorted and deduplicated. */
@@ -67,7 +56,7 @@ Deno.test({
   name: "differential keys: fixed edge cases",
   ignore: NO_ORACLE,
   async fn() {
-    await withPair(async (pair) => {
+    await withPair({}, async (pair) => {
       const script = [
         "SELECT 16",
         "SELECT -1",
@@ -261,7 +250,7 @@ Deno.test({
   name: "differential keys: KEYS glob patterns match like stringmatchlen",
   ignore: NO_ORACLE,
   async fn() {
-    await withPair(async (pair) => {
+    await withPair({}, async (pair) => {
       const subjects = [
         ...KEYS,
         "abc",
@@ -406,7 +395,7 @@ for (const seed of [1, 2, 3]) {
     name: `differential keys: random workload (seed ${seed})`,
     ignore: NO_ORACLE,
     async fn() {
-      await withPair(async (pair) => {
+      await withPair({}, async (pair) => {
         const pick = new Picker(prng(seed));
         for (let i = 0; i < 1500; i++) {
           const args = randomCommand(pick);
@@ -447,7 +436,7 @@ Deno.test({
   name: "differential keys: KEYS and SCAN hide expired keys alike",
   ignore: NO_ORACLE,
   async fn() {
-    await withPair(async (pair) => {
+    await withPair({}, async (pair) => {
       for (let i = 0; i < 20; i++) {
         await pair.same(["SET", `short:${i}`, "v", "PX", "1"]);
         await pair.same(["SET", `long:${i}`, "v", "EX", "1000"]);
@@ -473,7 +462,7 @@ Deno.test({
   name: "differential keys: keyspace hits and misses are counted alike",
   ignore: NO_ORACLE,
   async fn() {
-    await withPair(async (pair) => {
+    await withPair({}, async (pair) => {
       const script = [
         ["SET", "a", "1"],
         ["RPUSH", "l", "x"],
@@ -521,7 +510,7 @@ Deno.test({
   name: "differential keys: keyspace notifications name the same events",
   ignore: NO_ORACLE,
   async fn() {
-    await withPair(async (pair) => {
+    await withPair({}, async (pair) => {
       const subscribers = [
         await pair.ours.connect(),
         await pair.oracle.connect(),
@@ -576,7 +565,7 @@ Deno.test({
   name: "differential keys: SWAPDB serves clients blocked on the new data",
   ignore: NO_ORACLE,
   async fn() {
-    await withPair(async (pair) => {
+    await withPair({}, async (pair) => {
       const waiters = [await pair.ours.connect(), await pair.oracle.connect()];
       try {
         for (const w of waiters) await w.send("BLPOP", "l", "0");

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { latin1, Pair, Picker, prng } from "../helpers/differential.ts";
+import { latin1 } from "../helpers/bytes.ts";
+import { type Pair, Picker, prng, withPair } from "../helpers/differential.ts";
 import type { RespClient } from "../helpers/resp_client.ts";
 import { hasRedisServer } from "../helpers/servers.ts";
 
@@ -67,8 +68,7 @@ Deno.test({
   name: "pub/sub replies and messages match redis-server in RESP2 and RESP3",
   ignore,
   async fn() {
-    const pair = await Pair.start();
-    try {
+    await withPair({}, async (pair) => {
       for (const protocol of [2, 3] as const) {
         const ctx = `RESP${protocol} `;
         const sub = await Subscriber.open(pair, protocol);
@@ -133,9 +133,7 @@ Deno.test({
           sub.close();
         }
       }
-    } finally {
-      await pair.stop();
-    }
+    });
   },
 });
 
@@ -143,49 +141,49 @@ Deno.test({
   name: "randomized subscriptions and publishes match redis-server",
   ignore,
   async fn() {
-    const pair = await Pair.start();
-    const subscribers = [
-      await Subscriber.open(pair, 2),
-      await Subscriber.open(pair, 3),
-      await Subscriber.open(pair, 2),
-    ];
-    const pick = new Picker(prng(7_0_15));
-    const channels = ["a", "b", "ab", "ba", "c\x00"];
-    const patterns = ["a*", "?b", "*", "[ab]", "c\\*"];
-    try {
-      for (let round = 0; round < 250; round++) {
-        const ctx = `round ${round}: `;
-        const sub = pick.pick(subscribers);
-        const roll = pick.random();
-        // Messages already delivered come before a command's replies.
-        if (roll < 0.6) await sub.sameMessages(ctx);
-        if (roll < 0.2) {
-          const names = [pick.pick(channels), pick.pick(channels)];
-          await sub.same(["SUBSCRIBE", ...names], 2, ctx);
-        } else if (roll < 0.3) {
-          await sub.same(["UNSUBSCRIBE", pick.pick(channels)], 1, ctx);
-        } else if (roll < 0.45) {
-          await sub.same(["PSUBSCRIBE", pick.pick(patterns)], 1, ctx);
-        } else if (roll < 0.55) {
-          await sub.same(["PUNSUBSCRIBE", pick.pick(patterns)], 1, ctx);
-        } else if (roll < 0.6) {
-          await sub.same(["SSUBSCRIBE", pick.pick(channels)], 1, ctx);
-        } else if (roll < 0.65) {
-          await pair.same(["SPUBLISH", pick.pick(channels), "s"], ctx);
-        } else {
-          const message = `m${round}`;
-          await pair.same(["PUBLISH", pick.pick(channels), message], ctx);
+    await withPair({}, async (pair) => {
+      const subscribers = [
+        await Subscriber.open(pair, 2),
+        await Subscriber.open(pair, 3),
+        await Subscriber.open(pair, 2),
+      ];
+      const pick = new Picker(prng(7_0_15));
+      const channels = ["a", "b", "ab", "ba", "c\x00"];
+      const patterns = ["a*", "?b", "*", "[ab]", "c\\*"];
+      try {
+        for (let round = 0; round < 250; round++) {
+          const ctx = `round ${round}: `;
+          const sub = pick.pick(subscribers);
+          const roll = pick.random();
+          // Messages already delivered come before a command's replies.
+          if (roll < 0.6) await sub.sameMessages(ctx);
+          if (roll < 0.2) {
+            const names = [pick.pick(channels), pick.pick(channels)];
+            await sub.same(["SUBSCRIBE", ...names], 2, ctx);
+          } else if (roll < 0.3) {
+            await sub.same(["UNSUBSCRIBE", pick.pick(channels)], 1, ctx);
+          } else if (roll < 0.45) {
+            await sub.same(["PSUBSCRIBE", pick.pick(patterns)], 1, ctx);
+          } else if (roll < 0.55) {
+            await sub.same(["PUNSUBSCRIBE", pick.pick(patterns)], 1, ctx);
+          } else if (roll < 0.6) {
+            await sub.same(["SSUBSCRIBE", pick.pick(channels)], 1, ctx);
+          } else if (roll < 0.65) {
+            await pair.same(["SPUBLISH", pick.pick(channels), "s"], ctx);
+          } else {
+            const message = `m${round}`;
+            await pair.same(["PUBLISH", pick.pick(channels), message], ctx);
+          }
+          if (round % 10 === 9) {
+            for (const s of subscribers) await s.sameMessages(ctx);
+            await pair.same(["PUBSUB", "NUMPAT"], ctx);
+            await pair.same(["PUBSUB", "NUMSUB", ...channels], ctx);
+            await pair.sameUnordered(["PUBSUB", "CHANNELS"], false, ctx);
+          }
         }
-        if (round % 10 === 9) {
-          for (const s of subscribers) await s.sameMessages(ctx);
-          await pair.same(["PUBSUB", "NUMPAT"], ctx);
-          await pair.same(["PUBSUB", "NUMSUB", ...channels], ctx);
-          await pair.sameUnordered(["PUBSUB", "CHANNELS"], false, ctx);
-        }
+      } finally {
+        for (const s of subscribers) s.close();
       }
-    } finally {
-      for (const s of subscribers) s.close();
-      await pair.stop();
-    }
+    });
   },
 });

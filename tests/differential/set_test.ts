@@ -117,7 +117,7 @@ differentialTest(
 differentialTest(
   "differential: random set sequences with a tiny set-max-intset-entries match redis-server",
   (pair) => runRandom(pair, [3, 4]),
-  ["--set-max-intset-entries", "3"],
+  { flags: ["--set-max-intset-entries", "3"] },
 );
 
 differentialTest(

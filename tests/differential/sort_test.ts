@@ -1,4 +1,4 @@
-import { Pair, Picker, prng } from "../helpers/differential.ts";
+import { Picker, prng, withPair } from "../helpers/differential.ts";
 import { hasRedisServer } from "../helpers/servers.ts";
 
 const NO_ORACLE = !hasRedisServer();
@@ -74,8 +74,7 @@ Deno.test({
   name: "differential: random SORT commands match redis-server",
   ignore: NO_ORACLE,
   async fn() {
-    const pair = await Pair.start();
-    try {
+    await withPair({}, async (pair) => {
       for (const seed of [1, 2, 3]) {
         const p = new Picker(prng(seed));
         await pair.both(["HELLO", seed === 2 ? "3" : "2"]);
@@ -117,9 +116,7 @@ Deno.test({
           }
         }
       }
-    } finally {
-      await pair.stop();
-    }
+    });
   },
 });
 
@@ -127,8 +124,7 @@ Deno.test({
   name: "differential: SORT edge cases match redis-server",
   ignore: NO_ORACLE,
   async fn() {
-    const pair = await Pair.start();
-    try {
+    await withPair({}, async (pair) => {
       for (const protocol of ["2", "3"]) {
         await pair.both(["HELLO", protocol]);
         await pair.same(["FLUSHALL"]);
@@ -172,8 +168,6 @@ Deno.test({
         ];
         for (const args of script) await pair.same(args, `RESP${protocol} `);
       }
-    } finally {
-      await pair.stop();
-    }
+    });
   },
 });

@@ -1,78 +1,10 @@
 import assert from "node:assert/strict";
-import type { RespClient } from "../helpers/resp_client.ts";
-import {
-  hasRedisServer,
-  startOurServer,
-  startRedisServer,
-  type TestServer,
-} from "../helpers/servers.ts";
+import { prng, withPair } from "../helpers/differential.ts";
+import { hasRedisServer } from "../helpers/servers.ts";
 
 const NO_ORACLE = !hasRedisServer();
 if (NO_ORACLE) {
   console.warn("redis-server not found: string differential tests skipped");
-}
-
-const latin1 = (bytes: Uint8Array) => String.fromCharCode(...bytes);
-
-/** A small deterministic PRNG (mulberry32) so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Our server and the oracle side by side, one client each. */
-class Pair {
-  private constructor(
-    readonly ours: TestServer,
-    readonly oracle: TestServer,
-    readonly ourClient: RespClient,
-    readonly oracleClient: RespClient,
-  ) {}
-
-  static async start(): Promise<Pair> {
-    const ours = await startOurServer();
-    const oracle = await startRedisServer().catch(async (error) => {
-      await ours.stop();
-      throw error;
-    });
-    const ourClient = await ours.connect();
-    const oracleClient = await oracle.connect();
-    return new Pair(ours, oracle, ourClient, oracleClient);
-  }
-
-  /** Sends a command to both; returns both raw replies as binary strings. */
-  async both(args: string[]): Promise<[string, string]> {
-    const [a, b] = await Promise.all([
-      this.ourClient.callRaw(...args),
-      this.oracleClient.callRaw(...args),
-    ]);
-    return [latin1(a), latin1(b)];
-  }
-
-  /** Sends a command to both and asserts byte-identical replies. */
-  async same(args: string[], context = ""): Promise<string> {
-    const [ours, theirs] = await this.both(args);
-    assert.equal(
-      ours,
-      theirs,
-      `${context}${JSON.stringify(args)}: ours ${JSON.stringify(ours)}, redis ${
-        JSON.stringify(theirs)
-      }`,
-    );
-    return ours;
-  }
-
-  async stop(): Promise<void> {
-    this.ourClient.close();
-    this.oracleClient.close();
-    await Promise.all([this.ours.stop(), this.oracle.stop()]);
-  }
 }
 
 /** Whether our server knows `command` (other types may not exist yet). */
@@ -81,8 +13,7 @@ Deno.test({
   name: "differential: string command edge cases match redis-server",
   ignore: NO_ORACLE,
   async fn() {
-    const pair = await Pair.start();
-    try {
+    await withPair({}, async (pair) => {
       const script: string[][] = [
         ["SET", "k", "v", "EX", "10", "EX", "20"],
         ["SET", "k", "v", "NX", "NX", "GET", "GET"],
@@ -230,9 +161,7 @@ Deno.test({
           ]
         ) await pair.same(args);
       }
-    } finally {
-      await pair.stop();
-    }
+    });
   },
 });
 
@@ -330,8 +259,7 @@ Deno.test({
   name: "differential: random string command sequences match redis-server",
   ignore: NO_ORACLE,
   async fn() {
-    const pair = await Pair.start();
-    try {
+    await withPair({}, async (pair) => {
       const rand = prng(7031);
       const pick = <T>(list: readonly T[]): T =>
         list[Math.floor(rand() * list.length)];
@@ -372,9 +300,7 @@ Deno.test({
         if (rand() < 0.2) args[0] = args[0].toLowerCase();
         await pair.same(args, `step ${i} `);
       }
-    } finally {
-      await pair.stop();
-    }
+    });
   },
 });
 
@@ -390,8 +316,7 @@ Deno.test({
     "differential: keyspace hits/misses and the dirty counter match redis-server",
   ignore: NO_ORACLE,
   async fn() {
-    const pair = await Pair.start();
-    try {
+    await withPair({}, async (pair) => {
       const dirty = async () =>
         (await pair.both(["INFO", "persistence"])).map((info) =>
           Number(infoField(info, "rdb_changes_since_last_save"))
@@ -434,9 +359,7 @@ Deno.test({
       for (const field of ["keyspace_hits", "keyspace_misses"]) {
         assert.equal(infoField(ours, field), infoField(theirs, field), field);
       }
-    } finally {
-      await pair.stop();
-    }
+    });
   },
 });
 
@@ -444,8 +367,7 @@ Deno.test({
   name: "differential: LCS ranges on random strings match redis-server",
   ignore: NO_ORACLE,
   async fn() {
-    const pair = await Pair.start();
-    try {
+    await withPair({}, async (pair) => {
       const rand = prng(4242);
       const text = () => {
         const alphabet = rand() < 0.5 ? "ab" : "abcdxyz";
@@ -467,9 +389,7 @@ Deno.test({
         ][i % 5];
         await pair.same(["LCS", "x", "y", ...options], `case ${i} `);
       }
-    } finally {
-      await pair.stop();
-    }
+    });
   },
 });
 
@@ -477,8 +397,7 @@ Deno.test({
   name: "differential: RESP3 replies of string commands match redis-server",
   ignore: NO_ORACLE,
   async fn(t) {
-    const pair = await Pair.start();
-    try {
+    await withPair({}, async (pair) => {
       await pair.ourClient.callRaw("HELLO", "3");
       await pair.oracleClient.callRaw("HELLO", "3");
       await t.step({
@@ -506,8 +425,6 @@ Deno.test({
           ) await pair.same(args);
         },
       });
-    } finally {
-      await pair.stop();
-    }
+    });
   },
 });

@@ -1,4 +1,4 @@
-import { Pair, Picker, prng } from "../helpers/differential.ts";
+import { Picker, prng, withPair } from "../helpers/differential.ts";
 import { hasRedisServer } from "../helpers/servers.ts";
 
 const NO_ORACLE = !hasRedisServer();
@@ -216,8 +216,7 @@ Deno.test({
   name: "differential: random sorted set command sequences match redis-server",
   ignore: NO_ORACLE,
   async fn() {
-    const pair = await Pair.start();
-    try {
+    await withPair({}, async (pair) => {
       for (const seed of [1, 2, 3, 4]) {
         const p = new Picker(prng(seed));
         await pair.both(["HELLO", seed % 2 === 0 ? "3" : "2"]);
@@ -226,9 +225,7 @@ Deno.test({
           await pair.same(randomCommand(p), `seed ${seed} step ${i}: `);
         }
       }
-    } finally {
-      await pair.stop();
-    }
+    });
   },
 });
 
@@ -236,8 +233,7 @@ Deno.test({
   name: "differential: sorted set edge cases match redis-server",
   ignore: NO_ORACLE,
   async fn() {
-    const pair = await Pair.start();
-    try {
+    await withPair({}, async (pair) => {
       for (const protocol of ["2", "3"]) {
         await pair.both(["HELLO", protocol]);
         await pair.same(["FLUSHALL"]);
@@ -369,8 +365,6 @@ Deno.test({
         ];
         for (const args of script) await pair.same(args, `RESP${protocol} `);
       }
-    } finally {
-      await pair.stop();
-    }
+    });
   },
 });

@@ -6,22 +6,9 @@
  */
 
 import assert from "node:assert/strict";
+import { binary, latin1 } from "./bytes.ts";
 import { parseReply, type Reply, type RespClient } from "./resp_client.ts";
-import {
-  hasRedisServer,
-  startOurServer,
-  startRedisServer,
-  type TestServer,
-} from "./servers.ts";
-
-/** Bytes as a binary string (one char per byte). */
-export function latin1(bytes: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 8192) {
-    s += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  }
-  return s;
-}
+import { hasRedisServer, startServer, type TestServer } from "./servers.ts";
 
 /** A small deterministic PRNG (mulberry32) so failures reproduce. */
 export function prng(seed: number): () => number {
@@ -77,6 +64,14 @@ export function sortedReply(reply: Reply, pairs = false): Reply {
   return joined.sort();
 }
 
+/** How to start a {@linkcode Pair}. */
+export interface PairOptions {
+  /** redis-server style flags for both servers. */
+  flags?: readonly string[];
+  /** Flags for our server only, after `flags` (the oracle runs with RDB and AOF off). */
+  ourFlags?: readonly string[];
+}
+
 /** Our server and the oracle side by side, one client each. */
 export class Pair {
   private constructor(
@@ -86,16 +81,24 @@ export class Pair {
     readonly oracleClient: RespClient,
   ) {}
 
-  /** Starts both servers with the same `flags` and connects a client to each. */
-  static async start(flags: string[] = []): Promise<Pair> {
-    const ours = await startOurServer(flags);
-    const oracle = await startRedisServer(flags).catch(async (error) => {
-      await ours.stop();
-      throw error;
+  /** Starts both servers and connects a client to each. */
+  static async start(options: PairOptions = {}): Promise<Pair> {
+    const flags = options.flags ?? [];
+    const ours = await startServer({
+      flags: [...flags, ...options.ourFlags ?? []],
     });
-    const ourClient = await ours.connect();
-    const oracleClient = await oracle.connect();
-    return new Pair(ours, oracle, ourClient, oracleClient);
+    const clients: RespClient[] = [];
+    let oracle: TestServer | undefined;
+    try {
+      oracle = await startServer({ oracle: true, flags });
+      clients.push(await ours.connect());
+      clients.push(await oracle.connect());
+      return new Pair(ours, oracle, clients[0], clients[1]);
+    } catch (error) {
+      for (const client of clients) client.close();
+      await Promise.all([ours.stop(), oracle?.stop()]);
+      throw error;
+    }
   }
 
   /** Sends a command to both; returns both raw replies as binary strings. */
@@ -130,11 +133,8 @@ export class Pair {
     context = "",
   ): Promise<void> {
     const [ours, theirs] = await this.both(args);
-    const parse = (raw: string) => {
-      const bytes = new Uint8Array(raw.length);
-      for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
-      return sortedReply(parseReply(bytes, 0)![0], pairs);
-    };
+    const parse = (raw: string) =>
+      sortedReply(parseReply(binary(raw), 0)![0], pairs);
     assert.deepEqual(
       parse(ours),
       parse(theirs),
@@ -199,16 +199,32 @@ export class Pair {
   }
 }
 
+/**
+ * Starts a {@linkcode Pair}, runs `body` with it, then closes its clients
+ * and stops both servers, whatever happens.
+ */
+export async function withPair<T>(
+  options: PairOptions,
+  body: (pair: Pair) => Promise<T>,
+): Promise<T> {
+  const pair = await Pair.start(options);
+  try {
+    return await body(pair);
+  } finally {
+    await pair.stop();
+  }
+}
+
 let oracleFound: boolean | undefined;
 
 /**
  * Registers a test that runs `fn` on a fresh {@linkcode Pair} started with
- * `flags` and stops both servers afterwards; ignored without redis-server.
+ * `options` and stops both servers afterwards; ignored without redis-server.
  */
 export function differentialTest(
   name: string,
   fn: (pair: Pair) => Promise<void>,
-  flags: string[] = [],
+  options: PairOptions = {},
 ): void {
   if (oracleFound === undefined) {
     oracleFound = hasRedisServer();
@@ -219,14 +235,7 @@ export function differentialTest(
   Deno.test({
     name,
     ignore: !oracleFound,
-    async fn() {
-      const pair = await Pair.start(flags);
-      try {
-        await fn(pair);
-      } finally {
-        await pair.stop();
-      }
-    },
+    fn: () => withPair(options, fn),
   });
 }
 

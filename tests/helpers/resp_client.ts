@@ -7,6 +7,8 @@
  * @module
  */
 
+import { binary, latin1, utf8 } from "./bytes.ts";
+
 /** An error reply. */
 export class RespError {
   /** Creates an error reply value with the server's text (prefix included). */
@@ -39,30 +41,14 @@ export type Reply =
   | Map<Reply, Reply>
   | Set<Reply>;
 
-const latin1 = (bytes: Uint8Array) => {
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 8192) {
-    s += String.fromCharCode(
-      ...bytes.subarray(i, Math.min(bytes.length, i + 8192)),
-    );
-  }
-  return s;
-};
-
 /** Encodes a command as a RESP multibulk request. */
 export function encodeCommand(
   args: readonly (string | Uint8Array)[],
 ): Uint8Array {
-  const parts: Uint8Array[] = [];
-  const enc = (s: string) => {
-    const b = new Uint8Array(s.length);
-    for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i) & 0xff;
-    return b;
-  };
-  parts.push(enc(`*${args.length}\r\n`));
+  const parts: Uint8Array[] = [binary(`*${args.length}\r\n`)];
   for (const arg of args) {
-    const bytes = typeof arg === "string" ? enc(arg) : arg;
-    parts.push(enc(`$${bytes.length}\r\n`), bytes, enc("\r\n"));
+    const bytes = typeof arg === "string" ? binary(arg) : arg;
+    parts.push(binary(`$${bytes.length}\r\n`), bytes, binary("\r\n"));
   }
   let total = 0;
   for (const p of parts) total += p.length;
@@ -159,9 +145,7 @@ export class RespClient {
 
   /** Sends raw bytes. */
   async write(data: Uint8Array | string): Promise<void> {
-    const bytes = typeof data === "string"
-      ? new TextEncoder().encode(data)
-      : data;
+    const bytes = typeof data === "string" ? utf8(data) : data;
     let offset = 0;
     while (offset < bytes.length) {
       offset += await this.conn.write(bytes.subarray(offset));

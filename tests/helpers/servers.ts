@@ -6,22 +6,47 @@
  * @module
  */
 
+import { text } from "./bytes.ts";
 import { RespClient } from "./resp_client.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
 /** A server process started by a test. */
 export interface TestServer {
+  /** Loopback port it listens on. */
   readonly port: number;
+  /** Process id, which `stop()` signals. */
   readonly pid: number;
-  /** Directory the server runs in (its default `dir`), removed on stop. */
+  /** Directory the server runs in (its default `dir`). */
   readonly dir: string;
   /** Connects a new client. */
   connect(): Promise<RespClient>;
-  /** Stops the server (SIGTERM, then SIGKILL after 5 s) and removes its dir. */
+  /**
+   * Stops the server (SIGTERM, then SIGKILL after 5 s) unless it has exited,
+   * and removes its dir if the server made it.
+   */
   stop(): Promise<void>;
   /** Exit status once stopped. */
   readonly status: Promise<Deno.CommandStatus>;
+  /** Its stdout and stderr once it exits; empty without `captureOutput`. */
+  readonly output: Promise<{ stdout: string; stderr: string }>;
+}
+
+/** Which server to start, and how. */
+export interface ServerOptions {
+  /** Start Debian's redis-server (RDB and AOF off) instead of ours. */
+  oracle?: boolean;
+  /** redis-server style flags, placed after `--port` and `--bind`. */
+  flags?: readonly string[];
+  /** A config file, passed as the first argument. */
+  configFile?: string;
+  /**
+   * Directory to run in, left in place on stop. By default a new temporary
+   * directory, removed on stop.
+   */
+  dir?: string;
+  /** Keep stdout and stderr for `TestServer.output` (else discarded). */
+  captureOutput?: boolean;
 }
 
 /** A TCP port that was free a moment ago. */
@@ -46,15 +71,20 @@ export function hasRedisServer(): boolean {
   }
 }
 
+/** The command line that runs our server with `args`. */
+function ourCommand(args: readonly string[]): [string, string[]] {
+  const binary = Deno.env.get("REDIS_TS_BINARY");
+  if (binary) return [binary, [...args]];
+  return [Deno.execPath(), ["run", "--allow-all", MAIN, ...args]];
+}
+
 async function waitForPort(
   port: number,
-  child: Deno.ChildProcess,
+  exited: () => boolean,
 ): Promise<void> {
   const deadline = Date.now() + 20_000;
-  let exited = false;
-  child.status.then(() => exited = true);
   while (Date.now() < deadline) {
-    if (exited) throw new Error("server exited during start-up");
+    if (exited()) throw new Error("server exited during start-up");
     try {
       const conn = await Deno.connect({ hostname: "127.0.0.1", port });
       conn.close();
@@ -66,30 +96,67 @@ async function waitForPort(
   throw new Error(`server on port ${port} did not start`);
 }
 
-async function launch(
-  command: string,
-  args: string[],
-  port: number,
-  dir: string,
+/**
+ * Starts a server on a free port (ours unless `oracle`) and waits until it
+ * accepts connections.
+ */
+export async function startServer(
+  options: ServerOptions = {},
 ): Promise<TestServer> {
+  const port = freePort();
+  const ownDir = options.dir === undefined;
+  const dir = options.dir ?? await Deno.makeTempDir({
+    prefix: options.oracle ? "redis-oracle-" : "redis-ts-test-",
+  });
+  const args = [
+    ...(options.configFile === undefined ? [] : [options.configFile]),
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    ...(options.oracle ? ["--save", "", "--appendonly", "no"] : []),
+    ...(options.flags ?? []),
+  ];
+  const [command, commandArgs] = options.oracle
+    ? ["redis-server", args]
+    : ourCommand(args);
+  const capture = options.captureOutput ? "piped" : "null";
   const child = new Deno.Command(command, {
-    args,
+    args: commandArgs,
     cwd: dir,
     stdin: "null",
-    stdout: "null",
-    stderr: "null",
+    stdout: capture,
+    stderr: capture,
   }).spawn();
-  const status = child.status;
-  try {
-    await waitForPort(port, child);
-  } catch (error) {
+  const output = options.captureOutput
+    ? child.output().then((o) => ({
+      stdout: text(o.stdout),
+      stderr: text(o.stderr),
+    }))
+    : Promise.resolve({ stdout: "", stderr: "" });
+  let exited = false;
+  const status = child.status.then((s) => {
+    exited = true;
+    return s;
+  });
+  const kill = (signal: Deno.Signal) => {
+    if (exited) return;
     try {
-      child.kill("SIGKILL");
+      Deno.kill(child.pid, signal);
     } catch {
-      // Already gone.
+      // Already exited.
     }
+  };
+  const removeDir = async () => {
+    await output;
+    if (ownDir) await Deno.remove(dir, { recursive: true }).catch(() => {});
+  };
+  try {
+    await waitForPort(port, () => exited);
+  } catch (error) {
+    kill("SIGKILL");
     await status;
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    await removeDir();
     throw error;
   }
   let stopped: Promise<void> | null = null;
@@ -98,24 +165,15 @@ async function launch(
     pid: child.pid,
     dir,
     status,
+    output,
     connect: () => RespClient.connect(port),
     stop() {
       stopped ??= (async () => {
-        try {
-          Deno.kill(child.pid, "SIGTERM");
-        } catch {
-          // Already exited.
-        }
-        const timer = setTimeout(() => {
-          try {
-            Deno.kill(child.pid, "SIGKILL");
-          } catch {
-            // Already exited.
-          }
-        }, 5000);
+        kill("SIGTERM");
+        const timer = setTimeout(() => kill("SIGKILL"), 5000);
         await status;
         clearTimeout(timer);
-        await Deno.remove(dir, { recursive: true }).catch(() => {});
+        await removeDir();
       })();
       return stopped;
     },
@@ -126,42 +184,86 @@ async function launch(
  * Starts our server with redis-server style `flags` on a free port, in a new
  * temporary directory.
  */
-export async function startOurServer(
-  flags: string[] = [],
-): Promise<TestServer> {
-  const port = freePort();
-  const dir = await Deno.makeTempDir({ prefix: "redis-ts-test-" });
-  const binary = Deno.env.get("REDIS_TS_BINARY");
-  const serverArgs = ["--port", String(port), "--bind", "127.0.0.1", ...flags];
-  if (binary) return launch(binary, serverArgs, port, dir);
-  return launch(
-    Deno.execPath(),
-    ["run", "--allow-all", `${ROOT}main.ts`, ...serverArgs],
-    port,
-    dir,
-  );
+export function startOurServer(flags: string[] = []): Promise<TestServer> {
+  return startServer({ flags });
 }
 
 /** Starts Debian's redis-server on a free port with persistence off. */
-export async function startRedisServer(
-  flags: string[] = [],
-): Promise<TestServer> {
-  const port = freePort();
-  const dir = await Deno.makeTempDir({ prefix: "redis-oracle-" });
-  return launch(
-    "redis-server",
-    [
-      "--port",
-      String(port),
-      "--bind",
-      "127.0.0.1",
-      "--save",
-      "",
-      "--appendonly",
-      "no",
-      ...flags,
-    ],
-    port,
-    dir,
-  );
+export function startRedisServer(flags: string[] = []): Promise<TestServer> {
+  return startServer({ oracle: true, flags });
+}
+
+/** A server to start for {@linkcode withServer}, and how many clients. */
+export interface WithServerOptions extends ServerOptions {
+  /** Clients to connect before the body runs (default 1). */
+  clients?: number;
+}
+
+/**
+ * Starts a server, runs `body` with `options.clients` connected clients,
+ * then closes every client in the array (those `body` pushes onto it too)
+ * and stops the server, whatever happens.
+ */
+export async function withServer<T>(
+  options: WithServerOptions,
+  body: (clients: RespClient[], server: TestServer) => Promise<T>,
+): Promise<T> {
+  const server = await startServer(options);
+  const clients: RespClient[] = [];
+  try {
+    for (let i = 0; i < (options.clients ?? 1); i++) {
+      clients.push(await server.connect());
+    }
+    return await body(clients, server);
+  } finally {
+    for (const client of clients) client.close();
+    await server.stop();
+  }
+}
+
+/** How a server run by {@linkcode runToExit} ended. */
+export interface ExitResult {
+  code: number;
+  success: boolean;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a server (ours unless `oracle`) with exactly `args`, expecting it to
+ * exit by itself (a bad configuration, `--version`); returns how it ended.
+ */
+export async function runToExit(
+  options: { oracle?: boolean; args: readonly string[]; cwd?: string },
+): Promise<ExitResult> {
+  const [command, args] = options.oracle
+    ? ["redis-server", [...options.args]]
+    : ourCommand(options.args);
+  const out = await new Deno.Command(command, {
+    args,
+    cwd: options.cwd,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return {
+    code: out.code,
+    success: out.success,
+    stdout: text(out.stdout),
+    stderr: text(out.stderr),
+  };
+}
+
+/** Waits (up to 5 s) until INFO on `client` reports `count` blocked clients. */
+export async function waitBlocked(
+  client: RespClient,
+  count: number,
+): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    const info = String(await client.call("INFO", "clients"));
+    if (info.includes(`blocked_clients:${count}\r\n`)) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`never saw ${count} blocked clients`);
 }

@@ -6,14 +6,13 @@
 import assert from "node:assert/strict";
 import { parseAofCommands } from "../../lib/persistence/aof.ts";
 import { AofManifest } from "../../lib/persistence/aof_manifest.ts";
-import type { TestServer } from "../helpers/servers.ts";
+import { text } from "../helpers/bytes.ts";
+import { withPair } from "../helpers/differential.ts";
 import {
   hasRedisServer,
-  startOurServer,
-  startRedisServer,
+  type TestServer,
+  withServer,
 } from "../helpers/servers.ts";
-
-const text = new TextDecoder();
 
 /** Command sequences whose AOF must match, grouped by what they exercise. */
 export const PROPAGATION_CASES: Record<string, string[][]> = {
@@ -94,7 +93,7 @@ function incrementalCommands(server: TestServer): string[][] {
   const commands: string[][] = [];
   for (const info of manifest.incremental) {
     parseAofCommands(Deno.readFileSync(`${dir}/${info.name}`), (args) => {
-      commands.push(args.map((a) => text.decode(a)));
+      commands.push(args.map((a) => text(a)));
     });
   }
   return commands;
@@ -127,30 +126,22 @@ for (const [name, commands] of Object.entries(PROPAGATION_CASES)) {
         "--save",
         "",
       ];
-      const ours = await startOurServer(flags);
-      const redis = await startRedisServer(flags);
-      const a = await ours.connect();
-      const b = await redis.connect();
-      try {
+      await withPair({ flags }, async (pair) => {
+        const { ourClient: a, oracleClient: b } = pair;
         for (const command of commands) {
           const expected = await b.callRaw(...command);
           const actual = await a.callRaw(...command);
           assert.equal(
-            text.decode(actual),
-            text.decode(expected),
+            text(actual),
+            text(expected),
             command.join(" "),
           );
         }
         assert.deepEqual(
-          normalize(incrementalCommands(ours)),
-          normalize(incrementalCommands(redis)),
+          normalize(incrementalCommands(pair.ours)),
+          normalize(incrementalCommands(pair.oracle)),
         );
-      } finally {
-        a.close();
-        b.close();
-        await ours.stop();
-        await redis.stop();
-      }
+      });
     },
   });
 }
@@ -169,11 +160,9 @@ Deno.test({
       "",
     ];
     const logs: string[][][] = [];
-    for (const start of [startOurServer, startRedisServer]) {
-      const server = await start(flags);
-      const waiter = await server.connect();
-      const pusher = await server.connect();
-      try {
+    for (const oracle of [false, true]) {
+      const options = { oracle, flags, clients: 2 };
+      await withServer(options, async ([waiter, pusher], server) => {
         await waiter.send("BLPOP", "q", "0");
         // Let the BLPOP block before the push arrives.
         await new Promise((r) => setTimeout(r, 100));
@@ -189,11 +178,7 @@ Deno.test({
             c[0] === "SREM" ? ["SREM", "s", "?"] : c
           ),
         );
-      } finally {
-        waiter.close();
-        pusher.close();
-        await server.stop();
-      }
+      });
     }
     assert.deepEqual(logs[0], logs[1]);
   },

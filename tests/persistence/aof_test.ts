@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { AofError, parseAofCommands } from "../../lib/persistence/aof.ts";
+import { text, utf8 } from "../helpers/bytes.ts";
 import { encodeCommand } from "../helpers/resp_client.ts";
-
-const text = new TextDecoder();
 
 Deno.test("aof: logged commands parse back, at every truncation point", () => {
   const commands = [
@@ -23,7 +22,7 @@ Deno.test("aof: logged commands parse back, at every truncation point", () => {
   assert.equal(
     parseAofCommands(
       data,
-      (args) => seen.push(args.map((a) => text.decode(a))),
+      (args) => seen.push(args.map((a) => text(a))),
     ),
     data.length,
   );
@@ -38,23 +37,22 @@ Deno.test("aof: logged commands parse back, at every truncation point", () => {
 });
 
 Deno.test("aof: annotations are skipped and garbage is an error", () => {
-  const data = new TextEncoder().encode(
+  const data = utf8(
     "#TS:1700000000\r\n*1\r\n$4\r\nPING\r\n",
   );
   const seen: string[] = [];
-  parseAofCommands(data, (args) => seen.push(text.decode(args[0])));
+  parseAofCommands(data, (args) => seen.push(text(args[0])));
   assert.deepEqual(seen, ["PING"]);
   assert.throws(
     () =>
       parseAofCommands(
-        new TextEncoder().encode("*1\r\n$4\r\nPING\r\ngarbage"),
+        utf8("*1\r\n$4\r\nPING\r\ngarbage"),
         () => {},
       ),
     AofError,
   );
   assert.throws(
-    () =>
-      parseAofCommands(new TextEncoder().encode("*1\r\n+PING\r\n"), () => {}),
+    () => parseAofCommands(utf8("*1\r\n+PING\r\n"), () => {}),
     AofError,
   );
 });

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { Crc64, crc64 } from "../../lib/persistence/crc64.ts";
+import { utf8 } from "../helpers/bytes.ts";
 
 Deno.test("crc64: Redis's check value for '123456789'", () => {
   assert.equal(
-    crc64(new TextEncoder().encode("123456789")),
+    crc64(utf8("123456789")),
     0xe9c6d914c4b8d9can,
   );
 });

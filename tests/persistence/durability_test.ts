@@ -6,16 +6,14 @@
 import assert from "node:assert/strict";
 import { readRdb } from "../../lib/persistence/rdb_reader.ts";
 import { encodeCommand, RespError } from "../helpers/resp_client.ts";
-import { freePort, startOurServer } from "../helpers/servers.ts";
-
-const ROOT = new URL("../../", import.meta.url).pathname;
-const text = new TextDecoder();
+import { text } from "../helpers/bytes.ts";
+import { freePort, runToExit, withServer } from "../helpers/servers.ts";
 
 function rdbStrings(path: string): Map<string, string> {
   const values = new Map<string, string>();
   readRdb(Deno.readFileSync(path), (k) => {
     if (k.value.type === "string") {
-      values.set(text.decode(k.key), text.decode(k.value.value));
+      values.set(text(k.key), text(k.value.value));
     }
   });
   return values;
@@ -45,10 +43,8 @@ Deno.test("durability: appendfsync always loses no acknowledged write on SIGKILL
     "",
   ];
   try {
-    const server = await startOurServer(flags);
-    const client = await server.connect();
     const acknowledged: number[] = [];
-    try {
+    await withServer({ flags }, async ([client], server) => {
       const killer = setTimeout(() => Deno.kill(server.pid, "SIGKILL"), 400);
       try {
         for (let i = 0; i < 1_000_000; i++) {
@@ -63,35 +59,25 @@ Deno.test("durability: appendfsync always loses no acknowledged write on SIGKILL
         clearTimeout(killer);
       }
       await server.status;
-    } finally {
-      client.close();
-      await server.stop();
-    }
+    });
     assert.ok(
       acknowledged.length > 10,
       `only ${acknowledged.length} writes before the kill`,
     );
-    const restarted = await startOurServer(flags);
-    const check = await restarted.connect();
-    try {
+    await withServer({ flags }, async ([check]) => {
       for (let i = 0; i < acknowledged.length; i += 97) {
         assert.equal(await check.call("GET", `key:${i}`), `value:${i}`);
       }
       const last = acknowledged.at(-1)!;
       assert.equal(await check.call("GET", `key:${last}`), `value:${last}`);
-    } finally {
-      check.close();
-      await restarted.stop();
-    }
+    });
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
 });
 
 Deno.test("durability: BGSAVE writes a point-in-time snapshot while writes continue", async () => {
-  const server = await startOurServer(["--save", ""]);
-  const client = await server.connect();
-  try {
+  await withServer({ flags: ["--save", ""] }, async ([client], server) => {
     const keys = 30_000;
     const batch: Uint8Array[] = [];
     for (let i = 0; i < keys; i++) {
@@ -130,16 +116,11 @@ Deno.test("durability: BGSAVE writes a point-in-time snapshot while writes conti
     }
     assert.equal(saved.has("created0"), false);
     assert.equal(await client.call("GET", "k0"), "new");
-  } finally {
-    client.close();
-    await server.stop();
-  }
+  });
 });
 
 Deno.test("durability: a save killed midway leaves the previous dump intact", async () => {
-  const server = await startOurServer(["--save", ""]);
-  const client = await server.connect();
-  try {
+  await withServer({ flags: ["--save", ""] }, async ([client], server) => {
     await client.call("SET", "before", "1");
     assert.equal(await client.call("SAVE"), "OK");
     const previous = Deno.readFileSync(`${server.dir}/dump.rdb`);
@@ -158,29 +139,16 @@ Deno.test("durability: a save killed midway leaves the previous dump intact", as
       rdbStrings(`${server.dir}/dump.rdb`),
       new Map([["before", "1"]]),
     );
-  } finally {
-    client.close();
-    await server.stop();
-  }
+  });
 });
 
+/** Starts our server in `dir` with `flags`; returns its output once it refuses to start. */
 async function startupFailure(dir: string, flags: string[]): Promise<string> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-all",
-      `${ROOT}main.ts`,
-      "--port",
-      String(freePort()),
-      "--dir",
-      dir,
-      ...flags,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
+  const output = await runToExit({
+    args: ["--port", String(freePort()), "--dir", dir, ...flags],
+  });
   assert.equal(output.success, false, "the server must refuse to start");
-  return text.decode(output.stdout) + text.decode(output.stderr);
+  return output.stdout + output.stderr;
 }
 
 Deno.test("durability: corrupt or truncated files stop start-up with a clear error", async () => {
@@ -232,15 +200,13 @@ Deno.test("durability: a truncated last AOF command is dropped (aof-load-truncat
       `${dir}/appendonlydir/appendonly.aof.1.incr.aof`,
       good + "*3\r\n$3\r\nSET\r\n$1\r\nb",
     );
-    const server = await startOurServer(["--dir", dir, "--appendonly", "yes"]);
-    const client = await server.connect();
-    try {
-      assert.equal(await client.call("GET", "a"), "1");
-      assert.equal(await client.call("EXISTS", "b"), 0);
-    } finally {
-      client.close();
-      await server.stop();
-    }
+    await withServer(
+      { flags: ["--dir", dir, "--appendonly", "yes"] },
+      async ([client]) => {
+        assert.equal(await client.call("GET", "a"), "1");
+        assert.equal(await client.call("EXISTS", "b"), 0);
+      },
+    );
     assert.equal(
       Deno.readTextFileSync(`${dir}/appendonlydir/appendonly.aof.1.incr.aof`),
       good,
@@ -251,14 +217,14 @@ Deno.test("durability: a truncated last AOF command is dropped (aof-load-truncat
 });
 
 Deno.test("durability: DEBUG RELOAD saves, empties and reloads the dataset", async () => {
-  const server = await startOurServer([
-    "--enable-debug-command",
-    "yes",
-    "--save",
-    "",
-  ]);
-  const client = await server.connect();
-  try {
+  await withServer({
+    flags: [
+      "--enable-debug-command",
+      "yes",
+      "--save",
+      "",
+    ],
+  }, async ([client]) => {
     await client.call("SET", "a", "1");
     await client.call("SET", "b", "2", "EX", "1000");
     assert.equal(await client.call("DEBUG", "RELOAD"), "OK");
@@ -277,10 +243,7 @@ Deno.test("durability: DEBUG RELOAD saves, empties and reloads the dataset", asy
         "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.",
       ),
     );
-  } finally {
-    client.close();
-    await server.stop();
-  }
+  });
 });
 
 async function aofFiles(dir: string): Promise<string[]> {
@@ -306,9 +269,7 @@ Deno.test("durability: CONFIG SET appendonly yes at run time builds the AOF from
   const dir = await Deno.makeTempDir({ prefix: "aof-runtime-" });
   const flags = ["--dir", dir, "--save", ""];
   try {
-    const server = await startOurServer(flags);
-    const client = await server.connect();
-    try {
+    await withServer({ flags }, async ([client], server) => {
       await client.call("SET", "before", "1");
       assert.equal(
         await client.call("CONFIG", "SET", "appendonly", "yes"),
@@ -323,18 +284,16 @@ Deno.test("durability: CONFIG SET appendonly yes at run time builds the AOF from
       ]);
       Deno.kill(server.pid, "SIGKILL");
       await server.status;
-    } finally {
-      client.close();
-      await server.stop();
-    }
-    const restarted = await startOurServer([...flags, "--appendonly", "yes"]);
-    const check = await restarted.connect();
-    try {
-      assert.deepEqual(await check.call("MGET", "before", "after"), ["1", "2"]);
-    } finally {
-      check.close();
-      await restarted.stop();
-    }
+    });
+    await withServer(
+      { flags: [...flags, "--appendonly", "yes"] },
+      async ([check]) => {
+        assert.deepEqual(await check.call("MGET", "before", "after"), [
+          "1",
+          "2",
+        ]);
+      },
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -355,9 +314,7 @@ Deno.test("durability: the AOF is rewritten automatically when it grows, and SIG
     "100",
   ];
   try {
-    const server = await startOurServer(flags);
-    const client = await server.connect();
-    try {
+    await withServer({ flags }, async ([client], server) => {
       const batch: Uint8Array[] = [];
       for (let i = 0; i < 20_000; i++) {
         batch.push(encodeCommand(["SET", `k${i % 1000}`, "v".repeat(100)]));
@@ -379,20 +336,12 @@ Deno.test("durability: the AOF is rewritten automatically when it grows, and SIG
       await client.call("BGREWRITEAOF");
       Deno.kill(server.pid, "SIGKILL");
       await server.status;
-    } finally {
-      client.close();
-      await server.stop();
-    }
-    const restarted = await startOurServer(flags);
-    const check = await restarted.connect();
-    try {
+    });
+    await withServer({ flags }, async ([check]) => {
       assert.equal(await check.call("DBSIZE"), 1001);
       assert.equal(await check.call("GET", "last"), "value");
       assert.equal(await check.call("GET", "k999"), "v".repeat(100));
-    } finally {
-      check.close();
-      await restarted.stop();
-    }
+    });
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

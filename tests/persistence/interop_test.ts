@@ -4,13 +4,9 @@
  * same keys, types, values and TTLs.
  */
 import assert from "node:assert/strict";
+import { text } from "../helpers/bytes.ts";
 import type { RespClient } from "../helpers/resp_client.ts";
-import {
-  hasRedisServer,
-  startOurServer,
-  startRedisServer,
-} from "../helpers/servers.ts";
-import type { TestServer } from "../helpers/servers.ts";
+import { hasRedisServer, withServer } from "../helpers/servers.ts";
 
 const noRedis = !hasRedisServer();
 
@@ -91,18 +87,6 @@ async function contents(client: RespClient): Promise<unknown[]> {
   return out;
 }
 
-async function withClient<T>(
-  server: TestServer,
-  fn: (c: RespClient) => Promise<T>,
-): Promise<T> {
-  const client = await server.connect();
-  try {
-    return await fn(client);
-  } finally {
-    client.close();
-  }
-}
-
 async function copyDir(from: string, to: string): Promise<void> {
   for await (const entry of Deno.readDir(from)) {
     if (entry.isDirectory) {
@@ -126,30 +110,24 @@ for (const format of ["rdb", "aof"] as const) {
     name: `interop ${format}: written by Redis 7.0, loaded by us`,
     ignore: noRedis,
     async fn() {
-      const redis = await startRedisServer(flags);
-      let expected: unknown[];
-      try {
-        expected = await withClient(redis, async (c) => {
-          await populate(c);
-          await persist(c);
-          return await contents(c);
-        });
-      } catch (error) {
-        await redis.stop();
-        throw error;
-      }
       const dir = await Deno.makeTempDir({ prefix: "interop-" });
       try {
-        await copyDir(redis.dir, dir);
-        await redis.stop();
-        const ours = await startOurServer([...flags, "--dir", dir]);
-        try {
-          assert.deepEqual(await withClient(ours, contents), expected);
-        } finally {
-          await ours.stop();
-        }
+        const expected = await withServer(
+          { oracle: true, flags },
+          async ([c], redis) => {
+            await populate(c);
+            await persist(c);
+            const written = await contents(c);
+            await copyDir(redis.dir, dir);
+            return written;
+          },
+        );
+        const actual = await withServer(
+          { flags: [...flags, "--dir", dir] },
+          ([c]) => contents(c),
+        );
+        assert.deepEqual(actual, expected);
       } finally {
-        await redis.stop();
         await Deno.remove(dir, { recursive: true });
       }
     },
@@ -159,38 +137,32 @@ for (const format of ["rdb", "aof"] as const) {
     name: `interop ${format}: written by us, loaded by Redis 7.0`,
     ignore: noRedis,
     async fn() {
-      const ours = await startOurServer([...flags, "--save", ""]);
-      let expected: unknown[];
-      try {
-        expected = await withClient(ours, async (c) => {
-          await populate(c);
-          await persist(c);
-          return await contents(c);
-        });
-      } catch (error) {
-        await ours.stop();
-        throw error;
-      }
       const dir = await Deno.makeTempDir({ prefix: "interop-" });
       try {
-        await copyDir(ours.dir, dir);
-        await ours.stop();
+        const expected = await withServer(
+          { flags: [...flags, "--save", ""] },
+          async ([c], ours) => {
+            await populate(c);
+            await persist(c);
+            const written = await contents(c);
+            await copyDir(ours.dir, dir);
+            return written;
+          },
+        );
         if (format === "rdb") {
           const check = await new Deno.Command("redis-check-rdb", {
             args: [`${dir}/dump.rdb`],
             stdout: "piped",
             stderr: "piped",
           }).output();
-          assert.ok(check.success, new TextDecoder().decode(check.stdout));
+          assert.ok(check.success, text(check.stdout));
         }
-        const redis = await startRedisServer([...flags, "--dir", dir]);
-        try {
-          assert.deepEqual(await withClient(redis, contents), expected);
-        } finally {
-          await redis.stop();
-        }
+        const actual = await withServer(
+          { oracle: true, flags: [...flags, "--dir", dir] },
+          ([c]) => contents(c),
+        );
+        assert.deepEqual(actual, expected);
       } finally {
-        await ours.stop();
         await Deno.remove(dir, { recursive: true });
       }
     },

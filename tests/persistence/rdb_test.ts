@@ -2,18 +2,17 @@ import assert from "node:assert/strict";
 import { Config } from "../../lib/config/config.ts";
 import { RdbError, readRdb } from "../../lib/persistence/rdb_reader.ts";
 import type { LoadedKey } from "../../lib/persistence/rdb_reader.ts";
-import { Server } from "../../lib/server/server.ts";
+import type { Server } from "../../lib/server/server.ts";
+import { createServerCore } from "../../lib/server/start.ts";
 import { Entry } from "../../lib/store/database.ts";
-import { hasRedisServer, startRedisServer } from "../helpers/servers.ts";
-
-const text = new TextDecoder();
-const bytes = (s: string) => new TextEncoder().encode(s);
+import { text, utf8 } from "../helpers/bytes.ts";
+import { hasRedisServer, withServer } from "../helpers/servers.ts";
 const noRedis = !hasRedisServer();
 
 function newServer(dir: string): Server {
   const config = new Config(dir);
   config.set("loglevel", "warning");
-  return new Server(config);
+  return createServerCore(config).server;
 }
 
 function loadAll(data: Uint8Array): LoadedKey[] {
@@ -26,9 +25,7 @@ Deno.test({
   name: "rdb: files written by Redis 7.0 load with every value and TTL",
   ignore: noRedis,
   async fn() {
-    const redis = await startRedisServer();
-    const client = await redis.connect();
-    try {
+    await withServer({ oracle: true }, async ([client], redis) => {
       await client.call("SET", "str", "hello");
       await client.call("SET", "int", "-123456");
       await client.call("SET", "long", "x".repeat(5000));
@@ -48,28 +45,28 @@ Deno.test({
       await client.call("SET", "indb5", "yes");
       assert.equal(await client.call("SAVE"), "OK");
       const keys = loadAll(Deno.readFileSync(`${redis.dir}/dump.rdb`));
-      const byName = new Map(keys.map((k) => [text.decode(k.key), k]));
+      const byName = new Map(keys.map((k) => [text(k.key), k]));
       assert.equal(keys.length, 14);
       const str = (name: string) => {
         const v = byName.get(name)!.value;
         assert.equal(v.type, "string");
         return v.type === "string" ? v.value : new Uint8Array();
       };
-      assert.equal(text.decode(str("str")), "hello");
-      assert.equal(text.decode(str("int")), "-123456");
-      assert.equal(text.decode(str("long")), "x".repeat(5000));
+      assert.equal(text(str("str")), "hello");
+      assert.equal(text(str("int")), "-123456");
+      assert.equal(text(str("long")), "x".repeat(5000));
       assert.deepEqual(str("bin"), new Uint8Array([0, 0xff, 13, 10]));
       assert.ok(byName.get("ttl")!.expireAt > Date.now() + 90_000_000);
       assert.equal(byName.get("indb5")!.db, 5);
       const list = byName.get("biglist")!.value;
       assert.ok(list.type === "list");
       assert.deepEqual(
-        list.items.map((b) => text.decode(b)),
+        list.items.map((b) => text(b)),
         Array.from({ length: 200 }, (_, i) => `item${i}`),
       );
       const small = byName.get("smalllist")!.value;
       assert.ok(small.type === "list");
-      assert.deepEqual(small.items.map((b) => text.decode(b)), [
+      assert.deepEqual(small.items.map((b) => text(b)), [
         "a",
         "1",
         "-5",
@@ -77,7 +74,7 @@ Deno.test({
       ]);
       const intset = byName.get("intset")!.value;
       assert.ok(intset.type === "set");
-      assert.deepEqual(intset.members.map((b) => text.decode(b)).sort(), [
+      assert.deepEqual(intset.members.map((b) => text(b)).sort(), [
         "1",
         "2",
         "300000",
@@ -88,16 +85,13 @@ Deno.test({
       const zset = byName.get("smallz")!.value;
       assert.ok(zset.type === "zset");
       assert.deepEqual(
-        zset.entries.map(([m, s]) => [text.decode(m), s]).sort(),
+        zset.entries.map(([m, s]) => [text(m), s]).sort(),
         [["a", 1.5], ["b", Infinity], ["c", -Infinity]],
       );
       const bigz = byName.get("bigz")!.value;
       assert.ok(bigz.type === "zset");
       assert.equal(bigz.entries.length, 200);
-    } finally {
-      client.close();
-      await redis.stop();
-    }
+    });
   },
 });
 
@@ -114,10 +108,10 @@ Deno.test({
         entry.expireAt = expireAt;
         db0.set(key, entry);
       };
-      put("plain", bytes("hello"));
-      put("number", bytes("12345"));
-      put("negative", bytes("-7"));
-      put("compressible", bytes("abc".repeat(1000)));
+      put("plain", utf8("hello"));
+      put("number", utf8("12345"));
+      put("negative", utf8("-7"));
+      put("compressible", utf8("abc".repeat(1000)));
       put("binary\x00key", new Uint8Array([0, 255, 13, 10]));
       // Integer-looking keys take Redis's integer encodings (or not).
       const numericKeys = [
@@ -131,10 +125,10 @@ Deno.test({
         "2147483648",
         "99999999999",
       ];
-      for (const key of numericKeys) put(key, bytes(`v${key}`));
+      for (const key of numericKeys) put(key, utf8(`v${key}`));
       const expireAt = Date.now() + 1_000_000;
-      put("volatile", bytes("v"), expireAt);
-      server.keyspace.db(3).set("other", new Entry("string", bytes("db3")));
+      put("volatile", utf8("v"), expireAt);
+      server.keyspace.db(3).set("other", new Entry("string", utf8("db3")));
       server.rdb.save();
       const path = `${dir}/dump.rdb`;
       const check = await new Deno.Command("redis-check-rdb", {
@@ -145,17 +139,18 @@ Deno.test({
         .output();
       assert.ok(
         check.success,
-        text.decode(check.stdout) + text.decode(check.stderr),
+        text(check.stdout) + text(check.stderr),
       );
 
-      const redis = await startRedisServer([
-        "--dir",
-        dir,
-        "--dbfilename",
-        "dump.rdb",
-      ]);
-      const client = await redis.connect();
-      try {
+      await withServer({
+        oracle: true,
+        flags: [
+          "--dir",
+          dir,
+          "--dbfilename",
+          "dump.rdb",
+        ],
+      }, async ([client]) => {
         assert.equal(await client.call("GET", "plain"), "hello");
         assert.equal(await client.call("GET", "number"), "12345");
         assert.equal(await client.call("GET", "negative"), "-7");
@@ -170,16 +165,13 @@ Deno.test({
         }
         assert.equal(await client.call("SELECT", "3"), "OK");
         assert.equal(await client.call("GET", "other"), "db3");
-      } finally {
-        client.close();
-        await redis.stop();
-      }
+      });
       // And back: our loader reads our own file.
       const reloaded = newServer(dir);
       assert.equal(reloaded.rdb.load(), true);
       assert.equal(reloaded.keyspace.db(0).size, 6 + numericKeys.length);
       const entry = reloaded.keyspace.db(0).get("compressible", Date.now())!;
-      assert.equal(text.decode(entry.value as Uint8Array), "abc".repeat(1000));
+      assert.equal(text(entry.value as Uint8Array), "abc".repeat(1000));
       assert.equal(
         reloaded.keyspace.db(0).get("volatile", Date.now())!.expireAt,
         expireAt,
@@ -194,7 +186,7 @@ Deno.test("rdb: corrupt and truncated files give clear errors", async () => {
   const dir = await Deno.makeTempDir({ prefix: "rdb-test-" });
   try {
     const server = newServer(dir);
-    server.keyspace.db(0).set("k", new Entry("string", bytes("value")));
+    server.keyspace.db(0).set("k", new Entry("string", utf8("value")));
     server.rdb.save();
     const good = Deno.readFileSync(`${dir}/dump.rdb`);
     assert.equal(loadAll(good).length, 1);
@@ -208,8 +200,8 @@ Deno.test("rdb: corrupt and truncated files give clear errors", async () => {
     const flipped = good.slice();
     flipped[good.length - 12] ^= 0x40;
     assert.throws(() => loadAll(flipped), /checksum/);
-    assert.throws(() => loadAll(bytes("NOTREDIS0010")), /not an RDB file/);
-    assert.throws(() => loadAll(bytes("REDIS0099\xff")), /version/);
+    assert.throws(() => loadAll(utf8("NOTREDIS0010")), /not an RDB file/);
+    assert.throws(() => loadAll(utf8("REDIS0099\xff")), /version/);
     Deno.writeFileSync(`${dir}/dump.rdb`, good.subarray(0, good.length - 3));
     assert.throws(() => newServer(dir).rdb.load(), /Error loading .*dump\.rdb/);
   } finally {

@@ -6,19 +6,14 @@ import {
   RespDecoder,
 } from "../../lib/resp/decoder.ts";
 import { splitInlineArgs } from "../../lib/resp/inline.ts";
-import { latin1, prng } from "../helpers/differential.ts";
+import { binary, latin1 } from "../helpers/bytes.ts";
+import { prng } from "../helpers/differential.ts";
 
 const LIMITS: DecoderLimits = {
   maxBulkLength: 512 * 1024 * 1024,
   maxQueryBuffer: 1024 * 1024 * 1024,
   authRequired: false,
 };
-
-function binary(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
 
 /** Feeds `chunks` in order; returns the commands as binary strings. */
 function decode(

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type Protocol, ReplyWriter } from "../../lib/resp/encoder.ts";
-import { latin1 } from "../helpers/differential.ts";
+import { latin1 } from "../helpers/bytes.ts";
 
 /** Runs `write` on a fresh writer speaking `protocol`; returns the bytes. */
 function encode(protocol: Protocol, write: (w: ReplyWriter) => void): string {

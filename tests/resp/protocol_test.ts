@@ -5,13 +5,8 @@
  */
 
 import assert from "node:assert/strict";
-import { latin1 } from "../helpers/differential.ts";
-import {
-  hasRedisServer,
-  startOurServer,
-  startRedisServer,
-  type TestServer,
-} from "../helpers/servers.ts";
+import { binary, latin1 } from "../helpers/bytes.ts";
+import { hasRedisServer, withServer } from "../helpers/servers.ts";
 
 const NO_ORACLE = !hasRedisServer();
 if (NO_ORACLE) {
@@ -76,13 +71,6 @@ async function exchange(
   return { reply: received.map(latin1).join(""), closed };
 }
 
-/** A binary string as bytes (one byte per char). */
-function binary(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
-
 /** A request case: a name and the parts written to the socket. */
 type Case = [string, (string | Uint8Array)[]];
 
@@ -145,22 +133,19 @@ async function compareCases(
   flags: string[],
   cases: readonly Case[],
 ): Promise<void> {
-  let ours: TestServer | null = null;
-  let redis: TestServer | null = null;
-  try {
-    ours = await startOurServer(flags);
-    redis = await startRedisServer(flags);
-    for (const [name, parts] of cases) {
-      const [a, b]: Exchange[] = await Promise.all([
-        exchange(ours.port, parts),
-        exchange(redis.port, parts),
-      ]);
-      assert.deepEqual(a, b, `${name}: ours vs redis-server`);
-    }
-  } finally {
-    await ours?.stop();
-    await redis?.stop();
-  }
+  await withServer(
+    { flags, clients: 0 },
+    (_, ours) =>
+      withServer({ oracle: true, flags, clients: 0 }, async (_, redis) => {
+        for (const [name, parts] of cases) {
+          const [a, b]: Exchange[] = await Promise.all([
+            exchange(ours.port, parts),
+            exchange(redis.port, parts),
+          ]);
+          assert.deepEqual(a, b, `${name}: ours vs redis-server`);
+        }
+      }),
+  );
 }
 
 Deno.test({
@@ -176,8 +161,7 @@ Deno.test({
 });
 
 Deno.test("protocol: a protocol error is answered, then the connection closed", async () => {
-  const server = await startOurServer();
-  try {
+  await withServer({ clients: 0 }, async (_clients, server) => {
     assert.deepEqual(await exchange(server.port, ["PING\r\n*1\r\n$x\r\n"]), {
       reply: "+PONG\r\n-ERR Protocol error: invalid bulk length\r\n",
       closed: true,
@@ -190,9 +174,7 @@ Deno.test("protocol: a protocol error is answered, then the connection closed", 
       reply: "+PONG\r\n",
       closed: false,
     });
-  } finally {
-    await server.stop();
-  }
+  });
 });
 
 /** INFO commandstats as "name calls rejected failed" lines, sorted. */
@@ -210,22 +192,15 @@ Deno.test({
       "CONFIG RESETSTAT\r\nGET\r\nNOSUCH\r\nCONFIG NOSUCH\r\nCONFIG GET\r\n" +
       "MULTI\r\nSET k\r\nSAVE\r\nEXEC\r\nEXEC x\r\nSUBSCRIBE c\r\nGET k\r\n",
     ];
-    let ours: TestServer | null = null;
-    let redis: TestServer | null = null;
-    try {
-      ours = await startOurServer();
-      redis = await startRedisServer();
-      const counts: string[][] = [];
-      for (const server of [ours, redis]) {
+    const counts: string[][] = [];
+    for (const oracle of [false, true]) {
+      await withServer({ oracle, clients: 0 }, async (_, server) => {
         const replies = await exchange(server.port, requests);
         const stats = await exchange(server.port, ["INFO commandstats\r\n"]);
         counts.push([replies.reply, ...commandCounts(stats.reply)]);
-      }
-      assert.ok(counts[1].includes("get 0 2 0"), counts[1].join("\n"));
-      assert.deepEqual(counts[0], counts[1]);
-    } finally {
-      await ours?.stop();
-      await redis?.stop();
+      });
     }
+    assert.ok(counts[1].includes("get 0 2 0"), counts[1].join("\n"));
+    assert.deepEqual(counts[0], counts[1]);
   },
 });

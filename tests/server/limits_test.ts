@@ -5,13 +5,12 @@
  */
 
 import assert from "node:assert/strict";
-import { latin1 } from "../helpers/differential.ts";
+import { latin1, utf8 } from "../helpers/bytes.ts";
 import { encodeCommand } from "../helpers/resp_client.ts";
 import {
   hasRedisServer,
-  startOurServer,
-  startRedisServer,
   type TestServer,
+  withServer,
 } from "../helpers/servers.ts";
 
 const NO_ORACLE = !hasRedisServer();
@@ -70,23 +69,21 @@ async function exchange(
   return drain(conn);
 }
 
-const text = (s: string) => new TextEncoder().encode(s);
-
-/** Runs `check` against our server and redis-server started with `flags`. */
-async function bothServers(
+/**
+ * Starts our server and redis-server with `flags` and no client, runs
+ * `check` against each, and asserts that it returns the same result.
+ */
+function bothServers(
   flags: string[],
   check: (server: TestServer) => Promise<unknown>,
 ): Promise<void> {
-  let ours: TestServer | null = null;
-  let redis: TestServer | null = null;
-  try {
-    ours = await startOurServer(flags);
-    redis = await startRedisServer(flags);
-    assert.deepEqual(await check(ours), await check(redis));
-  } finally {
-    await ours?.stop();
-    await redis?.stop();
-  }
+  return withServer(
+    { flags, clients: 0 },
+    (_, ours) =>
+      withServer({ oracle: true, flags, clients: 0 }, async (_, redis) => {
+        assert.deepEqual(await check(ours), await check(redis));
+      }),
+  );
 }
 
 Deno.test({
@@ -95,11 +92,11 @@ Deno.test({
   fn: () =>
     bothServers(["--proto-max-bulk-len", "1mb"], async (server) => [
       await exchange(server.port, [
-        text(`*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$${1024 * 1024}\r\n`),
+        utf8(`*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$${1024 * 1024}\r\n`),
         new Uint8Array(1024 * 1024),
-        text("\r\n*2\r\n$6\r\nSTRLEN\r\n$1\r\nk\r\n"),
+        utf8("\r\n*2\r\n$6\r\nSTRLEN\r\n$1\r\nk\r\n"),
       ]),
-      await exchange(server.port, [text("*1\r\n$1048577\r\n")]),
+      await exchange(server.port, [utf8("*1\r\n$1048577\r\n")]),
     ]),
 });
 
@@ -144,7 +141,7 @@ Deno.test({
       });
       await writeAll(
         conn,
-        text("PING\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$3000000\r\n"),
+        utf8("PING\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$3000000\r\n"),
       );
       try {
         for (let i = 0; i < 30; i++) {
@@ -174,12 +171,12 @@ Deno.test({
       try {
         assert.equal(await first.call("PING"), "PONG");
         assert.equal(await second.call("PING"), "PONG");
-        const third = await exchange(server.port, [text("PING\r\n")]);
+        const third = await exchange(server.port, [utf8("PING\r\n")]);
         first.close();
         // Once a slot is free, a new client is accepted again.
         let fourth = { reply: "", closed: false };
         for (let i = 0; i < 50; i++) {
-          fourth = await exchange(server.port, [text("PING\r\n")]);
+          fourth = await exchange(server.port, [utf8("PING\r\n")]);
           if (fourth.reply === "+PONG\r\n") break;
           await new Promise((r) => setTimeout(r, 20));
         }
@@ -196,48 +193,38 @@ Deno.test({
 });
 
 Deno.test("limits: idle clients are closed after timeout seconds, subscribers (shard ones too) kept", async () => {
-  const server = await startOurServer(["--timeout", "1"]);
-  const idle = await server.connect();
-  const busy = await server.connect();
-  const subscriber = await server.connect();
-  const shardSubscriber = await server.connect();
-  try {
-    assert.equal(await idle.call("PING"), "PONG");
-    assert.deepEqual(await subscriber.call("SUBSCRIBE", "ch"), [
-      "subscribe",
-      "ch",
-      1,
-    ]);
-    assert.deepEqual(await shardSubscriber.call("SSUBSCRIBE", "sch"), [
-      "ssubscribe",
-      "sch",
-      1,
-    ]);
-    const start = Date.now();
-    while (Date.now() - start < 2500) {
+  await withServer(
+    { flags: ["--timeout", "1"], clients: 4 },
+    async ([idle, busy, subscriber, shardSubscriber]) => {
+      assert.equal(await idle.call("PING"), "PONG");
+      assert.deepEqual(await subscriber.call("SUBSCRIBE", "ch"), [
+        "subscribe",
+        "ch",
+        1,
+      ]);
+      assert.deepEqual(await shardSubscriber.call("SSUBSCRIBE", "sch"), [
+        "ssubscribe",
+        "sch",
+        1,
+      ]);
+      const start = Date.now();
+      while (Date.now() - start < 2500) {
+        assert.equal(await busy.call("PING"), "PONG");
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.equal(await idle.closedByServer(), true);
       assert.equal(await busy.call("PING"), "PONG");
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    assert.equal(await idle.closedByServer(), true);
-    assert.equal(await busy.call("PING"), "PONG");
-    // Like Redis, a subscribed client (shard channels too) is never idle.
-    assert.equal(await busy.call("PUBLISH", "ch", "hi"), 1);
-    assert.deepEqual(await subscriber.read(), ["message", "ch", "hi"]);
-    assert.equal(await busy.call("SPUBLISH", "sch", "hi"), 1);
-    assert.deepEqual(await shardSubscriber.read(), ["smessage", "sch", "hi"]);
-  } finally {
-    idle.close();
-    busy.close();
-    subscriber.close();
-    shardSubscriber.close();
-    await server.stop();
-  }
+      // Like Redis, a subscribed client (shard channels too) is never idle.
+      assert.equal(await busy.call("PUBLISH", "ch", "hi"), 1);
+      assert.deepEqual(await subscriber.read(), ["message", "ch", "hi"]);
+      assert.equal(await busy.call("SPUBLISH", "sch", "hi"), 1);
+      assert.deepEqual(await shardSubscriber.read(), ["smessage", "sch", "hi"]);
+    },
+  );
 });
 
 Deno.test("limits: keys and values are binary safe end to end", async () => {
-  const server = await startOurServer();
-  const client = await server.connect();
-  try {
+  await withServer({}, async ([client]) => {
     const key = new Uint8Array([0, 0xff, 0xfe, 13, 10, 0xc3, 0x28, 32]);
     const value = new Uint8Array(256).map((_, i) => i);
     assert.equal(await client.call("SET", key, value), "OK");
@@ -245,49 +232,49 @@ Deno.test("limits: keys and values are binary safe end to end", async () => {
     assert.deepEqual(await client.call("KEYS", "*"), [latin1(key)]);
     assert.equal(await client.call("STRLEN", key), 256);
     assert.equal(await client.call("GET", key.subarray(0, 7)), null);
-  } finally {
-    client.close();
-    await server.stop();
-  }
+  });
 });
 
 Deno.test("limits: a 100+ MB value makes the round trip intact", async () => {
-  const server = await startOurServer();
-  const conn = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
-  try {
-    const size = 100 * 1024 * 1024 + 7;
-    const value = new Uint8Array(size);
-    for (let i = 0; i < size; i += 4096) value[i] = (i / 4096) & 0xff;
-    value[size - 1] = 0xab;
-    const header = text(`*3\r\n$3\r\nSET\r\n$3\r\nbig\r\n$${size}\r\n`);
-    await writeAll(conn, header);
-    await writeAll(conn, value);
-    await writeAll(conn, text("\r\n"));
-    await writeAll(conn, encodeCommand(["GET", "big"]));
-    const expectedHead = `+OK\r\n$${size}\r\n`;
-    const total = expectedHead.length + size + 2;
-    const received = new Uint8Array(total);
-    let filled = 0;
-    while (filled < total) {
-      const n = await conn.read(received.subarray(filled));
-      assert.notEqual(n, null, "connection closed early");
-      filled += n!;
+  await withServer({ clients: 0 }, async (_clients, server) => {
+    const conn = await Deno.connect({
+      hostname: "127.0.0.1",
+      port: server.port,
+    });
+    try {
+      const size = 100 * 1024 * 1024 + 7;
+      const value = new Uint8Array(size);
+      for (let i = 0; i < size; i += 4096) value[i] = (i / 4096) & 0xff;
+      value[size - 1] = 0xab;
+      const header = utf8(`*3\r\n$3\r\nSET\r\n$3\r\nbig\r\n$${size}\r\n`);
+      await writeAll(conn, header);
+      await writeAll(conn, value);
+      await writeAll(conn, utf8("\r\n"));
+      await writeAll(conn, encodeCommand(["GET", "big"]));
+      const expectedHead = `+OK\r\n$${size}\r\n`;
+      const total = expectedHead.length + size + 2;
+      const received = new Uint8Array(total);
+      let filled = 0;
+      while (filled < total) {
+        const n = await conn.read(received.subarray(filled));
+        assert.notEqual(n, null, "connection closed early");
+        filled += n!;
+      }
+      assert.equal(
+        latin1(received.subarray(0, expectedHead.length)),
+        expectedHead,
+      );
+      const body = received.subarray(
+        expectedHead.length,
+        expectedHead.length + size,
+      );
+      for (let i = 0; i < size; i += 4096) {
+        assert.equal(body[i], (i / 4096) & 0xff, `byte ${i}`);
+      }
+      assert.equal(body[size - 1], 0xab);
+      assert.equal(latin1(received.subarray(total - 2)), "\r\n");
+    } finally {
+      conn.close();
     }
-    assert.equal(
-      latin1(received.subarray(0, expectedHead.length)),
-      expectedHead,
-    );
-    const body = received.subarray(
-      expectedHead.length,
-      expectedHead.length + size,
-    );
-    for (let i = 0; i < size; i += 4096) {
-      assert.equal(body[i], (i / 4096) & 0xff, `byte ${i}`);
-    }
-    assert.equal(body[size - 1], 0xab);
-    assert.equal(latin1(received.subarray(total - 2)), "\r\n");
-  } finally {
-    conn.close();
-    await server.stop();
-  }
+  });
 });

@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
 import { RespError } from "../helpers/resp_client.ts";
-import { startOurServer } from "../helpers/servers.ts";
+import { utf8 } from "../helpers/bytes.ts";
+import { withServer } from "../helpers/servers.ts";
 
 Deno.test("network: pipelined commands are answered in order", async () => {
-  const server = await startOurServer();
-  const client = await server.connect();
-  try {
+  await withServer({}, async ([client]) => {
     const batch: string[] = [];
     for (let i = 0; i < 100; i++) {
       batch.push(
@@ -18,16 +17,11 @@ Deno.test("network: pipelined commands are answered in order", async () => {
       assert.equal(await client.read(), "OK");
       assert.equal(await client.read(), String(i));
     }
-  } finally {
-    client.close();
-    await server.stop();
-  }
+  });
 });
 
 Deno.test("network: protocol error is reported and closes the connection", async () => {
-  const server = await startOurServer();
-  const client = await server.connect();
-  try {
+  await withServer({}, async ([client]) => {
     await client.write("PING\r\n*1\r\nx\r\n");
     assert.equal(await client.read(), "PONG");
     assert.deepEqual(
@@ -35,18 +29,14 @@ Deno.test("network: protocol error is reported and closes the connection", async
       new RespError("ERR Protocol error: expected '$', got 'x'"),
     );
     assert.equal(await client.closedByServer(), true);
-  } finally {
-    client.close();
-    await server.stop();
-  }
+  });
 });
 
 Deno.test("network: many concurrent clients are all served", async () => {
-  const server = await startOurServer();
-  const clients = await Promise.all(
-    Array.from({ length: 100 }, () => server.connect()),
-  );
-  try {
+  await withServer({ clients: 0 }, async (clients, server) => {
+    clients.push(
+      ...await Promise.all(Array.from({ length: 100 }, () => server.connect())),
+    );
     const seen = await Promise.all(clients.map(async (client, i) => {
       const replies: number[] = [];
       for (let j = 0; j < 20; j++) {
@@ -58,66 +48,54 @@ Deno.test("network: many concurrent clients are all served", async () => {
     // Every INCR ran exactly once: the replies are 1..2000, each once.
     const all = seen.flat().sort((a, b) => a - b);
     assert.deepEqual(all, Array.from({ length: 2000 }, (_, i) => i + 1));
-  } finally {
-    for (const client of clients) client.close();
-    await server.stop();
-  }
+  });
 });
 
 Deno.test("network: a client that never reads does not stall others", async () => {
-  const server = await startOurServer();
-  const setup = await server.connect();
-  const other = await server.connect();
-  const stalled = await Deno.connect({
-    hostname: "127.0.0.1",
-    port: server.port,
-  });
-  try {
-    const value = "v".repeat(512 * 1024);
-    assert.equal(await setup.call("SET", "big", value), "OK");
-    // 20000 pipelined GETs ask for 10 GB of replies that are never read.
-    const request = new TextEncoder().encode("GET big\r\n".repeat(20000));
-    const writing = (async () => {
-      let offset = 0;
-      try {
-        while (offset < request.length) {
-          offset += await stalled.write(request.subarray(offset));
-        }
-      } catch {
-        // Closed at the end of the test while blocked.
-      }
-    })();
-    await new Promise((r) => setTimeout(r, 300));
-    for (let i = 0; i < 50; i++) {
-      assert.equal(await other.call("INCR", "n"), i + 1);
-    }
-    assert.equal(await other.call("STRLEN", "big"), value.length);
-    stalled.close();
-    await writing;
-  } finally {
-    setup.close();
-    other.close();
+  await withServer({ clients: 2 }, async ([setup, other], server) => {
+    const stalled = await Deno.connect({
+      hostname: "127.0.0.1",
+      port: server.port,
+    });
     try {
+      const value = "v".repeat(512 * 1024);
+      assert.equal(await setup.call("SET", "big", value), "OK");
+      // 20000 pipelined GETs ask for 10 GB of replies that are never read.
+      const request = utf8("GET big\r\n".repeat(20000));
+      const writing = (async () => {
+        let offset = 0;
+        try {
+          while (offset < request.length) {
+            offset += await stalled.write(request.subarray(offset));
+          }
+        } catch {
+          // Closed at the end of the test while blocked.
+        }
+      })();
+      await new Promise((r) => setTimeout(r, 300));
+      for (let i = 0; i < 50; i++) {
+        assert.equal(await other.call("INCR", "n"), i + 1);
+      }
+      assert.equal(await other.call("STRLEN", "big"), value.length);
       stalled.close();
-    } catch {
-      // Already closed.
+      await writing;
+    } finally {
+      try {
+        stalled.close();
+      } catch {
+        // Already closed.
+      }
     }
-    await server.stop();
-  }
+  });
 });
 
 Deno.test("network: large replies are written through partial writes", async () => {
-  const server = await startOurServer();
-  const client = await server.connect();
-  try {
+  await withServer({}, async ([client]) => {
     const value = "x".repeat(3 * 1024 * 1024);
     assert.equal(await client.call("SET", "big", value), "OK");
     await client.write("GET big\r\nGET big\r\nPING\r\n");
     assert.equal(await client.read(), value);
     assert.equal(await client.read(), value);
     assert.equal(await client.read(), "PONG");
-  } finally {
-    client.close();
-    await server.stop();
-  }
+  });
 });

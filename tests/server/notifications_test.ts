@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { parseNotifyFlags } from "../../lib/server/notifications.ts";
-import { Pair } from "../helpers/differential.ts";
+import { text } from "../helpers/bytes.ts";
+import { withPair } from "../helpers/differential.ts";
 import type { RespClient } from "../helpers/resp_client.ts";
-import { hasRedisServer, startOurServer } from "../helpers/servers.ts";
+import { hasRedisServer, withServer } from "../helpers/servers.ts";
 
 Deno.test("parseNotifyFlags expands A and separates K/E", () => {
   assert.deepEqual(parseNotifyFlags("AKE"), {
@@ -212,44 +213,52 @@ Deno.test({
   ignore: !hasRedisServer(),
   async fn() {
     // Every class but the module one, plus new-key events.
-    const pair = await Pair.start([
-      "--notify-keyspace-events",
-      "KEg$lshzxetn",
-    ]);
-    const ourSub = await pair.ours.connect();
-    const theirSub = await pair.oracle.connect();
-    try {
-      await ourSub.call("PSUBSCRIBE", "__key*__:*");
-      await theirSub.call("PSUBSCRIBE", "__key*__:*");
-      const missing: string[] = [];
-      for (const [family, commands] of Object.entries(FAMILIES)) {
-        for (const command of commands) {
-          const info = await pair.ourClient.call("COMMAND", "INFO", command[0]);
-          if ((info as unknown[])[0] === null) {
-            missing.push(command[0]);
-            continue;
+    await withPair({
+      flags: [
+        "--notify-keyspace-events",
+        "KEg$lshzxetn",
+      ],
+    }, async (pair) => {
+      const ourSub = await pair.ours.connect();
+      const theirSub = await pair.oracle.connect();
+      try {
+        await ourSub.call("PSUBSCRIBE", "__key*__:*");
+        await theirSub.call("PSUBSCRIBE", "__key*__:*");
+        const missing: string[] = [];
+        for (const [family, commands] of Object.entries(FAMILIES)) {
+          for (const command of commands) {
+            const info = await pair.ourClient.call(
+              "COMMAND",
+              "INFO",
+              command[0],
+            );
+            if ((info as unknown[])[0] === null) {
+              missing.push(command[0]);
+              continue;
+            }
+            await pair.both(command);
+            const [ours, theirs] = await Promise.all([
+              drainEvents(ourSub),
+              drainEvents(theirSub),
+            ]);
+            assert.deepEqual(
+              ours,
+              theirs,
+              `${family}: ${command.join(" ")}`,
+            );
           }
-          await pair.both(command);
-          const [ours, theirs] = await Promise.all([
-            drainEvents(ourSub),
-            drainEvents(theirSub),
-          ]);
-          assert.deepEqual(
-            ours,
-            theirs,
-            `${family}: ${command.join(" ")}`,
+          await pair.both(["FLUSHALL"]);
+        }
+        if (missing.length > 0) {
+          console.log(
+            `not implemented yet: ${[...new Set(missing)].join(" ")}`,
           );
         }
-        await pair.both(["FLUSHALL"]);
+      } finally {
+        ourSub.close();
+        theirSub.close();
       }
-      if (missing.length > 0) {
-        console.log(`not implemented yet: ${[...new Set(missing)].join(" ")}`);
-      }
-    } finally {
-      ourSub.close();
-      theirSub.close();
-      await pair.stop();
-    }
+    });
   },
 });
 
@@ -257,66 +266,62 @@ Deno.test({
   name: "expired and class filtering events match redis-server",
   ignore: !hasRedisServer(),
   async fn() {
-    const pair = await Pair.start();
-    const ourSub = await pair.ours.connect();
-    const theirSub = await pair.oracle.connect();
-    try {
-      await ourSub.call("PSUBSCRIBE", "__key*__:*");
-      await theirSub.call("PSUBSCRIBE", "__key*__:*");
-      const steps: string[][] = [
-        ["SET", "quiet", "1"],
-        ["CONFIG", "SET", "notify-keyspace-events", "Ex"],
-        ["SET", "e", "v", "PX", "20"],
-        ["CONFIG", "SET", "notify-keyspace-events", "K$"],
-        ["SET", "a", "1"],
-        ["DEL", "a"],
-        ["CONFIG", "SET", "notify-keyspace-events", "Eg"],
-        ["SELECT", "3"],
-        ["SET", "b\x00\xff", "1"],
-        ["DEL", "b\x00\xff"],
-      ];
-      for (const step of steps) {
-        await pair.same(step);
+    await withPair({}, async (pair) => {
+      const ourSub = await pair.ours.connect();
+      const theirSub = await pair.oracle.connect();
+      try {
+        await ourSub.call("PSUBSCRIBE", "__key*__:*");
+        await theirSub.call("PSUBSCRIBE", "__key*__:*");
+        const steps: string[][] = [
+          ["SET", "quiet", "1"],
+          ["CONFIG", "SET", "notify-keyspace-events", "Ex"],
+          ["SET", "e", "v", "PX", "20"],
+          ["CONFIG", "SET", "notify-keyspace-events", "K$"],
+          ["SET", "a", "1"],
+          ["DEL", "a"],
+          ["CONFIG", "SET", "notify-keyspace-events", "Eg"],
+          ["SELECT", "3"],
+          ["SET", "b\x00\xff", "1"],
+          ["DEL", "b\x00\xff"],
+        ];
+        for (const step of steps) {
+          await pair.same(step);
+          const [ours, theirs] = await Promise.all([
+            drainEvents(ourSub),
+            drainEvents(theirSub),
+          ]);
+          assert.deepEqual(ours, theirs, step.join(" "));
+        }
+        await pair.same(["SELECT", "0"]);
+        await pair.same(["CONFIG", "SET", "notify-keyspace-events", "Ex"]);
+        await new Promise((r) => setTimeout(r, 50));
+        await pair.same(["GET", "e"]);
         const [ours, theirs] = await Promise.all([
           drainEvents(ourSub),
           drainEvents(theirSub),
         ]);
-        assert.deepEqual(ours, theirs, step.join(" "));
+        assert.deepEqual(ours, ["__keyevent@0__:expired e"]);
+        assert.deepEqual(ours, theirs);
+      } finally {
+        ourSub.close();
+        theirSub.close();
       }
-      await pair.same(["SELECT", "0"]);
-      await pair.same(["CONFIG", "SET", "notify-keyspace-events", "Ex"]);
-      await new Promise((r) => setTimeout(r, 50));
-      await pair.same(["GET", "e"]);
-      const [ours, theirs] = await Promise.all([
-        drainEvents(ourSub),
-        drainEvents(theirSub),
-      ]);
-      assert.deepEqual(ours, ["__keyevent@0__:expired e"]);
-      assert.deepEqual(ours, theirs);
-    } finally {
-      ourSub.close();
-      theirSub.close();
-      await pair.stop();
-    }
+    });
   },
 });
 
 Deno.test("active expiry publishes expired events to RESP3 subscribers", async () => {
-  const server = await startOurServer(["--notify-keyspace-events", "Ex"]);
-  const sub = await server.connect();
-  const client = await server.connect();
-  try {
-    await sub.call("HELLO", "3");
-    await sub.call("SUBSCRIBE", "__keyevent@0__:expired");
-    await client.call("SET", "gone", "v", "PX", "30");
-    const push = await sub.readRaw();
-    assert.equal(
-      new TextDecoder().decode(push),
-      ">3\r\n$7\r\nmessage\r\n$22\r\n__keyevent@0__:expired\r\n$4\r\ngone\r\n",
-    );
-  } finally {
-    sub.close();
-    client.close();
-    await server.stop();
-  }
+  await withServer(
+    { flags: ["--notify-keyspace-events", "Ex"], clients: 2 },
+    async ([sub, client]) => {
+      await sub.call("HELLO", "3");
+      await sub.call("SUBSCRIBE", "__keyevent@0__:expired");
+      await client.call("SET", "gone", "v", "PX", "30");
+      const push = await sub.readRaw();
+      assert.equal(
+        text(push),
+        ">3\r\n$7\r\nmessage\r\n$22\r\n__keyevent@0__:expired\r\n$4\r\ngone\r\n",
+      );
+    },
+  );
 });

@@ -1,21 +1,11 @@
 import assert from "node:assert/strict";
 import { Database, Entry } from "../../lib/store/database.ts";
 import { Keyspace } from "../../lib/store/keyspace.ts";
-
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { utf8 } from "../helpers/bytes.ts";
+import { prng } from "../helpers/differential.ts";
 
 function entry(value: string, now = 1000): Entry {
-  return new Entry("string", new TextEncoder().encode(value), now);
+  return new Entry("string", utf8(value), now);
 }
 
 /** Runs a full SCAN, calling `between` after each step; returns seen keys. */

@@ -1,41 +1,10 @@
 import assert from "node:assert/strict";
+import { text } from "../helpers/bytes.ts";
 import { type RespClient, RespError } from "../helpers/resp_client.ts";
-import {
-  hasRedisServer,
-  startOurServer,
-  startRedisServer,
-  type TestServer,
-} from "../helpers/servers.ts";
-
-/** Waits until INFO reports `count` blocked clients. */
-async function waitBlocked(admin: RespClient, count: number): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (Date.now() < deadline) {
-    const info = String(await admin.call("INFO", "clients"));
-    if (info.includes(`blocked_clients:${count}\r\n`)) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`never saw ${count} blocked clients`);
-}
-
-/** Runs `body` with a fresh server and `n` clients, closing everything after. */
-async function withClients(
-  n: number,
-  body: (clients: RespClient[], server: TestServer) => Promise<void>,
-): Promise<void> {
-  const server = await startOurServer();
-  const clients: RespClient[] = [];
-  try {
-    for (let i = 0; i < n; i++) clients.push(await server.connect());
-    await body(clients, server);
-  } finally {
-    for (const client of clients) client.close();
-    await server.stop();
-  }
-}
+import { hasRedisServer, waitBlocked, withServer } from "../helpers/servers.ts";
 
 Deno.test("blocking: BLPOP is served by a later push", async () => {
-  await withClients(2, async ([blocked, pusher]) => {
+  await withServer({ clients: 2 }, async ([blocked, pusher]) => {
     await blocked.send("BLPOP", "k", "0");
     await waitBlocked(pusher, 1);
     assert.equal(await pusher.call("RPUSH", "k", "v"), 1);
@@ -46,7 +15,7 @@ Deno.test("blocking: BLPOP is served by a later push", async () => {
 });
 
 Deno.test("blocking: clients are served in the order they blocked", async () => {
-  await withClients(4, async ([a, b, c, pusher]) => {
+  await withServer({ clients: 4 }, async ([a, b, c, pusher]) => {
     for (const client of [a, b, c]) {
       await client.send("BLPOP", "k", "0");
       await waitBlocked(pusher, [a, b, c].indexOf(client) + 1);
@@ -59,7 +28,7 @@ Deno.test("blocking: clients are served in the order they blocked", async () => 
 });
 
 Deno.test("blocking: a push to the second key serves that key", async () => {
-  await withClients(2, async ([blocked, pusher]) => {
+  await withServer({ clients: 2 }, async ([blocked, pusher]) => {
     await blocked.send("BRPOP", "k1", "k2", "0");
     await waitBlocked(pusher, 1);
     await pusher.call("RPUSH", "k2", "x", "y");
@@ -68,10 +37,10 @@ Deno.test("blocking: a push to the second key serves that key", async () => {
 });
 
 Deno.test("blocking: timeouts reply with the null array in RESP2 and RESP3", async () => {
-  await withClients(1, async ([client]) => {
+  await withServer({}, async ([client]) => {
     let start = Date.now();
     const raw2 = await client.callRaw("BLPOP", "k", "0.1");
-    assert.equal(new TextDecoder().decode(raw2), "*-1\r\n");
+    assert.equal(text(raw2), "*-1\r\n");
     assert.ok(Date.now() - start >= 90, "waited for the timeout");
     await client.call("HELLO", "3");
     start = Date.now();
@@ -84,14 +53,14 @@ Deno.test("blocking: timeouts reply with the null array in RESP2 and RESP3", asy
       ]
     ) {
       const raw = await client.callRaw(...args);
-      assert.equal(new TextDecoder().decode(raw), "_\r\n", args.join(" "));
+      assert.equal(text(raw), "_\r\n", args.join(" "));
     }
     assert.ok(Date.now() - start >= 190);
   });
 });
 
 Deno.test("blocking: a blocked client does not stall others", async () => {
-  await withClients(2, async ([blocked, other]) => {
+  await withServer({ clients: 2 }, async ([blocked, other]) => {
     await blocked.send("BLPOP", "k", "0");
     await waitBlocked(other, 1);
     assert.equal(await other.call("PING"), "PONG");
@@ -102,7 +71,7 @@ Deno.test("blocking: a blocked client does not stall others", async () => {
 });
 
 Deno.test("blocking: commands pipelined after a blocking one wait for it", async () => {
-  await withClients(2, async ([blocked, pusher]) => {
+  await withServer({ clients: 2 }, async ([blocked, pusher]) => {
     await blocked.send("BLPOP", "k", "0");
     await blocked.send("PING");
     await waitBlocked(pusher, 1);
@@ -113,7 +82,7 @@ Deno.test("blocking: commands pipelined after a blocking one wait for it", async
 });
 
 Deno.test("blocking: a client that disconnects while blocked is forgotten", async () => {
-  await withClients(3, async ([gone, waiting, pusher]) => {
+  await withServer({ clients: 3 }, async ([gone, waiting, pusher]) => {
     await gone.send("BLPOP", "k", "0");
     await waitBlocked(pusher, 1);
     await waiting.send("BLPOP", "k", "0");
@@ -127,7 +96,7 @@ Deno.test("blocking: a client that disconnects while blocked is forgotten", asyn
 });
 
 Deno.test("blocking: a push inside MULTI/EXEC serves clients after EXEC", async () => {
-  await withClients(2, async ([blocked, tx]) => {
+  await withServer({ clients: 2 }, async ([blocked, tx]) => {
     await blocked.send("BLPOP", "k", "0");
     await waitBlocked(tx, 1);
     assert.equal(await tx.call("MULTI"), "OK");
@@ -141,7 +110,7 @@ Deno.test("blocking: a push inside MULTI/EXEC serves clients after EXEC", async 
 });
 
 Deno.test("blocking: inside MULTI blocking commands do not block", async () => {
-  await withClients(1, async ([client]) => {
+  await withServer({}, async ([client]) => {
     await client.call("MULTI");
     await client.call("BLPOP", "k", "0");
     await client.call("BRPOP", "k", "0");
@@ -163,7 +132,7 @@ Deno.test("blocking: inside MULTI blocking commands do not block", async () => {
 });
 
 Deno.test("blocking: CLIENT UNBLOCK with TIMEOUT and ERROR", async () => {
-  await withClients(2, async ([blocked, admin]) => {
+  await withServer({ clients: 2 }, async ([blocked, admin]) => {
     const id = await blocked.call("CLIENT", "ID");
     await blocked.send("BLPOP", "k", "0");
     await waitBlocked(admin, 1);
@@ -184,7 +153,7 @@ Deno.test("blocking: CLIENT UNBLOCK with TIMEOUT and ERROR", async () => {
 });
 
 Deno.test("blocking: BLMOVE moves the element and wakes clients of the destination", async () => {
-  await withClients(3, async ([mover, popper, pusher]) => {
+  await withServer({ clients: 3 }, async ([mover, popper, pusher]) => {
     await mover.send("BLMOVE", "src", "dst", "RIGHT", "LEFT", "0");
     await waitBlocked(pusher, 1);
     await popper.send("BLPOP", "dst", "0");
@@ -198,7 +167,7 @@ Deno.test("blocking: BLMOVE moves the element and wakes clients of the destinati
 });
 
 Deno.test("blocking: BRPOPLPUSH onto a key of another type fails when served", async () => {
-  await withClients(2, async ([blocked, pusher]) => {
+  await withServer({ clients: 2 }, async ([blocked, pusher]) => {
     await blocked.send("BRPOPLPUSH", "src", "dst", "0");
     await waitBlocked(pusher, 1);
     await pusher.call("SET", "dst", "string");
@@ -215,7 +184,7 @@ Deno.test("blocking: BRPOPLPUSH onto a key of another type fails when served", a
 });
 
 Deno.test("blocking: BLMPOP is served with up to COUNT elements", async () => {
-  await withClients(2, async ([blocked, pusher]) => {
+  await withServer({ clients: 2 }, async ([blocked, pusher]) => {
     await blocked.send("BLMPOP", "0", "2", "a", "b", "RIGHT", "COUNT", "2");
     await waitBlocked(pusher, 1);
     await pusher.call("RPUSH", "b", "1", "2", "3");
@@ -225,7 +194,7 @@ Deno.test("blocking: BLMPOP is served with up to COUNT elements", async () => {
 });
 
 Deno.test("blocking: a key recreated with another type keeps the client waiting", async () => {
-  await withClients(2, async ([blocked, other]) => {
+  await withServer({ clients: 2 }, async ([blocked, other]) => {
     await blocked.send("BLPOP", "k", "0");
     await waitBlocked(other, 1);
     await other.call("SET", "k", "x");
@@ -239,7 +208,7 @@ Deno.test("blocking: a key recreated with another type keeps the client waiting"
 });
 
 Deno.test("blocking: timeouts accept decimals and reject bad values", async () => {
-  await withClients(1, async ([client]) => {
+  await withServer({}, async ([client]) => {
     assert.deepEqual(
       await client.call("BLPOP", "k", "-1"),
       new RespError("ERR timeout is negative"),
@@ -255,7 +224,7 @@ Deno.test("blocking: timeouts accept decimals and reject bad values", async () =
 });
 
 Deno.test("blocking: a list renamed onto the key serves the client", async () => {
-  await withClients(2, async ([blocked, other]) => {
+  await withServer({ clients: 2 }, async ([blocked, other]) => {
     await blocked.send("BLPOP", "k", "0");
     await waitBlocked(other, 1);
     await other.call("RPUSH", "tmp", "moved");
@@ -265,7 +234,7 @@ Deno.test("blocking: a list renamed onto the key serves the client", async () =>
 });
 
 Deno.test("blocking: a list pushed and deleted in one transaction serves nobody", async () => {
-  await withClients(2, async ([blocked, tx]) => {
+  await withServer({ clients: 2 }, async ([blocked, tx]) => {
     await blocked.send("BLPOP", "k", "0");
     await waitBlocked(tx, 1);
     await tx.call("MULTI");
@@ -279,7 +248,7 @@ Deno.test("blocking: a list pushed and deleted in one transaction serves nobody"
 });
 
 Deno.test("blocking: a push to the same key name in another database does not serve", async () => {
-  await withClients(2, async ([blocked, other]) => {
+  await withServer({ clients: 2 }, async ([blocked, other]) => {
     await blocked.call("SELECT", "1");
     await blocked.send("BLPOP", "k", "0");
     await waitBlocked(other, 1);
@@ -294,7 +263,7 @@ Deno.test("blocking: a push to the same key name in another database does not se
 });
 
 Deno.test("blocking: a key named twice is served once", async () => {
-  await withClients(2, async ([blocked, pusher]) => {
+  await withServer({ clients: 2 }, async ([blocked, pusher]) => {
     await blocked.send("BLPOP", "k", "k", "0");
     await waitBlocked(pusher, 1);
     await pusher.call("RPUSH", "k", "1", "2");
@@ -307,65 +276,56 @@ Deno.test("blocking: a key named twice is served once", async () => {
 });
 
 /**
- * Runs a scenario of blocked and unblocking clients on `server`; returns
- * every reply, raw, in the order the scenario reads them.
+ * Runs a scenario of blocked and unblocking clients `a`, `b` and `c` of one
+ * server; returns every reply, raw, in the order the scenario reads them.
  */
-async function scenario(server: TestServer): Promise<string[]> {
-  const [a, b, c] = await Promise.all([
-    server.connect(),
-    server.connect(),
-    server.connect(),
-  ]);
+async function scenario([a, b, c]: RespClient[]): Promise<string[]> {
   const replies: string[] = [];
   const raw = async (client: RespClient) =>
-    replies.push(new TextDecoder().decode(await client.readRaw()));
-  try {
-    // The key signalled first inside a transaction serves the client.
-    await a.send("BLPOP", "k1", "k2", "0");
-    await waitBlocked(b, 1);
-    for (
-      const args of [["MULTI"], ["RPUSH", "k2", "x"], ["RPUSH", "k1", "y"]]
-    ) {
-      await b.send(...args);
-      await raw(b);
-    }
-    await b.send("EXEC");
+    replies.push(text(await client.readRaw()));
+  // The key signalled first inside a transaction serves the client.
+  await a.send("BLPOP", "k1", "k2", "0");
+  await waitBlocked(b, 1);
+  for (
+    const args of [["MULTI"], ["RPUSH", "k2", "x"], ["RPUSH", "k1", "y"]]
+  ) {
+    await b.send(...args);
     await raw(b);
-    await raw(a);
-    // A move feeds a client blocked on the destination.
-    await a.send("BRPOPLPUSH", "s", "d", "0");
-    await waitBlocked(b, 1);
-    await c.send("BLPOP", "d", "0");
-    await waitBlocked(b, 2);
-    await b.send("RPUSH", "s", "v1", "v2");
-    await raw(b);
-    await raw(a);
-    await raw(c);
-    // BLMPOP takes up to COUNT from the key that got elements.
-    await a.send("BLMPOP", "0", "2", "m1", "m2", "RIGHT", "COUNT", "3");
-    await waitBlocked(b, 1);
-    await b.send("RPUSH", "m2", "1", "2");
-    await raw(b);
-    await raw(a);
-    // RESP3 timeout replies.
-    await c.send("HELLO", "3");
-    await c.readRaw();
-    for (
-      const args of [
-        ["BLMPOP", "0.01", "1", "none", "LEFT"],
-        ["BLMOVE", "none", "d", "LEFT", "LEFT", "0.01"],
-      ]
-    ) {
-      await c.send(...args);
-      await raw(c);
-    }
-    await b.send("LRANGE", "k1", "0", "-1");
-    await raw(b);
-    await b.send("LRANGE", "s", "0", "-1");
-    await raw(b);
-  } finally {
-    for (const client of [a, b, c]) client.close();
   }
+  await b.send("EXEC");
+  await raw(b);
+  await raw(a);
+  // A move feeds a client blocked on the destination.
+  await a.send("BRPOPLPUSH", "s", "d", "0");
+  await waitBlocked(b, 1);
+  await c.send("BLPOP", "d", "0");
+  await waitBlocked(b, 2);
+  await b.send("RPUSH", "s", "v1", "v2");
+  await raw(b);
+  await raw(a);
+  await raw(c);
+  // BLMPOP takes up to COUNT from the key that got elements.
+  await a.send("BLMPOP", "0", "2", "m1", "m2", "RIGHT", "COUNT", "3");
+  await waitBlocked(b, 1);
+  await b.send("RPUSH", "m2", "1", "2");
+  await raw(b);
+  await raw(a);
+  // RESP3 timeout replies.
+  await c.send("HELLO", "3");
+  await c.readRaw();
+  for (
+    const args of [
+      ["BLMPOP", "0.01", "1", "none", "LEFT"],
+      ["BLMOVE", "none", "d", "LEFT", "LEFT", "0.01"],
+    ]
+  ) {
+    await c.send(...args);
+    await raw(c);
+  }
+  await b.send("LRANGE", "k1", "0", "-1");
+  await raw(b);
+  await b.send("LRANGE", "s", "0", "-1");
+  await raw(b);
   return replies;
 }
 
@@ -374,13 +334,8 @@ Deno.test({
   ignore: !hasRedisServer(),
   async fn() {
     const results: string[][] = [];
-    for (const start of [startOurServer, startRedisServer]) {
-      const server = await start();
-      try {
-        results.push(await scenario(server));
-      } finally {
-        await server.stop();
-      }
+    for (const oracle of [false, true]) {
+      results.push(await withServer({ oracle, clients: 3 }, scenario));
     }
     assert.deepEqual(results[0], results[1]);
   },

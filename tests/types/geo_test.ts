@@ -9,7 +9,7 @@ import {
 } from "../../lib/types/geohash.ts";
 import { prng } from "../helpers/differential.ts";
 import { RespError } from "../helpers/resp_client.ts";
-import { startOurServer } from "../helpers/servers.ts";
+import { withServer } from "../helpers/servers.ts";
 
 Deno.test("geohash: scores and positions match Redis's values", () => {
   // Values reported by Redis 7.0 for GEOADD Sicily 13.361389 38.115556 Palermo.
@@ -65,9 +65,7 @@ Deno.test("geohash: the search covers the centre box and its neighbours", () => 
 });
 
 Deno.test("geo: commands end to end", async () => {
-  const server = await startOurServer();
-  const c = await server.connect();
-  try {
+  await withServer({}, async ([c]) => {
     assert.equal(
       await c.call(
         "GEOADD",
@@ -128,8 +126,5 @@ Deno.test("geo: commands end to end", async () => {
       error.message,
       "ERR invalid longitude,latitude pair 181.000000,0.000000",
     );
-  } finally {
-    c.close();
-    await server.stop();
-  }
+  });
 });

@@ -3,8 +3,8 @@ import { Config } from "../../lib/config/config.ts";
 import { HashValue } from "../../lib/types/hash.ts";
 import { IndexedMap } from "../../lib/types/indexed_map.ts";
 import { Picker, prng } from "../helpers/differential.ts";
-import type { RespClient } from "../helpers/resp_client.ts";
-import { startOurServer } from "../helpers/servers.ts";
+import { utf8 } from "../helpers/bytes.ts";
+import { withServer } from "../helpers/servers.ts";
 
 Deno.test("hash: IndexedMap keeps insertion order and matches a Map model", () => {
   const p = new Picker(prng(11));
@@ -68,34 +68,20 @@ Deno.test("hash: HashValue converts to a hashtable at the configured limits", ()
   const config = new Config(Deno.cwd());
   config.set("hash-max-listpack-entries", "3");
   config.set("hash-max-listpack-value", "4");
-  const v = (s: string) => new TextEncoder().encode(s);
   const small = new HashValue();
-  for (const f of ["a", "b", "c"]) small.set(f, v("1"), config);
+  for (const f of ["a", "b", "c"]) small.set(f, utf8("1"), config);
   assert.equal(small.listpack, true);
-  small.set("d", v("1"), config);
+  small.set("d", utf8("1"), config);
   assert.equal(small.listpack, false);
   small.fields.delete("d");
   assert.equal(small.listpack, false, "never converts back");
   const long = new HashValue();
-  long.set("a", v("12345"), config);
+  long.set("a", utf8("12345"), config);
   assert.equal(long.listpack, false);
 });
 
-async function withServer(
-  body: (client: RespClient) => Promise<void>,
-): Promise<void> {
-  const server = await startOurServer();
-  const client = await server.connect();
-  try {
-    await body(client);
-  } finally {
-    client.close();
-    await server.stop();
-  }
-}
-
 Deno.test("hash: encodings follow Redis's thresholds and config", async () => {
-  await withServer(async (c) => {
+  await withServer({}, async ([c]) => {
     const encoding = (key: string) => c.call("OBJECT", "ENCODING", key);
     const fields: string[] = [];
     for (let i = 0; i < 512; i++) fields.push(`f${i}`, "v");
@@ -116,7 +102,7 @@ Deno.test("hash: encodings follow Redis's thresholds and config", async () => {
 });
 
 Deno.test("hash: HSCAN of a large hash returns every field with its value", async () => {
-  await withServer(async (c) => {
+  await withServer({}, async ([c]) => {
     const n = 3000;
     const args: string[] = [];
     for (let i = 0; i < n; i++) args.push(`field:${i}`, `value:${i}`);
@@ -163,7 +149,7 @@ Deno.test("hash: HSCAN of a large hash returns every field with its value", asyn
 });
 
 Deno.test("hash: HRANDFIELD invariants", async () => {
-  await withServer(async (c) => {
+  await withServer({}, async ([c]) => {
     const fields = Array.from({ length: 20 }, (_, i) => `f${i}`);
     await c.call("HSET", "h", ...fields.flatMap((f) => [f, `v${f}`]));
     for (let i = 0; i < 20; i++) {
@@ -197,7 +183,7 @@ Deno.test("hash: HRANDFIELD invariants", async () => {
 });
 
 Deno.test("hash: generic key commands work on hashes", async () => {
-  await withServer(async (c) => {
+  await withServer({}, async ([c]) => {
     await c.call("HSET", "h", "a", "1", "b", "2");
     assert.equal(await c.call("TYPE", "h"), "hash");
     assert.deepEqual(await c.call("SCAN", "0", "TYPE", "hash"), ["0", ["h"]]);

@@ -1,19 +1,10 @@
 import assert from "node:assert/strict";
-import { Dispatcher } from "../../lib/commands/dispatch.ts";
-import { createCommandTable } from "../../lib/commands/registry.ts";
-import { Config } from "../../lib/config/config.ts";
-import { Server } from "../../lib/server/server.ts";
 import { Deque } from "../../lib/types/list.ts";
+import { text, utf8 } from "../helpers/bytes.ts";
 import { Picker, prng } from "../helpers/differential.ts";
+import { inProcess } from "../helpers/in_process.ts";
 import type { RespClient } from "../helpers/resp_client.ts";
-import {
-  hasRedisServer,
-  startOurServer,
-  startRedisServer,
-} from "../helpers/servers.ts";
-
-const bytes = (s: string) => new TextEncoder().encode(s);
-const text = (b: Uint8Array) => new TextDecoder().decode(b);
+import { hasRedisServer, withServer } from "../helpers/servers.ts";
 
 Deno.test("list: Deque matches an array model under random operations", () => {
   const p = new Picker(prng(7));
@@ -23,10 +14,10 @@ Deno.test("list: Deque matches an array model under random operations", () => {
     const op = p.int(0, 5);
     const value = String(step);
     if (op === 0) {
-      deque.pushFront(bytes(value));
+      deque.pushFront(utf8(value));
       model.unshift(value);
     } else if (op === 1 || op === 2) {
-      deque.pushBack(bytes(value));
+      deque.pushBack(utf8(value));
       model.push(value);
     } else if (op === 3 && model.length > 0) {
       assert.equal(text(deque.popFront()), model.shift());
@@ -35,35 +26,15 @@ Deno.test("list: Deque matches an array model under random operations", () => {
     } else if (model.length > 0) {
       const i = p.int(0, model.length - 1);
       assert.equal(text(deque.at(i)), model[i]);
-      deque.setAt(i, bytes(`set${step}`));
+      deque.setAt(i, utf8(`set${step}`));
       model[i] = `set${step}`;
     }
     assert.equal(deque.length, model.length);
   }
   assert.deepEqual(deque.toArray().map(text), model);
-  deque.replaceAll(["x", "y"].map(bytes));
+  deque.replaceAll(["x", "y"].map(utf8));
   assert.deepEqual(deque.toArray().map(text), ["x", "y"]);
 });
-
-/** A server in this process, for checks a client cannot see (key events). */
-function inProcess() {
-  const server = new Server(new Config(Deno.cwd()));
-  const dispatcher = new Dispatcher(server, createCommandTable());
-  server.commands = dispatcher.table;
-  const client = server.addClient("127.0.0.1:1", "127.0.0.1:2", {
-    flush() {},
-    close() {},
-  });
-  const events: string[] = [];
-  server.keyChangeListeners.push((_db, key, eventClass, event) =>
-    events.push(`${eventClass} ${event} ${key}`)
-  );
-  const run = (...args: string[]) => {
-    dispatcher.execute(client, args.map(bytes));
-    return client.reply.take().map(text).join("");
-  };
-  return { run, events, server };
-}
 
 Deno.test("list: modifications report Redis's keyspace events", () => {
   const { run, events, server } = inProcess();
@@ -123,21 +94,8 @@ Deno.test("list: RESP3 replies", () => {
   );
 });
 
-async function withServer(
-  body: (client: RespClient) => Promise<void>,
-): Promise<void> {
-  const server = await startOurServer();
-  const client = await server.connect();
-  try {
-    await body(client);
-  } finally {
-    client.close();
-    await server.stop();
-  }
-}
-
 Deno.test("list: generic key commands work on lists", async () => {
-  await withServer(async (c) => {
+  await withServer({}, async ([c]) => {
     await c.call("RPUSH", "l", "a", "b", "c");
     assert.equal(await c.call("TYPE", "l"), "list");
     assert.equal(await c.call("OBJECT", "ENCODING", "l"), "quicklist");
@@ -167,7 +125,7 @@ Deno.test("list: generic key commands work on lists", async () => {
 });
 
 Deno.test("list: long lists keep O(1) ends and exact contents", async () => {
-  await withServer(async (c) => {
+  await withServer({}, async ([c]) => {
     const n = 50_000;
     for (let i = 0; i < n; i += 1000) {
       const chunk = Array.from({ length: 1000 }, (_, j) => String(i + j));
@@ -194,7 +152,7 @@ Deno.test("list: long lists keep O(1) ends and exact contents", async () => {
 });
 
 Deno.test("list: values are binary safe", async () => {
-  await withServer(async (c) => {
+  await withServer({}, async ([c]) => {
     const all = new Uint8Array(256).map((_, i) => i);
     await c.call("RPUSH", new Uint8Array([0, 255]), all, new Uint8Array(0));
     assert.deepEqual(await c.call("LRANGE", "\x00\xff", "0", "-1"), [
@@ -240,18 +198,12 @@ Deno.test({
       assert.equal(await c.call("OBJECT", "ENCODING", "bighash"), "hashtable");
     };
     try {
-      const starts = [startOurServer, startOurServer, startRedisServer];
-      for (const [run, start] of starts.entries()) {
-        const server = await start(["--dir", dir]);
-        const c = await server.connect();
-        try {
+      for (const [run, oracle] of [false, false, true].entries()) {
+        await withServer({ oracle, flags: ["--dir", dir] }, async ([c]) => {
           if (run === 0) await fill(c);
           else await check(c);
           assert.equal(await c.call("SAVE"), "OK");
-        } finally {
-          c.close();
-          await server.stop();
-        }
+        });
       }
     } finally {
       await Deno.remove(dir, { recursive: true });

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { Config } from "../../lib/config/config.ts";
 import { SetValue } from "../../lib/types/set.ts";
-import type { RespClient } from "../helpers/resp_client.ts";
-import { startOurServer } from "../helpers/servers.ts";
+import { withServer } from "../helpers/servers.ts";
 
 Deno.test("set: SetValue orders intsets numerically and converts for good", () => {
   const config = new Config(Deno.cwd());
@@ -27,21 +26,8 @@ Deno.test("set: SetValue orders intsets numerically and converts for good", () =
   assert.equal(text.intset, false, "not a canonical integer");
 });
 
-async function withServer(
-  body: (client: RespClient) => Promise<void>,
-): Promise<void> {
-  const server = await startOurServer();
-  const client = await server.connect();
-  try {
-    await body(client);
-  } finally {
-    client.close();
-    await server.stop();
-  }
-}
-
 Deno.test("set: encodings follow Redis's thresholds and config", async () => {
-  await withServer(async (c) => {
+  await withServer({}, async ([c]) => {
     const encoding = (key: string) => c.call("OBJECT", "ENCODING", key);
     const ints = Array.from({ length: 512 }, (_, i) => String(i * 3));
     await c.call("SADD", "i", ...ints);
@@ -63,7 +49,7 @@ Deno.test("set: encodings follow Redis's thresholds and config", async () => {
 });
 
 Deno.test("set: SPOP and SRANDMEMBER invariants", async () => {
-  await withServer(async (c) => {
+  await withServer({}, async ([c]) => {
     const members = Array.from({ length: 30 }, (_, i) => `m${i}`);
     await c.call("SADD", "s", ...members);
     for (let i = 0; i < 20; i++) {
@@ -90,7 +76,7 @@ Deno.test("set: SPOP and SRANDMEMBER invariants", async () => {
 });
 
 Deno.test("set: SSCAN of a large set returns every member present throughout", async () => {
-  await withServer(async (c) => {
+  await withServer({}, async ([c]) => {
     const n = 3000;
     const members = Array.from({ length: n }, (_, i) => `member:${i}`);
     await c.call("SADD", "big", ...members);
@@ -122,7 +108,7 @@ Deno.test("set: SSCAN of a large set returns every member present throughout", a
 });
 
 Deno.test("set: intersection of a small set with a huge one is fast", async () => {
-  await withServer(async (c) => {
+  await withServer({}, async ([c]) => {
     for (let i = 0; i < 200_000; i += 10_000) {
       const chunk = Array.from({ length: 10_000 }, (_, j) => `e${i + j}`);
       await c.call("SADD", "huge", ...chunk);
@@ -142,7 +128,7 @@ Deno.test("set: intersection of a small set with a huge one is fast", async () =
 });
 
 Deno.test("set: generic key commands work on sets", async () => {
-  await withServer(async (c) => {
+  await withServer({}, async ([c]) => {
     await c.call("SADD", "s", "a", "b");
     assert.equal(await c.call("TYPE", "s"), "set");
     assert.deepEqual(await c.call("SCAN", "0", "TYPE", "set"), ["0", ["s"]]);

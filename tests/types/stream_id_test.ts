@@ -10,8 +10,7 @@ import {
   previousId,
   UINT64_MAX,
 } from "../../lib/types/stream_id.ts";
-
-const bytes = (s: string) => new TextEncoder().encode(s);
+import { utf8 } from "../helpers/bytes.ts";
 
 Deno.test("parseUint64: canonical numbers and strtoull fallbacks", () => {
   assert.equal(parseUint64("0"), 0n);
@@ -29,25 +28,25 @@ Deno.test("parseUint64: canonical numbers and strtoull fallbacks", () => {
 });
 
 Deno.test("parseId: forms, specials, strictness and missing sequence", () => {
-  assert.deepEqual(parseId(bytes("5-3")), {
+  assert.deepEqual(parseId(utf8("5-3")), {
     id: { ms: 5n, seq: 3n },
     seqGiven: true,
   });
-  assert.deepEqual(parseId(bytes("5"), { missingSeq: UINT64_MAX })?.id, {
+  assert.deepEqual(parseId(utf8("5"), { missingSeq: UINT64_MAX })?.id, {
     ms: 5n,
     seq: UINT64_MAX,
   });
-  assert.deepEqual(parseId(bytes("-"))?.id, MIN_ID);
-  assert.deepEqual(parseId(bytes("+"))?.id, MAX_ID);
-  assert.equal(parseId(bytes("-"), { strict: true }), null);
-  assert.equal(parseId(bytes("5-*")), null);
-  assert.deepEqual(parseId(bytes("5-*"), { allowSeqStar: true }), {
+  assert.deepEqual(parseId(utf8("-"))?.id, MIN_ID);
+  assert.deepEqual(parseId(utf8("+"))?.id, MAX_ID);
+  assert.equal(parseId(utf8("-"), { strict: true }), null);
+  assert.equal(parseId(utf8("5-*")), null);
+  assert.deepEqual(parseId(utf8("5-*"), { allowSeqStar: true }), {
     id: { ms: 5n, seq: 0n },
     seqGiven: false,
   });
-  assert.equal(parseId(bytes("5-3-1")), null);
-  assert.equal(parseId(bytes("a-1")), null);
-  assert.equal(parseId(bytes("1".repeat(128))), null);
+  assert.equal(parseId(utf8("5-3-1")), null);
+  assert.equal(parseId(utf8("a-1")), null);
+  assert.equal(parseId(utf8("1".repeat(128))), null);
   // A NUL ends the ID, as in C.
   assert.deepEqual(parseId(new Uint8Array([0x37, 0, 0x78]))?.id, {
     ms: 7n,
@@ -55,7 +54,7 @@ Deno.test("parseId: forms, specials, strictness and missing sequence", () => {
   });
   // Values above 2^53 stay exact.
   assert.equal(
-    formatId(parseId(bytes("9007199254740993-18446744073709551615"))!.id),
+    formatId(parseId(utf8("9007199254740993-18446744073709551615"))!.id),
     "9007199254740993-18446744073709551615",
   );
 });

@@ -2,15 +2,14 @@ import assert from "node:assert/strict";
 import { formatId, MAX_ID, MIN_ID } from "../../lib/types/stream_id.ts";
 import { IdMap } from "../../lib/types/stream_idmap.ts";
 import { Stream } from "../../lib/types/stream_store.ts";
+import { text, utf8 } from "../helpers/bytes.ts";
 
-const enc = (s: string) => new TextEncoder().encode(s);
-const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 const id = (ms: number, seq = 0) => ({ ms: BigInt(ms), seq: BigInt(seq) });
 
 function fill(count: number, maxEntries = 100): Stream {
   const stream = new Stream();
   for (let i = 1; i <= count; i++) {
-    stream.append(id(i), [enc("f"), enc(`v${i}`)], maxEntries, 4096);
+    stream.append(id(i), [utf8("f"), utf8(`v${i}`)], maxEntries, 4096);
   }
   return stream;
 }
@@ -32,7 +31,7 @@ Deno.test("stream: nodes split at stream-node-max-bytes", () => {
   const stream = new Stream();
   const big = new Uint8Array(1000);
   for (let i = 1; i <= 10; i++) {
-    stream.append(id(i), [enc("f"), big], 100, 4096);
+    stream.append(id(i), [utf8("f"), big], 100, 4096);
   }
   assert.ok(stream.nodes.length > 1);
   for (const node of stream.nodes) assert.ok(node.count <= 4);
@@ -61,7 +60,7 @@ Deno.test("stream: ranges seek by ID across nodes, both directions", () => {
   assert.deepEqual(ids(stream.range(id(251), MAX_ID)), []);
   assert.deepEqual(ids(stream.reverseRange(MIN_ID, id(0, 5))), []);
   const ref = stream.find(id(123))!;
-  assert.deepEqual(ref.node.fields(ref.index).map(dec), ["f", "v123"]);
+  assert.deepEqual(ref.node.fields(ref.index).map(text), ["f", "v123"]);
 });
 
 Deno.test("stream: deletion leaves tombstones and frees empty nodes", () => {
@@ -144,7 +143,7 @@ Deno.test("stream: IDs of any size survive the packed encoding", () => {
     { ms: max, seq: max },
   ];
   for (const sample of samples) {
-    stream.append(sample, [enc("f"), enc("v")], 100, 4096);
+    stream.append(sample, [utf8("f"), utf8("v")], 100, 4096);
   }
   assert.deepEqual(
     [...stream.range(MIN_ID, MAX_ID)].map((r) => formatId(r.node.id(r.index))),

@@ -4,15 +4,10 @@
  * commands on streams, AOF propagation and RDB interoperability.
  */
 import assert from "node:assert/strict";
-import { latin1 } from "../helpers/differential.ts";
+import { latin1 } from "../helpers/bytes.ts";
 import { type Reply, RespError } from "../helpers/resp_client.ts";
 import type { RespClient } from "../helpers/resp_client.ts";
-import {
-  hasRedisServer,
-  startOurServer,
-  startRedisServer,
-  type TestServer,
-} from "../helpers/servers.ts";
+import { hasRedisServer, withServer } from "../helpers/servers.ts";
 
 const NO_ORACLE = !hasRedisServer();
 if (NO_ORACLE) {
@@ -21,28 +16,11 @@ if (NO_ORACLE) {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Runs `body` with a started server and closes everything afterwards. */
-async function withServer<T>(
-  start: () => Promise<TestServer>,
-  body: (server: TestServer, clients: RespClient[]) => Promise<T>,
-): Promise<T> {
-  const server = await start();
-  const clients: RespClient[] = [];
-  try {
-    for (let i = 0; i < 4; i++) clients.push(await server.connect());
-    return await body(server, clients);
-  } finally {
-    for (const c of clients) c.close();
-    await server.stop();
-  }
-}
-
 /**
  * Blocking scenario: returns every reply (raw) the clients got, in order,
  * so that ours and redis-server's can be compared.
  */
 async function blockingScenario(
-  _server: TestServer,
   [a, b, c, w]: RespClient[],
 ): Promise<string[]> {
   const out: string[] = [];
@@ -151,14 +129,17 @@ Deno.test({
   name: "stream: blocking reads behave like redis-server",
   ignore: NO_ORACLE,
   async fn() {
-    const ours = await withServer(() => startOurServer(), blockingScenario);
-    const theirs = await withServer(() => startRedisServer(), blockingScenario);
+    const ours = await withServer({ clients: 4 }, blockingScenario);
+    const theirs = await withServer(
+      { oracle: true, clients: 4 },
+      blockingScenario,
+    );
     assert.deepEqual(ours, theirs);
   },
 });
 
 Deno.test("stream: blocking timeouts wait about as long as asked", async () => {
-  await withServer(() => startOurServer(), async (_server, [a, w]) => {
+  await withServer({ clients: 4 }, async ([a, w]) => {
     const started = Date.now();
     assert.equal(
       await a.call("XREAD", "BLOCK", "150", "STREAMS", "s", "$"),
@@ -180,7 +161,7 @@ Deno.test("stream: blocking timeouts wait about as long as asked", async () => {
 });
 
 Deno.test("stream: generic key commands see the stream type", async () => {
-  await withServer(() => startOurServer(), async (_server, [a]) => {
+  await withServer({ clients: 4 }, async ([a]) => {
     await a.call("XADD", "s", "1-1", "f", "v");
     await a.call("XGROUP", "CREATE", "s", "g", "0");
     await a.call("XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">");
@@ -250,8 +231,8 @@ Deno.test("stream: AOF logs generated IDs, rewritten trims and deliveries as XCL
   try {
     const flags = ["--appendonly", "yes", "--dir", dir];
     const before = await withServer(
-      () => startOurServer(flags),
-      async (_server, [a, b]) => {
+      { flags, clients: 4 },
+      async ([a, b]) => {
         const id = await a.call("XADD", "s", "*", "f", "v") as string;
         await a.call("XADD", "s", "MAXLEN", "~", "1", "*", "f", "w");
         await a.call("XGROUP", "CREATE", "s", "g", "0");
@@ -300,8 +281,8 @@ Deno.test("stream: AOF logs generated IDs, rewritten trims and deliveries as XCL
       },
     );
     const after = await withServer(
-      () => startOurServer(flags),
-      async (_server, [a]) => [
+      { flags, clients: 4 },
+      async ([a]) => [
         await a.call("XRANGE", "s", "-", "+"),
         await a.call("XINFO", "GROUPS", "s"),
         await a.call("XPENDING", "s", "g", "-", "+", "10"),
@@ -408,8 +389,8 @@ Deno.test({
     try {
       // Redis writes, we load.
       const theirs = await withServer(
-        () => startRedisServer(["--dir", dirA]),
-        async (_server, [a]) => {
+        { oracle: true, flags: ["--dir", dirA], clients: 4 },
+        async ([a]) => {
           await buildGroupedStream(a);
           assert.equal(await a.call("SAVE"), "OK");
           return await groupedState(a);
@@ -417,8 +398,8 @@ Deno.test({
       );
       await Deno.copyFile(`${dirA}/dump.rdb`, `${dirB}/dump.rdb`);
       const ours = await withServer(
-        () => startOurServer(["--dir", dirB, "--save", ""]),
-        async (_server, [a]) => {
+        { flags: ["--dir", dirB, "--save", ""], clients: 4 },
+        async ([a]) => {
           const state = await groupedState(a);
           assert.equal(await a.call("SAVE"), "OK");
           return state;
@@ -428,8 +409,8 @@ Deno.test({
       // We write, Redis loads.
       await Deno.copyFile(`${dirB}/dump.rdb`, `${dirA}/dump.rdb`);
       const back = await withServer(
-        () => startRedisServer(["--dir", dirA]),
-        async (_server, [a]) => await groupedState(a),
+        { oracle: true, flags: ["--dir", dirA], clients: 4 },
+        async ([a]) => await groupedState(a),
       );
       assert.deepEqual(back, theirs);
     } finally {
@@ -469,8 +450,8 @@ Deno.test({
   name: "stream: COMMAND INFO metadata matches redis-server",
   ignore: NO_ORACLE,
   async fn() {
-    const info = async (server: () => Promise<TestServer>) =>
-      await withServer(server, async (_s, [a]) => {
+    const info = async (oracle: boolean) =>
+      await withServer({ oracle, clients: 4 }, async ([a]) => {
         const out: string[] = [];
         for (const name of COMMANDS) {
           out.push(latin1(await a.callRaw("COMMAND", "INFO", name)));
@@ -484,8 +465,8 @@ Deno.test({
         ) out.push(latin1(await a.callRaw("COMMAND", "GETKEYS", ...command)));
         return out;
       });
-    const ours = await info(() => startOurServer());
-    const theirs = await info(() => startRedisServer());
+    const ours = await info(false);
+    const theirs = await info(true);
     for (let i = 0; i < ours.length; i++) {
       assert.equal(ours[i], theirs[i], COMMANDS[i] ?? "COMMAND GETKEYS");
     }
@@ -493,7 +474,7 @@ Deno.test({
 });
 
 Deno.test("stream: IDs beyond 2^53 stay exact end to end", async () => {
-  await withServer(() => startOurServer(), async (_server, [a]) => {
+  await withServer({ clients: 4 }, async ([a]) => {
     const big = "9007199254740993-18446744073709551614";
     assert.equal(await a.call("XADD", "s", big, "f", "v"), big);
     assert.equal(
@@ -520,7 +501,6 @@ Deno.test("stream: IDs beyond 2^53 stay exact end to end", async () => {
 
 /** keyspace_hits and keyspace_misses each command adds, in order. */
 async function lookupCounts(
-  _server: TestServer,
   [a]: RespClient[],
 ): Promise<number[][]> {
   const stats = async () => {
@@ -558,15 +538,14 @@ Deno.test({
   ignore: NO_ORACLE,
   async fn() {
     assert.deepEqual(
-      await withServer(() => startOurServer(), lookupCounts),
-      await withServer(() => startRedisServer(), lookupCounts),
+      await withServer({ clients: 4 }, lookupCounts),
+      await withServer({ oracle: true, clients: 4 }, lookupCounts),
     );
   },
 });
 
 /** Keyspace events the stream commands emit, in order. */
 async function streamEvents(
-  _server: TestServer,
   [a, sub]: RespClient[],
 ): Promise<Reply[]> {
   await a.call("CONFIG", "SET", "notify-keyspace-events", "KEA");
@@ -608,10 +587,10 @@ Deno.test({
   name: "stream: keyspace notifications match redis-server",
   ignore: NO_ORACLE,
   async fn() {
-    const ours = await withServer(() => startOurServer(), streamEvents);
+    const ours = await withServer({ clients: 4 }, streamEvents);
     assert.deepEqual(
       ours,
-      await withServer(() => startRedisServer(), streamEvents),
+      await withServer({ oracle: true, clients: 4 }, streamEvents),
     );
     const names = ours.map((e) => (e as string[])[0]);
     for (const event of ["xadd", "xtrim", "xdel", "xgroup-createconsumer"]) {
@@ -622,7 +601,6 @@ Deno.test({
 
 /** For each command run by another client: whether a WATCH on the key fails EXEC. */
 async function watchOutcomes(
-  _server: TestServer,
   [a, b]: RespClient[],
 ): Promise<string[]> {
   await a.call("XADD", "s", "1-1", "a", "1");
@@ -667,8 +645,8 @@ Deno.test({
   ignore: NO_ORACLE,
   async fn() {
     assert.deepEqual(
-      await withServer(() => startOurServer(), watchOutcomes),
-      await withServer(() => startRedisServer(), watchOutcomes),
+      await withServer({ clients: 4 }, watchOutcomes),
+      await withServer({ oracle: true, clients: 4 }, watchOutcomes),
     );
   },
 });

@@ -1,38 +1,9 @@
 import assert from "node:assert/strict";
-import { Dispatcher } from "../../lib/commands/dispatch.ts";
-import { createCommandTable } from "../../lib/commands/registry.ts";
-import { Config } from "../../lib/config/config.ts";
-import type { Client } from "../../lib/server/client.ts";
-import { Server } from "../../lib/server/server.ts";
-import { type RespClient, RespError } from "../helpers/resp_client.ts";
-import {
-  hasRedisServer,
-  startOurServer,
-  startRedisServer,
-} from "../helpers/servers.ts";
+import { latin1 } from "../helpers/bytes.ts";
+import { inProcess } from "../helpers/in_process.ts";
+import { RespError } from "../helpers/resp_client.ts";
+import { hasRedisServer, withServer } from "../helpers/servers.ts";
 import { STRING_COMMANDS } from "../../lib/types/string.ts";
-
-const latin1 = (bytes: Uint8Array) => {
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 8192) {
-    s += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  }
-  return s;
-};
-
-/** Runs `body` with a client of a fresh server, then stops both. */
-async function withServer(
-  body: (client: RespClient) => Promise<void>,
-): Promise<void> {
-  const server = await startOurServer();
-  const client = await server.connect();
-  try {
-    await body(client);
-  } finally {
-    client.close();
-    await server.stop();
-  }
-}
 
 /** Deterministic pseudo-random bytes. */
 function noise(length: number, seed: number): Uint8Array {
@@ -46,7 +17,7 @@ function noise(length: number, seed: number): Uint8Array {
 }
 
 Deno.test("string: TTL is kept or cleared as Redis does", async () => {
-  await withServer(async (c) => {
+  await withServer({}, async ([c]) => {
     assert.equal(await c.call("SET", "k", "1", "EX", "100"), "OK");
     assert.equal(await c.call("TTL", "k"), 100);
     assert.equal(await c.call("SET", "k", "2", "KEEPTTL"), "OK");
@@ -82,7 +53,7 @@ Deno.test("string: TTL is kept or cleared as Redis does", async () => {
 });
 
 Deno.test("string: OBJECT ENCODING follows the value's history", async () => {
-  await withServer(async (c) => {
+  await withServer({}, async ([c]) => {
     const encoding = (key: string) => c.call("OBJECT", "ENCODING", key);
     await c.call("SET", "i", "12345");
     assert.equal(await encoding("i"), "int");
@@ -114,7 +85,7 @@ Deno.test("string: OBJECT ENCODING follows the value's history", async () => {
 });
 
 Deno.test("string: large binary values survive APPEND, SETRANGE and GETRANGE", async () => {
-  await withServer(async (c) => {
+  await withServer({}, async ([c]) => {
     const big = noise(200_000, 1);
     assert.equal(await c.call("SET", "b", big), "OK");
     assert.equal(await c.call("GET", "b"), latin1(big));
@@ -167,7 +138,7 @@ Deno.test("string: large binary values survive APPEND, SETRANGE and GETRANGE", a
 });
 
 Deno.test("string: integer arithmetic is exact across the 64-bit range", async () => {
-  await withServer(async (c) => {
+  await withServer({}, async ([c]) => {
     // Replies are compared raw: the test client reads integers as doubles.
     const raw = async (...args: string[]) => latin1(await c.callRaw(...args));
     assert.equal(await c.call("SET", "n", "9007199254740991"), "OK");
@@ -201,7 +172,7 @@ Deno.test("string: integer arithmetic is exact across the 64-bit range", async (
 });
 
 Deno.test("string: LCS on longer values and its memory limit", async () => {
-  await withServer(async (c) => {
+  await withServer({}, async ([c]) => {
     await c.call("SET", "a", "x".repeat(300) + "hello" + "y".repeat(300));
     await c.call("SET", "b", "hello" + "z".repeat(100) + "x".repeat(10));
     assert.equal(await c.call("LCS", "a", "b", "LEN"), 10);
@@ -229,35 +200,6 @@ Deno.test("string: LCS on longer values and its memory limit", async () => {
     assert.equal(await c.call("SETRANGE", "c", "1048575", "x"), 1048576);
   });
 });
-
-/**
- * A server running in this process with one client, for checks the wire
- * cannot show yet (key-change events) or protocol switches.
- */
-function inProcess(): {
-  run: (...args: string[]) => string;
-  events: string[];
-  client: Client;
-} {
-  const server = new Server(new Config(Deno.cwd()));
-  const dispatcher = new Dispatcher(server, createCommandTable());
-  server.commands = dispatcher.table;
-  const client = server.addClient("127.0.0.1:1", "127.0.0.1:2", {
-    flush() {},
-    close() {},
-  });
-  const events: string[] = [];
-  server.keyChangeListeners.push((_db, key, eventClass, event) =>
-    events.push(`${eventClass} ${event} ${key}`)
-  );
-  const encoder = new TextEncoder();
-  const run = (...args: string[]) => {
-    dispatcher.execute(client, args.map((a) => encoder.encode(a)));
-    const chunks = client.reply.take();
-    return chunks.map((c) => latin1(c)).join("");
-  };
-  return { run, events, client };
-}
 
 Deno.test("string: key-change events carry Redis's notification names", () => {
   const { run, events } = inProcess();
@@ -324,9 +266,7 @@ Deno.test({
   name: "string: COMMAND INFO metadata matches redis-server",
   ignore: !hasRedisServer(),
   async fn() {
-    const oracle = await startRedisServer();
-    const client = await oracle.connect();
-    try {
+    await withServer({ oracle: true }, async ([client]) => {
       for (const spec of STRING_COMMANDS) {
         const [info] = await client.call(
           "COMMAND",
@@ -370,22 +310,13 @@ Deno.test({
         });
         assert.deepEqual(ours, keySpecs, name);
       }
-    } finally {
-      client.close();
-      await oracle.stop();
-    }
+    });
   },
 });
 
 Deno.test("string: the largest PXAT reaches the AOF exactly (a rounded time fails on replay)", async () => {
-  const server = await startOurServer([
-    "--appendonly",
-    "yes",
-    "--appendfsync",
-    "always",
-  ]);
-  const c = await server.connect();
-  try {
+  const flags = ["--appendonly", "yes", "--appendfsync", "always"];
+  await withServer({ flags }, async ([c], server) => {
     const max = "9223372036854775807";
     assert.equal(await c.call("SET", "k", "v", "PXAT", max), "OK");
     assert.equal(await c.call("SET", "j", "v"), "OK");
@@ -402,8 +333,5 @@ Deno.test("string: the largest PXAT reaches the AOF exactly (a rounded time fail
       text = await Deno.readTextFile(file).catch(() => "");
     }
     assert.ok(text.endsWith(expected), JSON.stringify(text));
-  } finally {
-    c.close();
-    await server.stop();
-  }
+  });
 });

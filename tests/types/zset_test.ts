@@ -1,48 +1,12 @@
 import assert from "node:assert/strict";
-import { latin1 } from "../helpers/differential.ts";
-import {
-  type RespClient,
-  RespDouble,
-  RespError,
-} from "../helpers/resp_client.ts";
-import {
-  hasRedisServer,
-  startOurServer,
-  startRedisServer,
-  type TestServer,
-} from "../helpers/servers.ts";
+import { latin1 } from "../helpers/bytes.ts";
+import { RespDouble, RespError } from "../helpers/resp_client.ts";
+import { hasRedisServer, waitBlocked, withServer } from "../helpers/servers.ts";
 
 const NO_ORACLE = !hasRedisServer();
 
-/** Runs `body` with a fresh server of ours and `n` clients. */
-async function withClients(
-  n: number,
-  body: (clients: RespClient[], server: TestServer) => Promise<void>,
-  start: () => Promise<TestServer> = () => startOurServer(),
-): Promise<void> {
-  const server = await start();
-  const clients: RespClient[] = [];
-  try {
-    for (let i = 0; i < n; i++) clients.push(await server.connect());
-    await body(clients, server);
-  } finally {
-    for (const client of clients) client.close();
-    await server.stop();
-  }
-}
-
-async function waitBlocked(admin: RespClient, count: number): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (Date.now() < deadline) {
-    const info = String(await admin.call("INFO", "clients"));
-    if (info.includes(`blocked_clients:${count}\r\n`)) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`never saw ${count} blocked clients`);
-}
-
 Deno.test("zset: basic commands, scores and ranks", async () => {
-  await withClients(1, async ([c]) => {
+  await withServer({}, async ([c]) => {
     assert.equal(await c.call("ZADD", "z", "1", "a", "2", "b", "3", "c"), 3);
     assert.equal(await c.call("ZADD", "z", "CH", "5", "a", "2", "b"), 1);
     assert.equal(await c.call("ZCARD", "z"), 3);
@@ -81,7 +45,7 @@ Deno.test("zset: basic commands, scores and ranks", async () => {
 });
 
 Deno.test("zset: binary-safe members and lex ranges", async () => {
-  await withClients(1, async ([c]) => {
+  await withServer({}, async ([c]) => {
     const members = ["a\x00b", "a", "\xff", "", "a\x00"];
     for (const m of members) await c.call("ZADD", "z", "0", m);
     const sorted = [...members].sort();
@@ -95,7 +59,7 @@ Deno.test("zset: binary-safe members and lex ranges", async () => {
 });
 
 Deno.test("zset: generic key commands work on sorted sets", async () => {
-  await withClients(1, async ([c]) => {
+  await withServer({}, async ([c]) => {
     await c.call("ZADD", "z", "1", "a", "2", "b");
     assert.equal(await c.call("TYPE", "z"), "zset");
     assert.deepEqual(await c.call("SCAN", "0", "TYPE", "zset"), ["0", ["z"]]);
@@ -116,7 +80,7 @@ Deno.test("zset: generic key commands work on sorted sets", async () => {
 });
 
 Deno.test("zset: encoding converts at Redis's thresholds", async () => {
-  await withClients(1, async ([c]) => {
+  await withServer({}, async ([c]) => {
     for (let i = 0; i < 128; i++) await c.call("ZADD", "z", String(i), `m${i}`);
     assert.equal(await c.call("OBJECT", "ENCODING", "z"), "listpack");
     await c.call("ZADD", "z", "200", "m200");
@@ -134,7 +98,7 @@ Deno.test("zset: encoding converts at Redis's thresholds", async () => {
 });
 
 Deno.test("zset: ZSCAN visits every member of a large set once", async () => {
-  await withClients(1, async ([c]) => {
+  await withServer({}, async ([c]) => {
     const args = ["ZADD", "z"];
     for (let i = 0; i < 1000; i++) args.push(String(i), `m${i}`);
     await c.call(...args);
@@ -164,7 +128,7 @@ Deno.test("zset: ZSCAN visits every member of a large set once", async () => {
 });
 
 Deno.test("zset: BZPOPMIN is served by a later ZADD, FIFO", async () => {
-  await withClients(3, async ([b1, b2, w]) => {
+  await withServer({ clients: 3 }, async ([b1, b2, w]) => {
     await b1.send("BZPOPMIN", "z", "0");
     await waitBlocked(w, 1);
     await b2.send("BZPOPMAX", "y", "z", "0");
@@ -178,7 +142,7 @@ Deno.test("zset: BZPOPMIN is served by a later ZADD, FIFO", async () => {
 });
 
 Deno.test("zset: BZMPOP waits, serves from the key that got members", async () => {
-  await withClients(2, async ([b, w]) => {
+  await withServer({ clients: 2 }, async ([b, w]) => {
     await b.send("BZMPOP", "0", "2", "z1", "z2", "MAX", "COUNT", "5");
     await waitBlocked(w, 1);
     await w.call("ZADD", "z2", "1", "a", "2", "b");
@@ -187,7 +151,7 @@ Deno.test("zset: BZMPOP waits, serves from the key that got members", async () =
 });
 
 Deno.test("zset: blocking pops time out and do not block in MULTI", async () => {
-  await withClients(1, async ([c]) => {
+  await withServer({}, async ([c]) => {
     const start = Date.now();
     assert.equal(await c.call("BZPOPMIN", "z", "0.1"), null);
     assert.ok(Date.now() - start >= 90);
@@ -202,7 +166,7 @@ Deno.test("zset: blocking pops time out and do not block in MULTI", async () => 
 });
 
 Deno.test("zset: a ZADD in MULTI wakes blocked clients after EXEC", async () => {
-  await withClients(2, async ([b, w]) => {
+  await withServer({ clients: 2 }, async ([b, w]) => {
     await b.send("BZPOPMIN", "z", "0");
     await waitBlocked(w, 1);
     await w.call("MULTI");
@@ -215,7 +179,7 @@ Deno.test("zset: a ZADD in MULTI wakes blocked clients after EXEC", async () => 
 });
 
 Deno.test("zset: ZUNIONSTORE accepts plain sets as inputs", async () => {
-  await withClients(1, async ([c]) => {
+  await withServer({}, async ([c]) => {
     await c.call("SADD", "s", "a", "b");
     await c.call("ZADD", "z", "5", "a");
     assert.equal(await c.call("ZUNIONSTORE", "d", "2", "s", "z"), 2);
@@ -293,20 +257,20 @@ Deno.test({
   name: "zset/geo/sort: COMMAND INFO and GETKEYS match redis-server",
   ignore: NO_ORACLE,
   async fn() {
-    const collect = async (start: () => Promise<TestServer>) => {
+    const collect = async (oracle: boolean) => {
       const out: string[] = [];
-      await withClients(1, async ([c]) => {
+      await withServer({ oracle }, async ([c]) => {
         for (const name of COMMANDS) {
           out.push(latin1(await c.callRaw("COMMAND", "INFO", name)));
         }
         for (const args of GETKEYS) {
           out.push(latin1(await c.callRaw("COMMAND", "GETKEYS", ...args)));
         }
-      }, start);
+      });
       return out;
     };
-    const ours = await collect(() => startOurServer());
-    const theirs = await collect(() => startRedisServer());
+    const ours = await collect(false);
+    const theirs = await collect(true);
     const names = [...COMMANDS, ...GETKEYS.map((g) => g.join(" "))];
     for (let i = 0; i < ours.length; i++) {
       assert.equal(ours[i], theirs[i], names[i]);

@@ -10,21 +10,17 @@ import {
   parseLongDouble,
   parseStrictDouble,
 } from "../../lib/util/numbers.ts";
+import { binary } from "../helpers/bytes.ts";
+import { prng } from "../helpers/differential.ts";
 import { RespError } from "../helpers/resp_client.ts";
-import { hasRedisServer, startRedisServer } from "../helpers/servers.ts";
-
-const bytes = (s: string) => {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-};
+import { hasRedisServer, withServer } from "../helpers/servers.ts";
 
 /** What Redis's INCRBYFLOAT replies for `current` (or a missing key) plus `increment`. */
 function incrByFloat(current: string | null, increment: string): string {
   const value = current === null
-    ? parseLongDouble(bytes("0"))
-    : parseLongDouble(bytes(current));
-  const incr = parseLongDouble(bytes(increment));
+    ? parseLongDouble(binary("0"))
+    : parseLongDouble(binary(current));
+  const incr = parseLongDouble(binary(increment));
   if (value === null || incr === null) return "ERR value is not a valid float";
   const sum = addLongDouble(value, incr);
   if (sum.kind !== "finite") {
@@ -33,22 +29,10 @@ function incrByFloat(current: string | null, increment: string): string {
   return formatLongDouble(sum);
 }
 
-/** A small deterministic PRNG (mulberry32) so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 Deno.test("parseInt64 and parseInteger follow string2ll", () => {
-  assert.equal(parseInt64(bytes("0")), 0n);
-  assert.equal(parseInt64(bytes("-9223372036854775808")), -(2n ** 63n));
-  assert.equal(parseInt64(bytes("9223372036854775807")), 2n ** 63n - 1n);
+  assert.equal(parseInt64(binary("0")), 0n);
+  assert.equal(parseInt64(binary("-9223372036854775808")), -(2n ** 63n));
+  assert.equal(parseInt64(binary("9223372036854775807")), 2n ** 63n - 1n);
   for (
     const bad of [
       "",
@@ -64,11 +48,14 @@ Deno.test("parseInt64 and parseInteger follow string2ll", () => {
       "123456789012345678901",
     ]
   ) {
-    assert.equal(parseInt64(bytes(bad)), null, bad);
-    assert.equal(parseInteger(bytes(bad)), null, bad);
+    assert.equal(parseInt64(binary(bad)), null, bad);
+    assert.equal(parseInteger(binary(bad)), null, bad);
   }
-  assert.equal(parseInteger(bytes("-42")), -42);
-  assert.equal(parseInteger(bytes("9223372036854775807")), 9223372036854775807);
+  assert.equal(parseInteger(binary("-42")), -42);
+  assert.equal(
+    parseInteger(binary("9223372036854775807")),
+    9223372036854775807,
+  );
 });
 
 Deno.test("parseLongDouble accepts strtold syntax and refuses what string2ld refuses", () => {
@@ -90,7 +77,7 @@ Deno.test("parseLongDouble accepts strtold syntax and refuses what string2ld ref
     "1e-4950",
   ];
   for (const text of valid) {
-    assert.notEqual(parseLongDouble(bytes(text)), null, text);
+    assert.notEqual(parseLongDouble(binary(text)), null, text);
   }
   const invalid = [
     "",
@@ -116,9 +103,9 @@ Deno.test("parseLongDouble accepts strtold syntax and refuses what string2ld ref
     "1".repeat(5120),
   ];
   for (const text of invalid) {
-    assert.equal(parseLongDouble(bytes(text)), null, text);
+    assert.equal(parseLongDouble(binary(text)), null, text);
   }
-  assert.notEqual(parseLongDouble(bytes("0." + "1".repeat(5117))), null);
+  assert.notEqual(parseLongDouble(binary("0." + "1".repeat(5117))), null);
 });
 
 Deno.test("long double arithmetic and %.17Lf formatting match Redis", () => {
@@ -155,8 +142,8 @@ Deno.test("long double arithmetic and %.17Lf formatting match Redis", () => {
   );
   const big: LongDouble = longDoubleFromInteger(-(2n ** 63n));
   assert.equal(formatLongDouble(big), "-9223372036854775808");
-  const inf = parseLongDouble(bytes("inf"))!;
-  const minusInf = parseLongDouble(bytes("-inf"))!;
+  const inf = parseLongDouble(binary("inf"))!;
+  const minusInf = parseLongDouble(binary("-inf"))!;
   assert.equal(addLongDouble(inf, minusInf).kind, "nan");
   assert.equal(formatLongDouble(minusInf), "-inf");
 });
@@ -181,15 +168,15 @@ Deno.test("formatDouble is %.17g and parseStrictDouble is string2d", () => {
     [-Infinity, "-inf"],
   ];
   for (const [value, text] of cases) assert.equal(formatDouble(value), text);
-  assert.equal(parseStrictDouble(bytes("0x10")), 16);
-  assert.equal(parseStrictDouble(bytes("+inf")), Infinity);
-  assert.equal(parseStrictDouble(bytes("-Infinity")), -Infinity);
-  assert.equal(parseStrictDouble(bytes("4e-324")), 5e-324);
-  assert.ok(Object.is(parseStrictDouble(bytes("-0")), -0));
+  assert.equal(parseStrictDouble(binary("0x10")), 16);
+  assert.equal(parseStrictDouble(binary("+inf")), Infinity);
+  assert.equal(parseStrictDouble(binary("-Infinity")), -Infinity);
+  assert.equal(parseStrictDouble(binary("4e-324")), 5e-324);
+  assert.ok(Object.is(parseStrictDouble(binary("-0")), -0));
   for (
     const bad of ["", "nan", " 1", "1 ", "1e400", "1e-400", "abc", "1e", "0x"]
   ) {
-    assert.equal(parseStrictDouble(bytes(bad)), null, bad);
+    assert.equal(parseStrictDouble(binary(bad)), null, bad);
   }
 });
 
@@ -234,9 +221,7 @@ Deno.test({
     "long double and double helpers agree with redis-server on random inputs",
   ignore: !hasRedisServer(),
   async fn() {
-    const oracle = await startRedisServer();
-    const client = await oracle.connect();
-    try {
+    await withServer({ oracle: true }, async ([client]) => {
       const rand = prng(20260101);
       const texts: string[] = [];
       for (let i = 0; i < 600; i++) texts.push(randomFloatText(rand));
@@ -265,7 +250,7 @@ Deno.test({
       for (const text of texts) {
         const added = await client.read();
         const score = await client.read();
-        const parsed = parseStrictDouble(bytes(text));
+        const parsed = parseStrictDouble(binary(text));
         if (added instanceof RespError) {
           assert.equal(parsed, null, `ZADD ${text}`);
           continue;
@@ -273,9 +258,6 @@ Deno.test({
         assert.notEqual(parsed, null, `ZADD ${text}`);
         assert.equal(formatDouble(parsed!), score, `ZSCORE after ${text}`);
       }
-    } finally {
-      client.close();
-      await oracle.stop();
-    }
+    });
   },
 });

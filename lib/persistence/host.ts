@@ -1,0 +1,28 @@
+/**
+ * What persistence needs of the server, and no more: its configuration,
+ * log, keyspace, the snapshots in progress and the change counters. The
+ * server state satisfies it; persistence never sees clients or commands.
+ *
+ * @module
+ */
+
+import type { Config } from "../config/config.ts";
+import type { Logger } from "../server/log.ts";
+import type { Keyspace } from "../store/keyspace.ts";
+import type { Snapshot } from "./snapshot.ts";
+
+/** The pieces of server state that RDB and AOF persistence use. */
+export interface PersistenceHost {
+  /** Configuration directives (dir, dbfilename, appendfsync...). */
+  readonly config: Config;
+  /** The server log. */
+  readonly log: Logger;
+  /** The databases to save and load. */
+  readonly keyspace: Keyspace;
+  /** Snapshots being written; writes consult them (copy-on-write). */
+  readonly snapshots: Set<Snapshot>;
+  /** Changes since the last save (rdb_changes_since_last_save). */
+  dirty: number;
+  /** Unix time (s) of the last successful save. */
+  lastSave: number;
+}

@@ -1,0 +1,85 @@
+/**
+ * Propagation: the one place a write's effect goes, as the command rewrote
+ * it for replay (absolute expiry times, blocking pops as plain pops...).
+ * Every consumer (the AOF today, replicas and MONITOR later) is fed from
+ * here and nowhere else.
+ *
+ * As in Redis 7.0, the effects of one execution unit (a command run from
+ * the top, with the commands EXEC runs inside it) are collected while it
+ * runs and sent when it ends: one effect as it is, several wrapped in
+ * MULTI/EXEC so they replay atomically.
+ *
+ * @module
+ */
+
+/** One propagated command: its name and arguments. */
+export type PropagatedCommand = readonly (Uint8Array | string)[];
+
+/** A consumer of propagated commands (the AOF, a replica stream...). */
+export interface PropagationTarget {
+  /**
+   * Takes a command that changed database `dbIndex`; -1 for EXEC, which
+   * needs no database. The target emits SELECT itself when the database
+   * differs from the one its stream last selected.
+   */
+  feed(dbIndex: number, command: PropagatedCommand): void;
+}
+
+const MULTI: PropagatedCommand = ["MULTI"];
+const EXEC: PropagatedCommand = ["EXEC"];
+
+/** Collects the effects of execution units and feeds them to the targets. */
+export class Propagator {
+  readonly #targets: PropagationTarget[] = [];
+  /** Effects of the unit in progress: database index, command. */
+  readonly #pendingDbs: number[] = [];
+  readonly #pending: PropagatedCommand[] = [];
+  #depth = 0;
+
+  /** Adds a consumer; it gets every command propagated from now on. */
+  addTarget(target: PropagationTarget): void {
+    this.#targets.push(target);
+  }
+
+  /** Marks the start of a command run; nested runs join the outer unit. */
+  enter(): void {
+    this.#depth++;
+  }
+
+  /** Marks the end of a command run; the outermost sends the unit's effects. */
+  leave(): void {
+    if (--this.#depth > 0 || this.#pending.length === 0) return;
+    const dbs = this.#pendingDbs;
+    const commands = this.#pending;
+    const wrap = commands.length > 1;
+    // Like Redis 7.0, MULTI goes to the first command's database.
+    if (wrap) this.#send(dbs[0], MULTI);
+    for (let i = 0; i < commands.length; i++) this.#send(dbs[i], commands[i]);
+    if (wrap) this.#send(-1, EXEC);
+    dbs.length = 0;
+    commands.length = 0;
+  }
+
+  /** Adds an effect of the running unit (sent when it ends). */
+  propagate(dbIndex: number, command: PropagatedCommand): void {
+    if (this.#depth === 0) {
+      this.#send(dbIndex, command);
+      return;
+    }
+    this.#pendingDbs.push(dbIndex);
+    this.#pending.push(command);
+  }
+
+  /**
+   * Sends a command at once, outside any unit: the DEL of a key found
+   * expired, which Redis 7.0 propagates as soon as it deletes the key.
+   */
+  propagateNow(dbIndex: number, command: PropagatedCommand): void {
+    this.#send(dbIndex, command);
+  }
+
+  #send(dbIndex: number, command: PropagatedCommand): void {
+    const targets = this.#targets;
+    for (let i = 0; i < targets.length; i++) targets[i].feed(dbIndex, command);
+  }
+}

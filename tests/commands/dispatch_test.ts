@@ -1,0 +1,116 @@
+import assert from "node:assert/strict";
+import {
+  inProcess,
+  type InProcessServer,
+  recordPropagation,
+} from "../helpers/in_process.ts";
+
+/** The INFO commandstats line of `name`, without the timings. */
+function commandStat(server: InProcessServer, name: string): string {
+  const info = server.run("INFO", "commandstats");
+  const line = info.split("\r\n").find((l) => l.startsWith(`cmdstat_${name}:`));
+  return line?.replace(/usec=\d+,usec_per_call=[\d.]+,/, "") ?? "";
+}
+
+Deno.test("dispatch: checks before running reply with Redis's errors and count rejections", () => {
+  const server = inProcess();
+  assert.equal(
+    server.run("NOSUCH", "a", "b"),
+    "-ERR unknown command 'NOSUCH', with args beginning with: 'a' 'b' \r\n",
+  );
+  assert.equal(
+    server.run("GET"),
+    "-ERR wrong number of arguments for 'get' command\r\n",
+  );
+  assert.equal(
+    server.run("CONFIG", "NOSUCH"),
+    "-ERR unknown subcommand 'NOSUCH'. Try CONFIG HELP.\r\n",
+  );
+  assert.equal(
+    commandStat(server, "get"),
+    "cmdstat_get:calls=0,rejected_calls=1,failed_calls=0",
+  );
+  server.run("CONFIG", "SET", "requirepass", "secret");
+  const other = server.connect();
+  assert.equal(
+    server.runAs(other, "GET", "k"),
+    "-NOAUTH Authentication required.\r\n",
+  );
+  assert.equal(server.runAs(other, "AUTH", "secret"), "+OK\r\n");
+  assert.equal(server.runAs(other, "GET", "k"), "$-1\r\n");
+});
+
+Deno.test("dispatch: a write is propagated as received, a rewritten one as rewritten", () => {
+  const server = inProcess();
+  const fed = recordPropagation(server);
+  server.run("SET", "k", "v");
+  server.run("GET", "k");
+  server.run("SET", "e", "v", "EX", "100");
+  assert.equal(fed.length, 2);
+  assert.equal(fed[0], "0:SET k v");
+  assert.match(fed[1], /^0:SET e v PXAT \d{13}$/);
+  // A command that changes nothing propagates nothing.
+  server.run("DEL", "missing");
+  assert.equal(fed.length, 2);
+});
+
+Deno.test("dispatch: EXEC propagates one write alone and several inside MULTI/EXEC", () => {
+  const server = inProcess();
+  const fed = recordPropagation(server);
+  server.run("MULTI");
+  server.run("SET", "a", "1");
+  server.run("GET", "a");
+  assert.equal(server.run("EXEC"), "*2\r\n+OK\r\n$1\r\n1\r\n");
+  assert.deepEqual(fed, ["0:SET a 1"]);
+  fed.length = 0;
+  server.run("MULTI");
+  server.run("SELECT", "2");
+  server.run("SET", "b", "1");
+  server.run("SELECT", "0");
+  server.run("INCR", "a");
+  server.run("EXEC");
+  assert.deepEqual(fed, ["2:MULTI", "2:SET b 1", "0:INCR a", "-1:EXEC"]);
+});
+
+Deno.test("dispatch: commands run by EXEC are counted in commandstats", () => {
+  const server = inProcess();
+  server.run("MULTI");
+  server.run("SET", "a", "1");
+  server.run("SET", "b", "1");
+  server.run("LPUSH", "a", "x");
+  server.run("EXEC");
+  assert.equal(
+    commandStat(server, "set"),
+    "cmdstat_set:calls=2,rejected_calls=0,failed_calls=0",
+  );
+  assert.equal(
+    commandStat(server, "lpush"),
+    "cmdstat_lpush:calls=1,rejected_calls=0,failed_calls=1",
+  );
+  // Errors of its commands do not make EXEC itself fail.
+  assert.equal(
+    commandStat(server, "exec"),
+    "cmdstat_exec:calls=1,rejected_calls=0,failed_calls=0",
+  );
+});
+
+Deno.test("dispatch: a key found expired is propagated as DEL before the command's effect", () => {
+  const server = inProcess();
+  server.run("DEBUG", "SET-ACTIVE-EXPIRE", "0");
+  server.run("SET", "k", "v", "PX", "1");
+  const fed = recordPropagation(server);
+  const until = Date.now() + 5;
+  while (Date.now() < until) { /* let the key expire */ }
+  server.run("SET", "k", "w");
+  assert.deepEqual(fed, ["0:DEL k", "0:SET k w"]);
+});
+
+Deno.test("dispatch: nothing is propagated while the dataset loads", () => {
+  const server = inProcess();
+  const fed = recordPropagation(server);
+  server.server.loading = true;
+  server.run("SET", "k", "v");
+  server.server.loading = false;
+  assert.deepEqual(fed, []);
+  assert.equal(server.run("GET", "k"), "$1\r\nv\r\n");
+});

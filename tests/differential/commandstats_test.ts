@@ -1,0 +1,135 @@
+/**
+ * INFO commandstats counts commands run by EXEC and blocked commands (served,
+ * timed out, unblocked) the way redis-server 7.0 counts them: the same script
+ * on both servers, then calls, rejected_calls and failed_calls compared.
+ */
+
+import assert from "node:assert/strict";
+import { differentialTest, type Pair } from "../helpers/differential.ts";
+import type { RespClient } from "../helpers/resp_client.ts";
+
+/** Per-command counters without the timings, which differ. */
+function counters(info: string): string[] {
+  return info.split("\r\n")
+    .filter((line) => line.startsWith("cmdstat_"))
+    .filter((line) => !line.startsWith("cmdstat_info:"))
+    .map((line) => line.replace(/usec=\d+,usec_per_call=[\d.]+,/, ""))
+    .sort();
+}
+
+/** total_commands_processed less the INFO calls made while waiting. */
+function commandsProcessed(stats: string, commandstats: string): number {
+  const total = Number(/total_commands_processed:(\d+)/.exec(stats)![1]);
+  const info = /cmdstat_info:calls=(\d+)/.exec(commandstats);
+  return total - (info === null ? 0 : Number(info[1]));
+}
+
+/** Resolves once the server of `client` has `count` blocked clients. */
+async function blockedClients(client: RespClient, count: number) {
+  while (true) {
+    const info = await client.call("INFO", "clients") as string;
+    if (info.includes(`blocked_clients:${count}\r\n`)) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/**
+ * Runs `blocking` on a second client of each server, waits until it
+ * blocks, runs `wake` on the main clients, and checks both blocked clients
+ * got the same reply.
+ */
+async function blockThen(
+  pair: Pair,
+  blocked: [RespClient, RespClient],
+  blocking: string[],
+  wake: (pair: Pair) => Promise<void>,
+): Promise<void> {
+  const replies = blocked.map((client) => client.callRaw(...blocking));
+  await blockedClients(pair.ourClient, 1);
+  await blockedClients(pair.oracleClient, 1);
+  await wake(pair);
+  const [ours, theirs] = await Promise.all(replies);
+  assert.deepEqual(ours, theirs, JSON.stringify(blocking));
+}
+
+differentialTest(
+  "differential: INFO commandstats counts EXEC'd and blocked commands like redis-server",
+  async (pair) => {
+    const blocked: [RespClient, RespClient] = [
+      await pair.ours.connect(),
+      await pair.oracle.connect(),
+    ];
+    try {
+      const ids = await Promise.all(blocked.map((c) => c.call("CLIENT", "ID")));
+      await pair.same(["CONFIG", "RESETSTAT"]);
+
+      // Commands run by EXEC count each; errors inside fail only their command.
+      await pair.same(["MULTI"]);
+      await pair.same(["SET", "a", "1"]);
+      await pair.same(["INCR", "a"]);
+      await pair.same(["LPUSH", "a", "x"]);
+      await pair.same(["EXEC"]);
+      // A rejected command aborts EXEC.
+      await pair.same(["MULTI"]);
+      await pair.same(["SET", "a"]);
+      await pair.same(["GET", "a"]);
+      await pair.same(["EXEC"]);
+      await pair.same(["EXEC"]);
+
+      // Blocked commands count once, when served or timed out.
+      await blockThen(pair, blocked, ["BLPOP", "l", "0"], async (p) => {
+        await p.same(["RPUSH", "l", "v"]);
+      });
+      await pair.same(["BLPOP", "l", "0.01"]);
+      await pair.same(["RPUSH", "src", "v0"]);
+      await pair.same(["BLMOVE", "src", "dst", "left", "right", "0"]);
+      await blockThen(
+        pair,
+        blocked,
+        ["BLMOVE", "src", "dst", "LEFT", "RIGHT", "0"],
+        async (p) => {
+          await p.same(["DEL", "dst"]);
+          await p.same(["SET", "dst", "string"]);
+          await p.same(["RPUSH", "src", "v"]);
+        },
+      );
+      await blockThen(
+        pair,
+        blocked,
+        ["XREAD", "BLOCK", "0", "STREAMS", "s", "$"],
+        async (p) => {
+          await p.both(["XADD", "s", "1-1", "f", "v"]);
+        },
+      );
+      await blockThen(pair, blocked, ["BZPOPMIN", "z", "0"], async () => {
+        await pair.ourClient.call("CLIENT", "UNBLOCK", String(ids[0]));
+        await pair.oracleClient.call("CLIENT", "UNBLOCK", String(ids[1]));
+      });
+      await blockThen(pair, blocked, ["BRPOP", "l", "0"], async () => {
+        await pair.ourClient.call(
+          "CLIENT",
+          "UNBLOCK",
+          String(ids[0]),
+          "ERROR",
+        );
+        await pair.oracleClient.call(
+          "CLIENT",
+          "UNBLOCK",
+          String(ids[1]),
+          "ERROR",
+        );
+      });
+
+      const [ours, theirs] = await pair.both(["INFO", "commandstats"]);
+      assert.deepEqual(counters(ours), counters(theirs));
+      const [ourStats, theirStats] = await pair.both(["INFO", "stats"]);
+      assert.equal(
+        commandsProcessed(ourStats, ours),
+        commandsProcessed(theirStats, theirs),
+      );
+      await pair.same(["INFO", "errorstats"]);
+    } finally {
+      for (const client of blocked) client.close();
+    }
+  },
+);

@@ -1,0 +1,112 @@
+import assert from "node:assert/strict";
+import type { Client } from "../../lib/server/client.ts";
+import { inProcess, type InProcessServer } from "../helpers/in_process.ts";
+
+/** Keys written before the test's own, so the snapshot spans many slices. */
+const FILLER_KEYS = 200_000;
+
+/** A server in this process on `dir`, loading from it as start-up does. */
+function persistent(
+  dir: string,
+  config: Record<string, string> = {},
+): InProcessServer {
+  return inProcess({
+    dir,
+    config: { loglevel: "warning", save: "", ...config },
+    persistence: true,
+  });
+}
+
+/** Resolves once `done()` holds, checking on every event-loop turn. */
+async function until(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
+ * Lets the snapshot in progress write a slice or two, and checks that it
+ * has not reached the last keys yet.
+ */
+async function snapshotUnderWay(server: InProcessServer): Promise<void> {
+  const [snapshot] = server.server.snapshots;
+  await until(() => snapshot.written > 0);
+  assert.equal(snapshot.finished, false);
+}
+
+/**
+ * A dataset where `dst` comes last in the keyspace (the snapshot reaches it
+ * last) and a client blocked in BLMOVE src → dst.
+ */
+function blockedMove(server: InProcessServer): { blocked: Client } {
+  const blocked = server.connect();
+  const db = server.server.keyspace.db(0);
+  for (let i = 0; i < FILLER_KEYS; i++) {
+    server.run("SET", `filler:${i}`, "x");
+  }
+  server.run("RPUSH", "dst", "old");
+  assert.ok(db.has("dst", Date.now()));
+  assert.equal(
+    server.runAs(blocked, "BLMOVE", "src", "dst", "LEFT", "RIGHT", "0"),
+    "",
+  );
+  assert.ok(blocked.blocked);
+  return { blocked };
+}
+
+Deno.test("snapshot: a blocked BLMOVE served during BGSAVE leaves the file point-in-time", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const server = persistent(dir);
+    const { blocked } = blockedMove(server);
+    assert.equal(server.run("BGSAVE"), "+Background saving started\r\n");
+    await snapshotUnderWay(server);
+    assert.equal(server.run("RPUSH", "src", "moved"), ":1\r\n");
+    assert.notEqual(server.take(blocked), "");
+    assert.equal(
+      server.run("LRANGE", "dst", "0", "-1"),
+      "*2\r\n$3\r\nold\r\n$5\r\nmoved\r\n",
+    );
+    await until(() => !server.server.rdb.inProgress);
+
+    // The file holds the dataset as it was when BGSAVE started.
+    const loaded = persistent(dir);
+    assert.equal(loaded.run("DBSIZE"), `:${FILLER_KEYS + 1}\r\n`);
+    assert.equal(
+      loaded.run("LRANGE", "dst", "0", "-1"),
+      "*1\r\n$3\r\nold\r\n",
+    );
+    assert.equal(loaded.run("EXISTS", "src"), ":0\r\n");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("snapshot: a blocked BLMOVE served during BGREWRITEAOF is replayed once", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const server = persistent(dir, {
+      appendonly: "yes",
+      appendfsync: "always",
+    });
+    const { blocked } = blockedMove(server);
+    assert.equal(
+      server.run("BGREWRITEAOF"),
+      "+Background append only file rewriting started\r\n",
+    );
+    await snapshotUnderWay(server);
+    server.run("RPUSH", "src", "moved");
+    assert.notEqual(server.take(blocked), "");
+    await until(() => !server.server.aof.rewriting);
+    server.server.aof.flush();
+    server.server.aof.disable();
+
+    const loaded = persistent(dir, { appendonly: "yes" });
+    assert.equal(
+      loaded.run("LRANGE", "dst", "0", "-1"),
+      "*2\r\n$3\r\nold\r\n$5\r\nmoved\r\n",
+    );
+    assert.equal(loaded.run("EXISTS", "src"), ":0\r\n");
+    loaded.server.aof.disable();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
