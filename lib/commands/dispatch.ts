@@ -307,10 +307,7 @@ export class Dispatcher {
    * runs its queued commands through it; they join EXEC's propagation unit.
    */
   call(ctx: CommandContext, spec: CommandSpec, args: Uint8Array[]): void {
-    this.#run(ctx, spec, args, null, () => {
-      spec.handler!(ctx, args);
-      return true;
-    });
+    this.#run(ctx, spec, args, null, null);
   }
 
   /**
@@ -332,16 +329,21 @@ export class Dispatcher {
       command.spec,
       command.args,
       { failed: options.failed ?? false },
-      () => complete(ctx),
+      complete,
     );
   }
 
+  /**
+   * Runs `spec`'s handler, or with `completion` set, `complete`, which
+   * completes a blocked `spec`. Returns false when `complete` found the
+   * client must go on waiting (then nothing happened).
+   */
   #run(
     ctx: CommandContext,
     spec: CommandSpec,
     args: Uint8Array[],
     completion: { readonly failed: boolean } | null,
-    body: () => boolean,
+    complete: ((ctx: CommandContext) => boolean) | null,
   ): boolean {
     const server = this.server;
     const client = ctx.client;
@@ -350,11 +352,10 @@ export class Dispatcher {
       beforeWrite(server.snapshots, ctx.db, keysForSnapshot(spec, args));
     }
     accessTracking.enabled = !client.noTouch || spec.name === "touch";
-    const outer = {
-      spec: ctx.spec,
-      args: ctx.args,
-      propagated: ctx.propagated,
-    };
+    // A nested run (a command of EXEC) gives the context back as it found it.
+    const outerSpec = ctx.spec;
+    const outerArgs = ctx.args;
+    const outerPropagated = ctx.propagated;
     ctx.spec = spec;
     ctx.args = args;
     ctx.propagated = null;
@@ -370,7 +371,8 @@ export class Dispatcher {
     const start = this.#commandStart();
     let done = true;
     try {
-      done = body();
+      if (complete === null) spec.handler!(ctx, args);
+      else done = complete(ctx);
     } catch (error) {
       const message = error instanceof CommandError
         ? error.message
@@ -414,9 +416,9 @@ export class Dispatcher {
         }
       }
     }
-    ctx.spec = outer.spec;
-    ctx.args = outer.args;
-    ctx.propagated = outer.propagated;
+    ctx.spec = outerSpec;
+    ctx.args = outerArgs;
+    ctx.propagated = outerPropagated;
     propagator.leave();
     return done;
   }

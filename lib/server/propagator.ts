@@ -31,9 +31,13 @@ const EXEC: PropagatedCommand = ["EXEC"];
 /** Collects the effects of execution units and feeds them to the targets. */
 export class Propagator {
   readonly #targets: PropagationTarget[] = [];
-  /** Effects of the unit in progress: database index, command. */
+  /**
+   * Effects of the unit in progress: database index and command, in the
+   * first #pendingCount slots (reused, so a command costs no allocation).
+   */
   readonly #pendingDbs: number[] = [];
   readonly #pending: PropagatedCommand[] = [];
+  #pendingCount = 0;
   #depth = 0;
 
   /** Adds a consumer; it gets every command propagated from now on. */
@@ -48,16 +52,18 @@ export class Propagator {
 
   /** Marks the end of a command run; the outermost sends the unit's effects. */
   leave(): void {
-    if (--this.#depth > 0 || this.#pending.length === 0) return;
+    if (--this.#depth > 0 || this.#pendingCount === 0) return;
+    const count = this.#pendingCount;
+    this.#pendingCount = 0;
     const dbs = this.#pendingDbs;
     const commands = this.#pending;
-    const wrap = commands.length > 1;
     // Like Redis 7.0, MULTI goes to the first command's database.
-    if (wrap) this.#send(dbs[0], MULTI);
-    for (let i = 0; i < commands.length; i++) this.#send(dbs[i], commands[i]);
-    if (wrap) this.#send(-1, EXEC);
-    dbs.length = 0;
-    commands.length = 0;
+    if (count > 1) this.#send(dbs[0], MULTI);
+    for (let i = 0; i < count; i++) {
+      this.#send(dbs[i], commands[i]);
+      commands[i] = EXEC; // drops the reference to the arguments
+    }
+    if (count > 1) this.#send(-1, EXEC);
   }
 
   /** Adds an effect of the running unit (sent when it ends). */
@@ -66,8 +72,8 @@ export class Propagator {
       this.#send(dbIndex, command);
       return;
     }
-    this.#pendingDbs.push(dbIndex);
-    this.#pending.push(command);
+    this.#pendingDbs[this.#pendingCount] = dbIndex;
+    this.#pending[this.#pendingCount++] = command;
   }
 
   /**

@@ -66,6 +66,26 @@ export const PROPAGATION_CASES: Record<string, string[][]> = {
     ["ZINCRBY", "z", "1.5", "a"],
     ["ZADD", "z", "INCR", "2", "a"],
   ],
+  transactions: [
+    // One write in EXEC is logged alone, several inside MULTI/EXEC, with
+    // SELECT before MULTI and between the commands as needed.
+    ["MULTI"],
+    ["SET", "t", "1"],
+    ["GET", "t"],
+    ["EXEC"],
+    ["MULTI"],
+    ["GET", "t"],
+    ["EXEC"],
+    ["SELECT", "3"],
+    ["MULTI"],
+    ["SET", "b", "1"],
+    ["SELECT", "0"],
+    ["INCR", "t"],
+    ["EXEC"],
+    ["RPUSH", "src", "a", "b"],
+    ["BLMOVE", "src", "dst", "Left", "right", "0"],
+    ["brpoplpush", "src", "dst", "0"],
+  ],
   keys: [
     ["SET", "k", "v"],
     ["EXPIRE", "k", "100"],
@@ -148,7 +168,7 @@ for (const [name, commands] of Object.entries(PROPAGATION_CASES)) {
 
 Deno.test({
   name:
-    "aof propagation: a blocked BLPOP served later logs LPOP after the push",
+    "aof propagation: blocked pops and moves served later log like Redis 7.0, after the push",
   ignore: !hasRedisServer(),
   async fn() {
     const flags = [
@@ -168,6 +188,15 @@ Deno.test({
         await new Promise((r) => setTimeout(r, 100));
         assert.equal(await pusher.call("RPUSH", "q", "x", "y"), 2);
         assert.deepEqual(await waiter.read(), ["q", "x"]);
+        // Served later, BLMOVE and BRPOPLPUSH are logged in Redis's words.
+        await waiter.send("BLMOVE", "m", "d", "Left", "Right", "0");
+        await new Promise((r) => setTimeout(r, 100));
+        assert.equal(await pusher.call("RPUSH", "m", "1", "2"), 2);
+        assert.equal(await waiter.read(), "1");
+        await waiter.send("BRPOPLPUSH", "m2", "d", "0");
+        await new Promise((r) => setTimeout(r, 100));
+        assert.equal(await pusher.call("RPUSH", "m2", "3"), 1);
+        assert.equal(await waiter.read(), "3");
         await pusher.call("SADD", "s", "a", "b", "c");
         assert.equal(
           (await pusher.call("SPOP", "s", "2") as string[]).length,
