@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { Client } from "../../lib/server/client.ts";
+import { Snapshot } from "../../lib/persistence/snapshot.ts";
 import { inProcess, type InProcessServer } from "../helpers/in_process.ts";
 
 /** Keys written before the test's own, so the snapshot spans many slices. */
@@ -109,4 +110,58 @@ Deno.test("snapshot: a blocked BLMOVE served during BGREWRITEAOF is replayed onc
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+/** The RDB image a finished `snapshot` produced, loaded into a new server. */
+function loadImage(chunks: Uint8Array[]): InProcessServer {
+  const image = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    image.set(chunk, offset);
+    offset += chunk.length;
+  }
+  const loaded = inProcess();
+  loaded.server.rdb.loadBytes(image, "snapshot");
+  return loaded;
+}
+
+Deno.test("snapshot: beforeWrite saves a key's value before it changes; later keys are left out", () => {
+  const server = inProcess();
+  for (const key of ["a", "b", "c", "gone"]) server.run("SET", key, "old");
+  const chunks: Uint8Array[] = [];
+  const snapshot = new Snapshot(server.server, (chunk) => chunks.push(chunk));
+  const db = server.server.keyspace.db(0);
+  snapshot.beforeWrite(db, "b");
+  server.run("SET", "b", "new");
+  snapshot.beforeWrite(db, "gone");
+  server.run("DEL", "gone");
+  server.run("SET", "created", "after");
+  // A second beforeWrite of a key already saved changes nothing.
+  snapshot.beforeWrite(db, "b");
+  server.run("APPEND", "b", "er");
+  snapshot.finish();
+  assert.ok(snapshot.finished);
+
+  const loaded = loadImage(chunks);
+  assert.equal(loaded.run("DBSIZE"), ":4\r\n");
+  for (const key of ["a", "b", "c", "gone"]) {
+    assert.equal(loaded.run("GET", key), "$3\r\nold\r\n", key);
+  }
+  assert.equal(loaded.run("EXISTS", "created"), ":0\r\n");
+});
+
+Deno.test("snapshot: a write to a database the snapshot has not started finishes it first", () => {
+  const server = inProcess();
+  server.run("SET", "k0", "old");
+  server.run("SELECT", "5");
+  server.run("SET", "k5", "old");
+  const chunks: Uint8Array[] = [];
+  const snapshot = new Snapshot(server.server, (chunk) => chunks.push(chunk));
+  snapshot.beforeWrite(server.server.keyspace.db(5), "k5");
+  // Database 5 comes after 0 in the file: the snapshot completes at once.
+  assert.ok(snapshot.finished);
+  server.run("SET", "k5", "new");
+  const loaded = loadImage(chunks);
+  loaded.run("SELECT", "5");
+  assert.equal(loaded.run("GET", "k5"), "$3\r\nold\r\n");
 });
