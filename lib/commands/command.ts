@@ -152,9 +152,8 @@ function writeKeySpec(ctx: CommandContext, key: KeySpec): void {
 /** One COMMAND INFO entry: the ten fields of Redis 7.0, subcommands nested. */
 function writeInfo(ctx: CommandContext, spec: CommandSpec): void {
   const reply = ctx.reply;
-  const table = ctx.server.commands;
   reply.array(10);
-  reply.bulkString(table.fullName(spec));
+  reply.bulkString(spec.fullName);
   reply.integer(spec.arity);
   const flags = shownFlags(spec);
   reply.set(flags.length);
@@ -182,7 +181,6 @@ function writeInfo(ctx: CommandContext, spec: CommandSpec): void {
 /** The COMMAND DOCS map of one command. */
 function writeDocs(ctx: CommandContext, spec: CommandSpec): void {
   const reply = ctx.reply;
-  const table = ctx.server.commands;
   const fields = 4 + (spec.docFlags !== undefined ? 1 : 0) +
     (spec.deprecatedSince !== undefined ? 1 : 0) +
     (spec.replacedBy !== undefined ? 1 : 0) +
@@ -223,7 +221,7 @@ function writeDocs(ctx: CommandContext, spec: CommandSpec): void {
     reply.bulkString("subcommands");
     reply.map(spec.subcommands.length);
     for (const sub of spec.subcommands) {
-      reply.bulkString(table.fullName(sub));
+      reply.bulkString(sub.fullName);
       writeDocs(ctx, sub);
     }
   }
@@ -278,7 +276,7 @@ function commandDocs(ctx: CommandContext, args: Uint8Array[]): void {
   }
   ctx.reply.map(specs.length);
   for (const spec of specs) {
-    ctx.reply.bulkString(table.fullName(spec));
+    ctx.reply.bulkString(spec.fullName);
     writeDocs(ctx, spec);
   }
 }
@@ -297,8 +295,7 @@ function commandList(ctx: CommandContext, args: Uint8Array[]): void {
       const category = "@" + value.toLowerCase();
       filter = (spec) => spec.aclCategories.includes(category);
     } else if (equalsIgnoreCase(args[i + 1], "pattern")) {
-      const table = ctx.server.commands;
-      filter = (spec) => globMatch(value, table.fullName(spec), true);
+      filter = (spec) => globMatch(value, spec.fullName, true);
     } else throw new CommandError(Errors.syntax);
   }
   const table = ctx.server.commands;
@@ -306,7 +303,7 @@ function commandList(ctx: CommandContext, args: Uint8Array[]): void {
   for (const spec of table.all()) {
     if (filter === null || filter(spec)) names.push(spec.name);
     for (const sub of spec.subcommands ?? []) {
-      if (filter === null || filter(sub)) names.push(table.fullName(sub));
+      if (filter === null || filter(sub)) names.push(sub.fullName);
     }
   }
   ctx.reply.stringArray(names);

@@ -39,11 +39,7 @@ export class CommandContext {
   spec: CommandSpec | null = null;
   /** Its arguments, the name first. */
   args: Uint8Array[] = [];
-  /**
-   * Microseconds the command spent before it blocked; counted in its
-   * statistics when it completes, as Redis counts a blocked command once.
-   */
-  blockedUsec = 0;
+
   /**
    * Commands to log in the AOF (and replicate) instead of the one received,
    * when that one would not replay to the same state (relative expiry

@@ -186,8 +186,14 @@ export function defineCommand(definition: CommandDefinition): CommandSpec {
   const keySpecs = definition.keySpecs ?? [];
   let flagBits = 0;
   for (const flag of flags) flagBits |= FLAG_BITS[flag];
+  const name = definition.name;
   return {
     ...definition,
+    fullName: name,
+    subcommands: definition.subcommands?.map((sub) => ({
+      ...sub,
+      fullName: `${name}|${sub.name}`,
+    })),
     flags,
     flagBits,
     keySpecs,

@@ -293,7 +293,9 @@ function commandstatsSection(server: Server): string[] {
   for (const [name, stat] of server.stats.commands) {
     const perCall = stat.calls === 0 ? 0 : stat.usec / stat.calls;
     lines.push(
-      `cmdstat_${name}:calls=${stat.calls},usec=${stat.usec},usec_per_call=${
+      `cmdstat_${name}:calls=${stat.calls},usec=${
+        Math.round(stat.usec)
+      },usec_per_call=${
         perCall.toFixed(2)
       },rejected_calls=${stat.rejected},failed_calls=${stat.failed}`,
     );

@@ -120,6 +120,8 @@ export interface LegacyKeyPositions {
 export interface CommandSpec extends LegacyKeyPositions {
   /** Lower-case name; subcommands use their own word ("get" for CONFIG GET). */
   readonly name: string;
+  /** "get" for GET, "config|get" for CONFIG GET (INFO commandstats, ACL). */
+  readonly fullName: string;
   /** Redis arity: N means exactly N arguments, -N means at least N (name included). */
   readonly arity: number;
   /** Command flags, as COMMAND INFO lists them. */

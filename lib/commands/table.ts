@@ -11,7 +11,6 @@ import type { CommandSpec } from "./spec.ts";
 export class CommandTable {
   readonly #commands = new Map<string, CommandSpec>();
   readonly #subcommands = new Map<CommandSpec, Map<string, CommandSpec>>();
-  readonly #fullNames = new Map<CommandSpec, string>();
   readonly #parents = new Map<CommandSpec, CommandSpec>();
 
   /** Builds the table; a duplicate name is a programming error. */
@@ -21,12 +20,10 @@ export class CommandTable {
         throw new Error(`command ${spec.name} registered twice`);
       }
       this.#commands.set(spec.name, spec);
-      this.#fullNames.set(spec, spec.name);
       if (spec.subcommands === undefined) continue;
       const subs = new Map<string, CommandSpec>();
       for (const sub of spec.subcommands) {
         subs.set(sub.name, sub);
-        this.#fullNames.set(sub, `${spec.name}|${sub.name}`);
         this.#parents.set(sub, spec);
       }
       this.#subcommands.set(spec, subs);
@@ -44,11 +41,6 @@ export class CommandTable {
     name: string,
   ): CommandSpec | undefined {
     return this.#subcommands.get(parent)?.get(name);
-  }
-
-  /** "get" for GET, "config|get" for CONFIG GET. */
-  fullName(spec: CommandSpec): string {
-    return this.#fullNames.get(spec) ?? spec.name;
   }
 
   /** The container command of a subcommand. */

@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { CommandContext } from "../commands/context.ts";
 import { ReplyWriter } from "../resp/encoder.ts";
 
 /** What the network layer provides to a client: output and closing. */
@@ -88,6 +89,8 @@ export class Client {
    * its further commands until it is unblocked.
    */
   blocked = false;
+  /** The reusable context its commands run in (made by the dispatcher). */
+  context: CommandContext | null = null;
 
   /** Creates a client; addresses are "ip:port" strings as CLIENT LIST shows them. */
   constructor(

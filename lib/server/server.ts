@@ -23,6 +23,18 @@ import { WatchRegistry } from "./watch.ts";
 import { OutputLimits } from "./output_limit.ts";
 import { KeyspaceNotifier } from "./notifications.ts";
 
+/** INFO commandstats counters of one command. */
+export interface CommandStat {
+  /** Completed calls. */
+  calls: number;
+  /** Microseconds spent in them (fractional: a batch's time is shared). */
+  usec: number;
+  /** Calls refused before running (arity, NOAUTH...). */
+  rejected: number;
+  /** Calls that replied with an error. */
+  failed: number;
+}
+
 /** Counters reported by INFO stats and INFO commandstats/errorstats. */
 export class Stats {
   /** Connections accepted (total_connections_received). */
@@ -44,10 +56,7 @@ export class Stats {
   /** Error replies sent (total_error_replies). */
   totalErrorReplies = 0;
   /** Per command: calls, total microseconds, rejected and failed calls. */
-  readonly commands = new Map<
-    string,
-    { calls: number; usec: number; rejected: number; failed: number }
-  >();
+  readonly commands = new Map<string, CommandStat>();
   /** Error replies counted by their prefix ("ERR", "WRONGTYPE", ...). */
   readonly errors = new Map<string, number>();
 

@@ -16,6 +16,7 @@ import { NetworkServer } from "./network.ts";
 import { subscriptionCount } from "./pubsub.ts";
 import { Server } from "./server.ts";
 import { stringToBytes } from "../util/bytes.ts";
+import { accessTracking } from "../store/database.ts";
 
 /** A running server instance. */
 export interface RunningServer {
@@ -92,6 +93,11 @@ export function createServerCore(config: Config): ServerCore {
       propagator.propagateNow(db.id, ["DEL", stringToBytes(key)]);
     }
   });
+  const trackLfu = () => {
+    accessTracking.lfu = config.get("maxmemory-policy").endsWith("-lfu");
+  };
+  trackLfu();
+  config.setApplier("maxmemory-policy", trackLfu);
   return { server, dispatcher: new Dispatcher(server) };
 }
 

@@ -16,10 +16,12 @@ const LFU_LOG_FACTOR = 10;
 const LFU_DECAY_MINUTES = 1;
 
 /**
- * Whether lookups count as accesses. Off while a client in CLIENT NO-TOUCH
- * mode runs a command (other than TOUCH); the dispatcher sets it.
+ * How lookups count as accesses. `enabled` is off while a client in CLIENT
+ * NO-TOUCH mode runs a command (other than TOUCH); the dispatcher sets it.
+ * `lfu` is on under an LFU maxmemory-policy: only then does an access
+ * update the LFU counter, as in Redis (the wiring follows the directive).
  */
-export const accessTracking = { enabled: true };
+export const accessTracking = { enabled: true, lfu: false };
 
 /** A key's value and its metadata. */
 export class Entry {
@@ -50,11 +52,16 @@ export class Entry {
   }
 
   /**
-   * Records an access: the idle clock restarts and the LFU counter first
-   * decays by the minutes since the previous access, then grows with a
-   * probability that falls as it rises, as Redis's updateLFU does.
+   * Records an access: the idle clock restarts and, under an LFU policy,
+   * the LFU counter first decays by the minutes since the previous access,
+   * then grows with a probability that falls as it rises, as Redis's
+   * updateLFU does.
    */
   touch(now: number): void {
+    if (!accessTracking.lfu) {
+      this.accessedAt = now;
+      return;
+    }
     const counter = this.decayedFrequency(now);
     const base = Math.max(0, counter - LFU_INIT_VAL);
     const grows = counter < 255 &&

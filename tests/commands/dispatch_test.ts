@@ -114,3 +114,18 @@ Deno.test("dispatch: nothing is propagated while the dataset loads", () => {
   assert.deepEqual(fed, []);
   assert.equal(server.run("GET", "k"), "$1\r\nv\r\n");
 });
+
+Deno.test("dispatch: a batch's time is shared by its commands in commandstats", async () => {
+  const server = inProcess();
+  server.run("CONFIG", "RESETSTAT");
+  for (let i = 0; i < 3000; i++) server.run("SET", `k${i}`, "v");
+  // Settled when the turn ends (and in slices during a long run).
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  const info = server.run("INFO", "commandstats");
+  const match = /cmdstat_set:calls=(\d+),usec=(\d+),usec_per_call=([\d.]+)/
+    .exec(info);
+  assert.ok(match, info);
+  assert.equal(match[1], "3000");
+  assert.ok(Number(match[2]) > 0, info);
+  assert.ok(Number(match[3]) > 0 && Number(match[3]) < 1000, info);
+});

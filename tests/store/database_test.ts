@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Database, Entry } from "../../lib/store/database.ts";
+import { accessTracking, Database, Entry } from "../../lib/store/database.ts";
 import { Keyspace } from "../../lib/store/keyspace.ts";
 import { utf8 } from "../helpers/bytes.ts";
 import { prng } from "../helpers/differential.ts";
@@ -201,19 +201,29 @@ Deno.test("database: clear empties everything", () => {
   assert.equal(db.randomKey(), undefined);
 });
 
-Deno.test("entry: touch restarts the idle clock; the LFU counter grows and decays", () => {
-  const e = entry("v", 0);
-  assert.equal(e.frequency, 5);
-  e.touch(1000);
-  assert.equal(e.accessedAt, 1000);
-  // At the initial value the first access always counts.
-  assert.equal(e.frequency, 6);
-  for (let i = 0; i < 1000; i++) e.touch(1000);
-  assert.ok(e.frequency > 6 && e.frequency < 255);
-  const counter = e.frequency;
-  // Three idle minutes take three off (lfu-decay-time 1).
-  assert.equal(e.decayedFrequency(1000 + 3 * 60_000), counter - 3);
-  assert.equal(e.decayedFrequency(1000 + 10_000 * 60_000), 0);
+Deno.test("entry: touch restarts the idle clock; under an LFU policy the counter grows and decays", () => {
+  const plain = entry("v", 0);
+  plain.touch(1000);
+  assert.equal(plain.accessedAt, 1000);
+  // Without an LFU policy the counter is left alone, as in Redis.
+  assert.equal(plain.frequency, 5);
+  accessTracking.lfu = true;
+  try {
+    const e = entry("v", 0);
+    assert.equal(e.frequency, 5);
+    e.touch(1000);
+    assert.equal(e.accessedAt, 1000);
+    // At the initial value the first access always counts.
+    assert.equal(e.frequency, 6);
+    for (let i = 0; i < 1000; i++) e.touch(1000);
+    assert.ok(e.frequency > 6 && e.frequency < 255);
+    const counter = e.frequency;
+    // Three idle minutes take three off (lfu-decay-time 1).
+    assert.equal(e.decayedFrequency(1000 + 3 * 60_000), counter - 3);
+    assert.equal(e.decayedFrequency(1000 + 10_000 * 60_000), 0);
+  } finally {
+    accessTracking.lfu = false;
+  }
 });
 
 Deno.test("database: get without touch leaves access data alone", () => {
