@@ -236,8 +236,6 @@ function swapdb(ctx: CommandContext, args: Uint8Array[]): void {
     ctx.server.databaseReplaced(keyspace.db(first), keyspace.db(second));
     ctx.server.databaseReplaced(keyspace.db(second), keyspace.db(first));
     keyspace.swap(first, second);
-    ctx.server.blocking.databaseChanged(first);
-    ctx.server.blocking.databaseChanged(second);
   }
   ctx.server.dirty++;
   ctx.reply.ok();

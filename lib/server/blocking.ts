@@ -107,10 +107,12 @@ export class BlockingManager {
   }
 
   /**
-   * Notes that database `dbIndex` got new contents (SWAPDB): all its waited
-   * keys are tried, as Redis's scanDatabaseForReadyKeys does.
+   * Notes that database `dbIndex` got new contents or lost them (SWAPDB,
+   * FLUSHDB, FLUSHALL): all its waited keys are tried, as Redis's
+   * scanDatabaseForReadyKeys and scanDatabaseForDeletedKeys do.
    */
   databaseChanged(dbIndex: number): void {
+    if (this.#byKey.size === 0) return;
     const prefix = `${dbIndex}:`;
     for (const id of this.#byKey.keys()) {
       if (id.startsWith(prefix)) this.#ready.add(id);

@@ -255,13 +255,16 @@ export class Server {
    * Must be called before `emptied` loses its keys (FLUSHDB, FLUSHALL) or,
    * for SWAPDB, before it takes the keys of `replacedWith` (once for each of
    * the two databases): clients watching keys that exist in either become
-   * dirty, as Redis's touchAllWatchedKeysInDb does.
+   * dirty, as Redis's touchAllWatchedKeysInDb does, and every key clients
+   * block on in that database is tried once the command is done (a stream
+   * that went away answers a blocked XREADGROUP with an error).
    */
   databaseReplaced(
     emptied: Database,
     replacedWith: Database | null = null,
   ): void {
     this.watches.databaseReplaced(emptied, replacedWith, Date.now());
+    this.blocking.databaseChanged(emptied.id);
   }
 
   /** Reports a change of `key` to every listener (WATCH, notifications...). */

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { differentialTest, type Pair } from "../helpers/differential.ts";
 import type { RespClient } from "../helpers/resp_client.ts";
+import { waitBlocked } from "../helpers/servers.ts";
 
 /** Per-command counters without the timings, which differ. */
 function counters(info: string): string[] {
@@ -24,15 +25,6 @@ function commandsProcessed(stats: string, commandstats: string): number {
   return total - (info === null ? 0 : Number(info[1]));
 }
 
-/** Resolves once the server of `client` has `count` blocked clients. */
-async function blockedClients(client: RespClient, count: number) {
-  while (true) {
-    const info = await client.call("INFO", "clients") as string;
-    if (info.includes(`blocked_clients:${count}\r\n`)) return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 /**
  * Runs `blocking` on a second client of each server, waits until it
  * blocks, runs `wake` on the main clients, and checks both blocked clients
@@ -45,8 +37,8 @@ async function blockThen(
   wake: (pair: Pair) => Promise<void>,
 ): Promise<void> {
   const replies = blocked.map((client) => client.callRaw(...blocking));
-  await blockedClients(pair.ourClient, 1);
-  await blockedClients(pair.oracleClient, 1);
+  await waitBlocked(pair.ourClient, 1);
+  await waitBlocked(pair.oracleClient, 1);
   await wake(pair);
   const [ours, theirs] = await Promise.all(replies);
   assert.deepEqual(ours, theirs, JSON.stringify(blocking));
