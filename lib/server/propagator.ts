@@ -76,14 +76,6 @@ export class Propagator {
     this.#pending[this.#pendingCount++] = command;
   }
 
-  /**
-   * Sends a command at once, outside any unit: the DEL of a key found
-   * expired, which Redis 7.0 propagates as soon as it deletes the key.
-   */
-  propagateNow(dbIndex: number, command: PropagatedCommand): void {
-    this.#send(dbIndex, command);
-  }
-
   #send(dbIndex: number, command: PropagatedCommand): void {
     const targets = this.#targets;
     for (let i = 0; i < targets.length; i++) targets[i].feed(dbIndex, command);

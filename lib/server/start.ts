@@ -82,7 +82,10 @@ export interface ServerCore {
 /**
  * Builds a server's state and dispatcher and connects propagation: the
  * AOF takes every propagated command, and keys deleted because they
- * expired are propagated as DEL, as Redis does. Nothing is loaded.
+ * expired are propagated as DEL, as Redis 7.0 does: found by a command, the
+ * DEL is part of its unit (so SET on an expired key logs MULTI, DEL, SET,
+ * EXEC); found by the active expiry cycle, it goes out alone. Nothing is
+ * loaded.
  */
 export function createServerCore(config: Config): ServerCore {
   const server = new Server({ config, commands: createCommandTable() });
@@ -90,7 +93,7 @@ export function createServerCore(config: Config): ServerCore {
   propagator.addTarget(server.aof);
   server.keyChangeListeners.push((db, key, _class, event) => {
     if (event === "expired" && !server.loading) {
-      propagator.propagateNow(db.id, ["DEL", stringToBytes(key)]);
+      propagator.propagate(db.id, ["DEL", stringToBytes(key)]);
     }
   });
   const trackLfu = () => {
