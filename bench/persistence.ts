@@ -8,11 +8,10 @@
  */
 
 import { RespClient } from "../tests/helpers/resp_client.ts";
-import {
-  startOurServer,
-  startRedisServer,
-  type TestServer,
-} from "../tests/helpers/servers.ts";
+import { type BenchServer, startServer } from "./servers.ts";
+
+const startOurServer = (flags: string[]) => startServer("ours", flags);
+const startRedisServer = (flags: string[]) => startServer("redis", flags);
 
 /** One measured figure for both servers. */
 export interface PersistenceResult {
@@ -33,10 +32,10 @@ async function until(condition: () => Promise<boolean>): Promise<void> {
  * time it logged ("DB loaded from disk: <seconds> seconds", as both log).
  */
 async function timeLoad(
-  start: (flags: string[]) => Promise<TestServer>,
+  start: (flags: string[]) => Promise<BenchServer>,
   dir: string,
   keys: number,
-): Promise<[TestServer, number]> {
+): Promise<[BenchServer, number]> {
   const log = `${dir}/server.log`;
   const server = await start(["--dir", dir, "--save", "", "--logfile", log]);
   const client = await RespClient.connect(server.port);
@@ -51,7 +50,7 @@ async function timeLoad(
   return [server, match ? Number(match[1]) : NaN];
 }
 
-async function timeBgsave(server: TestServer): Promise<number> {
+async function timeBgsave(server: BenchServer): Promise<number> {
   const client = await server.connect();
   try {
     const began = performance.now();
@@ -68,7 +67,7 @@ async function timeBgsave(server: TestServer): Promise<number> {
 }
 
 async function setThroughput(
-  server: TestServer,
+  server: BenchServer,
   requests: number,
 ): Promise<number> {
   const output = await new Deno.Command("redis-benchmark", {

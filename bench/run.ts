@@ -1,58 +1,89 @@
 /**
- * `deno task bench [options]`: runs redis-benchmark against our server and
- * Debian's redis-server, started side by side on free loopback ports, and
- * prints requests per second for both and the ratio ours/redis.
+ * `deno task bench [options]`: runs redis-benchmark against our server,
+ * Debian's redis-server and, for the cases marked `ceiling: true`, the
+ * ceiling server (bench/ceiling.ts, the least a Deno RESP server can do),
+ * all started side by side on free loopback ports and stopped by pid at the
+ * end, whatever happens. Then it measures memory per key and persistence.
  *
- * Each case runs against both servers back to back with the same
- * parameters, so machine noise affects both alike; compare ratios, not
- * absolute numbers.
+ * Every case runs `--rounds` times against each server with the same
+ * parameters; the servers' order is reversed every other round so that
+ * neither sits always first or last while the machine's load drifts. The
+ * table shows, per case, the median requests per second of each server, the
+ * ratios ours/redis and ceiling/redis, and the median p50 and p99 latencies
+ * (ms) of ours and redis. Compare ratios, not absolute numbers: the servers
+ * share the machine with redis-benchmark.
  *
  * Options:
  *   -n <requests>      requests per run (default 100000)
  *   -c <clients>       parallel connections (default 50)
  *   -P <list>          pipeline depths, comma separated (default "1,16")
  *   -r <keyspace>      random keys in __rand_int__ (default: none)
+ *   --rounds <n>       runs of each case per server (default 3)
  *   --suite <name>     run only this suite (repeatable; default: all);
- *                      "persistence" is the RDB load / BGSAVE / AOF suite
+ *                      "memory" is the memory per key measurement,
+ *                      "persistence" the RDB load / BGSAVE / AOF suite
+ *   --memory-keys <n>  keys loaded by the memory suite (default 1000000)
  *   --persistence-keys <n>  keys in its RDB file (default 1000000)
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
+import { median, runBenchmark, type Sample } from "./benchmark.ts";
+import {
+  formatMemory,
+  measureMemory,
+  type MemoryResult,
+  VALUE_SIZE,
+} from "./memory.ts";
 import { runPersistenceBench } from "./persistence.ts";
+import {
+  type BenchServer,
+  interrupted,
+  type ServerKind,
+  startServer,
+  stopAll,
+  stopAllOnSignal,
+} from "./servers.ts";
 import { SUITES } from "./suites.ts";
 import type { BenchCase, BenchSuite } from "./suite.ts";
-import {
-  hasRedisServer,
-  startOurServer,
-  startRedisServer,
-  type TestServer,
-} from "../tests/helpers/servers.ts";
+import { formatColumns } from "./table.ts";
+import { hasRedisServer } from "../tests/helpers/servers.ts";
 
-/** Parameters shared by every redis-benchmark run. */
+/** Suites that are measurements of their own, not redis-benchmark cases. */
+const SPECIAL_SUITES = ["memory", "persistence"];
+
+/** What `deno task bench` was asked to do. */
 interface BenchOptions {
   requests: number;
   clients: number;
   pipelines: number[];
   keyspace: number | null;
+  /** Runs of each case per server; the table shows medians. */
+  rounds: number;
+  /** Suites by name; empty for all. */
   suites: string[];
+  /** Keys the memory measurement loads. */
+  memoryKeys: number;
   /** Keys in the RDB file of the persistence benchmark. */
   persistenceKeys: number;
 }
 
-/** One row of the result table. */
-interface BenchRow {
+/** The servers of one run, by kind; absent ones are not measured. */
+type Servers = Partial<Record<ServerKind, BenchServer>>;
+
+/** Every round of one case at one pipeline depth. */
+interface CaseResult {
   suite: string;
   label: string;
   pipeline: number;
-  /** Requests per second, or the reason the run failed. */
-  ours: number | string;
-  redis: number | string | null;
+  /** The successful runs of each server measured (absent: not measured). */
+  samples: Partial<Record<ServerKind, Sample[]>>;
 }
 
-const USAGE =
-  "usage: deno task bench [-n requests] [-c clients] [-P 1,16] [-r keyspace] [--suite name]... [--persistence-keys N]";
+const USAGE = "usage: deno task bench [-n requests] [-c clients] [-P 1,16] " +
+  "[-r keyspace] [--rounds N] [--suite name]... [--memory-keys N] " +
+  "[--persistence-keys N]";
 
 function usage(message: string): never {
   console.error(message);
@@ -66,6 +97,15 @@ function positiveInt(text: string | undefined, flag: string): number {
   return n;
 }
 
+/** `flag`'s value as a positive integer, or `fallback` if it is absent. */
+function intOption(
+  text: string | undefined,
+  flag: string,
+  fallback: number,
+): number {
+  return text === undefined ? fallback : positiveInt(text, flag);
+}
+
 function parseOptions(argv: string[]): BenchOptions {
   let values;
   try {
@@ -76,7 +116,9 @@ function parseOptions(argv: string[]): BenchOptions {
         c: { type: "string", short: "c" },
         P: { type: "string", short: "P" },
         r: { type: "string", short: "r" },
+        rounds: { type: "string" },
         suite: { type: "string", multiple: true },
+        "memory-keys": { type: "string" },
         "persistence-keys": { type: "string" },
       },
     }));
@@ -84,64 +126,40 @@ function parseOptions(argv: string[]): BenchOptions {
     usage((error as Error).message);
   }
   return {
-    requests: values.n === undefined ? 100_000 : positiveInt(values.n, "-n"),
-    clients: values.c === undefined ? 50 : positiveInt(values.c, "-c"),
+    requests: intOption(values.n, "-n", 100_000),
+    clients: intOption(values.c, "-c", 50),
     pipelines: values.P === undefined
       ? [1, 16]
       : values.P.split(",").map((p) => positiveInt(p, "-P")),
     keyspace: values.r === undefined ? null : positiveInt(values.r, "-r"),
+    rounds: intOption(values.rounds, "--rounds", 3),
     suites: values.suite ?? [],
-    persistenceKeys: values["persistence-keys"] === undefined
-      ? 1_000_000
-      : positiveInt(values["persistence-keys"], "--persistence-keys"),
+    memoryKeys: intOption(values["memory-keys"], "--memory-keys", 1_000_000),
+    persistenceKeys: intOption(
+      values["persistence-keys"],
+      "--persistence-keys",
+      1_000_000,
+    ),
   };
 }
 
-/** Runs one case with redis-benchmark against `port`; returns requests/s. */
-async function runCase(
-  port: number,
-  benchCase: BenchCase,
-  pipeline: number,
-  options: BenchOptions,
-): Promise<number> {
-  const args = [
-    "-h",
-    "127.0.0.1",
-    "-p",
-    String(port),
-    "-n",
-    String(options.requests),
-    "-c",
-    String(options.clients),
-    "-P",
-    String(pipeline),
-    "--csv",
-  ];
-  if (options.keyspace !== null) args.push("-r", String(options.keyspace));
-  args.push(...benchCase.args);
-  const out = await new Deno.Command("redis-benchmark", {
-    args,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout);
-  if (!out.success) {
-    throw new Error(
-      `redis-benchmark failed: ${new TextDecoder().decode(out.stderr)}`,
-    );
-  }
-  // --csv prints a header row, then "test","rps",... for the test run.
-  const row = text.split("\n").find((line) =>
-    line.startsWith('"') && !line.startsWith('"test"')
-  );
-  const rps = row === undefined ? NaN : Number(row.split(",")[1]?.slice(1, -1));
-  if (!Number.isFinite(rps)) {
-    throw new Error(`unexpected redis-benchmark output:\n${text}`);
-  }
-  return rps;
+/** Whether the special suite `name` was selected (all are by default). */
+function wants(options: BenchOptions, name: string): boolean {
+  return options.suites.length === 0 || options.suites.includes(name);
 }
 
-async function prepare(server: TestServer, benchCase: BenchCase) {
+/** The redis-benchmark suites selected. */
+function selectedSuites(options: BenchOptions): BenchSuite[] {
+  if (options.suites.length === 0) return [...SUITES];
+  return options.suites
+    .filter((name) => !SPECIAL_SUITES.includes(name))
+    .map((name) =>
+      SUITES.find((s) => s.name === name) ?? usage(`unknown suite ${name}`)
+    );
+}
+
+/** Runs a case's setup commands on `server`. */
+async function prepare(server: BenchServer, benchCase: BenchCase) {
   if (benchCase.setup === undefined) return;
   const client = await server.connect();
   try {
@@ -151,120 +169,207 @@ async function prepare(server: TestServer, benchCase: BenchCase) {
   }
 }
 
-/** Like runCase, but a failed run yields its error text instead of throwing. */
-async function tryCase(
-  port: number,
+/**
+ * The order servers run in during `round` (0-based): as given in even
+ * rounds, reversed in odd ones.
+ */
+function roundOrder(kinds: readonly ServerKind[], round: number): ServerKind[] {
+  return round % 2 === 0 ? [...kinds] : [...kinds].reverse();
+}
+
+/**
+ * Runs `benchCase` at `pipeline` for every round against every server that
+ * supports it; a failed run is reported and left out of the samples.
+ */
+async function runCase(
+  servers: Servers,
   benchCase: BenchCase,
   pipeline: number,
   options: BenchOptions,
-): Promise<number | string> {
-  try {
-    return await runCase(port, benchCase, pipeline, options);
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
-    return "failed";
-  }
-}
-
-function formatRps(rps: number | string | null): string {
-  if (rps === null) return "-";
-  return typeof rps === "number" ? rps.toFixed(0) : rps;
-}
-
-function formatTable(rows: readonly BenchRow[]): string {
-  const header = ["suite", "test", "-P", "ours rps", "redis rps", "ours/redis"];
-  const lines = rows.map((r) => [
-    r.suite,
-    r.label,
-    String(r.pipeline),
-    formatRps(r.ours),
-    formatRps(r.redis),
-    typeof r.ours === "number" && typeof r.redis === "number"
-      ? (r.ours / r.redis).toFixed(2)
-      : "-",
-  ]);
-  const widths = header.map((h, i) =>
-    Math.max(h.length, ...lines.map((l) => l[i].length))
+): Promise<CaseResult["samples"]> {
+  const kinds = (["ours", "ceiling", "redis"] as const).filter((kind) =>
+    servers[kind] !== undefined && (kind !== "ceiling" || benchCase.ceiling)
   );
-  const format = (cells: string[]) =>
-    cells.map((c, i) => i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))
-      .join("  ");
-  return [format(header), ...lines.map(format)].join("\n");
+  const samples: CaseResult["samples"] = {};
+  for (const kind of kinds) samples[kind] = [];
+  for (let round = 0; round < options.rounds; round++) {
+    const progress: string[] = [];
+    for (const kind of roundOrder(kinds, round)) {
+      const server = servers[kind]!;
+      try {
+        await prepare(server, benchCase);
+        const sample = await runBenchmark({
+          port: server.port,
+          requests: options.requests,
+          clients: options.clients,
+          pipeline,
+          keyspace: options.keyspace,
+          args: benchCase.args,
+          signal: interrupted,
+        });
+        samples[kind]!.push(sample);
+        progress.push(`${kind} ${sample.rps.toFixed(0)}`);
+      } catch (error) {
+        if (interrupted.aborted) throw error;
+        console.error(error instanceof Error ? error.message : String(error));
+        progress.push(`${kind} failed`);
+      }
+    }
+    console.error(
+      `${benchCase.label} -P ${pipeline} round ${
+        round + 1
+      }/${options.rounds}: ${progress.join(", ")}`,
+    );
+  }
+  return samples;
 }
 
-async function main(): Promise<void> {
-  const options = parseOptions(Deno.args);
-  const all = options.suites.length === 0;
-  const selected: BenchSuite[] = all ? [...SUITES] : options.suites
-    .filter((name) => name !== "persistence")
-    .map((name) =>
-      SUITES.find((s) => s.name === name) ?? usage(`unknown suite ${name}`)
-    );
-  const withPersistence = all || options.suites.includes("persistence");
-  const withRedis = hasRedisServer();
-  if (!withRedis) {
-    console.error("redis-server not found: measuring our server only");
-  }
-  const ours = await startOurServer(["--save", ""]);
-  let redis: TestServer | null = null;
-  const rows: BenchRow[] = [];
+/** A median of one figure over a server's samples, or why there is none. */
+function medianOf(
+  samples: readonly Sample[] | undefined,
+  figure: keyof Sample,
+): number | string {
+  if (samples === undefined) return "-";
+  if (samples.length === 0) return "failed";
+  return median(samples.map((s) => s[figure]));
+}
+
+/** `a / b` to two decimals, or "-" if either is not a number. */
+function ratio(a: number | string, b: number | string): string {
+  return typeof a === "number" && typeof b === "number"
+    ? (a / b).toFixed(2)
+    : "-";
+}
+
+function formatNumber(value: number | string, digits: number): string {
+  return typeof value === "number" ? value.toFixed(digits) : value;
+}
+
+/** The result table: median rps of each server, ratios, latencies. */
+function formatResults(results: readonly CaseResult[]): string {
+  const header = [
+    "suite",
+    "test",
+    "-P",
+    "ours rps",
+    "ceiling rps",
+    "redis rps",
+    "ours/redis",
+    "ceiling/redis",
+    "ours p50",
+    "ours p99",
+    "redis p50",
+    "redis p99",
+  ];
+  const rows = results.map((r) => {
+    const rps = (kind: ServerKind) => medianOf(r.samples[kind], "rps");
+    const ms = (kind: ServerKind, figure: "p50" | "p99") =>
+      formatNumber(medianOf(r.samples[kind], figure), 3);
+    return [
+      r.suite,
+      r.label,
+      String(r.pipeline),
+      formatNumber(rps("ours"), 0),
+      formatNumber(rps("ceiling"), 0),
+      formatNumber(rps("redis"), 0),
+      ratio(rps("ours"), rps("redis")),
+      ratio(rps("ceiling"), rps("redis")),
+      ms("ours", "p50"),
+      ms("ours", "p99"),
+      ms("redis", "p50"),
+      ms("redis", "p99"),
+    ];
+  });
+  return formatColumns(header, rows, 2);
+}
+
+/** Runs every selected redis-benchmark case; returns the results. */
+async function runSuites(
+  suites: readonly BenchSuite[],
+  withRedis: boolean,
+  options: BenchOptions,
+): Promise<CaseResult[]> {
+  const results: CaseResult[] = [];
+  if (suites.length === 0) return results;
+  const needsCeiling = suites.some((s) => s.cases.some((c) => c.ceiling));
+  const servers: Servers = { ours: await startServer("ours") };
   try {
-    if (withRedis) redis = await startRedisServer();
-    for (const suite of selected) {
+    if (needsCeiling) servers.ceiling = await startServer("ceiling");
+    if (withRedis) servers.redis = await startServer("redis");
+    for (const suite of suites) {
       for (const benchCase of suite.cases) {
         for (const pipeline of options.pipelines) {
-          await prepare(ours, benchCase);
-          const oursRps = await tryCase(
-            ours.port,
-            benchCase,
-            pipeline,
-            options,
-          );
-          let redisRps: number | string | null = null;
-          if (redis !== null) {
-            await prepare(redis, benchCase);
-            redisRps = await tryCase(redis.port, benchCase, pipeline, options);
-          }
-          const row = {
+          results.push({
             suite: suite.name,
             label: benchCase.label,
             pipeline,
-            ours: oursRps,
-            redis: redisRps,
-          };
-          rows.push(row);
-          console.error(formatTable([row]).split("\n")[1]);
+            samples: await runCase(servers, benchCase, pipeline, options),
+          });
         }
       }
     }
   } finally {
-    await ours.stop();
-    await redis?.stop();
+    await Promise.all(Object.values(servers).map((s) => s.stop()));
   }
-  console.log(
-    `\nredis-benchmark -n ${options.requests} -c ${options.clients}${
-      options.keyspace === null ? "" : ` -r ${options.keyspace}`
-    }\n`,
-  );
-  if (rows.length > 0) console.log(formatTable(rows));
-  if (withPersistence && withRedis) {
-    console.log("\npersistence (same RDB file for both servers)\n");
-    for (
-      const r of await runPersistenceBench(
-        options.persistenceKeys,
-        options.requests,
-      )
-    ) {
-      const digits = r.unit === "s" ? 2 : 0;
-      console.log(
-        `${r.label.padEnd(30)} ours ${r.ours.toFixed(digits).padStart(9)} ${
+  return results;
+}
+
+/** Prints the persistence benchmark's figures. */
+async function printPersistence(options: BenchOptions): Promise<void> {
+  console.log("\npersistence (same RDB file for both servers)\n");
+  for (
+    const r of await runPersistenceBench(
+      options.persistenceKeys,
+      options.requests,
+    )
+  ) {
+    const digits = r.unit === "s" ? 2 : 0;
+    console.log(
+      `${r.label.padEnd(30)} ours ${r.ours.toFixed(digits).padStart(9)} ${
+        r.unit.padEnd(5)
+      }` +
+        ` redis ${r.redis.toFixed(digits).padStart(9)} ${
           r.unit.padEnd(5)
-        }` +
-          ` redis ${r.redis.toFixed(digits).padStart(9)} ${
-            r.unit.padEnd(5)
-          } ours/redis ${(r.ours / r.redis).toFixed(2)}`,
+        } ours/redis ${(r.ours / r.redis).toFixed(2)}`,
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(Deno.args);
+  const suites = selectedSuites(options);
+  const withRedis = hasRedisServer();
+  if (!withRedis) {
+    console.error("redis-server not found: measuring our server only");
+  }
+  stopAllOnSignal();
+  try {
+    const results = await runSuites(suites, withRedis, options);
+    if (results.length > 0) {
+      console.log(
+        `\nredis-benchmark -n ${options.requests} -c ${options.clients}${
+          options.keyspace === null ? "" : ` -r ${options.keyspace}`
+        }: median of ${options.rounds} round(s), latencies in ms\n`,
       );
+      console.log(formatResults(results));
     }
+    if (wants(options, "memory")) {
+      const kinds: ServerKind[] = withRedis ? ["ours", "redis"] : ["ours"];
+      const memory: MemoryResult[] = [];
+      for (const kind of kinds) {
+        memory.push(await measureMemory(kind, options.memoryKeys));
+      }
+      console.log(
+        `\nmemory: ${options.memoryKeys} keys key:N, ${VALUE_SIZE}-byte values, ` +
+          "VmRSS growth per key\n",
+      );
+      console.log(formatMemory(memory));
+    }
+    if (wants(options, "persistence") && withRedis) {
+      await printPersistence(options);
+    }
+  } finally {
+    await stopAll();
   }
 }
 

@@ -23,6 +23,11 @@ export interface BenchCase {
    * data (e.g. fill a list that LPOP then drains).
    */
   readonly setup?: readonly (readonly string[])[];
+  /**
+   * Whether bench/ceiling.ts can run this case (PING, SET, GET, INCR, MSET
+   * only): if so, `deno task bench` runs it there too, as the ceiling.
+   */
+  readonly ceiling?: boolean;
 }
 
 /** A named group of benchmark cases. */
