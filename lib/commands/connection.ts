@@ -105,6 +105,8 @@ function select(ctx: CommandContext, args: Uint8Array[]): void {
 
 function auth(ctx: CommandContext, args: Uint8Array[]): void {
   if (args.length > 3) throw new CommandError(Errors.syntax);
+  // Hidden from MONITOR whether or not it succeeds, as in Redis.
+  for (let i = 1; i < args.length; i++) ctx.redact(i);
   if (args.length === 2 && !passwordRequired(ctx.server)) {
     throw new CommandError(
       "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?",
@@ -136,6 +138,8 @@ function hello(ctx: CommandContext, args: Uint8Array[]): void {
     const more = args.length - 1 - i;
     if (equalsIgnoreCase(args[i], "auth") && more >= 2) {
       credentials = [args[i + 1], args[i + 2]];
+      ctx.redact(i + 1);
+      ctx.redact(i + 2);
       i += 2;
     } else if (equalsIgnoreCase(args[i], "setname") && more >= 1) {
       name = args[++i];

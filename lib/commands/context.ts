@@ -39,6 +39,8 @@ export class CommandContext {
   spec: CommandSpec | null = null;
   /** Its arguments, the name first. */
   args: Uint8Array[] = [];
+  /** Positions of its arguments MONITOR must not show, or null. */
+  redacted: Set<number> | null = null;
 
   /**
    * Commands to log in the AOF (and replicate) instead of the one received,
@@ -52,6 +54,14 @@ export class CommandContext {
     this.server = options.server;
     this.client = options.client;
     this.dispatcher = options.dispatcher;
+  }
+
+  /**
+   * Hides argument `index` of the running command from MONITOR (and, later,
+   * the slow log), as Redis redacts AUTH and HELLO passwords.
+   */
+  redact(index: number): void {
+    (this.redacted ??= new Set()).add(index);
   }
 
   /**

@@ -31,6 +31,9 @@ const ERROR_ARGS_MAX = 128;
 
 const QUEUED = new TextEncoder().encode("+QUEUED\r\n");
 
+/** Commands MONITOR does not show. */
+const NOT_MONITORED = FLAG_BITS.admin | FLAG_BITS.skip_monitor;
+
 /** Most commands whose time is shared before a batch is settled. */
 const MAX_BATCH = 1024;
 
@@ -389,9 +392,11 @@ export class Dispatcher {
     const outerSpec = ctx.spec;
     const outerArgs = ctx.args;
     const outerPropagated = ctx.propagated;
+    const outerRedacted = ctx.redacted;
     ctx.spec = spec;
     ctx.args = args;
     ctx.propagated = null;
+    ctx.redacted = null;
     const propagator = server.propagator;
     propagator.enter();
     const dirtyBefore = server.dirty;
@@ -445,9 +450,23 @@ export class Dispatcher {
         }
       }
     }
+    // Like Redis, monitors see a command once, when it first runs, and
+    // never the admin commands.
+    if (
+      completion === null && server.monitors.size > 0 && !server.loading &&
+      (spec.flagBits & NOT_MONITORED) === 0
+    ) {
+      server.monitors.feed({
+        client,
+        dbIndex: client.dbIndex,
+        args,
+        redacted: ctx.redacted,
+      });
+    }
     ctx.spec = outerSpec;
     ctx.args = outerArgs;
     ctx.propagated = outerPropagated;
+    ctx.redacted = outerRedacted;
     propagator.leave();
     return done;
   }

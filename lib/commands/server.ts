@@ -218,7 +218,31 @@ function debug(ctx: CommandContext, args: Uint8Array[]): void {
 }
 
 /** Server administration and introspection commands. */
+/**
+ * MONITOR: from now on the client gets a line for every command the server
+ * runs. Like Redis, a client that must get one reply per command (inside
+ * EXEC) cannot, and a second MONITOR is ignored without a reply.
+ */
+function monitor(ctx: CommandContext): void {
+  if (ctx.client.inTransaction) {
+    throw new CommandError(
+      "ERR MONITOR isn't allowed for DENY BLOCKING client",
+    );
+  }
+  if (ctx.server.monitors.add(ctx.client)) ctx.reply.ok();
+}
+
 export const SERVER_COMMANDS: readonly CommandSpec[] = [
+  defineCommand({
+    name: "monitor",
+    arity: 1,
+    flags: ["admin", "noscript", "loading", "stale"],
+    group: "server",
+    since: "1.0.0",
+    summary: "Streams every command the server runs, as it runs it.",
+    complexity: "O(1)",
+    handler: monitor,
+  }),
   defineCommand({
     name: "info",
     arity: -1,

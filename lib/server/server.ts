@@ -18,6 +18,7 @@ import type { Snapshot } from "../persistence/snapshot.ts";
 import type { CommandTable } from "../commands/table.ts";
 import { BlockingManager } from "./blocking.ts";
 import { Propagator } from "./propagator.ts";
+import { Monitors } from "./monitor.ts";
 import { PubSub } from "./pubsub.ts";
 import { WatchRegistry } from "./watch.ts";
 import { OutputLimits } from "./output_limit.ts";
@@ -140,8 +141,10 @@ export class Server {
   readonly log: Logger;
   /** Clients waiting in blocking commands. */
   readonly blocking: BlockingManager = new BlockingManager();
-  /** Where writes' effects go: the AOF now, replicas and MONITOR later. */
+  /** Where writes' effects go: the AOF now, replicas later. */
   readonly propagator: Propagator = new Propagator();
+  /** Clients in MONITOR mode, fed by the dispatcher. */
+  readonly monitors: Monitors = new Monitors();
   /** RDB snapshots: loading, SAVE, BGSAVE, save points. */
   readonly rdb: RdbPersistence;
   /** The append-only file. */
@@ -220,6 +223,7 @@ export class Server {
       client.dirtyCas = false;
       this.watches.unwatchAll(client);
       this.pubsub.removeClient(client);
+      this.monitors.remove(client);
     });
   }
 
@@ -246,6 +250,7 @@ export class Server {
   removeClient(client: Client): void {
     client.closed = true;
     this.blocking.remove(client);
+    this.monitors.remove(client);
     this.pubsub.removeClient(client);
     this.watches.unwatchAll(client);
     this.clients.delete(client.id);
