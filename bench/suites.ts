@@ -10,6 +10,8 @@ import { COLLECTIONS_SUITE } from "./collections.ts";
 import { ZSET_SUITE } from "./zset.ts";
 import { PUBSUB_SUITE } from "./pubsub.ts";
 import { STREAMS_SUITE } from "./streams.ts";
+import { HYPERLOGLOG_SUITE } from "./hyperloglog.ts";
+import { BITMAPS_SUITE } from "./bitmaps.ts";
 import type { BenchSuite } from "./suite.ts";
 
 /** All suites, in the order they run. */
@@ -19,4 +21,6 @@ export const SUITES: readonly BenchSuite[] = [
   ZSET_SUITE,
   PUBSUB_SUITE,
   STREAMS_SUITE,
+  HYPERLOGLOG_SUITE,
+  BITMAPS_SUITE,
 ];

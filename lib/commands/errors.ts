@@ -48,4 +48,28 @@ export const Errors = {
   timeoutNotInteger: "ERR timeout is not an integer or out of range",
   timeoutNegative: "ERR timeout is negative",
   invalidCursor: "ERR invalid cursor",
+  /** SETBIT, GETBIT and BITFIELD offsets (getBitOffsetFromArgument). */
+  bitOffset: "ERR bit offset is not an integer or out of range",
+  /** SETBIT's value. */
+  bitValue: "ERR bit is not an integer or out of range",
+  /** BITPOS's bit. */
+  bitArgument: "ERR The bit argument must be 1 or 0.",
+  bitopNotOneKey: "ERR BITOP NOT must be called with a single source key.",
+  bitfieldType:
+    "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.",
+  bitfieldOverflowType: "ERR Invalid OVERFLOW type specified",
+  bitfieldReadOnly: "ERR BITFIELD_RO only supports the GET subcommand",
+  /** A string value that is not a HyperLogLog (isHLLObjectOrReply). */
+  hllWrongType: "WRONGTYPE Key is not a valid HyperLogLog string value.",
+  /** A HyperLogLog whose registers do not decode. */
+  hllCorrupt: "INVALIDOBJ Corrupted HLL object detected",
+  /** PFDEBUG of a missing key. */
+  hllNoKey: "ERR The specified key does not exist",
+  /** PFDEBUG DECODE of a dense HyperLogLog. */
+  hllNotSparse: "ERR HLL encoding is not sparse",
+  /** PFDEBUG with an unknown subcommand (the name as a C string). */
+  hllUnknownSubcommand: (name: string) =>
+    `ERR Unknown PFDEBUG subcommand '${name}'`,
+  /** PFSELFTEST failures. */
+  hllTestFailed: (what: string) => `TESTFAILED ${what}`,
 } as const;

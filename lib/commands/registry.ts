@@ -11,6 +11,8 @@ import { CONFIG_COMMANDS } from "./config.ts";
 import { SERVER_COMMANDS } from "./server.ts";
 import { KEY_COMMANDS } from "./keys.ts";
 import { STRING_COMMANDS } from "../types/string.ts";
+import { BITMAP_COMMANDS } from "../types/bitmap.ts";
+import { HYPERLOGLOG_COMMANDS } from "../types/hyperloglog.ts";
 import { STREAM_COMMANDS } from "../types/stream.ts";
 import { LIST_COMMANDS } from "../types/list.ts";
 import { HASH_COMMANDS } from "../types/hash.ts";
@@ -34,6 +36,8 @@ export function createCommandTable(): CommandTable {
     ...SERVER_COMMANDS,
     ...KEY_COMMANDS,
     ...STRING_COMMANDS,
+    ...BITMAP_COMMANDS,
+    ...HYPERLOGLOG_COMMANDS,
     ...STREAM_COMMANDS,
     ...LIST_COMMANDS,
     ...HASH_COMMANDS,

@@ -7,7 +7,6 @@
 const MAX_LITERAL = 32;
 const MAX_OFFSET = 8192;
 const MAX_MATCH = 264;
-const HASH_BITS = 14;
 
 /** Thrown when compressed data is malformed. */
 export class LzfError extends Error {
@@ -58,65 +57,121 @@ export function lzfDecompress(input: Uint8Array, length: number): Uint8Array {
   return out;
 }
 
+/** Positions in the hash table of {@linkcode lzfCompress} (liblzf's HLOG 16). */
+const HASH_SIZE = 1 << 16;
+/** Last input position of each hash, valid when its stamp is the current call's. */
+const hashPositions = new Int32Array(HASH_SIZE);
+const hashStamps = new Uint32Array(HASH_SIZE);
+let stamp = 0;
+
+/** liblzf's IDX() of the three bytes in `h` (VERY_FAST, HLOG 16). */
+function hashSlot(h: number): number {
+  return ((h >>> 8) - h * 5) & (HASH_SIZE - 1);
+}
+
 /**
- * Compresses `input`. Returns null when the result would not be at least
- * `minSaving` bytes smaller, in which case Redis stores the string as is.
+ * Compresses `input` exactly as Redis's liblzf 3.6 does (HLOG 16, VERY_FAST,
+ * a fresh hash table), so RDB files and DUMP payloads match Redis's byte for
+ * byte. Returns null when the result would not be at least `minSaving`
+ * bytes smaller (liblzf's output buffer of length - minSaving overflows), in
+ * which case Redis stores the string as is.
  */
 export function lzfCompress(
   input: Uint8Array,
   minSaving = 4,
 ): Uint8Array | null {
   const n = input.length;
-  const limit = n - minSaving;
-  if (limit <= 1) return null;
-  const out = new Uint8Array(limit);
-  const table = new Int32Array(1 << HASH_BITS).fill(-1);
+  const outEnd = n - minSaving;
+  if (n === 0 || outEnd <= 0) return null;
+  // A new stamp stands for clearing the table.
+  if (++stamp === 0x100000000) {
+    hashStamps.fill(0);
+    stamp = 1;
+  }
+  const current = stamp;
+  // Room for the few bytes liblzf's checks let past out_end before failing.
+  const out = new Uint8Array(outEnd + 4);
   let ip = 0;
   let op = 1; // out[0] is reserved for the first literal run's length
-  let literal = 0;
-  while (ip < n) {
-    if (ip + 2 < n) {
-      const hash = Math.imul(
-        (input[ip] << 16) | (input[ip + 1] << 8) | input[ip + 2],
-        0x9e3779b1,
-      ) >>> (32 - HASH_BITS);
-      const ref = table[hash];
-      table[hash] = ip;
-      const offset = ip - ref - 1;
-      if (
-        ref >= 0 && offset < MAX_OFFSET && input[ref] === input[ip] &&
-        input[ref + 1] === input[ip + 1] && input[ref + 2] === input[ip + 2]
-      ) {
-        let len = 3;
-        const maxLen = Math.min(n - ip, MAX_MATCH);
-        while (len < maxLen && input[ref + len] === input[ip + len]) len++;
-        if (literal > 0) out[op - literal - 1] = literal - 1;
-        else op--;
-        if (op + 4 > limit) return null;
-        const encoded = len - 2;
-        if (encoded < 7) out[op++] = (offset >> 8) + (encoded << 5);
-        else {
-          out[op++] = (offset >> 8) + (7 << 5);
-          out[op++] = encoded - 7;
+  let lit = 0;
+  let hval = (input[0] << 8) | input[1];
+  while (ip < n - 2) {
+    hval = ((hval << 8) | input[ip + 2]) & 0xffffff;
+    const slot = hashSlot(hval);
+    const ref = hashStamps[slot] === current ? hashPositions[slot] : 0;
+    hashPositions[slot] = ip;
+    hashStamps[slot] = current;
+    const off = ip - ref - 1;
+    if (
+      ref > 0 && off < MAX_OFFSET && input[ref + 2] === input[ip + 2] &&
+      input[ref] === input[ip] && input[ref + 1] === input[ip + 1]
+    ) {
+      let len = 2;
+      const maxLen = Math.min(n - ip - len, MAX_MATCH);
+      if (op + 3 + 1 >= outEnd && op - (lit === 0 ? 1 : 0) + 3 + 1 >= outEnd) {
+        return null;
+      }
+      out[op - lit - 1] = lit - 1; // stop the literal run
+      if (lit === 0) op--; // undo a run of length zero
+      // liblzf first compares 16 bytes unrolled when more may match, which
+      // can run two bytes past maxLen.
+      let mismatch = false;
+      if (maxLen > 16) {
+        for (let k = 0; k < 16; k++) {
+          len++;
+          if (input[ref + len] !== input[ip + len]) {
+            mismatch = true;
+            break;
+          }
         }
-        out[op++] = offset & 0xff;
-        ip += len;
-        literal = 0;
-        op++; // reserve the next literal run's length byte
-        continue;
+      }
+      if (!mismatch) {
+        do len++; while (len < maxLen && input[ref + len] === input[ip + len]);
+      }
+      len -= 2; // now the match length - 1
+      ip++;
+      if (len < 7) out[op++] = (off >> 8) + (len << 5);
+      else {
+        out[op++] = (off >> 8) + (7 << 5);
+        out[op++] = len - 7;
+      }
+      out[op++] = off & 0xff;
+      lit = 0;
+      op++; // start a run
+      ip += len + 1;
+      if (ip >= n - 2) break;
+      // Hash the last two positions of the match.
+      ip -= 2;
+      hval = (input[ip] << 8) | input[ip + 1];
+      for (let k = 0; k < 2; k++) {
+        hval = ((hval << 8) | input[ip + 2]) & 0xffffff;
+        const s = hashSlot(hval);
+        hashPositions[s] = ip;
+        hashStamps[s] = current;
+        ip++;
+      }
+    } else {
+      if (op >= outEnd) return null;
+      lit++;
+      out[op++] = input[ip++];
+      if (lit === MAX_LITERAL) {
+        out[op - lit - 1] = lit - 1;
+        lit = 0;
+        op++;
       }
     }
-    if (op >= limit) return null;
+  }
+  if (op + 3 > outEnd) return null;
+  while (ip < n) {
+    lit++;
     out[op++] = input[ip++];
-    literal++;
-    if (literal === MAX_LITERAL) {
-      out[op - literal - 1] = literal - 1;
-      literal = 0;
-      if (op >= limit) return null;
+    if (lit === MAX_LITERAL) {
+      out[op - lit - 1] = lit - 1;
+      lit = 0;
       op++;
     }
   }
-  if (literal > 0) out[op - literal - 1] = literal - 1;
-  else op--;
+  out[op - lit - 1] = lit - 1; // end the run
+  if (lit === 0) op--;
   return out.slice(0, op);
 }

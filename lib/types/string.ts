@@ -37,7 +37,7 @@ import {
 } from "../util/numbers.ts";
 
 /** Entry flag: Redis would hold the value "raw" (modified in place). */
-const STRING_RAW = 1;
+export const STRING_RAW = 1;
 /**
  * Entry flag: the value is held as text even if it looks like an integer
  * (INCRBYFLOAT results), so OBJECT ENCODING says embstr/raw, not int.
@@ -47,7 +47,7 @@ const STRING_NOT_INT = 2;
  * Entry flag: the value is a prefix of a buffer allocated for this entry
  * alone; the bytes after it are free capacity.
  */
-const STRING_OWNED = 4;
+export const STRING_OWNED = 4;
 
 /** Longest string Redis embeds in its object header (OBJ_ENCODING_EMBSTR). */
 const EMBSTR_SIZE_LIMIT = 44;
@@ -80,7 +80,10 @@ registerValueType("string", {
  * The string value at `key`, null when missing, counted as a read lookup
  * (keyspace hit or miss); throws WRONGTYPE for other types.
  */
-function readString(ctx: CommandContext, key: string): Uint8Array | null {
+export function readString(
+  ctx: CommandContext,
+  key: string,
+): Uint8Array | null {
   const entry = ctx.readKey(key);
   if (entry === undefined) return null;
   if (entry.type !== "string") throw new CommandError(Errors.wrongType);
@@ -88,7 +91,7 @@ function readString(ctx: CommandContext, key: string): Uint8Array | null {
 }
 
 /** Stores a string value, replacing whatever `key` held (and its TTL). */
-function storeString(
+export function storeString(
   ctx: CommandContext,
   key: string,
   value: Uint8Array,
@@ -101,7 +104,7 @@ function storeString(
 }
 
 /** Replaces the value of an existing string entry, keeping its TTL. */
-function setStringValue(
+export function setStringValue(
   entry: Entry,
   value: Uint8Array,
   flags = 0,
@@ -116,7 +119,7 @@ function setStringValue(
  * do; the value becomes "raw". Capacity grows geometrically, so repeated
  * growth is amortised O(1) per added byte. Returns the new value.
  */
-function growString(entry: Entry, length: number): Uint8Array {
+export function growString(entry: Entry, length: number): Uint8Array {
   const old = entry.value as Uint8Array;
   const size = Math.max(old.length, length);
   let value: Uint8Array;
@@ -149,7 +152,7 @@ function replyValue(ctx: CommandContext, value: Uint8Array): void {
 }
 
 /** The C string an option argument stands for: Redis compares up to a NUL. */
-function cString(arg: Uint8Array): Uint8Array {
+export function cString(arg: Uint8Array): Uint8Array {
   const nul = arg.indexOf(0);
   return nul < 0 ? arg : arg.subarray(0, nul);
 }

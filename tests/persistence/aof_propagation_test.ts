@@ -66,6 +66,25 @@ export const PROPAGATION_CASES: Record<string, string[][]> = {
     ["ZINCRBY", "z", "1.5", "a"],
     ["ZADD", "z", "INCR", "2", "a"],
   ],
+  bitmaps: [
+    // Logged as received when they change something, not at all otherwise.
+    ["SETBIT", "b", "7", "1"],
+    ["SETBIT", "b", "7", "1"],
+    ["SETBIT", "b", "3", "0"],
+    ["SETBIT", "b", "30", "0"],
+    ["SETBIT", "b", "x", "1"],
+    ["GETBIT", "b", "7"],
+    ["BITCOUNT", "b"],
+    ["BITPOS", "b", "1"],
+    ["BITFIELD", "b", "SET", "u8", "#1", "200", "GET", "u4", "0"],
+    ["BITFIELD", "b", "OVERFLOW", "SAT", "INCRBY", "u8", "#1", "100"],
+    ["BITFIELD", "b", "GET", "u8", "0"],
+    ["BITFIELD", "new", "OVERFLOW", "FAIL", "INCRBY", "u2", "0", "5"],
+    ["BITFIELD_RO", "b", "GET", "i8", "8"],
+    ["BITOP", "NOT", "d", "b"],
+    ["BITOP", "AND", "d", "nokey"],
+    ["BITOP", "AND", "d", "nokey"],
+  ],
   transactions: [
     // One write in EXEC is logged alone, several inside MULTI/EXEC, with
     // SELECT before MULTI and between the commands as needed.
@@ -102,6 +121,28 @@ export const PROPAGATION_CASES: Record<string, string[][]> = {
     ["SELECT", "0"],
     ["DEL", "k2", "missing"],
     ["FLUSHDB"],
+  ],
+  hyperloglog: [
+    // PFCOUNT is logged when it refreshes the cached cardinality, PFDEBUG
+    // when it changes the encoding; neither otherwise.
+    ["PFADD", "h", "a", "b", "c"],
+    ["PFADD", "h", "a"],
+    ["PFCOUNT", "h"],
+    ["PFCOUNT", "h"],
+    ["PFADD", "h2", "x"],
+    ["PFCOUNT", "h", "h2"],
+    ["PFMERGE", "h3", "h", "h2"],
+    ["PFCOUNT", "h3"],
+    ["PFDEBUG", "TODENSE", "h"],
+    ["PFDEBUG", "TODENSE", "h"],
+    ["PFDEBUG", "GETREG", "h2"],
+    ["PFDEBUG", "ENCODING", "h3"],
+    ["PFADD", "h", "d"],
+    ["PFADD", "missing"],
+    ["MULTI"],
+    ["PFADD", "h4", "y"],
+    ["PFCOUNT", "h4"],
+    ["EXEC"],
   ],
 };
 

@@ -39,3 +39,18 @@ Deno.test("lzf: corrupt data is rejected", () => {
     LzfError,
   );
 });
+
+Deno.test("lzf: output is byte for byte what Redis's liblzf writes", () => {
+  // The LZF payload of redis-server 7.0's DUMP of this 400-byte string.
+  let input = "";
+  for (let i = 0; i < 40; i++) {
+    input += `item${i % 7}-${"ab".repeat(i % 5)}`;
+  }
+  const redis =
+    "066974656d302d69200503312d6162400700322007800900336009800b0034a00b800d0035603100362013403100302007800940434001401580474001400d003360314045400d0035e0003140434001401580474001400d003160314045400d808b400940434001400b80474001400d003660314045400d808b400940434001400b80474001400d003460314045400d808b400940434001400b80474001400d003260314045400d808b400940434001400b80474001400de1235d016162";
+  const compressed = lzfCompress(utf8(input))!;
+  const hex = Array.from(compressed, (b) => b.toString(16).padStart(2, "0"))
+    .join("");
+  assert.equal(hex, redis);
+  assert.deepEqual(lzfDecompress(compressed, input.length), utf8(input));
+});
