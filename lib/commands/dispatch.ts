@@ -100,6 +100,19 @@ export class Dispatcher {
    * the batch's start, or -1.
    */
   #batchStart = -1;
+  /**
+   * Date.now() when the previous command of the batch finished (or the
+   * batch began): the next command's start. One clock read per command
+   * gives both the commands' time and their duration for the slow log.
+   */
+  #clock = 0;
+  /** slowlog-log-slower-than, kept current by its CONFIG SET applier. */
+  #slowerThan = -1;
+  /**
+   * Whether the slow log needs durations finer than #clock's milliseconds
+   * (a threshold under 1 ms), paying two performance.now() per command.
+   */
+  #preciseDurations = false;
   /** Statistics to charge when the batch ends, in the first #batchCount slots. */
   readonly #batchStats: CommandStat[] = [];
   #batchCount = 0;
@@ -115,6 +128,14 @@ export class Dispatcher {
       ALLOWED_WHEN_SUBSCRIBED.map((n) => table.lookup(n)),
     );
     this.#exec = table.lookup("exec");
+    const config = server.config;
+    const readSlowerThan = () => {
+      const slowerThan = config.number("slowlog-log-slower-than");
+      this.#slowerThan = slowerThan;
+      this.#preciseDurations = slowerThan > 0 && slowerThan < 1000;
+    };
+    readSlowerThan();
+    config.setApplier("slowlog-log-slower-than", readSlowerThan);
     const encoder = new TextEncoder();
     for (const spec of table.all()) {
       const h = hashName(encoder.encode(spec.name));
@@ -138,6 +159,7 @@ export class Dispatcher {
   #beginBatch(): void {
     if (this.#batchStart >= 0) return;
     this.#batchStart = performance.now();
+    this.#clock = Date.now();
     queueMicrotask(this.#endBatch);
   }
 
@@ -207,7 +229,7 @@ export class Dispatcher {
     if (client.closeAfterReply) return;
     const ctx = this.contextFor(client);
     this.#beginBatch();
-    const now = Date.now();
+    const now = this.#clock;
     ctx.now = now;
     client.lastInteraction = now;
 
@@ -359,7 +381,7 @@ export class Dispatcher {
     options: CompletionOptions = {},
   ): boolean {
     this.#beginBatch();
-    ctx.now = Date.now();
+    ctx.now = this.#clock;
     return this.#run(
       ctx,
       command.spec,
@@ -406,6 +428,8 @@ export class Dispatcher {
     // fail (CLIENT UNBLOCK ERROR) does. A completion keeps its own count.
     const errorsBefore = stats.totalErrorReplies;
     if (completion === null) this.#errorsSeen = errorsBefore;
+    const started = this.#clock;
+    const preciseStart = this.#preciseDurations ? performance.now() : 0;
     let done = true;
     try {
       if (complete === null) spec.handler!(ctx, args);
@@ -422,6 +446,8 @@ export class Dispatcher {
       stats.countError(message);
       client.reply.error(message);
     }
+    const ended = Date.now();
+    this.#clock = ended;
     if (done) {
       let failed: boolean;
       if (completion === null) {
@@ -437,6 +463,20 @@ export class Dispatcher {
         stat.calls++;
         if (failed) stat.failed++;
         stats.commandsProcessed++;
+        if (
+          this.#slowerThan >= 0 &&
+          (spec.flagBits & FLAG_BITS.skip_slowlog) === 0
+        ) {
+          const micros = this.#preciseDurations
+            ? Math.round((performance.now() - preciseStart) * 1000)
+            : (ended - started) * 1000;
+          if (micros >= this.#slowerThan) {
+            server.slowlog.push(
+              { client, args, redacted: ctx.redacted, micros },
+              server.config.number("slowlog-max-len"),
+            );
+          }
+        }
       }
       if (!server.loading) {
         // The handler may have set it (TypeScript keeps the null assigned above).

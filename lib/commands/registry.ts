@@ -24,6 +24,7 @@ import { DUMP_COMMANDS } from "./dump.ts";
 import { PERSISTENCE_COMMANDS } from "./persistence.ts";
 import { TRANSACTION_COMMANDS } from "./transaction.ts";
 import { PUBSUB_COMMANDS } from "./pubsub.ts";
+import { SLOWLOG_COMMANDS } from "./slowlog.ts";
 import { CommandTable } from "./table.ts";
 
 /** Builds the table of every implemented command. */
@@ -49,5 +50,6 @@ export function createCommandTable(): CommandTable {
     ...DUMP_COMMANDS,
     ...TRANSACTION_COMMANDS,
     ...PUBSUB_COMMANDS,
+    ...SLOWLOG_COMMANDS,
   ]);
 }

@@ -217,7 +217,6 @@ function debug(ctx: CommandContext, args: Uint8Array[]): void {
   }
 }
 
-/** Server administration and introspection commands. */
 /**
  * MONITOR: from now on the client gets a line for every command the server
  * runs. Like Redis, a client that must get one reply per command (inside
@@ -232,6 +231,7 @@ function monitor(ctx: CommandContext): void {
   if (ctx.server.monitors.add(ctx.client)) ctx.reply.ok();
 }
 
+/** Server administration and introspection commands. */
 export const SERVER_COMMANDS: readonly CommandSpec[] = [
   defineCommand({
     name: "monitor",

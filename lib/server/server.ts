@@ -19,6 +19,7 @@ import type { CommandTable } from "../commands/table.ts";
 import { BlockingManager } from "./blocking.ts";
 import { Propagator } from "./propagator.ts";
 import { Monitors } from "./monitor.ts";
+import { SlowLog } from "./slowlog.ts";
 import { PubSub } from "./pubsub.ts";
 import { WatchRegistry } from "./watch.ts";
 import { OutputLimits } from "./output_limit.ts";
@@ -145,6 +146,8 @@ export class Server {
   readonly propagator: Propagator = new Propagator();
   /** Clients in MONITOR mode, fed by the dispatcher. */
   readonly monitors: Monitors = new Monitors();
+  /** Commands slower than slowlog-log-slower-than (SLOWLOG). */
+  readonly slowlog: SlowLog = new SlowLog();
   /** RDB snapshots: loading, SAVE, BGSAVE, save points. */
   readonly rdb: RdbPersistence;
   /** The append-only file. */

@@ -11,6 +11,7 @@ import { withServer } from "../helpers/servers.ts";
 const SKIPPED = new Set([
   "shutdown",
   "debug",
+  "monitor",
   "quit",
   "reset",
   "client",
