@@ -5,6 +5,7 @@
  * @module
  */
 
+import { PAUSE_SUBCOMMANDS } from "./pause.ts";
 import { defineCommand } from "./define.ts";
 import type { Client } from "../server/client.ts";
 import { subscriptionCount } from "../server/pubsub.ts";
@@ -537,6 +538,7 @@ export const CLIENT_COMMANDS: readonly CommandSpec[] = [
         complexity: "O(log N) where N is the number of client connections",
         handler: clientUnblock,
       }),
+      ...PAUSE_SUBCOMMANDS,
       defineCommand({
         name: "help",
         arity: 2,

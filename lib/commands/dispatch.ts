@@ -31,6 +31,9 @@ const ERROR_ARGS_MAX = 128;
 
 const QUEUED = new TextEncoder().encode("+QUEUED\r\n");
 
+/** Commands that may change the dataset, held by CLIENT PAUSE WRITE. */
+const MAY_WRITE = FLAG_BITS.write | FLAG_BITS.may_replicate;
+
 /** Commands MONITOR does not show. */
 const NOT_MONITORED = FLAG_BITS.admin | FLAG_BITS.skip_monitor;
 
@@ -241,6 +244,12 @@ export class Dispatcher {
     // an unknown command; commands run by EXEC leave it at "exec".
     client.lastCommand = spec === null ? "NULL" : spec.fullName;
     if (spec !== null && this.#admit(client, spec, args)) {
+      if (this.server.pause.mode !== null && this.#heldByPause(client, spec)) {
+        // Runs again, from the start, when the pause ends.
+        client.skipNextReply = client.skipThisReply;
+        this.server.pause.hold(client, args);
+        return;
+      }
       if (client.multiQueue !== null && !this.#runInMulti.has(spec)) {
         client.multiQueue.push(args);
         client.reply.raw(QUEUED);
@@ -251,6 +260,26 @@ export class Dispatcher {
     }
     this.server.outputLimits.check(client, now);
     this.server.blocking.serveReady();
+  }
+
+  /**
+   * Whether CLIENT PAUSE holds `spec` now: every command in ALL mode; in
+   * WRITE mode those that may change the dataset, EXEC included when its
+   * transaction holds one, as Redis decides.
+   */
+  #heldByPause(client: Client, spec: CommandSpec): boolean {
+    if (this.server.pause.mode === "all") return true;
+    if ((spec.flagBits & MAY_WRITE) !== 0) return true;
+    if (spec !== this.#exec || client.multiQueue === null) return false;
+    for (const args of client.multiQueue) {
+      const queued = this.#lookup(args[0]);
+      if (queued === undefined) continue;
+      const sub = queued.subcommands === undefined || args.length === 1
+        ? queued
+        : this.table.lookupSubcommand(queued, lowerAscii(args[1]));
+      if (sub !== undefined && (sub.flagBits & MAY_WRITE) !== 0) return true;
+    }
+    return false;
   }
 
   /** Finds the command (or subcommand) for `args`, or rejects the request. */

@@ -143,7 +143,7 @@ function clientsSection(server: Server): Field[] {
     ["cluster_connections", 0],
     ["maxclients", server.config.number("maxclients")],
     ["client_recent_max_input_buffer", maxInput],
-    ["blocked_clients", server.blocking.blockedCount],
+    ["blocked_clients", server.blocking.blockedCount + server.pause.heldCount],
   ];
 }
 

@@ -157,7 +157,7 @@ export const PUBSUB_COMMANDS: readonly CommandSpec[] = [
   defineCommand({
     name: "publish",
     arity: 3,
-    flags: ["pubsub", "loading", "stale", "fast"],
+    flags: ["pubsub", "loading", "stale", "fast", "may_replicate"],
     group: "pubsub",
     since: "2.0.0",
     summary: "Sends a message to the subscribers of a channel.",
@@ -168,7 +168,7 @@ export const PUBSUB_COMMANDS: readonly CommandSpec[] = [
   defineCommand({
     name: "spublish",
     arity: 3,
-    flags: ["pubsub", "loading", "stale", "fast"],
+    flags: ["pubsub", "loading", "stale", "fast", "may_replicate"],
     keySpecs: [keyRange(["not_key"], 1)],
     group: "pubsub",
     since: "7.0.0",

@@ -20,6 +20,7 @@ import { BlockingManager } from "./blocking.ts";
 import { Propagator } from "./propagator.ts";
 import { Monitors } from "./monitor.ts";
 import { SlowLog } from "./slowlog.ts";
+import { ClientPause } from "./pause.ts";
 import { PubSub } from "./pubsub.ts";
 import { WatchRegistry } from "./watch.ts";
 import { OutputLimits } from "./output_limit.ts";
@@ -148,6 +149,8 @@ export class Server {
   readonly monitors: Monitors = new Monitors();
   /** Commands slower than slowlog-log-slower-than (SLOWLOG). */
   readonly slowlog: SlowLog = new SlowLog();
+  /** CLIENT PAUSE: whether commands are held, and the held clients. */
+  readonly pause: ClientPause = new ClientPause();
   /** RDB snapshots: loading, SAVE, BGSAVE, save points. */
   readonly rdb: RdbPersistence;
   /** The append-only file. */
@@ -254,6 +257,7 @@ export class Server {
     client.closed = true;
     this.blocking.remove(client);
     this.monitors.remove(client);
+    this.pause.remove(client);
     this.pubsub.removeClient(client);
     this.watches.unwatchAll(client);
     this.clients.delete(client.id);
@@ -294,7 +298,7 @@ export class Server {
    * within a time budget, like Redis's activeExpireCycle.
    */
   activeExpireCycle(budgetMs: number): void {
-    if (!this.activeExpire) return;
+    if (!this.activeExpire || this.pause.mode !== null) return;
     const start = Date.now();
     for (const db of this.keyspace.databases) {
       while (true) {

@@ -101,7 +101,9 @@ export function createServerCore(config: Config): ServerCore {
   };
   trackLfu();
   config.setApplier("maxmemory-policy", trackLfu);
-  return { server, dispatcher: new Dispatcher(server) };
+  const dispatcher = new Dispatcher(server);
+  server.pause.onRelease((client) => dispatcher.resume(client));
+  return { server, dispatcher };
 }
 
 /** Starts a server with `config`, listening on its port. */

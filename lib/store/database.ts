@@ -23,6 +23,12 @@ const LFU_DECAY_MINUTES = 1;
  */
 export const accessTracking = { enabled: true, lfu: false };
 
+/**
+ * Whether expired keys are deleted. Off during CLIENT PAUSE: like Redis, a
+ * lookup then treats an expired key as missing but leaves it in place.
+ */
+export const expiry = { suspended: false };
+
 /** A key's value and its metadata. */
 export class Entry {
   /** Absolute expiry time in ms since the epoch, or 0 for no expiry. */
@@ -128,7 +134,7 @@ export class Database {
     const entry = this.#dict.get(key);
     if (entry === undefined) return undefined;
     if (entry.expireAt !== 0 && entry.expireAt <= now) {
-      this.#expire(key);
+      if (!expiry.suspended) this.#expire(key);
       return undefined;
     }
     if (touch && accessTracking.enabled) entry.touch(now);

@@ -913,7 +913,8 @@ export const HYPERLOGLOG_COMMANDS: readonly CommandSpec[] = [
   defineCommand({
     name: "pfcount",
     arity: -2,
-    flags: ["readonly"],
+    // may_replicate: it may rewrite the cached cardinality (held by CLIENT PAUSE WRITE).
+    flags: ["readonly", "may_replicate"],
     keySpecs: [
       keyRange(["RW", "access"], 1, {
         lastKey: -1,
