@@ -13,6 +13,14 @@ import {
   REDIS_TS_VERSION,
   REDIS_VERSION,
 } from "./lib/config/load.ts";
+import {
+  daemonize,
+  detectSupervision,
+  foregroundWarning,
+  logo,
+  showLogo,
+  unsupportedTls,
+} from "./lib/config/startup.ts";
 import { shutdownServer } from "./lib/commands/server.ts";
 import { formatLogLine, Logger } from "./lib/server/log.ts";
 import { startServer } from "./lib/server/start.ts";
@@ -68,10 +76,41 @@ function configure(): Config {
   }
 }
 
+/** Writes the banner raw (no log prefix), at notice level, where logs go. */
+function printLogo(config: Config, port: number): void {
+  if (config.get("loglevel") === "warning") return;
+  const bytes = new TextEncoder().encode(logo(port, Deno.pid));
+  const file = config.get("logfile");
+  try {
+    if (file === "") Deno.stdout.writeSync(bytes);
+    else Deno.writeFileSync(file, bytes, { append: true });
+  } catch {
+    // Like a log line, a banner that cannot be written is no reason to stop.
+  }
+}
+
 if (import.meta.main) {
   informational();
+  // Loading `dir` changes the working directory; a daemon starts from here.
+  const startDir = Deno.cwd();
   const config = configure();
   const early = new Logger(config);
+  const startupLog = (
+    level: "verbose" | "notice" | "warning",
+    message: string,
+  ) => early.write(level, message, "C");
+  // Like Redis: supervision, then going to the background, then the
+  // start-up lines (which a daemon writes to its log file).
+  const supervised = detectSupervision(config, startupLog);
+  let foregroundReason: string | null = null;
+  if (config.flag("daemonize") && !supervised) {
+    const result = daemonize(config, startDir);
+    if (result.kind === "parent") Deno.exit(0);
+    if (result.kind === "daemon") {
+      // No terminal to hang up on a daemon.
+      Deno.addSignalListener("SIGHUP", () => {});
+    } else foregroundReason = result.reason;
+  }
   early.write("warning", "oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo", "C");
   early.write(
     "warning",
@@ -85,6 +124,19 @@ if (import.meta.main) {
       : "Configuration loaded",
     "C",
   );
+  if (foregroundReason !== null) {
+    early.write("warning", foregroundWarning(foregroundReason), "C");
+  }
+  const tls = unsupportedTls(config);
+  if (tls !== null) {
+    early.write("warning", tls);
+    early.write(
+      "warning",
+      "Failed to configure TLS. Check logs for more info.",
+    );
+    Deno.exit(1);
+  }
+  if (showLogo(config)) printLogo(config, config.number("port"));
   let running;
   try {
     running = startServer(config);
@@ -97,6 +149,14 @@ if (import.meta.main) {
     Deno.exit(1);
   }
   const log = running.server.log;
+  const maxmemory = config.number("maxmemory");
+  if (maxmemory > 0 && maxmemory < 1024 * 1024) {
+    log.warning(
+      `WARNING: You specified a maxmemory value that is less than 1MB (current value is ${
+        config.get("maxmemory")
+      } bytes). Are you sure this is what you really want?`,
+    );
+  }
   // A bug in one timer or callback must not take the whole server down
   // with every client's data: log it and keep serving.
   globalThis.addEventListener("error", (event) => {

@@ -6,6 +6,8 @@
  */
 
 import { PAUSE_SUBCOMMANDS } from "./pause.ts";
+import { TRACKING_SUBCOMMANDS } from "./tracking.ts";
+import type { TrackingState } from "../server/tracking.ts";
 import { defineCommand } from "./define.ts";
 import type { Client } from "../server/client.ts";
 import { subscriptionCount } from "../server/pubsub.ts";
@@ -34,75 +36,160 @@ function clientType(client: Client): ClientType {
 }
 
 /** CLIENT LIST's flags field, letters in Redis's order. */
-function clientFlags(client: Client): string {
+function clientFlags(client: Client, tracking: TrackingState | undefined) {
   let flags = "";
   if (client.monitor) flags += "O";
   if (subscriptionCount(client) > 0) flags += "P";
   if (client.multiQueue !== null) flags += "x";
   if (client.blocked) flags += "b";
+  if (tracking !== undefined) {
+    flags += "t";
+    if (tracking.brokenRedirect) flags += "R";
+    if (tracking.bcast) flags += "B";
+  }
   if (client.dirtyCas) flags += "d";
   if (client.closeAfterReply) flags += "c";
   if (client.noEvict) flags += "e";
   return flags === "" ? "N" : flags;
 }
 
-function queuedBytes(queue: readonly Uint8Array[][] | null): number {
+/**
+ * What CLIENT LIST's reply-buffer size (rbs) reports: the ReplyWriter's
+ * buffer, 16 KiB (lib/resp/encoder.ts); it grows for a batch of replies
+ * that does not fit, where Redis spills into its reply list instead.
+ */
+const REPLY_BUFFER_BYTES = 16 * 1024;
+
+/** The argument bytes of a command (Redis's argv_len_sum). */
+function argsBytes(args: readonly Uint8Array[]): number {
   let total = 0;
-  if (queue === null) return 0;
-  for (const args of queue) total += argsBytes(args);
+  for (const arg of args) total += arg.length;
+  return total;
+}
+
+/** Length of the decimal text of a non-negative integer. */
+function digits(n: number): number {
+  return n < 10 ? 1 : String(n).length;
+}
+
+/**
+ * The size of a command as a RESP multibulk request ("*N\r\n" and one
+ * "$len\r\n...\r\n" per argument): what Redis's query buffer holds for
+ * it (an inline request counts as if sent as a multibulk).
+ */
+function requestBytes(args: readonly Uint8Array[]): number {
+  let total = 3 + digits(args.length);
+  for (const arg of args) total += 5 + digits(arg.length) + arg.length;
   return total;
 }
 
 /**
- * One CLIENT LIST / CLIENT INFO line, with the fields of Redis 7.0.
- * `argvBytes` is the size of the command the client is running (only the
- * caller is running one). Memory figures are this server's own buffers.
+ * Redis's mstate.argv_len_sums: per queued command its argument bytes plus
+ * one pointer (8 bytes) per argument.
  */
-function clientInfoLine(
-  client: Client,
-  now: number,
-  argvBytes: number,
-): string {
+function queuedBytes(queue: readonly Uint8Array[][] | null): number {
+  let total = 0;
+  if (queue === null) return 0;
+  for (const args of queue) total += argsBytes(args) + 8 * args.length;
+  return total;
+}
+
+/**
+ * One CLIENT LIST / CLIENT INFO line, with the fields of Redis 7.0 in its
+ * order.
+ *
+ * The protocol-visible fields are Redis's: age and idle are whole-second
+ * differences as Redis's cached unixtime gives them (idle from the last
+ * read or write, like lastinteraction), multi the queued commands or -1,
+ * cmd the last command looked up ("NULL" for an unknown one), events "r",
+ * with "w" while a write waits for the socket, redir the tracking
+ * redirect (0 for none) or -1 without tracking; flags t, R and B for
+ * tracking, a broken redirect and broadcast mode.
+ *
+ * The memory figures come from this server's buffers:
+ * - qbuf: while the client's read is being run, that read plus what the
+ *   decoder held before it (Redis trims its query buffer only after the
+ *   read's commands); otherwise the bytes of a partial request plus the
+ *   commands held while blocked, sized as multibulk requests. A partial
+ *   request's complete arguments count here, where Redis has moved them
+ *   to argv-mem (the decoder reports one total).
+ * - qbuf-free: room left in the connection's 64 KiB read buffer.
+ * - argv-mem: the running command's argument bytes (EXEC's own, 4, for a
+ *   command EXEC runs, as in Redis); 0 for the other clients.
+ * - multi-mem: as Redis, argument bytes plus 8 per argument of each queued
+ *   command.
+ * - rbs: the ReplyWriter's 16 KiB buffer; rbp: the most output the client
+ *   had pending at a write in the last 5 s window (Redis's buf_peak).
+ * - obl: output produced and not yet handed to a write; oll and omem: the
+ *   chunks and bytes handed to the write in progress, not yet written.
+ * - tot-mem: qbuf + qbuf-free + argv-mem + multi-mem + the reply buffer
+ *   (rbs, or obl when more) + omem.
+ */
+/** What a CLIENT LIST / CLIENT INFO line is made from. */
+interface InfoLineSource {
+  /** The client described. */
+  readonly client: Client;
+  /** The time now, ms since the epoch. */
+  readonly now: number;
+  /** The arguments of the command the client is running, if it is the caller. */
+  readonly running: readonly Uint8Array[] | null;
+  /** Its client-side caching state, if it tracks. */
+  readonly tracking: TrackingState | undefined;
+}
+
+function clientInfoLine(source: InfoLineSource): string {
+  const { client, now, running, tracking } = source;
   const seconds = (ms: number) => Math.floor(ms / 1000);
-  const pending = client.reply.pendingBytes;
-  const multiBytes = queuedBytes(client.multiQueue);
+  let qbuf = client.processingInputBytes;
+  if (qbuf === 0) {
+    qbuf = client.bufferedInputBytes;
+    for (const args of client.pending) qbuf += requestBytes(args);
+    // Run from the held commands, outside a read: still in Redis's buffer.
+    if (running !== null) qbuf += requestBytes(running);
+  }
+  const qbufFree = Math.max(0, client.readBufferBytes - qbuf);
+  let argvMem = 0;
+  if (running !== null) {
+    argvMem = client.inTransaction && client.lastCommand === "exec"
+      ? 4
+      : argsBytes(running);
+  }
+  const multiMem = queuedBytes(client.multiQueue);
+  const obl = client.reply.pendingBytes;
+  client.recordOutputPeak(0, now);
+  const totMem = qbuf + qbufFree + argvMem + multiMem +
+    Math.max(REPLY_BUFFER_BYTES, obl) + client.writingBytes;
   const fields = [
     `id=${client.id}`,
     `addr=${client.address}`,
     `laddr=${client.localAddress}`,
     `fd=${client.fd}`,
     `name=${client.name}`,
-    `age=${seconds(now) - seconds(client.createdAt)}`,
-    `idle=${seconds(now) - seconds(client.lastInteraction)}`,
-    `flags=${clientFlags(client)}`,
+    `age=${Math.max(0, seconds(now) - seconds(client.createdAt))}`,
+    `idle=${Math.max(0, seconds(now) - seconds(client.lastInteraction))}`,
+    `flags=${clientFlags(client, tracking)}`,
     `db=${client.dbIndex}`,
     `sub=${client.channels.size}`,
     `psub=${client.patterns.size}`,
     `ssub=${client.shardChannels.size}`,
     `multi=${client.multiQueue === null ? -1 : client.multiQueue.length}`,
-    `qbuf=${client.queryBufferBytes}`,
-    `qbuf-free=0`,
-    `argv-mem=${argvBytes}`,
-    `multi-mem=${multiBytes}`,
-    `rbs=${pending}`,
-    `rbp=${pending}`,
-    `obl=${pending}`,
-    `oll=0`,
-    `omem=0`,
-    `tot-mem=${client.queryBufferBytes + argvBytes + multiBytes + pending}`,
-    `events=${pending > 0 ? "rw" : "r"}`,
+    `qbuf=${qbuf}`,
+    `qbuf-free=${qbufFree}`,
+    `argv-mem=${argvMem}`,
+    `multi-mem=${multiMem}`,
+    `rbs=${REPLY_BUFFER_BYTES}`,
+    `rbp=${client.outputPeak}`,
+    `obl=${obl}`,
+    `oll=${client.writingChunks}`,
+    `omem=${client.writingBytes}`,
+    `tot-mem=${totMem}`,
+    `events=${client.writingBytes > 0 ? "rw" : "r"}`,
     `cmd=${client.lastCommand}`,
     `user=${client.user}`,
-    `redir=-1`,
+    `redir=${tracking === undefined ? -1 : tracking.redirect}`,
     `resp=${client.protocol}`,
   ];
   return fields.join(" ") + "\n";
-}
-
-function argsBytes(args: readonly Uint8Array[]): number {
-  let total = 0;
-  for (const arg of args) total += arg.length;
-  return total;
 }
 
 function infoLineFor(
@@ -110,11 +197,12 @@ function infoLineFor(
   client: Client,
   args: readonly Uint8Array[],
 ): string {
-  return clientInfoLine(
+  return clientInfoLine({
     client,
-    ctx.now,
-    client === ctx.client ? argsBytes(args) : 0,
-  );
+    now: ctx.now,
+    running: client === ctx.client ? args : null,
+    tracking: ctx.server.tracking.stateOf(client),
+  });
 }
 
 function clientId(ctx: CommandContext): void {
@@ -539,6 +627,7 @@ export const CLIENT_COMMANDS: readonly CommandSpec[] = [
         handler: clientUnblock,
       }),
       ...PAUSE_SUBCOMMANDS,
+      ...TRACKING_SUBCOMMANDS,
       defineCommand({
         name: "help",
         arity: 2,

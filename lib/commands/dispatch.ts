@@ -450,6 +450,8 @@ export class Dispatcher {
     ctx.redacted = null;
     const propagator = server.propagator;
     propagator.enter();
+    const tracking = server.tracking;
+    tracking.beginCommand(client);
     const dirtyBefore = server.dirty;
     // Like Redis, a command failed when error replies were added since the
     // previous command finished, so EXEC does not fail for its commands'
@@ -532,6 +534,16 @@ export class Dispatcher {
         redacted: ctx.redacted,
       });
     }
+    // Keys a tracking client read are remembered; CLIENT CACHING outlives
+    // CLIENT commands and MULTI's queueing, as in Redis.
+    tracking.endCommand(
+      client,
+      tracking.clientCount > 0 && (spec.flagBits & FLAG_BITS.readonly) !== 0 &&
+        tracking.remembersReads(client)
+        ? commandKeys(spec, args).map((k) => bytesToString(args[k.index]))
+        : null,
+      spec.fullName.startsWith("client|") || client.multiQueue !== null,
+    );
     ctx.spec = outerSpec;
     ctx.args = outerArgs;
     ctx.propagated = outerPropagated;

@@ -144,6 +144,7 @@ function clientsSection(server: Server): Field[] {
     ["maxclients", server.config.number("maxclients")],
     ["client_recent_max_input_buffer", maxInput],
     ["blocked_clients", server.blocking.blockedCount + server.pause.heldCount],
+    ["tracking_clients", server.tracking.clientCount],
   ];
 }
 
@@ -253,6 +254,9 @@ function statsSection(server: Server): Field[] {
     ["active_defrag_key_misses", 0],
     ["total_active_defrag_time", 0],
     ["current_active_defrag_time", 0],
+    ["tracking_total_keys", server.tracking.keyCount],
+    ["tracking_total_items", server.tracking.itemCount],
+    ["tracking_total_prefixes", server.tracking.prefixCount],
     ["unexpected_error_replies", 0],
     ["total_error_replies", st.totalErrorReplies],
     ["dump_payload_sanitizations", 0],

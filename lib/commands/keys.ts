@@ -261,6 +261,7 @@ function flushdb(ctx: CommandContext, args: Uint8Array[]): void {
   ctx.server.dirty += db.size;
   ctx.server.databaseReplaced(db);
   db.clear();
+  ctx.server.tracking.flushed();
   // Logged even when the database was already empty, as Redis forces it.
   ctx.propagate(args);
   ctx.reply.ok();
@@ -273,6 +274,7 @@ function flushall(ctx: CommandContext, args: Uint8Array[]): void {
   server.dirty += keyspace.totalKeys;
   for (const db of keyspace.databases) server.databaseReplaced(db);
   keyspace.clear();
+  server.tracking.flushed();
   // Like Redis: a running BGSAVE is abandoned and, with save points, the
   // now empty dataset is saved at once (without resetting the dirty count,
   // so that FLUSHALL still reaches the AOF).
@@ -316,8 +318,11 @@ function objectEncoding(ctx: CommandContext, args: Uint8Array[]): void {
   );
 }
 
-/** Strings holding 0-9999 are Redis's shared integer objects. */
-function isSharedInteger(ctx: CommandContext, entry: Entry): boolean {
+/**
+ * Strings holding 0-9999 are Redis's shared integer objects (refcount
+ * INT_MAX in OBJECT REFCOUNT and DEBUG OBJECT).
+ */
+export function isSharedInteger(ctx: CommandContext, entry: Entry): boolean {
   if (entry.type !== "string") return false;
   const config = ctx.server.config;
   const policy = config.get("maxmemory-policy");

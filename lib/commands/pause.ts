@@ -45,7 +45,7 @@ export const PAUSE_SUBCOMMANDS: readonly CommandSpec[] = [
     flags: ["admin", "noscript", "loading", "stale"],
     categories: ["connection"],
     group: "connection",
-    since: "3.0.0",
+    since: "2.9.50",
     summary: "Suspends commands processing.",
     complexity: "O(1)",
     handler: clientPause,

@@ -9,6 +9,7 @@ import { CLIENT_COMMANDS } from "./client.ts";
 import { COMMAND_COMMANDS } from "./command.ts";
 import { CONFIG_COMMANDS } from "./config.ts";
 import { SERVER_COMMANDS } from "./server.ts";
+import { DEBUG_COMMANDS } from "./debug.ts";
 import { KEY_COMMANDS } from "./keys.ts";
 import { STRING_COMMANDS } from "../types/string.ts";
 import { BITMAP_COMMANDS } from "../types/bitmap.ts";
@@ -35,6 +36,7 @@ export function createCommandTable(): CommandTable {
     ...COMMAND_COMMANDS,
     ...CONFIG_COMMANDS,
     ...SERVER_COMMANDS,
+    ...DEBUG_COMMANDS,
     ...KEY_COMMANDS,
     ...STRING_COMMANDS,
     ...BITMAP_COMMANDS,

@@ -1,5 +1,5 @@
 /**
- * Server commands: INFO, TIME, LASTSAVE, SHUTDOWN and DEBUG, and the
+ * Server commands: INFO, TIME, LASTSAVE, SHUTDOWN and MONITOR, and the
  * shutdown sequence that SHUTDOWN and the SIGTERM/SIGINT handlers share.
  *
  * @module
@@ -7,8 +7,7 @@
 
 import { defineCommand } from "./define.ts";
 import type { Server } from "../server/server.ts";
-import { bytesToString, equalsIgnoreCase, lowerAscii } from "../util/bytes.ts";
-import { protectedActionAllowed } from "./config.ts";
+import { equalsIgnoreCase, lowerAscii } from "../util/bytes.ts";
 import type { CommandContext } from "./context.ts";
 import { CommandError, Errors } from "./errors.ts";
 import { infoText } from "./info.ts";
@@ -112,111 +111,6 @@ function shutdown(ctx: CommandContext, args: Uint8Array[]): void {
   }
 }
 
-const DEBUG_NOT_ALLOWED =
-  `ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`;
-
-const DEBUG_HELP = [
-  "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-  "SET-ACTIVE-EXPIRE <0|1>",
-  "    Setting it to 0 disables expiring keys in background when they are not",
-  "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
-  "    default.",
-  "SLEEP <seconds>",
-  "    Stop the server for <seconds>. Decimals allowed.",
-  "RELOAD [MERGE] [NOFLUSH] [NOSAVE]",
-  "    Writes the RDB file, empties memory and loads the file back.",
-  "    NOSAVE loads the file as it is; NOFLUSH keeps the current keys;",
-  "    MERGE lets keys from the file replace existing ones.",
-  "HELP",
-  "    Prints this help.",
-];
-
-/** DEBUG RELOAD: saves the dataset, empties it and loads the file back. */
-function debugReload(ctx: CommandContext, args: Uint8Array[]): void {
-  let merge = false;
-  let flush = true;
-  let save = true;
-  for (const option of args.slice(2)) {
-    if (equalsIgnoreCase(option, "merge")) merge = true;
-    else if (equalsIgnoreCase(option, "noflush")) flush = false;
-    else if (equalsIgnoreCase(option, "nosave")) save = false;
-    else {
-      throw new CommandError(
-        "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.",
-      );
-    }
-  }
-  const server = ctx.server;
-  if (save) {
-    try {
-      server.rdb.save();
-    } catch (error) {
-      server.log.warning(`DEBUG RELOAD could not save: ${error}`);
-      throw new CommandError("ERR Error trying to save the DB");
-    }
-  }
-  if (flush) {
-    for (const db of server.keyspace.databases) server.databaseReplaced(db);
-    server.keyspace.clear();
-  }
-  try {
-    server.rdb.load(server.rdb.path, merge);
-  } catch (error) {
-    server.log.warning(`DEBUG RELOAD could not load the RDB file: ${error}`);
-    throw new CommandError(
-      "ERR Error trying to load the RDB dump, check server logs.",
-    );
-  }
-  server.log.warning("DB reloaded by DEBUG RELOAD");
-  ctx.reply.ok();
-}
-
-/** C's atoi: optional blanks and sign, then digits; anything else reads as 0. */
-function atoi(text: string): number {
-  const match = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(text);
-  return match === null ? 0 : Number(match[1]);
-}
-
-/** C's strtod prefix parse, as DEBUG SLEEP reads its seconds. */
-function strtod(text: string): number {
-  const match = /^[ \t\n\v\f\r]*([+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)/.exec(
-    text,
-  );
-  return match === null ? 0 : Number(match[1]);
-}
-
-/** Blocks the whole process, as Redis's DEBUG SLEEP blocks its event loop. */
-function sleepBlocking(ms: number): void {
-  if (ms <= 0) return;
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-function debug(ctx: CommandContext, args: Uint8Array[]): void {
-  if (!protectedActionAllowed(ctx, "enable-debug-command")) {
-    throw new CommandError(DEBUG_NOT_ALLOWED);
-  }
-  const sub = lowerAscii(args[1]);
-  if (sub === "help" && args.length === 2) {
-    ctx.reply.array(DEBUG_HELP.length);
-    for (const line of DEBUG_HELP) ctx.reply.simple(line);
-  } else if (sub === "sleep" && args.length === 3) {
-    const micros = Math.trunc(strtod(bytesToString(args[2])) * 1_000_000);
-    sleepBlocking(micros / 1000);
-    ctx.reply.ok();
-  } else if (sub === "reload") {
-    debugReload(ctx, args);
-  } else if (sub === "set-active-expire" && args.length === 3) {
-    ctx.server.activeExpire = atoi(bytesToString(args[2])) !== 0;
-    ctx.reply.ok();
-  } else {
-    throw new CommandError(
-      `ERR unknown subcommand or wrong number of arguments for '${
-        bytesToString(args[1].subarray(0, 128))
-      }'. Try DEBUG HELP.`,
-    );
-  }
-}
-
 /**
  * MONITOR: from now on the client gets a line for every command the server
  * runs. Like Redis, a client that must get one reply per command (inside
@@ -292,15 +186,5 @@ export const SERVER_COMMANDS: readonly CommandSpec[] = [
     complexity:
       "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)",
     handler: shutdown,
-  }),
-  defineCommand({
-    name: "debug",
-    arity: -2,
-    flags: ["admin", "noscript", "loading", "stale"],
-    group: "server",
-    since: "1.0.0",
-    summary: "Debugging and testing aids.",
-    complexity: "Depends on subcommand.",
-    handler: debug,
   }),
 ];

@@ -6,7 +6,12 @@
  * @module
  */
 
-import { type Directive, DIRECTIVES, parseMemoryValue } from "./directives.ts";
+import {
+  type ConfigAccess,
+  type Directive,
+  DIRECTIVES,
+  parseMemoryValue,
+} from "./directives.ts";
 
 /** A rejected value, with the reason in Redis's words. */
 export class ConfigError extends Error {
@@ -68,7 +73,7 @@ function pathToBinary(path: string): string {
 export type ConfigApplier = () => void;
 
 /** Current configuration values, kept in the normalised form CONFIG GET shows. */
-export class Config {
+export class Config implements ConfigAccess {
   readonly #values = new Map<string, string>();
   readonly #numbers = new Map<string, number>();
   readonly #listeners: ((name: string) => void)[] = [];
@@ -80,6 +85,22 @@ export class Config {
   constructor(cwd: string) {
     for (const d of DIRECTIVES) this.#store(d, d.defaultValue);
     this.#store(BY_NAME.get("dir")!, pathToBinary(cwd));
+    // Redis's own apply steps of the table (TLS); directives sharing one
+    // get one applier, run once per CONFIG SET.
+    const wrapped = new Map<Directive["apply"], ConfigApplier>();
+    for (const d of DIRECTIVES) {
+      const apply = d.apply;
+      if (apply === undefined) continue;
+      let applier = wrapped.get(apply);
+      if (applier === undefined) {
+        applier = () => {
+          const problem = apply(this);
+          if (problem !== null) throw new ConfigError(problem);
+        };
+        wrapped.set(apply, applier);
+      }
+      this.#appliers.set(d.name, applier);
+    }
   }
 
   /** Registers a callback run after any value changes. */
@@ -99,7 +120,10 @@ export class Config {
     return value;
   }
 
-  /** Current value of an int, memory or bool (1/0) directive. */
+  /**
+   * Current value of an int, memory or bool (1/0) directive; a percentage
+   * (maxmemory-clients "N%") is -N, as Redis keeps it.
+   */
   number(name: string): number {
     const value = this.#numbers.get(name);
     if (value === undefined) throw new Error(`not a numeric directive ${name}`);
@@ -117,6 +141,13 @@ export class Config {
    * take exactly one word.
    */
   validate(d: Directive, words: readonly string[]): string {
+    const value = this.#parse(d, words);
+    const problem = d.check?.(value, this);
+    if (problem) throw new ConfigError(problem);
+    return value;
+  }
+
+  #parse(d: Directive, words: readonly string[]): string {
     if (d.multiArg) {
       return unwrap(d.normalizeWords!(words, this.get(d.name)));
     }
@@ -130,23 +161,11 @@ export class Config {
         }
         return v;
       }
-      case "int": {
-        const n = parseStrictInteger(value);
-        if (n === null) {
-          throw new ConfigError("argument couldn't be parsed into an integer");
-        }
-        checkRange(d, n);
-        if (d.clamp === undefined) return String(n);
-        const [low, high] = d.clamp;
-        return String(Math.min(high, Math.max(low, Number(n))));
-      }
+      case "int":
       case "memory": {
-        const n = parseMemoryValue(value);
-        if (n === null) {
-          throw new ConfigError("argument must be a memory value");
-        }
+        const n = parseNumber(d, value);
         checkRange(d, n);
-        return String(n);
+        return formatNumber(d, n);
       }
       case "enum": {
         const v = value.toLowerCase();
@@ -155,12 +174,14 @@ export class Config {
             `argument(s) must be one of the following: ${d.values!.join(", ")}`,
           );
         }
-        return v;
+        return d.enumAliases?.[v] ?? v;
       }
       case "string":
       case "special":
         if (d.name === "dir") return changeDirectory(value);
-        return d.normalize === undefined ? value : unwrap(d.normalize(value));
+        return d.normalize === undefined
+          ? value
+          : unwrap(d.normalize(value, this));
     }
   }
 
@@ -244,19 +265,26 @@ export class Config {
   #store(d: Directive, value: string): void {
     this.#values.set(d.name, value);
     if (d.kind === "int" || d.kind === "memory") {
-      this.#numbers.set(d.name, Number(value));
+      const n = d.octal
+        ? parseInt(value, 8)
+        : value.endsWith("%")
+        ? -Number(value.slice(0, -1))
+        : Number(value);
+      this.#numbers.set(d.name, n);
     } else if (d.kind === "bool") {
       this.#numbers.set(d.name, value === "yes" ? 1 : 0);
     }
   }
 
   /**
-   * Every name CONFIG GET knows (aliases included) with its current value,
-   * in table order.
+   * Every name CONFIG GET's patterns match (aliases included) with its
+   * current value, in table order. Hidden directives, which only their exact
+   * name finds, are left out unless `includeHidden`.
    */
-  entries(): [string, string][] {
+  entries(includeHidden = false): [string, string][] {
     const out: [string, string][] = [];
     for (const d of DIRECTIVES) {
+      if (d.hidden && !includeHidden) continue;
       const value = this.#values.get(d.name)!;
       out.push([d.name, value]);
       for (const alias of d.aliases ?? []) out.push([alias, value]);
@@ -286,14 +314,76 @@ function unwrap(result: string | { error: string }): string {
   return result;
 }
 
+/**
+ * Parses an int or memory value the way Redis's numeric configs do (memory
+ * units first, then "N%", then octal, else a strict integer) into the
+ * signed 64-bit value Redis holds, or throws Redis's error for the kind.
+ */
+function parseNumber(d: Directive, text: string): bigint {
+  if (d.kind === "memory") {
+    const n = parseMemoryValue(text);
+    if (n !== null) return BigInt.asIntN(64, n);
+  }
+  if (d.percent && text.length > 1 && text.endsWith("%")) {
+    const n = parseStrictInteger(text.slice(0, -1));
+    // Redis keeps a percentage as a negative number.
+    if (n !== null && n >= 0n) return -n;
+  }
+  if (d.octal) {
+    const match = /^[ \t\n\v\f\r]*([+-]?)([0-7]*)$/.exec(text);
+    // strtoll in base 8; no digits at all reads as 0, like C.
+    if (match !== null && (match[2] !== "" || text === "")) {
+      const n = match[2] === "" ? 0n : BigInt("0o" + match[2]);
+      if (n <= LLONG_MAX) return match[1] === "-" ? -n : n;
+    }
+  }
+  if (d.kind === "int" && !d.octal) {
+    const n = parseStrictInteger(text);
+    if (n !== null) return n;
+  }
+  throw new ConfigError(
+    d.kind === "memory"
+      ? d.percent
+        ? "argument must be a memory or percent value"
+        : "argument must be a memory value"
+      : d.octal
+      ? "argument couldn't be parsed as an octal number"
+      : "argument couldn't be parsed into an integer",
+  );
+}
+
+/** Redis's bounds check of a parsed numeric value. */
 function checkRange(d: Directive, n: bigint): void {
-  if (
-    (d.min !== undefined && n < d.min) || (d.max !== undefined && n > d.max)
-  ) {
+  const min = d.min!;
+  const max = d.max!;
+  if (d.percent && n < 0n) {
+    if (n < min) {
+      throw new ConfigError(
+        `percentage argument must be less or equal to ${-min}`,
+      );
+    }
+    return;
+  }
+  // Unsigned 64-bit configs compare the value as unsigned.
+  const value = max > LLONG_MAX ? BigInt.asUintN(64, n) : n;
+  if (value < min || value > max) {
+    const show = (b: bigint) => d.octal ? b.toString(8) : String(b);
     throw new ConfigError(
-      `argument must be between ${d.min} and ${d.max} inclusive`,
+      `argument must be between ${show(min)} and ${show(max)} inclusive`,
     );
   }
+}
+
+/** A parsed numeric value as CONFIG GET shows it. */
+function formatNumber(d: Directive, n: bigint): string {
+  if (d.percent && n < 0n) return `${-n}%`;
+  if (d.kind === "memory") return String(BigInt.asUintN(64, n));
+  if (d.octal) return n.toString(8);
+  if (d.clamp !== undefined) {
+    const [low, high] = d.clamp;
+    return String(Math.min(high, Math.max(low, Number(n))));
+  }
+  return String(n);
 }
 
 /**

@@ -9,6 +9,7 @@
 
 import { splitInlineArgs } from "../resp/inline.ts";
 import { bytesToString, stringToBytes, utf8 } from "../util/bytes.ts";
+import { globMatch } from "../store/glob.ts";
 import { Config, ConfigError, findDirective } from "./config.ts";
 
 /** Redis version whose behaviour this server implements. */
@@ -19,12 +20,18 @@ export const REDIS_TS_VERSION = "0.1.0";
 
 /** A fatal configuration error; `message` is what redis-server prints to stderr. */
 export class FatalConfigError extends Error {
-  /** Creates the error for line `lineNumber` (1-based) reading `line`. */
-  constructor(lineNumber: number, line: string, reason: string) {
+  /**
+   * Creates the error for line `lineNumber` (1-based) reading `line`; a
+   * null `lineNumber` is an error about the whole configuration, which
+   * Redis prints without a line.
+   */
+  constructor(lineNumber: number | null, line: string, reason: string) {
     super(
       `\n*** FATAL CONFIG FILE ERROR (Redis ${REDIS_VERSION}) ***\n` +
-        `Reading the configuration file, at line ${lineNumber}\n` +
-        `>>> '${line}'\n${reason}\n`,
+        (lineNumber === null ? "" : (
+          `Reading the configuration file, at line ${lineNumber}\n` +
+          `>>> '${line}'\n`
+        )) + `${reason}\n`,
     );
     this.name = "FatalConfigError";
   }
@@ -98,6 +105,33 @@ export interface LoadState {
   saveSeen: boolean;
 }
 
+/**
+ * Config-file directives of Redis that name features this server lacks:
+ * refused with a clear reason rather than silently ignored, since each
+ * would change what clients may do. Fewer words than `minWords` is
+ * Redis's "Bad directive" error.
+ */
+const UNSUPPORTED: Record<string, { minWords: number; reason: string }> = {
+  "rename-command": {
+    minWords: 3,
+    reason:
+      "rename-command is not supported by redis-ts: commands cannot be renamed or disabled",
+  },
+  user: {
+    minWords: 2,
+    reason:
+      "ACL users are not supported by redis-ts: only the default user exists (set its password with requirepass)",
+  },
+  loadmodule: {
+    minWords: 2,
+    reason: "Modules are not supported by redis-ts: loadmodule cannot be used",
+  },
+  sentinel: {
+    minWords: 1,
+    reason: "Sentinel mode is not supported by redis-ts",
+  },
+};
+
 /** Directives Redis 7.0 still accepts with one value, and ignores. */
 const DEPRECATED = [
   "list-max-ziplist-entries",
@@ -105,15 +139,89 @@ const DEPRECATED = [
   "lua-replicate-commands",
 ];
 
+/** Text of an OS error without Deno's "(os error N): ..." suffix. */
+function osErrorText(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/ \(os error.*$/s, "");
+}
+
 /** Reads a config file as a binary string, or throws ConfigFileError. */
 function readConfigFile(path: string): string {
   try {
     return bytesToString(Deno.readFileSync(binaryToText(path)));
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new ConfigFileError(
-      binaryToText(path),
-      message.replace(/ \(os error.*$/s, ""),
+    throw new ConfigFileError(binaryToText(path), osErrorText(error));
+  }
+}
+
+/** Whether a path has glob wildcards, which make include read every match. */
+function hasWildcards(path: string): boolean {
+  return /[*?[]/.test(path);
+}
+
+/**
+ * The files a wildcard include names, in alphabetical order, like glob(3):
+ * wildcards may be in any path component, and do not match a leading ".".
+ */
+function globFiles(pattern: string): string[] {
+  const join = (base: string, name: string) =>
+    base === "" ? name : base.endsWith("/") ? base + name : `${base}/${name}`;
+  const parts = binaryToText(pattern).split("/");
+  let paths = [parts[0] === "" ? "/" : ""];
+  for (let i = parts[0] === "" ? 1 : 0; i < parts.length; i++) {
+    const part = parts[i];
+    if (part === "") continue;
+    if (!hasWildcards(part)) {
+      paths = paths.map((base) => join(base, part));
+      continue;
+    }
+    const next: string[] = [];
+    for (const base of paths) {
+      let names: string[];
+      try {
+        names = [...Deno.readDirSync(base === "" ? "." : base)].map((e) =>
+          e.name
+        );
+      } catch {
+        continue;
+      }
+      for (const name of names.sort()) {
+        if (name.startsWith(".") && !part.startsWith(".")) continue;
+        if (globMatch(part, name)) next.push(join(base, name));
+      }
+    }
+    paths = next;
+  }
+  return paths.filter((path) => {
+    try {
+      return Deno.statSync(path).isFile;
+    } catch {
+      return false;
+    }
+  }).map((path) => bytesToString(utf8(path)));
+}
+
+/**
+ * The text an include line brings in: the file, or with wildcards every
+ * matching file one after the other (none is not an error).
+ */
+function includedText(path: string): string {
+  if (!hasWildcards(path)) return readConfigFile(path);
+  return globFiles(path).map(readConfigFile).join("");
+}
+
+/** Fails unless the log file can be opened for appending, as Redis checks after loading. */
+function checkLogFile(config: Config): void {
+  const logfile = config.get("logfile");
+  if (logfile === "") return;
+  try {
+    Deno.openSync(binaryToText(logfile), { append: true, create: true })
+      .close();
+  } catch (error) {
+    throw new FatalConfigError(
+      null,
+      "",
+      `Can't open the log file: ${osErrorText(error)}`,
     );
   }
 }
@@ -149,8 +257,23 @@ export function applyConfigText(
       const name = words[0].toLowerCase();
       if (words.length === 2 && DEPRECATED.includes(name)) continue;
       if (words.length === 2 && name === "include") {
-        applyConfigText(config, readConfigFile(words[1]), state);
+        applyConfigText(config, includedText(words[1]), state);
         continue;
+      }
+      if (name === "sentinel" && words.length > 1) {
+        fail("sentinel directive while not in sentinel mode");
+      }
+      const unsupported = UNSUPPORTED[name];
+      if (unsupported !== undefined && words.length >= unsupported.minWords) {
+        fail(unsupported.reason);
+      }
+      if (name.includes(".")) {
+        // A module's directive ("module.name value"); there are no modules.
+        fail(
+          words.length === 2
+            ? "Module Configuration detected without loadmodule directive or no ApplyConfig call: aborting"
+            : "Module config specified without value",
+        );
       }
       fail("Bad directive or wrong number of arguments");
     }
@@ -169,6 +292,17 @@ export function applyConfigText(
       fail(error.message);
     }
     if (d!.name === "save") state.saveSeen = true;
+  }
+  // Redis's checks once a configuration text is read.
+  checkLogFile(config);
+  if (
+    config.get("cluster-enabled") === "yes" && config.get("replicaof") !== ""
+  ) {
+    throw new FatalConfigError(
+      null,
+      "",
+      "replicaof directive not allowed in cluster mode",
+    );
   }
 }
 

@@ -2,7 +2,8 @@
  * Reply encoder for RESP2 and RESP3. Replies are appended to a growable
  * buffer; large bulk payloads are queued by reference instead of copied.
  * Aggregate types that RESP2 lacks (map, set, double, boolean, null, push,
- * verbatim) are written in the shape Redis uses for RESP2 clients.
+ * verbatim, big number) are written in the shape Redis uses for RESP2
+ * clients; attributes exist only in RESP3.
  *
  * Text arguments are "binary strings": one char per byte (latin1), which is
  * how keys and error texts carrying user bytes are held in memory.
@@ -249,6 +250,28 @@ export class ReplyWriter {
       this.#text(text);
       this.#crlf();
     } else this.bulkString(text);
+  }
+
+  /**
+   * Big number reply: `(<digits>` in RESP3, a bulk string of the digits in
+   * RESP2, as Redis's addReplyBigNum writes it.
+   */
+  bigNumber(digits: string): void {
+    if (this.protocol === 3) {
+      this.#byte(40);
+      this.#text(digits);
+      this.#crlf();
+    } else this.bulkString(digits);
+  }
+
+  /**
+   * Attribute header of `pairs` key/value pairs (`|n`), RESP3 only: like
+   * Redis, callers write attributes for RESP3 clients alone, then the
+   * actual reply.
+   */
+  attribute(pairs: number): void {
+    if (this.protocol !== 3) throw new Error("attributes need RESP3");
+    this.#header(124, pairs);
   }
 
   /** Verbatim string (=len\r\ntxt:...) in RESP3, bulk string in RESP2. */

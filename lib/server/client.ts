@@ -15,6 +15,12 @@ export interface Transport {
   close(graceful: boolean): void;
 }
 
+/**
+ * How long an output peak counts for CLIENT LIST rbp: Redis resets a
+ * client's buf_peak every 5 seconds (reply_buffer_peak_reset_time).
+ */
+export const OUTPUT_PEAK_WINDOW_MS = 5000;
+
 /** One connected client. */
 export class Client {
   /** Replies for this client are written here. */
@@ -75,8 +81,27 @@ export class Client {
    * or -1 while under it.
    */
   outputSoftSince: number = -1;
-  /** Bytes buffered by the decoder for an incomplete request. */
-  queryBufferBytes = 0;
+  /** Bytes the decoder holds for an incomplete request (set by the network layer). */
+  bufferedInputBytes = 0;
+  /**
+   * While one read of this client is being run: its bytes plus what the
+   * decoder held before it (Redis's query buffer until it is trimmed after
+   * the read's commands); 0 otherwise.
+   */
+  processingInputBytes = 0;
+  /** Capacity of the connection's read buffer (0 when not on a socket). */
+  readBufferBytes = 0;
+  /** Output taken from `reply` by the write in progress, not yet written. */
+  writingBytes = 0;
+  /** Chunks of `writingBytes` (CLIENT LIST oll). */
+  writingChunks = 0;
+  /**
+   * Most output pending at a write since `outputPeakSince` (CLIENT LIST
+   * rbp); restarted every OUTPUT_PEAK_WINDOW_MS, as Redis resets buf_peak.
+   */
+  outputPeak = 0;
+  /** When the current `outputPeak` window began, ms since the epoch. */
+  outputPeakSince: number;
   /** Commands received but not yet run (while blocked, for instance). */
   readonly pending: Uint8Array[][] = [];
   /**
@@ -109,6 +134,24 @@ export class Client {
     this.authenticated = authenticated;
     this.createdAt = now;
     this.lastInteraction = now;
+    this.outputPeakSince = now;
+  }
+
+  /**
+   * Bytes buffered for requests not run yet: a partial request and the
+   * arguments of commands held while blocked (client-query-buffer-limit).
+   */
+  get queryBufferBytes(): number {
+    return this.bufferedInputBytes + this.pendingBytes;
+  }
+
+  /** Records `bytes` of output about to be written, for CLIENT LIST rbp. */
+  recordOutputPeak(bytes: number, now: number): void {
+    if (now - this.outputPeakSince >= OUTPUT_PEAK_WINDOW_MS) {
+      this.outputPeak = 0;
+      this.outputPeakSince = now;
+    }
+    if (bytes > this.outputPeak) this.outputPeak = bytes;
   }
 
   /** Protocol version spoken with this client (HELLO switches it). */

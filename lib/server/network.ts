@@ -87,6 +87,7 @@ class Connection implements Transport {
     const decoder = new RespDecoder(limits);
     const reader = this.conn.readable.getReader({ mode: "byob" });
     let buffer = new ArrayBuffer(READ_BUFFER_SIZE);
+    client.readBufferBytes = READ_BUFFER_SIZE;
     const reply = client.reply;
     const sink = (args: Uint8Array[]) => {
       this.dispatcher.receive(client, args);
@@ -98,15 +99,19 @@ class Connection implements Transport {
         if (done || value === undefined) break;
         buffer = value.buffer as ArrayBuffer;
         server.stats.netInputBytes += value.length;
+        // Like Redis's lastinteraction, reads and writes count (CLIENT LIST idle).
+        client.lastInteraction = Date.now();
         let input = value;
         do {
+          client.processingInputBytes = decoder.bufferedBytes + input.length;
           this.#feed(decoder, input, sink);
+          client.processingInputBytes = 0;
+          client.bufferedInputBytes = decoder.bufferedBytes;
           input = NO_INPUT;
           // The AOF is written (and fsynced with appendfsync always) before
           // any of these replies leaves, once for all clients of this turn.
           const logged = server.aof.flushSoon();
           if (logged !== null) await logged;
-          client.queryBufferBytes = decoder.bufferedBytes + client.pendingBytes;
           if (
             client.pendingBytes > 0 &&
             client.queryBufferBytes >
@@ -173,17 +178,25 @@ class Connection implements Transport {
    * writing. Only one drain runs at a time, so replies keep their order.
    */
   async #drain(): Promise<void> {
-    const reply = this.client.reply;
+    const client = this.client;
+    const reply = client.reply;
     this.#draining = true;
     try {
       while (!this.#closed && reply.pendingBytes > 0) {
         // Replies caused by other clients' writes follow those writes' log.
         this.server.aof.flush();
+        const pending = reply.pendingBytes;
+        client.recordOutputPeak(pending, Date.now());
         const chunks = reply.take();
+        client.writingBytes = pending;
+        client.writingChunks = chunks.length;
         for (let i = 0; i < chunks.length; i++) {
           this.server.stats.netOutputBytes += chunks[i].length;
           await writeAll(this.conn, chunks[i]);
+          client.writingBytes -= chunks[i].length;
+          client.writingChunks--;
         }
+        client.lastInteraction = Date.now();
       }
     } catch {
       // The peer went away; the read loop notices and cleans up.
@@ -191,6 +204,8 @@ class Connection implements Transport {
       return;
     } finally {
       this.#draining = false;
+      client.writingBytes = 0;
+      client.writingChunks = 0;
     }
     if (this.#closeWhenFlushed) this.#shutdown();
   }

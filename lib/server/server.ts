@@ -21,6 +21,7 @@ import { Propagator } from "./propagator.ts";
 import { Monitors } from "./monitor.ts";
 import { SlowLog } from "./slowlog.ts";
 import { ClientPause } from "./pause.ts";
+import { Tracking } from "./tracking.ts";
 import { PubSub } from "./pubsub.ts";
 import { WatchRegistry } from "./watch.ts";
 import { OutputLimits } from "./output_limit.ts";
@@ -151,6 +152,8 @@ export class Server {
   readonly slowlog: SlowLog = new SlowLog();
   /** CLIENT PAUSE: whether commands are held, and the held clients. */
   readonly pause: ClientPause = new ClientPause();
+  /** Client-side caching: what tracking clients read, and invalidations. */
+  readonly tracking: Tracking;
   /** RDB snapshots: loading, SAVE, BGSAVE, save points. */
   readonly rdb: RdbPersistence;
   /** The append-only file. */
@@ -165,8 +168,8 @@ export class Server {
   readonly startedAt: number = Date.now();
   /** Random id of this run (INFO run_id). */
   readonly runId: string = randomHexId();
-  /** Replication id (INFO master_replid). */
-  readonly replicationId: string = randomHexId();
+  /** Replication id (INFO master_replid); DEBUG CHANGE-REPL-ID renews it. */
+  replicationId: string = randomHexId();
   /** Changes since the last save (rdb_changes_since_last_save). */
   dirty = 0;
   /** Unix time (s) of the last successful save. */
@@ -175,6 +178,8 @@ export class Server {
   loading = false;
   /** Whether the active expiry cycle runs (DEBUG SET-ACTIVE-EXPIRE). */
   activeExpire = true;
+  /** The cron skips all its work while set (DEBUG PAUSE-CRON). */
+  cronPaused = false;
   /** Listeners told about every key change. */
   readonly keyChangeListeners: KeyChangeListener[] = [];
   /**
@@ -200,6 +205,7 @@ export class Server {
     const config = options.config;
     this.config = config;
     this.commands = options.commands;
+    this.tracking = new Tracking(this.clients);
     this.log = new Logger(config);
     this.rdb = new RdbPersistence(this);
     this.aof = new AofPersistence(this, this.rdb);
@@ -220,6 +226,7 @@ export class Server {
     this.keyChangeListeners.push(
       (db, key) => this.watches.keyChanged(db, key),
       (db, key) => this.blocking.keyChanged(db, key),
+      (_db, key) => this.tracking.keyChanged(key),
       (db, key, eventClass, event) =>
         notifier.notify(db, key, eventClass, event),
     );
@@ -230,6 +237,7 @@ export class Server {
       this.watches.unwatchAll(client);
       this.pubsub.removeClient(client);
       this.monitors.remove(client);
+      this.tracking.disable(client);
     });
   }
 
@@ -258,6 +266,7 @@ export class Server {
     this.blocking.remove(client);
     this.monitors.remove(client);
     this.pause.remove(client);
+    this.tracking.disable(client);
     this.pubsub.removeClient(client);
     this.watches.unwatchAll(client);
     this.clients.delete(client.id);

@@ -116,7 +116,9 @@ export function startServer(config: Config): RunningServer {
   writePidFile(server);
 
   const cron = setInterval(() => {
+    if (server.cronPaused) return;
     server.activeExpireCycle(25);
+    server.tracking.limitKeys(config.number("tracking-table-max-keys"));
     sampleInfoMetrics(server);
     persistenceCron(server);
     const timeout = config.number("timeout");

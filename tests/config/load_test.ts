@@ -139,3 +139,86 @@ Deno.test("include reads another file; deprecated directives are ignored", async
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("include with wildcards reads every match in order; none is fine", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${dir}/conf.d`);
+    await Deno.writeTextFile(`${dir}/conf.d/b.conf`, "timeout 2\nhz 20\n");
+    await Deno.writeTextFile(`${dir}/conf.d/a.conf`, "timeout 1\nsave 60 1\n");
+    await Deno.writeTextFile(`${dir}/conf.d/.hidden.conf`, "timeout 9\n");
+    await Deno.writeTextFile(`${dir}/conf.d/c.txt`, "timeout 8\n");
+    await Deno.mkdir(`${dir}/conf.d/d.conf`);
+    const config = new Config(cwd);
+    applyConfigText(
+      config,
+      `include ${dir}/conf.d/*.conf\ninclude ${dir}/none/*.conf\n` +
+        `include ${dir}/conf.d/[x-z].conf\n`,
+    );
+    assert.equal(config.get("timeout"), "2");
+    assert.equal(config.get("hz"), "20");
+    assert.equal(config.get("save"), "60 1");
+    // Wildcards in a directory name too.
+    applyConfigText(config, `include ${dir}/conf.?/a.conf\n`);
+    assert.equal(config.get("timeout"), "1");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("config-file directives of features this server lacks are refused clearly", () => {
+  const config = new Config(cwd);
+  const cases: [string, RegExp][] = [
+    ["rename-command CONFIG x", /rename-command is not supported by redis-ts/],
+    ["user alice on >pw", /ACL users are not supported by redis-ts/],
+    ["loadmodule /x.so", /Modules are not supported by redis-ts/],
+    ["sentinel", /Sentinel mode is not supported by redis-ts/],
+    // Redis's own texts.
+    [
+      "sentinel monitor m 127.0.0.1 6379 2",
+      /\nsentinel directive while not in sentinel mode\n$/,
+    ],
+    [
+      "mymodule.option 1",
+      /\nModule Configuration detected without loadmodule directive or no ApplyConfig call: aborting\n$/,
+    ],
+    ["mymodule.option", /\nModule config specified without value\n$/],
+    [
+      "rename-command CONFIG",
+      /\nBad directive or wrong number of arguments\n$/,
+    ],
+    ["loadmodule", /\nBad directive or wrong number of arguments\n$/],
+  ];
+  for (const [line, expected] of cases) {
+    assert.match(fatal(() => applyConfigText(config, line)), expected, line);
+  }
+});
+
+Deno.test("after reading, the log file must open and replicaof excludes cluster mode", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const config = new Config(cwd);
+    assert.equal(
+      fatal(() => applyConfigText(config, `logfile ${dir}/none/x.log`)),
+      "\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\n" +
+        "Can't open the log file: No such file or directory\n",
+    );
+    applyConfigText(new Config(cwd), `logfile ${dir}/x.log`);
+    assert.equal((await Deno.stat(`${dir}/x.log`)).isFile, true);
+    assert.equal(
+      fatal(() =>
+        applyConfigText(
+          new Config(cwd),
+          "cluster-enabled yes\nreplicaof 127.0.0.1 6379",
+        )
+      ),
+      "\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\n" +
+        "replicaof directive not allowed in cluster mode\n",
+    );
+    const replica = new Config(cwd);
+    applyConfigText(replica, 'replicaof "127.0.0.1 6379"\n');
+    assert.equal(replica.get("replicaof"), "127.0.0.1 6379");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -123,6 +123,13 @@ export function parseReply(
       for (let i = 0; i < r[0].length; i += 2) map.set(r[0][i], r[0][i + 1]);
       return [map, r[1]];
     }
+    case "|": {
+      // A RESP3 attribute comes before the reply it describes: the two are
+      // read as one (raw reads keep both), and the parsed value is the reply.
+      const attribute = aggregate(Number(line) * 2);
+      if (attribute === null) return null;
+      return parseReply(buf, attribute[1]);
+    }
     default:
       throw new Error(`unexpected reply type ${JSON.stringify(type)}`);
   }
