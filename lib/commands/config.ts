@@ -81,6 +81,8 @@ function configSet(ctx: CommandContext, args: Uint8Array[]): void {
       if (refused === null && unknown === null) unknown = name;
       continue;
     }
+    // Passwords stay out of the slow log (and MONITOR), as in Redis.
+    if (d.sensitive) ctx.redact(i + 1);
     if (unknown !== null || refused !== null) continue;
     if (d.immutable) {
       refused = setFailed(name, "can't set immutable config");

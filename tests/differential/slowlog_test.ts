@@ -45,6 +45,14 @@ differentialTest(
     ]);
     await pair.same(["SET", "big", "a".repeat(300)]);
     await pair.same(["AUTH", "secret"]);
+    await pair.same([
+      "CONFIG",
+      "SET",
+      "masterauth",
+      "hidden",
+      "maxclients",
+      "100",
+    ]);
     await pair.same(["MULTI"]);
     await pair.same(["SET", "a", "1"]);
     await pair.same(["EXEC"]);
