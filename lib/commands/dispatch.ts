@@ -257,6 +257,10 @@ export class Dispatcher {
     }
     if (client.replyOff || client.skipThisReply) {
       client.reply.truncate(replyStart);
+      if (client.keptPushes.length > 0) {
+        for (const push of client.keptPushes) client.reply.raw(push);
+        client.keptPushes.length = 0;
+      }
     }
     this.server.outputLimits.check(client, now);
     this.server.blocking.serveReady();

@@ -114,6 +114,11 @@ export class Client {
    * its further commands until it is unblocked.
    */
   blocked = false;
+  /**
+   * RESP3 push frames written while the running command's replies are
+   * dropped (CLIENT REPLY OFF/SKIP); sent once the replies are dropped.
+   */
+  readonly keptPushes: Uint8Array[] = [];
   /** The reusable context its commands run in (made by the dispatcher). */
   context: CommandContext | null = null;
 

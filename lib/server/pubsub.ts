@@ -220,12 +220,18 @@ export class PubSub {
     name: string | null,
     kind: SubscriptionKind,
   ): void {
-    const reply = client.reply;
+    // Like Redis, RESP3 push frames get through CLIENT REPLY OFF/SKIP: they
+    // are kept aside while the command's replies are dropped.
+    const suppressed = client.reply.protocol === 3 &&
+      (client.replyOff || client.skipThisReply);
+    const reply = suppressed ? new ReplyWriter() : client.reply;
+    reply.protocol = client.reply.protocol;
     reply.push(3);
     reply.bulkString(word);
     if (name === null) reply.nullBulk();
     else reply.bulkString(name);
     reply.integer(replyCount(client, kind));
+    if (suppressed) client.keptPushes.push(...reply.take());
   }
 
   /**

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { latin1 } from "../helpers/bytes.ts";
-import { type Pair, Picker, prng, withPair } from "../helpers/differential.ts";
+import {
+  differentialTest,
+  type Pair,
+  Picker,
+  prng,
+  withPair,
+} from "../helpers/differential.ts";
 import type { RespClient } from "../helpers/resp_client.ts";
 import { hasRedisServer } from "../helpers/servers.ts";
 
@@ -187,3 +193,33 @@ Deno.test({
     });
   },
 });
+
+differentialTest(
+  "differential: RESP3 push frames get through CLIENT REPLY OFF",
+  async (pair) => {
+    const clients = [await pair.ours.connect(), await pair.oracle.connect()];
+    try {
+      const frames: string[][] = [[], []];
+      for (const [i, client] of clients.entries()) {
+        await client.call("HELLO", "3");
+        await client.send("CLIENT", "REPLY", "OFF");
+        await client.send("SUBSCRIBE", "ch");
+        frames[i].push(latin1(await client.readRaw()));
+      }
+      await pair.same(["PUBLISH", "ch", "hello"]);
+      for (const [i, client] of clients.entries()) {
+        frames[i].push(latin1(await client.readRaw()));
+        await client.send("UNSUBSCRIBE", "ch");
+        frames[i].push(latin1(await client.readRaw()));
+        await client.send("PING");
+        await client.send("CLIENT", "REPLY", "ON");
+        frames[i].push(latin1(await client.readRaw()));
+        frames[i].push(latin1(await client.callRaw("PING")));
+      }
+      assert.deepEqual(frames[0], frames[1]);
+      assert.equal(frames[0][0], ">3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n");
+    } finally {
+      for (const client of clients) client.close();
+    }
+  },
+);
