@@ -38,6 +38,8 @@ interface ServerSamples {
   input: RateSampler;
   output: RateSampler;
   peakMemory: number;
+  /** used_memory when the samples began, just after start-up. */
+  startupMemory: number;
 }
 
 const samples = new WeakMap<Server, ServerSamples>();
@@ -50,6 +52,7 @@ function samplesOf(server: Server): ServerSamples {
       input: new RateSampler(),
       output: new RateSampler(),
       peakMemory: 0,
+      startupMemory: currentMemory(),
     };
     samples.set(server, s);
   }
@@ -57,9 +60,14 @@ function samplesOf(server: Server): ServerSamples {
 }
 
 /** Memory in use by the process's JavaScript heap and buffers. */
-function usedMemory(server: Server): number {
+/** V8 heap in use plus memory held outside it (buffers): used_memory. */
+function currentMemory(): number {
   const usage = Deno.memoryUsage();
-  const used = usage.heapUsed + usage.external;
+  return usage.heapUsed + usage.external;
+}
+
+function usedMemory(server: Server): number {
+  const used = currentMemory();
   const s = samplesOf(server);
   if (used > s.peakMemory) s.peakMemory = used;
   return used;
@@ -148,12 +156,42 @@ function clientsSection(server: Server): Field[] {
   ];
 }
 
+/** Bytes held in clients' query and reply buffers (mem_clients_normal). */
+function clientBufferBytes(server: Server): number {
+  let bytes = 0;
+  for (const client of server.clients.values()) {
+    bytes += client.queryBufferBytes + client.reply.pendingBytes;
+  }
+  return bytes;
+}
+
+/** A ratio with two decimals, as Redis prints them (0 for 0/0). */
+function ratio(a: number, b: number): string {
+  return (b === 0 ? 0 : a / b).toFixed(2);
+}
+
+/**
+ * INFO memory, every field of Redis 7.0 in its order. A managed runtime
+ * has no malloc to ask, so (see the README): used_memory is the V8 heap in
+ * use plus external memory; the "allocator" is V8 (allocated: used_memory,
+ * active: the heap V8 holds plus external, resident: the process's RSS);
+ * overhead is the start-up memory plus client and AOF buffers, and the
+ * dataset the rest. There is no Lua, replication or cluster memory.
+ */
 function memorySection(server: Server): Field[] {
   const used = usedMemory(server);
-  const rss = Deno.memoryUsage().rss;
-  const peak = samplesOf(server).peakMemory;
+  const usage = Deno.memoryUsage();
+  const rss = usage.rss;
+  const s = samplesOf(server);
+  const peak = s.peakMemory;
   const total = Deno.systemMemoryInfo().total;
   const maxmemory = BigInt(server.config.get("maxmemory"));
+  const startup = Math.min(s.startupMemory, used);
+  const clients = clientBufferBytes(server);
+  const aofBuffer = server.aof.bufferedBytes;
+  const overhead = Math.min(used, startup + clients + aofBuffer);
+  const dataset = used - overhead;
+  const active = Math.max(usage.heapTotal + usage.external, used);
   return [
     ["used_memory", used],
     ["used_memory_human", bytesToHuman(used)],
@@ -162,12 +200,56 @@ function memorySection(server: Server): Field[] {
     ["used_memory_peak", peak],
     ["used_memory_peak_human", bytesToHuman(peak)],
     ["used_memory_peak_perc", `${(used * 100 / peak).toFixed(2)}%`],
+    ["used_memory_overhead", overhead],
+    ["used_memory_startup", startup],
+    ["used_memory_dataset", dataset],
+    [
+      "used_memory_dataset_perc",
+      `${
+        (used === startup ? 0 : dataset * 100 / (used - startup)).toFixed(2)
+      }%`,
+    ],
+    ["allocator_allocated", used],
+    ["allocator_active", active],
+    ["allocator_resident", rss],
     ["total_system_memory", total],
     ["total_system_memory_human", bytesToHuman(total)],
+    ["used_memory_lua", 0],
+    ["used_memory_vm_eval", 0],
+    ["used_memory_lua_human", bytesToHuman(0)],
+    ["used_memory_scripts_eval", 0],
+    ["number_of_cached_scripts", 0],
+    ["number_of_functions", 0],
+    ["number_of_libraries", 0],
+    ["used_memory_vm_functions", 0],
+    ["used_memory_vm_total", 0],
+    ["used_memory_vm_total_human", bytesToHuman(0)],
+    ["used_memory_functions", 0],
+    ["used_memory_scripts", 0],
+    ["used_memory_scripts_human", bytesToHuman(0)],
     // Redis prints the unsigned maxmemory as a signed number here.
     ["maxmemory", String(BigInt.asIntN(64, maxmemory))],
     ["maxmemory_human", bytesToHuman(maxmemory)],
     ["maxmemory_policy", server.config.get("maxmemory-policy")],
+    ["allocator_frag_ratio", ratio(active, used)],
+    ["allocator_frag_bytes", active - used],
+    ["allocator_rss_ratio", ratio(rss, active)],
+    ["allocator_rss_bytes", rss - active],
+    ["rss_overhead_ratio", ratio(rss, rss)],
+    ["rss_overhead_bytes", 0],
+    ["mem_fragmentation_ratio", ratio(rss, used)],
+    ["mem_fragmentation_bytes", rss - used],
+    ["mem_not_counted_for_evict", aofBuffer],
+    ["mem_replication_backlog", 0],
+    ["mem_total_replication_buffers", 0],
+    ["mem_clients_slaves", 0],
+    ["mem_clients_normal", clients],
+    ["mem_cluster_links", 0],
+    ["mem_aof_buffer", aofBuffer],
+    ["mem_allocator", "v8"],
+    ["active_defrag_running", 0],
+    ["lazyfree_pending_objects", 0],
+    ["lazyfreed_objects", 0],
   ];
 }
 

@@ -145,6 +145,11 @@ export class AofPersistence implements PropagationTarget {
     readonly rdb: RdbPersistence,
   ) {}
 
+  /** Logged commands not yet written to the file (INFO mem_aof_buffer). */
+  get bufferedBytes(): number {
+    return this.#pending.pendingBytes;
+  }
+
   /** Whether commands are being logged. */
   get enabled(): boolean {
     return this.#file !== null;
