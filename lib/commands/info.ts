@@ -143,16 +143,20 @@ function serverSection(server: Server): Field[] {
 
 function clientsSection(server: Server): Field[] {
   let maxInput = 0;
+  let maxOutput = 0;
   for (const client of server.clients.values()) {
     maxInput = Math.max(maxInput, client.queryBufferBytes);
+    maxOutput = Math.max(maxOutput, client.reply.pendingBytes);
   }
   return [
     ["connected_clients", server.clients.size],
     ["cluster_connections", 0],
     ["maxclients", server.config.number("maxclients")],
     ["client_recent_max_input_buffer", maxInput],
+    ["client_recent_max_output_buffer", maxOutput],
     ["blocked_clients", server.blocking.blockedCount + server.pause.heldCount],
     ["tracking_clients", server.tracking.clientCount],
+    ["clients_in_timeout_table", server.blocking.timedCount],
   ];
 }
 

@@ -65,6 +65,15 @@ export class BlockingManager {
   #ready = new Set<string>();
   #serving = false;
 
+  /** Blocked clients waiting with a timeout (INFO clients_in_timeout_table). */
+  get timedCount(): number {
+    let timed = 0;
+    for (const waiter of this.#byClient.values()) {
+      if (waiter.timer !== undefined) timed++;
+    }
+    return timed;
+  }
+
   /** Number of blocked clients (INFO clients: blocked_clients). */
   get blockedCount(): number {
     return this.#byClient.size;

@@ -16,6 +16,14 @@ function fieldNames(info: string): string[] {
 }
 
 differentialTest(
+  "differential: INFO clients has every field of Redis 7.0, in its order",
+  async (pair) => {
+    const [ours, theirs] = await pair.both(["INFO", "clients"]);
+    assert.deepEqual(fieldNames(ours), fieldNames(theirs));
+  },
+);
+
+differentialTest(
   "differential: INFO memory has every field of Redis 7.0, in its order",
   async (pair) => {
     const [ours, theirs] = await pair.both(["INFO", "memory"]);
