@@ -111,6 +111,8 @@ export class Dispatcher {
   #clock = 0;
   /** slowlog-log-slower-than, kept current by its CONFIG SET applier. */
   #slowerThan = -1;
+  /** latency-monitor-threshold in ms (0: off), kept current the same way. */
+  #latencyThreshold = 0;
   /**
    * Whether the slow log needs durations finer than #clock's milliseconds
    * (a threshold under 1 ms), paying two performance.now() per command.
@@ -139,6 +141,11 @@ export class Dispatcher {
     };
     readSlowerThan();
     config.setApplier("slowlog-log-slower-than", readSlowerThan);
+    const readLatencyThreshold = () => {
+      this.#latencyThreshold = config.number("latency-monitor-threshold");
+    };
+    readLatencyThreshold();
+    config.setApplier("latency-monitor-threshold", readLatencyThreshold);
     const encoder = new TextEncoder();
     for (const spec of table.all()) {
       const h = hashName(encoder.encode(spec.name));
@@ -483,6 +490,13 @@ export class Dispatcher {
     }
     const ended = Date.now();
     this.#clock = ended;
+    const threshold = this.#latencyThreshold;
+    if (threshold > 0 && ended - started >= threshold) {
+      server.latency.add(
+        (spec.flagBits & FLAG_BITS.fast) !== 0 ? "fast-command" : "command",
+        ended - started,
+      );
+    }
     if (done) {
       let failed: boolean;
       if (completion === null) {

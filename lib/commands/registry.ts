@@ -26,6 +26,7 @@ import { PERSISTENCE_COMMANDS } from "./persistence.ts";
 import { TRANSACTION_COMMANDS } from "./transaction.ts";
 import { PUBSUB_COMMANDS } from "./pubsub.ts";
 import { SLOWLOG_COMMANDS } from "./slowlog.ts";
+import { LATENCY_COMMANDS } from "./latency.ts";
 import { CommandTable } from "./table.ts";
 
 /** Builds the table of every implemented command. */
@@ -53,5 +54,6 @@ export function createCommandTable(): CommandTable {
     ...TRANSACTION_COMMANDS,
     ...PUBSUB_COMMANDS,
     ...SLOWLOG_COMMANDS,
+    ...LATENCY_COMMANDS,
   ]);
 }

@@ -22,6 +22,7 @@ import { Monitors } from "./monitor.ts";
 import { SlowLog } from "./slowlog.ts";
 import { ClientPause } from "./pause.ts";
 import { Tracking } from "./tracking.ts";
+import { LatencyMonitor } from "./latency.ts";
 import { PubSub } from "./pubsub.ts";
 import { WatchRegistry } from "./watch.ts";
 import { OutputLimits } from "./output_limit.ts";
@@ -150,6 +151,8 @@ export class Server {
   readonly monitors: Monitors = new Monitors();
   /** Commands slower than slowlog-log-slower-than (SLOWLOG). */
   readonly slowlog: SlowLog = new SlowLog();
+  /** Operations slower than latency-monitor-threshold (LATENCY). */
+  readonly latency: LatencyMonitor = new LatencyMonitor();
   /** CLIENT PAUSE: whether commands are held, and the held clients. */
   readonly pause: ClientPause = new ClientPause();
   /** Client-side caching: what tracking clients read, and invalidations. */
@@ -309,13 +312,18 @@ export class Server {
   activeExpireCycle(budgetMs: number): void {
     if (!this.activeExpire || this.pause.mode !== null) return;
     const start = Date.now();
-    for (const db of this.keyspace.databases) {
+    cycle: for (const db of this.keyspace.databases) {
       while (true) {
         const now = Date.now();
         const { checked, expired } = db.expireCycle(now, 20);
         if (checked === 0 || expired * 4 <= checked) break;
-        if (now - start > budgetMs) return;
+        if (now - start > budgetMs) break cycle;
       }
+    }
+    const elapsed = Date.now() - start;
+    const threshold = this.config.number("latency-monitor-threshold");
+    if (threshold > 0 && elapsed >= threshold) {
+      this.latency.add("expire-cycle", elapsed);
     }
   }
 }
