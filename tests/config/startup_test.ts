@@ -85,6 +85,22 @@ async function stopPid(pid: number): Promise<void> {
   }
 }
 
+/**
+ * Removes a daemon's directory; a server that just exited may still have
+ * had a file being closed in it, so a failed attempt is retried.
+ */
+async function removeDir(dir: string): Promise<void> {
+  for (let attempt = 0;; attempt++) {
+    try {
+      await Deno.remove(dir, { recursive: true });
+      return;
+    } catch (error) {
+      if (attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
 async function waitFor<T>(
   what: string,
   probe: () => Promise<T | null> | T | null,
@@ -221,7 +237,7 @@ Deno.test({
         client.close();
       }
       for (const pid of pids) await stopPid(pid);
-      await Deno.remove(base, { recursive: true });
+      await removeDir(base);
     }
   },
 });
@@ -348,9 +364,10 @@ Deno.test("daemonize yes detaches with the start task's permissions and --allow-
       "yes",
     ]);
   } finally {
+    await client?.send("SHUTDOWN", "NOSAVE").catch(() => {});
     client?.close();
     for (const pid of pids) await stopPid(pid);
-    await Deno.remove(dir, { recursive: true });
+    await removeDir(dir);
   }
 });
 

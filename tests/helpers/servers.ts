@@ -254,6 +254,34 @@ export async function runToExit(
   };
 }
 
+/**
+ * Starts redis-server and ours with each argument list of `cases` in `cwd`
+ * and asserts both stop at start-up with status 1 and the same stderr.
+ */
+export async function sameStartupFailures(
+  cases: readonly string[][],
+  cwd: string,
+): Promise<void> {
+  for (const args of cases) {
+    const expected = await runToExit({ oracle: true, args, cwd });
+    const actual = await runToExit({ args, cwd });
+    if (expected.code !== 1 || actual.code !== 1) {
+      throw new Error(
+        `${
+          args.join(" ")
+        }: redis-server exited ${expected.code}, ours ${actual.code}`,
+      );
+    }
+    if (actual.stderr !== expected.stderr) {
+      throw new Error(
+        `${args.join(" ")}: ours said ${JSON.stringify(actual.stderr)}, redis ${
+          JSON.stringify(expected.stderr)
+        }`,
+      );
+    }
+  }
+}
+
 /** Waits (up to 5 s) until INFO on `client` reports `count` blocked clients. */
 export async function waitBlocked(
   client: RespClient,
