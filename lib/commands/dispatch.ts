@@ -165,6 +165,17 @@ export class Dispatcher {
     return undefined;
   }
 
+  /**
+   * The table entry `args` name (a container command alone runs as itself),
+   * or undefined: for commands queued by MULTI, checked when queued.
+   */
+  specOf(args: readonly Uint8Array[]): CommandSpec | undefined {
+    const top = this.#lookup(args[0]);
+    if (top === undefined || top.subcommands === undefined) return top;
+    if (args.length === 1) return top;
+    return this.table.lookupSubcommand(top, lowerAscii(args[1]));
+  }
+
   /** Starts a batch (see #batchStart) unless one is running. */
   #beginBatch(): void {
     if (this.#batchStart >= 0) return;
@@ -283,12 +294,10 @@ export class Dispatcher {
     if ((spec.flagBits & MAY_WRITE) !== 0) return true;
     if (spec !== this.#exec || client.multiQueue === null) return false;
     for (const args of client.multiQueue) {
-      const queued = this.#lookup(args[0]);
-      if (queued === undefined) continue;
-      const sub = queued.subcommands === undefined || args.length === 1
-        ? queued
-        : this.table.lookupSubcommand(queued, lowerAscii(args[1]));
-      if (sub !== undefined && (sub.flagBits & MAY_WRITE) !== 0) return true;
+      const queued = this.specOf(args);
+      if (queued !== undefined && (queued.flagBits & MAY_WRITE) !== 0) {
+        return true;
+      }
     }
     return false;
   }

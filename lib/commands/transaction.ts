@@ -13,7 +13,7 @@
 import { defineCommand, keyRange } from "./define.ts";
 import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
-import { bytesToString, equalsIgnoreCase, lowerAscii } from "../util/bytes.ts";
+import { bytesToString } from "../util/bytes.ts";
 import type { CommandContext } from "./context.ts";
 import { CommandError } from "./errors.ts";
 import type { CommandSpec } from "./spec.ts";
@@ -44,19 +44,6 @@ function discard(ctx: CommandContext): void {
   ctx.reply.ok();
 }
 
-/**
- * The command table entry of a queued command (checked when it was queued).
- * A container command alone runs as itself, as the dispatcher has it.
- */
-function resolveQueued(
-  server: Server,
-  top: CommandSpec,
-  args: Uint8Array[],
-): CommandSpec {
-  if (top.subcommands === undefined || args.length === 1) return top;
-  return server.commands.lookupSubcommand(top, lowerAscii(args[1]))!;
-}
-
 function exec(ctx: CommandContext): void {
   const client = ctx.client;
   const server = ctx.server;
@@ -82,14 +69,9 @@ function exec(ctx: CommandContext): void {
   client.inTransaction = true;
   try {
     ctx.reply.array(queue.length);
-    // Transactions often repeat one command: its name is compared in place
-    // instead of building a lower-case string to look it up again.
-    let top: CommandSpec | null = null;
+    const dispatcher = ctx.dispatcher;
     for (const args of queue) {
-      if (top === null || !equalsIgnoreCase(args[0], top.name)) {
-        top = server.commands.lookup(lowerAscii(args[0]))!;
-      }
-      ctx.dispatcher.call(ctx, resolveQueued(server, top, args), args);
+      dispatcher.call(ctx, dispatcher.specOf(args)!, args);
     }
   } finally {
     client.inTransaction = false;

@@ -109,11 +109,6 @@ export class Tracking {
     return this.#prefixes.size;
   }
 
-  /** Whether `client` has tracking on. */
-  isTracking(client: Client): boolean {
-    return this.#states.has(client);
-  }
-
   /**
    * Turns tracking on for `client` (or changes its options, as a second
    * CLIENT TRACKING ON does: prefixes add up).
