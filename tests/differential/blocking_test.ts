@@ -91,7 +91,10 @@ differentialTest(
 differentialTest(
   "differential: a key SWAPDB brings in already expired does not serve a blocked client",
   async (pair) => {
-    await pair.same(["DEBUG", "SET-ACTIVE-EXPIRE", "0"]);
+    assert.equal(
+      await pair.same(["DEBUG", "SET-ACTIVE-EXPIRE", "0"]),
+      "+OK\r\n",
+    );
     await pair.same(["SELECT", "1"]);
     await pair.same(["RPUSH", "l", "x"]);
     await pair.same(["PEXPIRE", "l", "1"]);
@@ -106,6 +109,9 @@ differentialTest(
     );
     assert.equal(ours, theirs);
     assert.equal(ours, "*-1\r\n");
+    // The key was still there, expired, when SWAPDB brought it in.
+    await pair.same(["DBSIZE"]);
     await pair.same(["DEBUG", "SET-ACTIVE-EXPIRE", "1"]);
   },
+  { flags: ["--enable-debug-command", "yes"] },
 );
