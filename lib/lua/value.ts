@@ -13,6 +13,9 @@
  * @module
  */
 
+/** The generator a Lua function or a pausable native runs as (see `runtime.ts`). */
+export type LuaGenerator = Generator<unknown, LuaValue[], unknown>;
+
 /** A coroutine; the engine defines its state (see `runtime.ts`). */
 export interface LuaThread {
   /** Marks the object as a Lua thread for `type()`. */
@@ -61,14 +64,26 @@ export class LuaFunction {
   readonly native: NativeFunction | undefined;
   /** The compiled body of a Lua function (engine-defined). */
   readonly body: unknown;
+  /**
+   * The engine's pausable entry point: compiled Lua functions, and natives
+   * that must be able to pause (pcall, coroutine.resume). When set, the
+   * engine calls this instead of `native`.
+   */
+  run: ((args: LuaValue[]) => LuaGenerator) | undefined;
 
   /** Creates a function; use {@linkcode nativeFunction} for natives. */
   constructor(
-    options: { name: string; native?: NativeFunction; body?: unknown },
+    options: {
+      name: string;
+      native?: NativeFunction;
+      body?: unknown;
+      run?: (args: LuaValue[]) => LuaGenerator;
+    },
   ) {
     this.name = options.name;
     this.native = options.native;
     this.body = options.body;
+    this.run = options.run;
   }
 }
 
@@ -93,6 +108,15 @@ export class LuaError extends Error {
   position: boolean;
   /** A traceback, when the engine records one. */
   traceback: string | undefined;
+  /**
+   * Lua frames still to skip before adding the position (`error(msg, 2)`
+   * skips one); used by the engine with `position`.
+   */
+  skip = 0;
+  /** Chunk name ("@user_script") of the innermost Lua frame when raised. */
+  luaSource: string | undefined = undefined;
+  /** Line of the innermost Lua frame when raised. */
+  luaLine: number | undefined = undefined;
 
   /** Raises `value`; `position: true` for natives' messages. */
   constructor(value: LuaValue, options: { position?: boolean } = {}) {
