@@ -318,7 +318,7 @@ export function textToLua(text: string): string {
 
 /** Formats a number as Lua 5.1's `tostring` does (C's `%.14g`). */
 export function numberToString(value: number): string {
-  if (Number.isInteger(value) && Math.abs(value) < 1e15) {
+  if (Number.isInteger(value) && Math.abs(value) < 1e14) {
     return Object.is(value, -0) ? "-0" : String(value);
   }
   // x86 produces NaN with the sign bit set (0/0, inf-inf), which C prints
