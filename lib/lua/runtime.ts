@@ -53,11 +53,6 @@ export class Coroutine implements LuaThread {
 
 const EMPTY_RESULT: LuaValue[] = [];
 
-function isNumberLike(v: LuaValue): boolean {
-  return typeof v === "number" ||
-    (typeof v === "string" && stringToNumber(v) !== undefined);
-}
-
 function toNum(v: LuaValue): number | undefined {
   if (typeof v === "number") return v;
   if (typeof v === "string") return stringToNumber(v);
@@ -128,11 +123,11 @@ export class Runtime {
   /** The tick counter compiled code decrements. */
   readonly C = { n: TICK_INTERVAL };
   /** The tick signal. */
-  readonly T = TICK;
+  readonly T: typeof TICK = TICK;
   /** LuaFunction, for `instanceof` in compiled code. */
-  readonly LF = LuaFunction;
+  readonly LF: typeof LuaFunction = LuaFunction;
   /** LuaTable, for `instanceof` and constructors in compiled code. */
-  readonly LT = LuaTable;
+  readonly LT: typeof LuaTable = LuaTable;
   /** Set by `kill`: raised at the next tick, uncatchable by pcall. */
   killError: LuaError | undefined = undefined;
   /** The running coroutine (undefined in the main thread). */
@@ -584,5 +579,3 @@ export function errorValue(e: unknown): LuaValue {
   if (e instanceof RangeError) return "stack overflow";
   return e instanceof Error ? e.message : String(e);
 }
-
-export { isNumberLike };

@@ -176,5 +176,3 @@ export class LuaState implements LuaRuntime {
     };
   }
 }
-
-export { LuaFunction, LuaTable };
