@@ -54,6 +54,17 @@ export function compileChunk(
   source: string,
 ): string {
   let fc = new FunctionContext();
+  // Statements spanning lines are compiled "precise": each operation sets
+  // $line to where Lua would report it (the line its last token is on).
+  let precise = false;
+  let sawOtherLine = false;
+  let stmtLine = 0;
+  const funcCache = new Map<FuncDef, string>();
+  const mark = (line: number): string => {
+    if (precise) return `$line = ${line}, `;
+    if (line !== stmtLine) sawOtherLine = true;
+    return "";
+  };
 
   const desc = (e: Expr): string => {
     switch (e.k) {
@@ -85,10 +96,17 @@ export function compileChunk(
     return [`${t} = ${code}, `, t];
   };
 
-  const callCore = (f: string, a: string, d: string): string => {
+  const callCore = (
+    f: string,
+    a: string,
+    d: string,
+    line: number,
+  ): string => {
     const tf = fc.newTemp();
     const ta = fc.newTemp();
-    return `(${tf} = ${f}, ${ta} = ${a}, ${tf} instanceof $LF ? (${tf}.run !== undefined ? yield* ${tf}.run(${ta}) : ${tf}.native(L, ${ta})) : yield* $callmeta(${tf}, ${ta}, ${d}))`;
+    return `(${tf} = ${f}, ${ta} = ${a}, ${
+      mark(line)
+    }${tf} instanceof $LF ? (${tf}.run !== undefined ? yield* ${tf}.run(${ta}) : ${tf}.native(L, ${ta})) : yield* $callmeta(${tf}, ${ta}, ${d}))`;
   };
 
   const list = (exprs: Expr[]): string => {
@@ -103,7 +121,7 @@ export function compileChunk(
   const multi = (e: Expr): string => {
     switch (e.k) {
       case "call":
-        return callCore(ex(e.fn), list(e.args), desc(e.fn));
+        return callCore(ex(e.fn), list(e.args), desc(e.fn), e.line);
       case "method": {
         const to = fc.newTemp();
         const obj = ex(e.obj);
@@ -111,7 +129,7 @@ export function compileChunk(
         const args = e.args.length === 0
           ? `[${to}]`
           : `[${to}, ...${list(e.args)}]`;
-        return callCore(fn, args, desc(e));
+        return callCore(fn, args, desc(e), e.line);
       }
       case "vararg":
         return "$va";
@@ -136,7 +154,7 @@ export function compileChunk(
     const op = e.op;
     const [pa, a] = once(e.a);
     const [pb, b] = once(e.b);
-    const pre = pa + pb;
+    const pre = pa + pb + mark(e.line);
     const aNum = e.a.k === "num";
     const bNum = e.b.k === "num";
     const checks = [
@@ -201,7 +219,11 @@ export function compileChunk(
       case "global":
         return `$idx($G, ${str(e.name)})`;
       case "index":
-        return `$idx(${ex(e.obj)}, ${ex(e.key)}, ${desc(e.obj)})`;
+        return `$idx(${ex(e.obj)}, ${ex(e.key)}, ${
+          precise
+            ? `(${mark(e.line)}${desc(e.obj)})`
+            : (mark(e.line), desc(e.obj))
+        })`;
       case "call":
       case "method":
         return `${multi(e)}[0]`;
@@ -221,7 +243,8 @@ export function compileChunk(
       }
       case "un": {
         if (e.op === "not") return `!${truthy(e.a)}`;
-        const [pre, a] = once(e.a);
+        const [pa, a] = once(e.a);
+        const pre = pa + mark(e.line);
         if (e.op === "-") {
           return `(${pre}typeof ${a} === "number" ? -${a} : $unm(${a}, ${
             desc(e.a)
@@ -253,6 +276,10 @@ export function compileChunk(
   };
 
   const func = (f: FuncDef): string => {
+    const cached = funcCache.get(f);
+    if (cached !== undefined) return cached;
+    const saved = [precise, sawOtherLine, stmtLine] as const;
+    precise = false;
     const outer = fc;
     fc = new FunctionContext();
     const lines: string[] = [];
@@ -278,11 +305,14 @@ export function compileChunk(
       };`
       : "";
     fc = outer;
-    return `$fn(function* (A) {\nlet $line = ${f.line};\n${
+    [precise, sawOtherLine, stmtLine] = saved;
+    const code = `$fn(function* (A) {\nlet $line = ${f.line};\n${
       lines.join("\n")
     }\n${temps}\ntry {\n${TICK}\n${body}\nreturn [];\n} catch ($e) { throw $err($e, $line); }\n}, ${
       str(f.name)
     })`;
+    funcCache.set(f, code);
+    return code;
   };
 
   const setLine = (line: number): string => {
@@ -321,6 +351,29 @@ export function compileChunk(
   };
 
   const stat = (s: Stat): string => {
+    if (
+      s.k === "local" || s.k === "assign" || s.k === "call" ||
+      s.k === "return"
+    ) {
+      stmtLine = s.line;
+      sawOtherLine = false;
+      precise = false;
+      const before = fc.lastLine;
+      const code = statement(s);
+      if (!sawOtherLine) return code;
+      fc.lastLine = before;
+      precise = true;
+      const exact = statement(s);
+      precise = false;
+      fc.lastLine = -1;
+      return exact;
+    }
+    stmtLine = s.line;
+    precise = false;
+    return statement(s);
+  };
+
+  const statement = (s: Stat): string => {
     const ln = setLine(s.line);
     switch (s.k) {
       case "local": {
@@ -450,7 +503,7 @@ export function compileChunk(
         const count = Math.max(2, s.vars.length);
         const r = Array.from({ length: count }, () => fc.newTemp());
         const e = fc.newTemp();
-        const call = callCore(gf, `[${gs}, ${gc}]`, "undefined");
+        const call = callCore(gf, `[${gs}, ${gc}]`, "undefined", s.line);
         const code = `${ln}${m} = ${
           list(s.exprs)
         }; ${gf} = ${m}[0]; ${gs} = ${m}[1]; ${gc} = ${m}[2];

@@ -162,7 +162,9 @@ export function parse(source: string, chunk: string): FuncDef {
     return list;
   };
 
+  let callLine = 0;
   const callArgs = (): Expr[] => {
+    callLine = tok.line;
     const line = tok.line;
     if (tt() === "string") {
       const v = tok.value as string;
@@ -221,31 +223,34 @@ export function parse(source: string, chunk: string): FuncDef {
   const suffixed = (): Expr => {
     let e = primary();
     for (;;) {
-      const line = tok.line;
       switch (tt()) {
         case ".": {
           advance();
-          e = { k: "index", obj: e, key: { k: "str", v: name() }, line };
+          const key: Expr = { k: "str", v: name() };
+          e = { k: "index", obj: e, key, line: lastLine() };
           break;
         }
         case "[": {
           advance();
           const key = expr();
           expect("]");
-          e = { k: "index", obj: e, key, line };
+          e = { k: "index", obj: e, key, line: lastLine() };
           break;
         }
         case ":": {
           advance();
           const n = name();
-          e = { k: "method", obj: e, name: n, args: callArgs(), line };
+          const args = callArgs();
+          e = { k: "method", obj: e, name: n, args, line: callLine };
           break;
         }
         case "(":
         case "string":
-        case "{":
-          e = { k: "call", fn: e, args: callArgs(), line };
+        case "{": {
+          const args = callArgs();
+          e = { k: "call", fn: e, args, line: callLine };
           break;
+        }
         default:
           return e;
       }
@@ -291,17 +296,16 @@ export function parse(source: string, chunk: string): FuncDef {
       advance();
       const a = subexpr(UNARY_PRIORITY);
       if (t.type === "-" && a.k === "num") e = { k: "num", v: -a.v };
-      else e = { k: "un", op: t.type, a, line: t.line };
+      else e = { k: "un", op: t.type, a, line: lastLine() };
     } else e = simple();
     for (;;) {
       const op = tt();
       const prio = BINARY[op];
       if (prio === undefined || prio[0] <= limit) return e;
-      const line = tok.line;
       advance();
       const b = subexpr(prio[1]);
       if (op === "and" || op === "or") e = { k: op, a: e, b };
-      else e = { k: "bin", op, a: e, b, line };
+      else e = { k: "bin", op, a: e, b, line: lastLine() };
     }
   };
 

@@ -868,4 +868,40 @@ export const ORACLE_CASES: [string, string][] = [
     "return 1.5 .. '|' .. -0.0 .. '|' .. 1e100",
     "1.5|-0|1e+100",
   ],
+  [
+    "local t = nil\nlocal x = 1 +\n  t.y",
+    "ERR user_script:3: attempt to index local 't' (a nil value)",
+  ],
+  [
+    "local t = {}\nlocal x = t.a +\n  1",
+    "ERR user_script:3: attempt to perform arithmetic on field 'a' (a nil value)",
+  ],
+  [
+    "local t = {}\nlocal x = 1\n  + t.a",
+    "ERR user_script:3: attempt to perform arithmetic on field 'a' (a nil value)",
+  ],
+  [
+    "local f\nf(1,\n2)",
+    "ERR user_script:2: attempt to call local 'f' (a nil value)",
+  ],
+  [
+    "local ok, e = pcall(function()\n  local t = {}\n  return t.x\n    .y\nend) return e",
+    "user_script:4: attempt to index field 'x' (a nil value)",
+  ],
+  [
+    "local ok, e = pcall(function()\n  local s = 'a' ..\n    'b' ..\n    {}\nend) return e",
+    "user_script:4: attempt to concatenate a table value",
+  ],
+  [
+    "local ok, e = pcall(function()\n  local f = function()\n    error('inner')\n  end\n  f()\nend) return e",
+    "user_script:3: inner",
+  ],
+  [
+    "local function f(a,\n  b)\n  return a + b\nend\nlocal ok, e = pcall(f, 1)\nreturn e\nlocal x\nlocal y = x(function()\nend)",
+    "ERR user_script:7: '<eof>' expected near 'local'",
+  ],
+  [
+    "local t = {}\nt.a.b(1,\n2)",
+    "ERR user_script:2: attempt to index field 'a' (a nil value)",
+  ],
 ];
