@@ -273,8 +273,9 @@ function unpack(args: LuaValue[]): LuaValue[] {
   const data = checkString(args, 1, "unpack");
   const start = optInteger(args, 2, "unpack", 1);
   if (start === 0) throw argError(2, "unpack", "offset must be 1 or greater");
-  // size_t arithmetic: a negative start is a huge offset.
-  let pos = start < 0 ? 2 ** 64 + start - 1 : start - 1;
+  // size_t arithmetic in C: a negative start is a huge offset, kept
+  // negative here, that no data is long enough for.
+  let pos = start - 1;
   const state: State = { little: true, align: 1 };
   const cursor = { i: 0 };
   const results: LuaValue[] = [];
@@ -283,7 +284,7 @@ function unpack(args: LuaValue[]): LuaValue[] {
     const option = nextOption(fmt, cursor, state);
     pos += padding(pos, state, option);
     let size = option.size;
-    if (pos + size > data.length) throw tooShort();
+    if (pos < 0 || pos + size > data.length) throw tooShort();
     switch (option.opt) {
       case "b":
       case "h":

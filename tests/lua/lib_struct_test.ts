@@ -177,6 +177,9 @@ Deno.test("struct: unpack", () => {
     [["!b i", "\x01".repeat(8)], [1, 16843009, 9]],
     [["!b d", "\0".repeat(16)], [0, 0, 17]],
     [["i", "\x01\0\0\0\x01", 2], [16777216, 6]],
+    [["c1 c0", "3abcd"], ["abc", 5]],
+    [["", "abc", 5], [5]],
+    [["", "abc", -1], [-1]],
   ];
   for (const [args, expected] of cases) {
     assert.deepEqual(call("unpack", ...args), expected, String(args[0]));
