@@ -358,7 +358,8 @@ class Parser {
       this.pos = at;
     } else if (
       (c === 0x2d || c === 0x2b || (c >= 0x30 && c <= 0x39)) &&
-      this.numberLength(at) === 0
+      (this.numberLength(at) === 0 ||
+        (!this.config.decodeInvalidNumbers && this.isInvalidNumber(at)))
     ) {
       this.error(expected, "invalid number", at);
     }

@@ -363,6 +363,28 @@ Deno.test("cjson: decode errors", () => {
     assert.equal(error(() => decode(text)), message, JSON.stringify(text));
   }
   const lib = cjsonLibrary();
+  assert.deepEqual(call(lib, "decode_invalid_numbers", false), [false]);
+  assert.equal(
+    error(() => decode("[0x10]", lib)),
+    "Expected value but found invalid number at character 2",
+  );
+  assert.equal(
+    error(() => decode("[01]", lib)),
+    "Expected value but found invalid number at character 2",
+  );
+  assert.equal(
+    error(() => decode("nan", lib)),
+    "Expected value but found invalid token at character 1",
+  );
+  call(lib, "decode_invalid_numbers", true);
+  assert.equal(
+    error(() => decode('{"a":1 "b', lib)),
+    "Expected comma or object end but found unexpected end of string at character 10",
+  );
+  assert.equal(
+    error(() => decode('[1 "\\q"]', lib)),
+    "Expected comma or array end but found invalid escape code at character 5",
+  );
   assert.equal(
     error(() => call(lib, "decode")),
     "bad argument #1 to 'decode' (expected 1 argument)",
