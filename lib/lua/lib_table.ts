@@ -43,7 +43,13 @@ function concat(_L: LuaRuntime, args: LuaValue[]): LuaValue[] {
     const value = table.get(i);
     if (typeof value === "string") parts.push(value);
     else if (typeof value === "number") parts.push(numberToString(value));
-    else fail(`invalid value (at index ${i}) in table for 'concat'`);
+    else {
+      fail(
+        `invalid value (${
+          typeName(value)
+        }) at index ${i} in table for 'concat'`,
+      );
+    }
   }
   return [parts.join(separator)];
 }
