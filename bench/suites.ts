@@ -12,6 +12,7 @@ import { PUBSUB_SUITE } from "./pubsub.ts";
 import { STREAMS_SUITE } from "./streams.ts";
 import { HYPERLOGLOG_SUITE } from "./hyperloglog.ts";
 import { BITMAPS_SUITE } from "./bitmaps.ts";
+import { SCRIPTING_SUITE } from "./scripting.ts";
 import type { BenchSuite } from "./suite.ts";
 
 /** All suites, in the order they run. */
@@ -23,4 +24,5 @@ export const SUITES: readonly BenchSuite[] = [
   STREAMS_SUITE,
   HYPERLOGLOG_SUITE,
   BITMAPS_SUITE,
+  SCRIPTING_SUITE,
 ];

@@ -25,6 +25,7 @@ import { FLAG_BITS } from "./define.ts";
 import { beforeWrite } from "../persistence/snapshot.ts";
 import { accessTracking } from "../store/database.ts";
 import { subscriptionCount } from "../server/pubsub.ts";
+import { Scripting } from "../scripting/scripting.ts";
 
 /** Redis shows at most this much of a rejected command's name and arguments. */
 const ERROR_ARGS_MAX = 128;
@@ -85,6 +86,8 @@ export interface CompletionOptions {
 export class Dispatcher {
   /** The command table requests are looked up in. */
   readonly table: CommandTable;
+  /** Lua scripts: the script cache and the running script. */
+  readonly scripting: Scripting;
   readonly #runInMulti: Set<CommandSpec | undefined>;
   readonly #allowedWhenSubscribed: Set<CommandSpec | undefined>;
   readonly #exec: CommandSpec | undefined;
@@ -147,6 +150,8 @@ export class Dispatcher {
     readLatencyThreshold();
     config.setApplier("latency-monitor-threshold", readLatencyThreshold);
     const encoder = new TextEncoder();
+    this.scripting = new Scripting(this);
+    server.functionLibraries = this.scripting.functions;
     for (const spec of table.all()) {
       const h = hashName(encoder.encode(spec.name));
       const bucket = this.#byHash.get(h);
@@ -262,13 +267,18 @@ export class Dispatcher {
     // an unknown command; commands run by EXEC leave it at "exec".
     client.lastCommand = spec === null ? "NULL" : spec.fullName;
     if (spec !== null && this.#admit(client, spec, args)) {
-      if (this.server.pause.mode !== null && this.#heldByPause(client, spec)) {
+      if (
+        this.scripting.busy && (spec.flagBits & FLAG_BITS.allow_busy) === 0
+      ) {
+        this.#reject(client, this.scripting.busyMessage, spec);
+      } else if (
+        this.server.pause.mode !== null && this.#heldByPause(client, spec)
+      ) {
         // Runs again, from the start, when the pause ends.
         client.skipNextReply = client.skipThisReply;
         this.server.pause.hold(client, args);
         return;
-      }
-      if (client.multiQueue !== null && !this.#runInMulti.has(spec)) {
+      } else if (client.multiQueue !== null && !this.#runInMulti.has(spec)) {
         client.multiQueue.push(args);
         client.reply.raw(QUEUED);
       } else this.call(ctx, spec, args);
@@ -414,6 +424,38 @@ export class Dispatcher {
    */
   call(ctx: CommandContext, spec: CommandSpec, args: Uint8Array[]): void {
     this.#run(ctx, spec, args, null, null);
+  }
+
+  /**
+   * Runs a command a script called (redis.call) through the one execution
+   * path, after the checks Redis makes for scripts. Returns the command's
+   * entry, or the error message when the call is refused before running.
+   */
+  callFromScript(
+    ctx: CommandContext,
+    args: Uint8Array[],
+    options: { readonly readOnly: boolean },
+  ): CommandSpec | string {
+    const spec = this.specOf(args);
+    if (spec === undefined || spec.handler === undefined) {
+      return "ERR Unknown Redis command called from script";
+    }
+    const arity = spec.arity;
+    if (
+      (arity > 0 && args.length !== arity) ||
+      (arity < 0 && args.length < -arity)
+    ) {
+      return "ERR Wrong number of args calling Redis command from script";
+    }
+    const flags = spec.flagBits;
+    if ((flags & FLAG_BITS.noscript) !== 0) {
+      return "ERR This Redis command is not allowed from script";
+    }
+    if (options.readOnly && (flags & FLAG_BITS.write) !== 0) {
+      return "ERR Write commands are not allowed from read-only scripts.";
+    }
+    this.#run(ctx, spec, args, null, null);
+    return spec;
   }
 
   /**

@@ -48,7 +48,8 @@ function dump(ctx: CommandContext, args: Uint8Array[]): void {
   else ctx.reply.bulk(payload);
 }
 
-function validPayload(payload: Uint8Array): boolean {
+/** Whether a DUMP payload has a known RDB version and a correct CRC-64. */
+export function validPayload(payload: Uint8Array): boolean {
   if (payload.length < 10) return false;
   const footer = payload.length - 10;
   const version = payload[footer] | (payload[footer + 1] << 8);

@@ -27,6 +27,8 @@ import { TRANSACTION_COMMANDS } from "./transaction.ts";
 import { PUBSUB_COMMANDS } from "./pubsub.ts";
 import { SLOWLOG_COMMANDS } from "./slowlog.ts";
 import { LATENCY_COMMANDS } from "./latency.ts";
+import { SCRIPTING_COMMANDS } from "./scripting.ts";
+import { FUNCTION_COMMANDS } from "./functions.ts";
 import { CommandTable } from "./table.ts";
 
 /** Builds the table of every implemented command. */
@@ -55,5 +57,7 @@ export function createCommandTable(): CommandTable {
     ...PUBSUB_COMMANDS,
     ...SLOWLOG_COMMANDS,
     ...LATENCY_COMMANDS,
+    ...SCRIPTING_COMMANDS,
+    ...FUNCTION_COMMANDS,
   ]);
 }

@@ -58,8 +58,7 @@ function parseInBase(text: string, base: number): number | undefined {
 }
 
 /** Marks an error caught by a protected call as positioned at a C level. */
-export function caughtValue(R: Runtime, e: unknown): LuaValue {
-  if (e === R.killError && e !== undefined) throw e;
+export function caughtValue(e: unknown): LuaValue {
   if (e instanceof LuaError && e.position) {
     if (e.skip > 0) e.skip--;
     else e.position = false;
@@ -155,6 +154,8 @@ export function baseLibrary(host: BaseHost): LuaTable {
     const t = checkTable(args, 0, "rawset");
     checkAny(args, 1, "rawset");
     checkAny(args, 2, "rawset");
+    // Redis raises this one from C: no position.
+    if (t.readonly) throw new LuaError("Attempt to modify a readonly table");
     t.set(args[1], args[2]);
     return [t];
   });
@@ -253,7 +254,7 @@ export function baseLibrary(host: BaseHost): LuaTable {
       const results = yield* R.call(args[0], args.slice(1));
       return [true, ...results];
     } catch (e) {
-      return [false, caughtValue(R, e)];
+      return [false, caughtValue(e)];
     }
   });
   gen("xpcall", function* (args) {
@@ -262,12 +263,12 @@ export function baseLibrary(host: BaseHost): LuaTable {
       const results = yield* R.call(args[0], []);
       return [true, ...results];
     } catch (e) {
-      const value = caughtValue(R, e);
+      const value = caughtValue(e);
       try {
         const handled = yield* R.call(args[1], [value]);
         return [false, handled[0]];
       } catch (e2) {
-        caughtValue(R, e2);
+        caughtValue(e2);
         return [false, "error in error handling"];
       }
     }

@@ -59,7 +59,7 @@ export function* resume(
     }
   } catch (e) {
     co.status = "dead";
-    return [false, caughtValue(R, e)];
+    return [false, caughtValue(e)];
   } finally {
     R.current = previous;
     if (previous !== undefined) previous.status = "running";

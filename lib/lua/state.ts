@@ -36,7 +36,11 @@ export interface LuaExecution {
    * the script raises (or after `kill`).
    */
   run(shouldPause: () => boolean): LuaRunResult;
-  /** Makes the next run, or the next tick, throw `error`; pcall cannot catch it. */
+  /**
+   * Makes every tick from now on raise `error` (a copy of it each time), as
+   * Redis's hook does after SCRIPT KILL: pcall catches it like any error,
+   * but the next tick raises it again.
+   */
   kill(error: LuaError): void;
 }
 
@@ -133,10 +137,6 @@ export class LuaState implements LuaRuntime {
     return {
       run(shouldPause: () => boolean): LuaRunResult {
         if (finished) throw new LuaError("execution already finished");
-        if (killed !== undefined) {
-          finish();
-          throw killed;
-        }
         try {
           R.C.n = TICK_INTERVAL;
           let step: IteratorResult<unknown, LuaValue[]>;
@@ -151,7 +151,12 @@ export class LuaState implements LuaRuntime {
             }
             if (step.value === TICK) {
               R.C.n = TICK_INTERVAL;
-              if (killed !== undefined) throw killed;
+              if (killed !== undefined) {
+                // Like Redis's hook, raised again at every tick: pcall may
+                // catch it, but the script cannot go on for long.
+                step = generator.throw(new LuaError(killed.value));
+                continue;
+              }
               if (shouldPause()) return { done: false };
               step = generator.next();
             } else {

@@ -25,4 +25,14 @@ export interface PersistenceHost {
   dirty: number;
   /** Unix time (s) of the last successful save. */
   lastSave: number;
+  /** The function libraries, saved in and loaded from RDB files. */
+  readonly functionLibraries: FunctionLibraryStore;
+}
+
+/** Function libraries as persistence sees them: their code. */
+export interface FunctionLibraryStore {
+  /** Every library's code. */
+  codes(): Uint8Array[];
+  /** Loads a library from its code (replacing one of the same name); throws on failure. */
+  load(code: Uint8Array, replace: boolean): string;
 }

@@ -110,7 +110,7 @@ export class RdbPersistence {
     const now = Date.now();
     const databases = server.keyspace.databases.length;
     try {
-      readRdb(
+      const summary = readRdb(
         data,
         (loaded: LoadedKey) => {
           if (loaded.db >= databases) {
@@ -140,6 +140,17 @@ export class RdbPersistence {
         },
         server.config.flag("rdbchecksum"),
       );
+      for (const code of summary.functions) {
+        try {
+          server.functionLibraries.load(code, true);
+        } catch (error) {
+          throw new RdbError(
+            `failed loading a function library: ${
+              error instanceof Error ? error.message : error
+            }`,
+          );
+        }
+      }
     } catch (error) {
       if (error instanceof RdbError) {
         throw new RdbError(`Error loading ${source}: ${error.message}`);

@@ -102,6 +102,8 @@ export interface RdbSummary {
   readonly version: number;
   /** AUX fields (redis-ver, ctime, aof-base, ...), as text. */
   readonly aux: Map<string, string>;
+  /** The code of each function library the file holds, in file order. */
+  readonly functions: Uint8Array[];
 }
 
 /** Strings up to this size are copied into shared slabs of SLAB_SIZE bytes. */
@@ -426,6 +428,7 @@ export function readRdb(
   const cursor = new RdbCursor(data);
   cursor.pos = 9;
   const aux = new Map<string, string>();
+  const functions: Uint8Array[] = [];
   let db = 0;
   let expireAt = 0;
   let idleSeconds: number | undefined;
@@ -440,7 +443,7 @@ export function readRdb(
               "unexpected end of file: checksum missing (truncated RDB file)",
             );
           }
-          return { version, aux };
+          return { version, aux, functions };
         case RdbOpcode.selectDb:
           db = cursor.length();
           continue;
@@ -475,9 +478,11 @@ export function readRdb(
             "the file contains module data, which this server cannot load",
           );
         case RdbOpcode.function2:
+          functions.push(cursor.string());
+          continue;
         case RdbOpcode.functionPreGa:
           throw new RdbError(
-            "the file contains Redis functions, which this server does not support",
+            "the file contains functions in the format of Redis 7.0 release candidates, which this server cannot load",
           );
         default: {
           const key = cursor.string();

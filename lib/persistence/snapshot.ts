@@ -13,6 +13,7 @@
  * @module
  */
 
+import { RdbOpcode } from "./rdb_reader.ts";
 import type { PersistenceHost } from "./host.ts";
 import type { Database, Entry } from "../store/database.ts";
 import { valueTypeOps } from "../store/value_types.ts";
@@ -71,6 +72,10 @@ export class Snapshot {
     this.#writer.aux("ctime", String(Math.floor(this.#now / 1000)));
     this.#writer.aux("used-mem", String(Deno.memoryUsage().rss));
     this.#writer.aux("aof-base", "0");
+    for (const code of server.functionLibraries.codes()) {
+      this.#writer.byte(RdbOpcode.function2);
+      this.#writer.string(code);
+    }
     for (const db of server.keyspace.databases) {
       this.#progress.push({
         db,

@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { FunctionLibraryStore } from "../persistence/host.ts";
 import { Config } from "../config/config.ts";
 import { Keyspace } from "../store/keyspace.ts";
 import type { Database } from "../store/database.ts";
@@ -163,6 +164,18 @@ export class Server {
   readonly aof: AofPersistence;
   /** Snapshots being written (BGSAVE, AOF rewrite); writes must consult them. */
   readonly snapshots = new Set<Snapshot>();
+  /**
+   * The function libraries; the dispatcher's scripting engine replaces this
+   * empty store with its own.
+   */
+  functionLibraries: FunctionLibraryStore = {
+    codes: () => [],
+    load: () => {
+      throw new Error("this server has no scripting engine");
+    },
+  };
+  /** The EVAL script cache's size, kept by the scripting engine (INFO memory). */
+  readonly scriptCache = { scripts: 0, bytes: 0 };
   /** The command table. */
   readonly commands: CommandTable;
   /** Connected clients by id. */

@@ -403,7 +403,7 @@ Deno.test("cjson: decode errors", () => {
   );
 });
 
-Deno.test("cjson: decoding 1 MB is fast", () => {
+Deno.test("cjson: a 1 MB document round-trips", () => {
   const items: string[] = [];
   let size = 0;
   for (let i = 0; size < 1_000_000; i++) {
@@ -416,18 +416,11 @@ Deno.test("cjson: decoding 1 MB is fast", () => {
   }
   const text = "[" + items.join(",") + "]";
   const lib = cjsonLibrary();
-  decode(text, lib);
-  // Best of three: the machine running the tests may be busy.
-  let elapsed = Infinity;
-  let result = new LuaTable();
-  for (let run = 0; run < 3; run++) {
-    const start = performance.now();
-    result = decode(text, lib) as LuaTable;
-    elapsed = Math.min(elapsed, performance.now() - start);
-  }
+  // Speed is measured by bench/lua_cpu.ts, not here.
+  const result = decode(text, lib) as LuaTable;
   assert.equal(result.length(), items.length);
-  assert.ok(elapsed < 100, `took ${elapsed} ms`);
-  const again = performance.now();
-  encode(result, lib);
-  assert.ok(performance.now() - again < 200);
+  const again = decode(encode(result, lib) as string, lib) as LuaTable;
+  assert.equal(again.length(), items.length);
+  const last = again.get(items.length) as LuaTable;
+  assert.equal(last.get("id"), items.length - 1);
 });

@@ -1,7 +1,7 @@
 /**
  * Persistence interoperability with Debian's redis-server 7.0: RDB files
  * and AOF directories written by either server load in the other with the
- * same keys, types, values and TTLs.
+ * same keys, types, values and TTLs, and the same function libraries.
  */
 import assert from "node:assert/strict";
 import { text } from "../helpers/bytes.ts";
@@ -13,6 +13,11 @@ const noRedis = !hasRedisServer();
 /** Commands creating every type and encoding, expiry, binary data and several databases. */
 function populateCommands(): string[][] {
   const commands: string[][] = [
+    [
+      "FUNCTION",
+      "LOAD",
+      "#!lua name=interop\nredis.register_function('answer', function(keys, args) return 42 end)",
+    ],
     ["SET", "str", "hello"],
     ["SET", "int", "12345"],
     ["SET", "bin\x00key", "\x00\xff\r\n"],
@@ -51,7 +56,10 @@ async function populate(client: RespClient): Promise<void> {
 
 /** Everything observable about the dataset, in a comparable form. */
 async function contents(client: RespClient): Promise<unknown[]> {
-  const out: unknown[] = [];
+  const out: unknown[] = [
+    await client.call("FUNCTION", "LIST", "WITHCODE"),
+    await client.call("FCALL", "answer", "0"),
+  ];
   for (const db of ["0", "2"]) {
     await client.call("SELECT", db);
     const keys = (await client.call("KEYS", "*") as string[]).sort();
