@@ -486,8 +486,11 @@ export class Runtime {
       for (;;) {
         if (step.done) return step.value;
         if (step.value === TICK) {
+          if (this.killError !== undefined) {
+            this.C.n = 1;
+            throw new LuaError(this.killError.value);
+          }
           this.C.n = TICK_INTERVAL;
-          if (this.killError !== undefined) throw this.killError;
           step = gen.next();
         } else {
           step = gen.throw(
@@ -506,7 +509,6 @@ export class Runtime {
    */
   err = (e: unknown, line: number, chunk: string, source: string): unknown => {
     if (e instanceof LuaError) {
-      if (e === this.killError) return e;
       if (e.luaLine === undefined) {
         e.luaSource = source;
         e.luaLine = line;

@@ -9,7 +9,7 @@ import { compileChunk } from "./compiler.ts";
 import { chunkDisplayName } from "./lexer.ts";
 import { baseLibrary } from "./lib_base.ts";
 import { coroutineLibrary } from "./lib_coroutine.ts";
-import { mathLibrary } from "./lib_math.ts";
+import { mathLibrary, type Rand48 } from "./lib_math.ts";
 import { stringLibrary } from "./lib_string.ts";
 import { tableLibrary } from "./lib_table.ts";
 import { parse } from "./parser.ts";
@@ -94,8 +94,12 @@ export class LuaState implements LuaRuntime {
     }
   }
 
-  /** Opens base, coroutine, string, table and math. */
-  openStandardLibraries(): void {
+  /**
+   * Opens base, coroutine, string, table and math; `random` is the
+   * generator behind math.random (shared by states that share one, as
+   * Redis's scripts and functions share one).
+   */
+  openStandardLibraries(options: { random?: Rand48 } = {}): void {
     const base = baseLibrary(this);
     for (let entry = base.next(undefined); entry; entry = base.next(entry[0])) {
       this.globals.set(entry[0], entry[1]);
@@ -104,7 +108,7 @@ export class LuaState implements LuaRuntime {
     this.open("coroutine", coroutineLibrary(this.runtime));
     this.open("string", stringLibrary());
     this.open("table", tableLibrary());
-    this.open("math", mathLibrary());
+    this.open("math", mathLibrary({ random: options.random }));
   }
 
   /** Calls a value to completion (natives calling back into Lua). */
@@ -152,8 +156,10 @@ export class LuaState implements LuaRuntime {
             if (step.value === TICK) {
               R.C.n = TICK_INTERVAL;
               if (killed !== undefined) {
-                // Like Redis's hook, raised again at every tick: pcall may
-                // catch it, but the script cannot go on for long.
+                // Like Redis's hook after SCRIPT KILL, raised at every tick
+                // from now on (every back-edge and call): pcall may catch
+                // it, but the script cannot loop again.
+                R.C.n = 1;
                 step = generator.throw(new LuaError(killed.value));
                 continue;
               }

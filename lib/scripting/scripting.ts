@@ -31,6 +31,7 @@ import {
   numberToString,
 } from "../lua/value.ts";
 import { cjsonLibrary } from "../lua/lib_cjson.ts";
+import { Rand48 } from "../lua/lib_math.ts";
 import { cmsgpackLibrary } from "../lua/lib_cmsgpack.ts";
 import { bitLibrary } from "../lua/lib_bit.ts";
 import { structLibrary } from "../lua/lib_struct.ts";
@@ -110,6 +111,8 @@ export class Scripting {
   readonly #scripts = new Map<string, CachedScript>();
   /** The script running now, if any. */
   #run: ScriptRun | null = null;
+  /** math.random's generator, one for scripts and functions as in Redis. */
+  readonly #random = new Rand48();
 
   /** Sets up the Lua state and the script client of `dispatcher`'s server. */
   constructor(dispatcher: Dispatcher) {
@@ -273,6 +276,16 @@ export class Scripting {
    */
   run(ctx: CommandContext, call: ScriptCall, lua = this.#lua): void {
     const server = ctx.server;
+    // EVAL and FCALL skip the monitor feed after running: like Redis,
+    // monitors see them before the commands they run.
+    if (server.monitors.size > 0 && !server.loading) {
+      server.monitors.feed({
+        client: ctx.client,
+        dbIndex: ctx.client.dbIndex,
+        args: ctx.args,
+        redacted: null,
+      });
+    }
     const scriptCtx = this.#dispatcher.contextFor(this.#scriptClient);
     scriptCtx.now = ctx.now;
     this.#scriptClient.dbIndex = ctx.client.dbIndex;
@@ -438,7 +451,7 @@ export class Scripting {
   /** The Lua state with Redis's libraries, `redis` API and protections. */
   #createState(): LuaState {
     const lua = new LuaState();
-    lua.openStandardLibraries();
+    lua.openStandardLibraries({ random: this.#random });
     lua.open("cjson", cjsonLibrary());
     lua.open("cmsgpack", cmsgpackLibrary());
     lua.open("bit", bitLibrary());

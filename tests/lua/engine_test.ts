@@ -244,7 +244,10 @@ Deno.test("lua engine: kill reaches a loop inside a native's callback", () => {
     "@user_script",
   );
   box.execution = L.start(f, []);
-  assert.throws(() => box.execution!.run(() => false), (e) => e === killed);
+  assert.throws(
+    () => box.execution!.run(() => false),
+    (e) => e instanceof LuaError && e.value === killed.value,
+  );
 });
 
 Deno.test("lua engine: coroutines as generators", () => {

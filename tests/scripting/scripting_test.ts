@@ -57,3 +57,19 @@ Deno.test("scripting: the cache survives until SCRIPT FLUSH and counts in INFO",
     "-NOSCRIPT No matching script. Please use EVAL.\r\n",
   );
 });
+
+Deno.test("scripting: MONITOR shows EVAL, then its commands from lua", () => {
+  const s = inProcess();
+  const monitor = s.connect();
+  assert.equal(s.runAs(monitor, "MONITOR"), "+OK\r\n");
+  s.run(
+    "EVAL",
+    "redis.call('set', 'a', '1') return redis.call('get', 'a')",
+    "0",
+  );
+  const lines = s.take(monitor).split("\r\n").filter((l) => l !== "");
+  assert.equal(lines.length, 3);
+  assert.match(lines[0], /^\+\d+\.\d+ \[0 127\.0\.0\.1:1\] "EVAL" "redis/);
+  assert.match(lines[1], /^\+\d+\.\d+ \[0 lua\] "set" "a" "1"$/);
+  assert.match(lines[2], /^\+\d+\.\d+ \[0 lua\] "get" "a"$/);
+});
