@@ -29,8 +29,12 @@ export interface PersistenceHost {
   readonly functionLibraries: FunctionLibraryStore;
 }
 
-/** Function libraries as persistence sees them: their code. */
+/** Function libraries as persistence (and INFO) sees them: their code. */
 export interface FunctionLibraryStore {
+  /** The libraries by name. */
+  readonly libraries: ReadonlyMap<string, unknown>;
+  /** Number of functions of every library. */
+  readonly functionCount: number;
   /** Every library's code. */
   codes(): Uint8Array[];
   /** Loads a library from its code (replacing one of the same name); throws on failure. */

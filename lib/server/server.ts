@@ -169,6 +169,8 @@ export class Server {
    * empty store with its own.
    */
   functionLibraries: FunctionLibraryStore = {
+    libraries: new Map(),
+    functionCount: 0,
     codes: () => [],
     load: () => {
       throw new Error("this server has no scripting engine");

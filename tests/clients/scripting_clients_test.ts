@@ -2,7 +2,8 @@
  * End to end with the client libraries that need Lua scripting (test-only
  * dependencies pinned in tests/clients/node/package.json, installed by
  * .ci/run): a BullMQ queue and worker, ioredis defineCommand and node-redis
- * defineScript.
+ * defineScript; Debian's redis-py (python3-redis) Lock and register_script;
+ * and `redis-cli --eval`.
  */
 
 import assert from "node:assert/strict";
@@ -54,4 +55,63 @@ Deno.test({
   name: "ioredis defineCommand and node-redis defineScript run scripts",
   ignore: !ready,
   fn: () => runClientScript("ioredis_scripts.mjs"),
+});
+
+const DEBIAN_PYTHON = "/usr/bin/python3";
+
+/** Whether Debian's python3 has the redis module (apt python3-redis). */
+function hasRedisPy(): boolean {
+  try {
+    const out = new Deno.Command(DEBIAN_PYTHON, {
+      args: ["-c", "import redis"],
+      stdout: "null",
+      stderr: "null",
+    }).outputSync();
+    return out.success;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test({
+  name: "redis-py: Lock acquire, extend and release, and register_script",
+  ignore: !hasRedisPy(),
+  async fn() {
+    await withServer({ clients: 0 }, async (_clients, server) => {
+      const out = await new Deno.Command(DEBIAN_PYTHON, {
+        args: [
+          new URL("./python/lock_and_scripts.py", import.meta.url).pathname,
+          String(server.port),
+        ],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assert.ok(
+        out.success,
+        `redis-py failed:\n${text(out.stdout)}\n${text(out.stderr)}`,
+      );
+      assert.equal(text(out.stdout).trim(), "ok");
+    });
+  },
+});
+
+Deno.test("redis-cli --eval runs a script file with keys and arguments", async () => {
+  await withServer({ clients: 0 }, async (_clients, server) => {
+    const run = () =>
+      new Deno.Command("redis-cli", {
+        args: [
+          "-p",
+          String(server.port),
+          "--eval",
+          new URL("./counter.lua", import.meta.url).pathname,
+          "hits",
+          ",",
+          "3",
+        ],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+    assert.equal(text((await run()).stdout), "hits\n3\n");
+    assert.equal(text((await run()).stdout), "hits\n6\n");
+  });
 });

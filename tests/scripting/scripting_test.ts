@@ -73,3 +73,16 @@ Deno.test("scripting: MONITOR shows EVAL, then its commands from lua", () => {
   assert.match(lines[1], /^\+\d+\.\d+ \[0 lua\] "set" "a" "1"$/);
   assert.match(lines[2], /^\+\d+\.\d+ \[0 lua\] "get" "a"$/);
 });
+
+Deno.test("scripting: INFO counts function libraries and functions", () => {
+  const s = inProcess();
+  s.run(
+    "FUNCTION",
+    "LOAD",
+    "#!lua name=lib\nredis.register_function('a', function() return 1 end)\nredis.register_function('b', function() return 2 end)",
+  );
+  const info = s.run("INFO", "memory");
+  assert.match(info, /number_of_functions:2\r\n/);
+  assert.match(info, /number_of_libraries:1\r\n/);
+  assert.equal(s.run("FCALL", "b", "0"), ":2\r\n");
+});
