@@ -5,13 +5,13 @@
  * @module
  */
 
-import { parseIntegerArgument } from "./arguments.ts";
 import { replyHelp } from "./command.ts";
 import type { CommandContext } from "./context.ts";
 import { defineCommand } from "./define.ts";
 import { CommandError, Errors } from "./errors.ts";
-import type { CommandSpec, KeySpec } from "./spec.ts";
+import type { CommandSpec } from "./spec.ts";
 import { validPayload } from "./dump.ts";
+import { keysAndArgs, scriptKeys } from "./scripting.ts";
 import { bytesToString, concatBytes, lowerAscii } from "../util/bytes.ts";
 import { globMatch } from "../store/glob.ts";
 import { RdbWriter } from "../persistence/rdb_writer.ts";
@@ -63,22 +63,10 @@ function fcall(
   readOnly: boolean,
 ): void {
   const scripting = ctx.dispatcher.scripting;
-  const numKeys = parseIntegerArgument(args[2]);
-  if (numKeys < 0) {
-    throw new CommandError("ERR Number of keys can't be negative");
-  }
-  if (numKeys > args.length - 3) {
-    throw new CommandError(
-      "ERR Number of keys can't be greater than number of args",
-    );
-  }
+  const { keys, argv } = keysAndArgs(args);
   const fn = scripting.functions.lookup(bytesToString(args[1]));
   if (fn === undefined) throw new CommandError("ERR Function not found");
-  scripting.runFunction(ctx, fn, {
-    keys: args.slice(3, 3 + numKeys),
-    argv: args.slice(3 + numKeys),
-    readOnly,
-  });
+  scripting.runFunction(ctx, fn, { keys, argv, readOnly });
 }
 
 function functionLoad(ctx: CommandContext, args: Uint8Array[]): void {
@@ -268,17 +256,6 @@ function functionStats(ctx: CommandContext): void {
   reply.integer(scripting.functions.functionCount);
 }
 
-function fcallKeys(readOnly: boolean): KeySpec {
-  return {
-    notes: readOnly
-      ? "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS"
-      : "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE",
-    flags: readOnly ? ["RO", "access"] : ["RW", "access", "update"],
-    beginSearch: { type: "index", index: 2 },
-    findKeys: { type: "keynum", keyNumIndex: 0, firstKey: 1, keyStep: 1 },
-  };
-}
-
 const ALL_SHARDS = "request_policy:all_shards";
 const ALL_SUCCEEDED = "response_policy:all_succeeded";
 
@@ -320,7 +297,7 @@ export const FUNCTION_COMMANDS: readonly CommandSpec[] = [
         "skip_monitor",
         "no_mandatory_keys",
       ],
-      keySpecs: [fcallKeys(readOnly)],
+      keySpecs: [scriptKeys(readOnly)],
       categories: ["scripting"],
       group: "scripting",
       since: "7.0.0",

@@ -33,13 +33,13 @@ const SCRIPT_HELP = [
   "    Load a script into the scripts cache without executing it.",
 ];
 
-/** Runs the script EVAL names (by body) or EVALSHA names (by SHA1). */
-function runScript(
-  ctx: CommandContext,
+/**
+ * The keys and the other arguments of EVAL or FCALL (`name body-or-sha
+ * numkeys key... arg...`), with Redis's numkeys errors.
+ */
+export function keysAndArgs(
   args: Uint8Array[],
-  options: { bySha: boolean; readOnly: boolean },
-): void {
-  const scripting = ctx.dispatcher.scripting;
+): { keys: Uint8Array[]; argv: Uint8Array[] } {
   const numKeys = parseIntegerArgument(args[2]);
   if (numKeys < 0) {
     throw new CommandError("ERR Number of keys can't be negative");
@@ -49,6 +49,20 @@ function runScript(
       "ERR Number of keys can't be greater than number of args",
     );
   }
+  return {
+    keys: args.slice(3, 3 + numKeys),
+    argv: args.slice(3 + numKeys),
+  };
+}
+
+/** Runs the script EVAL names (by body) or EVALSHA names (by SHA1). */
+function runScript(
+  ctx: CommandContext,
+  args: Uint8Array[],
+  options: { bySha: boolean; readOnly: boolean },
+): void {
+  const scripting = ctx.dispatcher.scripting;
+  const { keys, argv } = keysAndArgs(args);
   let sha: string;
   let script: CachedScript | undefined;
   if (options.bySha) {
@@ -61,8 +75,8 @@ function runScript(
   }
   scripting.runScript(ctx, script, {
     sha,
-    keys: args.slice(3, 3 + numKeys),
-    argv: args.slice(3 + numKeys),
+    keys,
+    argv,
     readOnly: options.readOnly,
   });
 }
@@ -99,8 +113,11 @@ function scriptKill(ctx: CommandContext): void {
   ctx.reply.ok();
 }
 
-/** The key spec of EVAL and its variants: "numkeys key [key ...]". */
-function scriptKeys(readOnly: boolean): KeySpec {
+/**
+ * The key spec of EVAL, FCALL and their variants: "numkeys key [key ...]",
+ * whose use only the script knows.
+ */
+export function scriptKeys(readOnly: boolean): KeySpec {
   return {
     notes: readOnly
       ? "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS"

@@ -8,7 +8,12 @@
  */
 
 import type { ReplyWriter } from "../resp/encoder.ts";
-import { formatG, LuaTable, type LuaValue } from "../lua/value.ts";
+import {
+  formatG,
+  LuaTable,
+  type LuaValue,
+  numberToString,
+} from "../lua/value.ts";
 
 /** Nesting depth past which a script's result is not converted further. */
 const MAX_REPLY_DEPTH = 1000;
@@ -126,8 +131,6 @@ export function replyToLua(bytes: Uint8Array): LuaValue {
 export interface LuaReplyOptions {
   /** The protocol the script chose with redis.setresp (2 or 3). */
   readonly scriptProtocol: 2 | 3;
-  /** Formats an error raised or returned by the script. */
-  readonly errorText?: (message: string) => string;
 }
 
 /** Writes a script's result as Redis converts it (luaReplyToRedisReply). */
@@ -246,8 +249,22 @@ function formatDouble(value: number): string {
 }
 
 /**
- * An error table's message as a reply: Redis adds the "ERR" code when the
- * message has none and keeps it on one line.
+ * A Lua error value as text, as Redis shows it: strings and numbers as
+ * they are, an error table by its `err` field.
+ */
+export function luaErrorText(value: LuaValue): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number") return numberToString(value);
+  if (value instanceof LuaTable) {
+    const err = value.get("err");
+    if (typeof err === "string") return err;
+  }
+  return "Unknown error";
+}
+
+/**
+ * An error table's message as a reply: on one line, without a leading "-"
+ * (Redis writes `-My Error` for both "My Error" and "-My Error").
  */
 export function errorReplyText(message: string): string {
   const text = message.replace(/[\r\n]/g, " ");

@@ -9,6 +9,8 @@
 
 import { CommandError } from "../commands/errors.ts";
 import type { LuaState } from "../lua/state.ts";
+import { luaErrorText } from "./convert.ts";
+import { SCRIPT_FLAGS } from "./flags.ts";
 import {
   bytesToLua,
   LuaError,
@@ -16,17 +18,7 @@ import {
   LuaTable,
   type LuaValue,
   nativeFunction,
-  numberToString,
 } from "../lua/value.ts";
-
-/** Flags `redis.register_function` accepts. */
-const FUNCTION_FLAGS = new Set([
-  "no-writes",
-  "allow-oom",
-  "allow-stale",
-  "no-cluster",
-  "allow-cross-slot-keys",
-]);
 
 const NAME_PATTERN = /^[A-Za-z0-9_]+$/;
 
@@ -115,7 +107,7 @@ export class FunctionLibraries {
     } catch (error) {
       if (!(error instanceof LuaError)) throw error;
       throw new CommandError(
-        `ERR Error compiling function: ${errorText(error.value)}`,
+        `ERR Error compiling function: ${luaErrorText(error.value)}`,
       );
     }
     const library: FunctionLibrary = { name, code, functions: new Map() };
@@ -188,7 +180,7 @@ export class FunctionLibraries {
       this.#lua.call(chunk, []);
     } catch (error) {
       if (!(error instanceof LuaError)) throw error;
-      const text = errorText(error.value);
+      const text = luaErrorText(error.value);
       throw new CommandError(
         `ERR Error registering functions: ${
           text.startsWith("ERR ") ? text : `ERR ${text}`
@@ -263,7 +255,7 @@ function register(library: FunctionLibrary, args: LuaValue[]): void {
         flags = [];
         for (let i = 1; value.get(i) !== undefined; i++) {
           const flag = value.get(i);
-          if (typeof flag !== "string" || !FUNCTION_FLAGS.has(flag)) {
+          if (typeof flag !== "string" || !SCRIPT_FLAGS.has(flag)) {
             registerError("unknown flag given");
           }
           flags.push(flag);
@@ -330,14 +322,4 @@ function libraryName(source: string): string {
   }
   if (!NAME_PATTERN.test(name)) throw new CommandError(`ERR ${BAD_NAME}`);
   return name;
-}
-
-function errorText(value: LuaValue): string {
-  if (typeof value === "string") return value;
-  if (typeof value === "number") return numberToString(value);
-  if (value instanceof LuaTable) {
-    const err = value.get("err");
-    if (typeof err === "string") return err;
-  }
-  return "Unknown error";
 }

@@ -35,7 +35,9 @@ import { Rand48 } from "../lua/lib_math.ts";
 import { cmsgpackLibrary } from "../lua/lib_cmsgpack.ts";
 import { bitLibrary } from "../lua/lib_bit.ts";
 import { structLibrary } from "../lua/lib_struct.ts";
-import { replyToLua, writeLuaReply } from "./convert.ts";
+import { luaErrorText, replyToLua, writeLuaReply } from "./convert.ts";
+import { SCRIPT_FLAGS } from "./flags.ts";
+import { concatBytes } from "../util/bytes.ts";
 import { FunctionLibraries, type RegisteredFunction } from "./functions.ts";
 import { CommandError } from "../commands/errors.ts";
 
@@ -338,7 +340,6 @@ export class Scripting {
     server.propagator.enter();
     const command = { spec: ctx.spec!, args: ctx.args };
     const step = () => {
-      if (client.closed && this.#run !== run) return;
       const done = this.#dispatcher.completeBlocked(ctx, command, (ctx) => {
         ctx.propagated = [];
         const sliceStart = Date.now();
@@ -437,7 +438,7 @@ export class Scripting {
     if (typeof ran === "string") return fail(ran);
     if ((ran.flagBits & FLAG_BITS.write) !== 0) run.wrote = true;
     const chunks = client.reply.take();
-    const bytes = chunks.length === 1 ? chunks[0] : concat(chunks);
+    const bytes = chunks.length === 1 ? chunks[0] : concatBytes(chunks);
     const value = replyToLua(bytes);
     if (
       raise && value instanceof LuaTable && value.hash.size === 1 &&
@@ -539,7 +540,7 @@ export class Scripting {
           : ""
       ).join(" ");
       const log = this.#dispatcher.server.log;
-      const message = new TextDecoder().decode(luaToBytes(text));
+      const message = UTF8.decode(luaToBytes(text));
       if (level === 0) log.debug(message);
       else if (level === 1) log.verbose(message);
       else if (level === 2) log.notice(message);
@@ -612,6 +613,8 @@ export class Scripting {
 
 const never = () => false;
 
+const UTF8 = new TextDecoder();
+
 function stringArray(values: readonly Uint8Array[]): LuaTable {
   const table = new LuaTable();
   for (let i = 0; i < values.length; i++) {
@@ -619,38 +622,6 @@ function stringArray(values: readonly Uint8Array[]): LuaTable {
   }
   return table;
 }
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const chunk of chunks) length += chunk.length;
-  const bytes = new Uint8Array(length);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.length;
-  }
-  return bytes;
-}
-
-/** An error value as text, as Redis shows it. */
-function luaErrorText(value: LuaValue): string {
-  if (typeof value === "string") return value;
-  if (typeof value === "number") return numberToString(value);
-  if (value instanceof LuaTable) {
-    const err = value.get("err");
-    if (typeof err === "string") return err;
-  }
-  return "Unknown error";
-}
-
-/** Flags a `#!lua flags=...` line may set. */
-const SHEBANG_FLAGS = new Set([
-  "no-writes",
-  "allow-oom",
-  "allow-stale",
-  "no-cluster",
-  "allow-cross-slot-keys",
-]);
 
 /**
  * Splits a script's `#!lua [flags=a,b]` line from its source; the line
@@ -673,7 +644,7 @@ function parseShebang(
     }
     for (const flag of word.slice(6).split(",")) {
       if (flag === "") continue;
-      if (!SHEBANG_FLAGS.has(flag)) {
+      if (!SCRIPT_FLAGS.has(flag)) {
         throw new CommandError(
           `ERR Unexpected flag in script shebang: ${flag}`,
         );
