@@ -1,36 +1,18 @@
 // Expectations are Redis 7.0.15's outputs for the same calls.
 import assert from "node:assert/strict";
+import { libraryKeys, nativeRuntime, raisedValue } from "../helpers/lua.ts";
 import { bitLibrary } from "../../lib/lua/lib_bit.ts";
-import {
-  LuaError,
-  LuaFunction,
-  type LuaRuntime,
-  type LuaValue,
-} from "../../lib/lua/value.ts";
+import { LuaFunction, type LuaValue } from "../../lib/lua/value.ts";
 
-const L = {} as LuaRuntime;
+const L = nativeRuntime;
 const lib = bitLibrary();
 
 function call(name: string, ...args: LuaValue[]): LuaValue {
   return (lib.get(name) as LuaFunction).native!(L, args)[0];
 }
 
-function error(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof LuaError);
-    return e.value as string;
-  }
-  throw new Error("no error");
-}
-
 Deno.test("bit: library keys", () => {
-  const keys: string[] = [];
-  for (let e = lib.next(undefined); e; e = lib.next(e[0])) {
-    keys.push(e[0] as string);
-  }
-  assert.deepEqual(keys.sort(), [
+  assert.deepEqual(libraryKeys(lib), [
     "arshift",
     "band",
     "bnot",
@@ -75,11 +57,11 @@ Deno.test("bit: tobit normalisation", () => {
   }
   assert.equal(call("tobit", "12"), 12);
   assert.equal(
-    error(() => call("tobit", "x")),
+    raisedValue(() => call("tobit", "x")),
     "bad argument #1 to 'tobit' (number expected, got string)",
   );
   assert.equal(
-    error(() => call("tobit")),
+    raisedValue(() => call("tobit")),
     "bad argument #1 to 'tobit' (number expected, got no value)",
   );
 });
@@ -116,11 +98,11 @@ Deno.test("bit: operations", () => {
   assert.equal(call("rshift", 256, -31), 128);
   assert.equal(call("lshift", 1, 2.5), 4);
   assert.equal(
-    error(() => call("band")),
+    raisedValue(() => call("band")),
     "bad argument #1 to 'band' (number expected, got no value)",
   );
   assert.equal(
-    error(() => call("band", 1, "a")),
+    raisedValue(() => call("band", 1, "a")),
     "bad argument #2 to 'band' (number expected, got string)",
   );
 });

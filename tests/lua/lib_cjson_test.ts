@@ -1,48 +1,27 @@
 // Expectations are Redis 7.0.15's outputs for the same calls.
 import assert from "node:assert/strict";
-import { CJSON_NULL, cjsonLibrary } from "../../lib/lua/lib_cjson.ts";
 import {
-  LuaError,
-  LuaFunction,
-  type LuaRuntime,
-  LuaTable,
-  type LuaValue,
-} from "../../lib/lua/value.ts";
+  libraryKeys,
+  luaTable,
+  nativeRuntime,
+  raisedValue,
+} from "../helpers/lua.ts";
+import { CJSON_NULL, cjsonLibrary } from "../../lib/lua/lib_cjson.ts";
+import { LuaFunction, LuaTable, type LuaValue } from "../../lib/lua/value.ts";
 
-const L = {} as LuaRuntime;
+const L = nativeRuntime;
 
 function call(lib: LuaTable, name: string, ...args: LuaValue[]): LuaValue[] {
   return (lib.get(name) as LuaFunction).native!(L, args);
-}
-
-function table(array: LuaValue[], hash: [LuaValue, LuaValue][] = []): LuaTable {
-  const t = new LuaTable();
-  array.forEach((v, i) => t.set(i + 1, v));
-  for (const [k, v] of hash) t.set(k, v);
-  return t;
 }
 
 function encode(value: LuaValue, lib = cjsonLibrary()): LuaValue {
   return call(lib, "encode", value)[0];
 }
 
-function error(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof LuaError);
-    return e.value as string;
-  }
-  throw new Error("no error");
-}
-
 Deno.test("cjson: library keys", () => {
   const lib = cjsonLibrary();
-  const keys: string[] = [];
-  for (let e = lib.next(undefined); e; e = lib.next(e[0])) {
-    keys.push(e[0] as string);
-  }
-  assert.deepEqual(keys.sort(), [
+  assert.deepEqual(libraryKeys(lib), [
     "_NAME",
     "_VERSION",
     "decode",
@@ -62,8 +41,11 @@ Deno.test("cjson: library keys", () => {
 });
 
 Deno.test("cjson: encode scalars and strings", () => {
-  assert.equal(encode(table([1, 2, table([], [["a", 1]])])), '[1,2,{"a":1}]');
-  assert.equal(encode(table([])), "{}");
+  assert.equal(
+    encode(luaTable([1, 2, luaTable([], [["a", 1]])])),
+    '[1,2,{"a":1}]',
+  );
+  assert.equal(encode(luaTable([])), "{}");
   assert.equal(
     encode('a/b\x01\x7f\x80"\\\n\t\r\b\f'),
     '"a\\/b\\u0001\\u007f\x80\\"\\\\\\n\\t\\r\\b\\f"',
@@ -85,73 +67,76 @@ Deno.test("cjson: encode scalars and strings", () => {
 });
 
 Deno.test("cjson: encode arrays, objects and sparse arrays", () => {
-  assert.equal(encode(table([], [[1, 1], [2, 2], [4, 4]])), "[1,2,null,4]");
-  assert.equal(encode(table([], [[3, 1]])), "[null,null,1]");
+  assert.equal(encode(luaTable([], [[1, 1], [2, 2], [4, 4]])), "[1,2,null,4]");
+  assert.equal(encode(luaTable([], [[3, 1]])), "[null,null,1]");
   assert.equal(
-    encode(table([], [[10, 1]])),
+    encode(luaTable([], [[10, 1]])),
     "[null,null,null,null,null,null,null,null,null,1]",
   );
-  assert.equal(encode(table([], [[1.5, 1]])), '{"1.5":1}');
-  assert.equal(encode(table([1], [["x", 2]])), '{"1":1,"x":2}');
-  assert.equal(encode(table([], [[-1, 1]])), '{"-1":1}');
-  assert.equal(encode(table([], [[0, 1]])), '{"0":1}');
-  assert.equal(encode(table([], [[2 ** 53, 1]])), '{"9.007199254741e+15":1}');
-  assert.equal(encode(table([], [[2 ** 31, 1]])), '{"2147483648":1}');
+  assert.equal(encode(luaTable([], [[1.5, 1]])), '{"1.5":1}');
+  assert.equal(encode(luaTable([1], [["x", 2]])), '{"1":1,"x":2}');
+  assert.equal(encode(luaTable([], [[-1, 1]])), '{"-1":1}');
+  assert.equal(encode(luaTable([], [[0, 1]])), '{"0":1}');
   assert.equal(
-    encode(table([1], [[2 ** 40, 1]])),
+    encode(luaTable([], [[2 ** 53, 1]])),
+    '{"9.007199254741e+15":1}',
+  );
+  assert.equal(encode(luaTable([], [[2 ** 31, 1]])), '{"2147483648":1}');
+  assert.equal(
+    encode(luaTable([1], [[2 ** 40, 1]])),
     '{"1":1,"1099511627776":1}',
   );
   assert.equal(
-    error(() => encode(table([], [[2 ** 31 - 1, 1]]))),
+    raisedValue(() => encode(luaTable([], [[2 ** 31 - 1, 1]]))),
     "Cannot serialise table: excessively sparse array",
   );
-  assert.equal(encode(table([], [['a"b', 1]])), '{"a\\"b":1}');
+  assert.equal(encode(luaTable([], [['a"b', 1]])), '{"a\\"b":1}');
   assert.equal(
-    error(() => encode(table([], [[1, 1], [12, 2]]))),
+    raisedValue(() => encode(luaTable([], [[1, 1], [12, 2]]))),
     "Cannot serialise table: excessively sparse array",
   );
   assert.equal(
-    error(() => encode(table([], [[11, 1]]))),
+    raisedValue(() => encode(luaTable([], [[11, 1]]))),
     "Cannot serialise table: excessively sparse array",
   );
   const lib = cjsonLibrary();
   assert.deepEqual(call(lib, "encode_sparse_array", true), [true, 2, 10]);
-  assert.equal(encode(table([], [[1, 1], [12, 2]]), lib), '{"1":1,"12":2}');
+  assert.equal(encode(luaTable([], [[1, 1], [12, 2]]), lib), '{"1":1,"12":2}');
 });
 
 Deno.test("cjson: encode errors", () => {
   const lib = cjsonLibrary();
   const fn = lib.get("encode");
   assert.equal(
-    error(() => encode(fn)),
+    raisedValue(() => encode(fn)),
     "Cannot serialise function: type not supported",
   );
   assert.equal(
-    error(() => encode(table([1, 2, fn]))),
+    raisedValue(() => encode(luaTable([1, 2, fn]))),
     "Cannot serialise function: type not supported",
   );
   assert.equal(
-    error(() => encode(table([], [[true, 1]]))),
+    raisedValue(() => encode(luaTable([], [[true, 1]]))),
     "Cannot serialise boolean: table key must be a number or string",
   );
   assert.equal(
-    error(() => encode(table([], [[CJSON_NULL, 1]]))),
+    raisedValue(() => encode(luaTable([], [[CJSON_NULL, 1]]))),
     "Cannot serialise userdata: table key must be a number or string",
   );
   assert.equal(
-    error(() => encode(Infinity)),
+    raisedValue(() => encode(Infinity)),
     "Cannot serialise number: must not be NaN or Inf",
   );
   assert.equal(
-    error(() => encode(NaN)),
+    raisedValue(() => encode(NaN)),
     "Cannot serialise number: must not be NaN or Inf",
   );
   assert.equal(
-    error(() => call(lib, "encode")),
+    raisedValue(() => call(lib, "encode")),
     "bad argument #1 to 'encode' (expected 1 argument)",
   );
   assert.equal(
-    error(() => call(lib, "encode", 1, 2)),
+    raisedValue(() => call(lib, "encode", 1, 2)),
     "bad argument #1 to 'encode' (expected 1 argument)",
   );
   let deep = new LuaTable();
@@ -162,7 +147,7 @@ Deno.test("cjson: encode errors", () => {
     deep = next;
   }
   assert.equal(
-    error(() => encode(root)),
+    raisedValue(() => encode(root)),
     "Cannot serialise, excessive nesting (1001)",
   );
 });
@@ -178,37 +163,37 @@ Deno.test("cjson: configuration functions", () => {
   assert.deepEqual(call(lib, "encode_keep_buffer"), [true]);
   assert.deepEqual(call(lib, "encode_keep_buffer", "on"), [true]);
   assert.equal(
-    error(() => call(lib, "encode_keep_buffer", "x")),
+    raisedValue(() => call(lib, "encode_keep_buffer", "x")),
     "bad argument #1 to 'encode_keep_buffer' (invalid option 'x')",
   );
   assert.equal(
-    error(() => call(lib, "encode_number_precision", 15)),
+    raisedValue(() => call(lib, "encode_number_precision", 15)),
     "bad argument #1 to 'encode_number_precision' (expected integer between 1 and 14)",
   );
   assert.equal(
-    error(() => call(lib, "encode_max_depth", 0)),
+    raisedValue(() => call(lib, "encode_max_depth", 0)),
     "bad argument #1 to 'encode_max_depth' (expected integer between 1 and 2147483647)",
   );
   assert.equal(
-    error(() => call(lib, "encode_max_depth", "a")),
+    raisedValue(() => call(lib, "encode_max_depth", "a")),
     "bad argument #1 to 'encode_max_depth' (number expected, got string)",
   );
   assert.equal(
-    error(() => call(lib, "encode_sparse_array", 1, 2, 3, 4)),
+    raisedValue(() => call(lib, "encode_sparse_array", 1, 2, 3, 4)),
     "bad argument #4 to 'encode_sparse_array' (found too many arguments)",
   );
   assert.equal(
-    error(() => call(lib, "encode_sparse_array", undefined, 1, -1)),
+    raisedValue(() => call(lib, "encode_sparse_array", undefined, 1, -1)),
     "bad argument #1 to 'encode_sparse_array' (expected integer between 0 and 2147483647)",
   );
   assert.deepEqual(call(lib, "encode_invalid_numbers", "null"), ["null"]);
   assert.equal(
-    encode(table([Infinity, -Infinity, NaN]), lib),
+    encode(luaTable([Infinity, -Infinity, NaN]), lib),
     "[null,null,null]",
   );
   assert.deepEqual(call(lib, "encode_invalid_numbers", true), [true]);
   assert.equal(
-    encode(table([Infinity, -Infinity, NaN]), lib),
+    encode(luaTable([Infinity, -Infinity, NaN]), lib),
     "[inf,-inf,nan]",
   );
   assert.deepEqual(call(lib, "encode_number_precision", 3), [3]);
@@ -216,7 +201,7 @@ Deno.test("cjson: configuration functions", () => {
   assert.equal(encode(123456, lib), "1.23e+05");
   assert.deepEqual(call(lib, "encode_max_depth", 2), [2]);
   assert.equal(
-    error(() => encode(table([table([table([])])]), lib)),
+    raisedValue(() => encode(luaTable([luaTable([luaTable([])])]), lib)),
     "Cannot serialise, excessive nesting (3)",
   );
   // new() is independent of the instance it came from.
@@ -360,41 +345,45 @@ Deno.test("cjson: decode errors", () => {
     ],
   ];
   for (const [text, message] of cases) {
-    assert.equal(error(() => decode(text)), message, JSON.stringify(text));
+    assert.equal(
+      raisedValue(() => decode(text)),
+      message,
+      JSON.stringify(text),
+    );
   }
   const lib = cjsonLibrary();
   assert.deepEqual(call(lib, "decode_invalid_numbers", false), [false]);
   assert.equal(
-    error(() => decode("[0x10]", lib)),
+    raisedValue(() => decode("[0x10]", lib)),
     "Expected value but found invalid number at character 2",
   );
   assert.equal(
-    error(() => decode("[01]", lib)),
+    raisedValue(() => decode("[01]", lib)),
     "Expected value but found invalid number at character 2",
   );
   assert.equal(
-    error(() => decode("nan", lib)),
+    raisedValue(() => decode("nan", lib)),
     "Expected value but found invalid token at character 1",
   );
   call(lib, "decode_invalid_numbers", true);
   assert.equal(
-    error(() => decode('{"a":1 "b', lib)),
+    raisedValue(() => decode('{"a":1 "b', lib)),
     "Expected comma or object end but found unexpected end of string at character 10",
   );
   assert.equal(
-    error(() => decode('[1 "\\q"]', lib)),
+    raisedValue(() => decode('[1 "\\q"]', lib)),
     "Expected comma or array end but found invalid escape code at character 5",
   );
   assert.equal(
-    error(() => call(lib, "decode")),
+    raisedValue(() => call(lib, "decode")),
     "bad argument #1 to 'decode' (expected 1 argument)",
   );
   assert.equal(
-    error(() => call(lib, "decode", new LuaTable())),
+    raisedValue(() => call(lib, "decode", new LuaTable())),
     "bad argument #1 to 'decode' (string expected, got table)",
   );
   assert.equal(
-    error(() => call(lib, "decode", "[1]", "x")),
+    raisedValue(() => call(lib, "decode", "[1]", "x")),
     "bad argument #1 to 'decode' (expected 1 argument)",
   );
   assert.equal(

@@ -1,28 +1,15 @@
 // Expectations are Redis 7.0.15's outputs for the same calls.
 import assert from "node:assert/strict";
+import { hex, luaTable, nativeRuntime, raisedValue } from "../helpers/lua.ts";
 import { cmsgpackLibrary } from "../../lib/lua/lib_cmsgpack.ts";
 import { CJSON_NULL, cjsonEncode } from "../../lib/lua/lib_cjson.ts";
-import {
-  LuaError,
-  LuaFunction,
-  type LuaRuntime,
-  LuaTable,
-  type LuaValue,
-} from "../../lib/lua/value.ts";
+import { LuaFunction, LuaTable, type LuaValue } from "../../lib/lua/value.ts";
 
-const L = {} as LuaRuntime;
+const L = nativeRuntime;
 const lib = cmsgpackLibrary();
 
 function call(name: string, ...args: LuaValue[]): LuaValue[] {
   return (lib.get(name) as LuaFunction).native!(L, args);
-}
-
-function hex(text: string): string {
-  let out = "";
-  for (let i = 0; i < text.length; i++) {
-    out += text.charCodeAt(i).toString(16).padStart(2, "0");
-  }
-  return out;
 }
 
 function unhex(text: string): string {
@@ -35,23 +22,6 @@ function unhex(text: string): string {
 
 function pack(...values: LuaValue[]): string {
   return hex(call("pack", ...values)[0] as string);
-}
-
-function table(array: LuaValue[], hash: [LuaValue, LuaValue][] = []): LuaTable {
-  const t = new LuaTable();
-  array.forEach((v, i) => t.set(i + 1, v));
-  for (const [k, v] of hash) t.set(k, v);
-  return t;
-}
-
-function error(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof LuaError);
-    return e.value as string;
-  }
-  throw new Error("no error");
 }
 
 /** The results as cjson would show them inside a Lua table. */
@@ -122,16 +92,16 @@ Deno.test("cmsgpack: pack strings, tables and others", () => {
   assert.equal(pack("x".repeat(65536)).slice(0, 12), "db0001000078");
   assert.equal(pack("a\0b"), "a3610062");
   assert.equal(pack(true, false, undefined), "c3c2c0");
-  assert.equal(pack(table([])), "90");
-  assert.equal(pack(table([1, 2, 3])), "93010203");
-  assert.equal(pack(table([], [["a", 1]])), "81a16101");
-  assert.equal(pack(table([], [[1, 1], [2, 2], [4, 4]])), "83010102020404");
-  assert.equal(pack(table([], [[1, 1], [3, 3]])), "8201010303");
-  assert.equal(pack(table([], [[2, 1]])), "810201");
-  assert.equal(pack(table([1], [["x", 2]])), "820101a17802");
-  assert.equal(pack(table([], [[1.5, 2]])), "81ca3fc0000002");
+  assert.equal(pack(luaTable([])), "90");
+  assert.equal(pack(luaTable([1, 2, 3])), "93010203");
+  assert.equal(pack(luaTable([], [["a", 1]])), "81a16101");
+  assert.equal(pack(luaTable([], [[1, 1], [2, 2], [4, 4]])), "83010102020404");
+  assert.equal(pack(luaTable([], [[1, 1], [3, 3]])), "8201010303");
+  assert.equal(pack(luaTable([], [[2, 1]])), "810201");
+  assert.equal(pack(luaTable([1], [["x", 2]])), "820101a17802");
+  assert.equal(pack(luaTable([], [[1.5, 2]])), "81ca3fc0000002");
   assert.equal(pack(lib.get("pack")), "c0");
-  assert.equal(pack(table([], [["f", lib.get("pack")]])), "81a166c0");
+  assert.equal(pack(luaTable([], [["f", lib.get("pack")]])), "81a166c0");
   assert.equal(pack(CJSON_NULL), "c0");
   let deep = new LuaTable();
   const root = deep;
@@ -142,7 +112,7 @@ Deno.test("cmsgpack: pack strings, tables and others", () => {
   }
   assert.equal(pack(root), "91".repeat(16) + "c0");
   assert.equal(
-    error(() => call("pack")),
+    raisedValue(() => call("pack")),
     "bad argument #0 to 'pack' (MessagePack pack needs input.)",
   );
 });
@@ -170,23 +140,23 @@ Deno.test("cmsgpack: unpack", () => {
   assert.equal(call("unpack", unhex("a20001"))[0], "\0\x01");
   assert.deepEqual(call("unpack", 12), [49, 50]);
   assert.equal(
-    shown(call("unpack", call("pack", 1, "two", table([3]))[0])),
+    shown(call("unpack", call("pack", 1, "two", luaTable([3]))[0])),
     '[1,"two",[3]]',
   );
   const missing = "Missing bytes in input.";
   for (const h of ["cd01", "91", "8101", "a501", "d9", "dc00", "cb000000"]) {
-    assert.equal(error(() => call("unpack", unhex(h))), missing, h);
+    assert.equal(raisedValue(() => call("unpack", unhex(h))), missing, h);
   }
   const bad = "Bad data format in input.";
   for (const h of ["c1", "c4024142", "d40141", "c7010541", "c800010541"]) {
-    assert.equal(error(() => call("unpack", unhex(h))), bad, h);
+    assert.equal(raisedValue(() => call("unpack", unhex(h))), bad, h);
   }
   assert.equal(
-    error(() => call("unpack", unhex("81c001"))),
+    raisedValue(() => call("unpack", unhex("81c001"))),
     "table index is nil",
   );
   assert.equal(
-    error(() => call("unpack")),
+    raisedValue(() => call("unpack")),
     "bad argument #1 to 'unpack' (string expected, got no value)",
   );
 });
@@ -211,31 +181,31 @@ Deno.test("cmsgpack: unpack_one and unpack_limit", () => {
   assert.equal(show("unpack_one", s, 0), "[1,1]");
   assert.equal(show("unpack_limit", s, 2, 3), "[-1]");
   assert.equal(
-    error(() => call("unpack_one", s, 5)),
+    raisedValue(() => call("unpack_one", s, 5)),
     "Start offset 5 greater than input length 3.",
   );
   assert.equal(
-    error(() => call("unpack_one", s, -1)),
+    raisedValue(() => call("unpack_one", s, -1)),
     "Invalid request to unpack with offset of -1 and limit of 3.",
   );
   assert.equal(
-    error(() => call("unpack_limit", s, -1)),
+    raisedValue(() => call("unpack_limit", s, -1)),
     "Invalid request to unpack with offset of 0 and limit of 3.",
   );
   assert.equal(
-    error(() => call("unpack_limit", s, 1, -2)),
+    raisedValue(() => call("unpack_limit", s, 1, -2)),
     "Invalid request to unpack with offset of -2 and limit of 3.",
   );
   assert.equal(
-    error(() => call("unpack_limit", s)),
+    raisedValue(() => call("unpack_limit", s)),
     "bad argument #2 to 'unpack_limit' (number expected, got no value)",
   );
   assert.equal(
-    error(() => call("unpack_one", s, "x")),
+    raisedValue(() => call("unpack_one", s, "x")),
     "bad argument #2 to 'unpack_one' (number expected, got string)",
   );
   assert.equal(
-    error(() => call("unpack_one", "\x92\x01")),
+    raisedValue(() => call("unpack_one", "\x92\x01")),
     "Missing bytes in input.",
   );
 });

@@ -1,20 +1,15 @@
 import assert from "node:assert/strict";
+import { libraryKeys, nativeRuntime } from "../helpers/lua.ts";
 import { mathLibrary, Rand48 } from "../../lib/lua/lib_math.ts";
 import {
   LuaError,
   LuaFunction,
-  type LuaRuntime,
   LuaTable,
   type LuaValue,
   numberToString,
 } from "../../lib/lua/value.ts";
 
-const L: LuaRuntime = {
-  call: (fn, args) => (fn as LuaFunction).native!(L, args),
-  tostring: (v) => String(v),
-  index: (t, k) => (t as LuaTable).get(k),
-  globals: new LuaTable(),
-};
+const L = nativeRuntime;
 
 function runner(lib: LuaTable) {
   return (name: string, ...args: LuaValue[]): string => {
@@ -33,11 +28,7 @@ function runner(lib: LuaTable) {
 
 Deno.test("math library has exactly Redis 7.0's keys", () => {
   const lib = mathLibrary();
-  const keys: string[] = [];
-  for (let e = lib.next(undefined); e; e = lib.next(e[0])) {
-    keys.push(e[0] as string);
-  }
-  assert.deepEqual(keys.sort(), [
+  assert.deepEqual(libraryKeys(lib), [
     "abs",
     "acos",
     "asin",

@@ -1,49 +1,27 @@
 // Expectations are Redis 7.0.15's outputs for the same calls.
 import assert from "node:assert/strict";
-import { structLibrary } from "../../lib/lua/lib_struct.ts";
 import {
-  LuaError,
-  LuaFunction,
-  type LuaRuntime,
-  LuaTable,
-  type LuaValue,
-} from "../../lib/lua/value.ts";
+  hex,
+  libraryKeys,
+  nativeRuntime,
+  raisedValue,
+} from "../helpers/lua.ts";
+import { structLibrary } from "../../lib/lua/lib_struct.ts";
+import { LuaFunction, LuaTable, type LuaValue } from "../../lib/lua/value.ts";
 
-const L = {} as LuaRuntime;
+const L = nativeRuntime;
 const lib = structLibrary();
 
 function call(name: string, ...args: LuaValue[]): LuaValue[] {
   return (lib.get(name) as LuaFunction).native!(L, args);
 }
 
-function hex(text: string): string {
-  let out = "";
-  for (let i = 0; i < text.length; i++) {
-    out += text.charCodeAt(i).toString(16).padStart(2, "0");
-  }
-  return out;
-}
-
 function pack(...args: LuaValue[]): string {
   return hex(call("pack", ...args)[0] as string);
 }
 
-function error(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof LuaError);
-    return e.value as string;
-  }
-  throw new Error("no error");
-}
-
 Deno.test("struct: library keys", () => {
-  const keys: string[] = [];
-  for (let e = lib.next(undefined); e; e = lib.next(e[0])) {
-    keys.push(e[0] as string);
-  }
-  assert.deepEqual(keys.sort(), ["pack", "size", "unpack"]);
+  assert.deepEqual(libraryKeys(lib), ["pack", "size", "unpack"]);
 });
 
 Deno.test("struct: pack", () => {
@@ -140,7 +118,11 @@ Deno.test("struct: pack errors", () => {
     [[], "bad argument #1 to 'pack' (string expected, got no value)"],
   ];
   for (const [args, expected] of cases) {
-    assert.equal(error(() => call("pack", ...args)), expected, String(args[0]));
+    assert.equal(
+      raisedValue(() => call("pack", ...args)),
+      expected,
+      String(args[0]),
+    );
   }
 });
 
@@ -214,7 +196,7 @@ Deno.test("struct: unpack errors", () => {
   ];
   for (const [args, expected] of cases) {
     assert.equal(
-      error(() => call("unpack", ...args)),
+      raisedValue(() => call("unpack", ...args)),
       expected,
       String(args[0]),
     );
@@ -231,19 +213,19 @@ Deno.test("struct: size", () => {
   assert.deepEqual(call("size", "by"), [1]);
   assert.deepEqual(call("size", "b y b"), [2]);
   assert.equal(
-    error(() => call("size", "!b d i s")),
+    raisedValue(() => call("size", "!b d i s")),
     "bad argument #1 to 'size' (option 's' has no fixed size)",
   );
   assert.equal(
-    error(() => call("size", "b c0")),
+    raisedValue(() => call("size", "b c0")),
     "bad argument #1 to 'size' (option 'c0' has no fixed size)",
   );
   assert.equal(
-    error(() => call("size", "!3")),
+    raisedValue(() => call("size", "!3")),
     "alignment 3 is not a power of 2",
   );
   assert.equal(
-    error(() => call("size")),
+    raisedValue(() => call("size")),
     "bad argument #1 to 'size' (string expected, got no value)",
   );
 });

@@ -1,15 +1,11 @@
 import assert from "node:assert/strict";
+import { raises } from "../helpers/lua.ts";
 import {
   isPlainPattern,
   matchClass,
   PatternMatcher,
   search,
 } from "../../lib/lua/lua_pattern.ts";
-import { LuaError } from "../../lib/lua/value.ts";
-
-function raises(fn: () => unknown, message: string): void {
-  assert.throws(fn, (e) => e instanceof LuaError && e.value === message);
-}
 
 // Expectations come from string.find/string.match on redis-server 7.0.15.
 
