@@ -30,8 +30,10 @@ function parseClientType(arg: Uint8Array): ClientType {
   throw new CommandError(`ERR Unknown client type '${bytesToString(arg)}'`);
 }
 
-/** The type of a connected client (this server has no replication links). */
+/** The type of a connected client, as Redis's getClientType decides. */
 function clientType(client: Client): ClientType {
+  if (client.isMaster) return "master";
+  if (client.replica !== null) return "replica";
   return subscriptionCount(client) > 0 ? "pubsub" : "normal";
 }
 
@@ -39,6 +41,8 @@ function clientType(client: Client): ClientType {
 function clientFlags(client: Client, tracking: TrackingState | undefined) {
   let flags = "";
   if (client.monitor) flags += "O";
+  else if (client.replica !== null) flags += "S";
+  if (client.isMaster) flags += "M";
   if (subscriptionCount(client) > 0) flags += "P";
   if (client.multiQueue !== null) flags += "x";
   if (client.blocked) flags += "b";

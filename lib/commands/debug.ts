@@ -7,6 +7,7 @@
 
 import { parseMemoryValue } from "../config/directives.ts";
 import { AofError } from "../persistence/aof.ts";
+import { randomReplicationId } from "../replication/replication.ts";
 import type { Server } from "../server/server.ts";
 import type { Entry } from "../store/database.ts";
 import { globMatch } from "../store/glob.ts";
@@ -394,11 +395,8 @@ function debugPackedThreshold(ctx: CommandContext, arg: Uint8Array): void {
 
 /** A new random replication id, as Redis's changeReplicationId makes. */
 function changeReplicationId(server: Server): void {
-  const bytes = crypto.getRandomValues(new Uint8Array(20));
-  server.replicationId = Array.from(
-    bytes,
-    (b) => b.toString(16).padStart(2, "0"),
-  ).join("");
+  server.replication.replid = randomReplicationId();
+  server.replication.clearReplicationId2();
   server.log.warning(
     "Changing replication IDs after receiving DEBUG change-repl-id",
   );

@@ -267,7 +267,11 @@ export class Dispatcher {
     // an unknown command; commands run by EXEC leave it at "exec".
     client.lastCommand = spec === null ? "NULL" : spec.fullName;
     if (spec !== null && this.#admit(client, spec, args)) {
-      if (
+      const refusal = this.server.replication.checksCommands && !client.isMaster
+        ? this.#replicationRefusal(client, spec)
+        : null;
+      if (refusal !== null) this.#reject(client, refusal, spec);
+      else if (
         this.scripting.busy && (spec.flagBits & FLAG_BITS.allow_busy) === 0
       ) {
         this.#reject(client, this.scripting.busyMessage, spec);
@@ -281,7 +285,13 @@ export class Dispatcher {
       } else if (client.multiQueue !== null && !this.#runInMulti.has(spec)) {
         client.multiQueue.push(args);
         client.reply.raw(QUEUED);
-      } else this.call(ctx, spec, args);
+      } else {
+        const dirty = this.server.dirty;
+        this.call(ctx, spec, args);
+        if (this.server.dirty !== dirty) {
+          client.replicationOffset = this.server.replication.offset;
+        }
+      }
     }
     if (client.replyOff || client.skipThisReply) {
       client.reply.truncate(replyStart);
@@ -310,6 +320,49 @@ export class Dispatcher {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether `spec` (or, for EXEC, a command it would run) may change the
+   * dataset.
+   */
+  #writes(client: Client, spec: CommandSpec): boolean {
+    if ((spec.flagBits & FLAG_BITS.write) !== 0) return true;
+    if (spec !== this.#exec || client.multiQueue === null) return false;
+    for (const args of client.multiQueue) {
+      const queued = this.specOf(args);
+      if (queued !== undefined && (queued.flagBits & FLAG_BITS.write) !== 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Why replication refuses `spec` now, as Redis's processCommand checks:
+   * writes on a master without enough good replicas (min-replicas-to-write)
+   * or on a read-only replica, and commands that need fresh data on a
+   * replica whose link is down with replica-serve-stale-data off.
+   */
+  #replicationRefusal(client: Client, spec: CommandSpec): string | null {
+    const replication = this.server.replication;
+    const config = this.server.config;
+    if (this.#writes(client, spec)) {
+      if (replication.tooFewReplicas) {
+        return "NOREPLICAS Not enough good replicas to write.";
+      }
+      if (replication.isReplica && config.flag("replica-read-only")) {
+        return "READONLY You can't write against a read only replica.";
+      }
+    }
+    if (
+      replication.isReplica && !replication.linkUp &&
+      !config.flag("replica-serve-stale-data") &&
+      (spec.flagBits & FLAG_BITS.stale) === 0
+    ) {
+      return "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+    }
+    return null;
   }
 
   /** Finds the command (or subcommand) for `args`, or rejects the request. */
@@ -453,6 +506,13 @@ export class Dispatcher {
     }
     if (options.readOnly && (flags & FLAG_BITS.write) !== 0) {
       return "ERR Write commands are not allowed from read-only scripts.";
+    }
+    if (
+      (flags & FLAG_BITS.write) !== 0 && this.server.replication.isReplica &&
+      this.server.config.flag("replica-read-only") &&
+      !this.scripting.callerIsMaster
+    ) {
+      return "READONLY You can't write against a read only replica.";
     }
     this.#run(ctx, spec, args, null, null);
     return spec;

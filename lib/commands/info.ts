@@ -312,16 +312,16 @@ function statsSection(server: Server): Field[] {
     ["instantaneous_ops_per_sec", Math.round(s.ops.rate)],
     ["total_net_input_bytes", st.netInputBytes],
     ["total_net_output_bytes", st.netOutputBytes],
-    ["total_net_repl_input_bytes", 0],
+    ["total_net_repl_input_bytes", st.netReplInputBytes],
     ["total_net_repl_output_bytes", 0],
     ["instantaneous_input_kbps", (s.input.rate / 1024).toFixed(2)],
     ["instantaneous_output_kbps", (s.output.rate / 1024).toFixed(2)],
     ["instantaneous_input_repl_kbps", "0.00"],
     ["instantaneous_output_repl_kbps", "0.00"],
     ["rejected_connections", st.rejectedConnections],
-    ["sync_full", 0],
-    ["sync_partial_ok", 0],
-    ["sync_partial_err", 0],
+    ["sync_full", server.replication.fullSyncs],
+    ["sync_partial_ok", server.replication.partialSyncsAccepted],
+    ["sync_partial_err", server.replication.partialSyncsRefused],
     ["expired_keys", st.expiredKeys],
     ["evicted_keys", 0],
     ["evicted_clients", 0],
@@ -352,19 +352,86 @@ function statsSection(server: Server): Field[] {
 }
 
 function replicationSection(server: Server): Field[] {
-  return [
-    ["role", "master"],
-    ["connected_slaves", 0],
+  const replication = server.replication;
+  const config = server.config;
+  const fields: Field[] = [];
+  const now = Date.now();
+  const secondsSince = (ms: number) => Math.floor((now - ms) / 1000);
+  const master = replication.master;
+  if (master === null) fields.push(["role", "master"]);
+  else {
+    const link = replication.link;
+    const transfer = link?.transfer ?? null;
+    fields.push(
+      ["role", "slave"],
+      ["master_host", master.host],
+      ["master_port", master.port],
+      ["master_link_status", replication.linkUp ? "up" : "down"],
+      [
+        "master_last_io_seconds_ago",
+        link !== null && link.lastIo > 0 && replication.linkUp
+          ? secondsSince(link.lastIo)
+          : -1,
+      ],
+      ["master_sync_in_progress", transfer !== null ? 1 : 0],
+      ["slave_read_repl_offset", link?.readOffset ?? 1],
+      ["slave_repl_offset", link?.appliedOffset ?? 1],
+    );
+    if (transfer !== null) {
+      const left = transfer.size < 0 ? 0 : transfer.size - transfer.read;
+      const perc = transfer.size > 0 ? transfer.read * 100 / transfer.size : 0;
+      fields.push(
+        ["master_sync_total_bytes", transfer.size],
+        ["master_sync_read_bytes", transfer.read],
+        ["master_sync_left_bytes", left],
+        ["master_sync_perc", perc.toFixed(2)],
+        ["master_sync_last_io_seconds_ago", secondsSince(transfer.lastIo)],
+      );
+    }
+    if (!replication.linkUp) {
+      const since = link?.downSince ?? 0;
+      fields.push([
+        "master_link_down_since_seconds",
+        since > 0 ? secondsSince(since) : -1,
+      ]);
+    }
+    fields.push(
+      ["slave_priority", config.number("replica-priority")],
+      ["slave_read_only", config.flag("replica-read-only") ? 1 : 0],
+      ["replica_announced", config.flag("replica-announced") ? 1 : 0],
+    );
+  }
+  fields.push(["connected_slaves", replication.replicas.length]);
+  if (
+    config.number("min-replicas-to-write") > 0 &&
+    config.number("min-replicas-max-lag") > 0
+  ) {
+    fields.push(["min_slaves_good_slaves", replication.goodReplicas]);
+  }
+  replication.replicas.forEach((client, i) => {
+    const replica = client.replica!;
+    fields.push([
+      `slave${i}`,
+      `ip=${
+        replication.replicaIp(client)
+      },port=${replica.settings.listeningPort},state=${replica.state},offset=${replica.ackOffset},lag=${
+        secondsSince(replica.ackTime)
+      }`,
+    ]);
+  });
+  const backlog = replication.backlog;
+  fields.push(
     ["master_failover_state", "no-failover"],
-    ["master_replid", server.replicationId],
-    ["master_replid2", "0".repeat(40)],
-    ["master_repl_offset", 0],
-    ["second_repl_offset", -1],
-    ["repl_backlog_active", 0],
-    ["repl_backlog_size", 1048576],
-    ["repl_backlog_first_byte_offset", 0],
-    ["repl_backlog_histlen", 0],
-  ];
+    ["master_replid", replication.replid],
+    ["master_replid2", replication.replid2],
+    ["master_repl_offset", replication.offset],
+    ["second_repl_offset", replication.secondOffset],
+    ["repl_backlog_active", backlog === null ? 0 : 1],
+    ["repl_backlog_size", config.number("repl-backlog-size")],
+    ["repl_backlog_first_byte_offset", backlog?.firstByteOffset ?? 0],
+    ["repl_backlog_histlen", backlog?.historyLength ?? 0],
+  );
+  return fields;
 }
 
 function cpuSection(): Field[] {

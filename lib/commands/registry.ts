@@ -29,6 +29,7 @@ import { SLOWLOG_COMMANDS } from "./slowlog.ts";
 import { LATENCY_COMMANDS } from "./latency.ts";
 import { SCRIPTING_COMMANDS } from "./scripting.ts";
 import { FUNCTION_COMMANDS } from "./functions.ts";
+import { REPLICATION_COMMANDS } from "./replication.ts";
 import { CommandTable } from "./table.ts";
 
 /** Builds the table of every implemented command. */
@@ -59,5 +60,6 @@ export function createCommandTable(): CommandTable {
     ...LATENCY_COMMANDS,
     ...SCRIPTING_COMMANDS,
     ...FUNCTION_COMMANDS,
+    ...REPLICATION_COMMANDS,
   ]);
 }

@@ -12,7 +12,11 @@ import { hasValueType, valueTypeOps } from "../store/value_types.ts";
 import type { PlainValue } from "../store/value_types.ts";
 import { bytesToString } from "../util/bytes.ts";
 import { type LoadedKey, RdbError, readRdb } from "./rdb_reader.ts";
-import { Snapshot, writeSnapshotInBackground } from "./snapshot.ts";
+import {
+  Snapshot,
+  type SnapshotOptions,
+  writeSnapshotInBackground,
+} from "./snapshot.ts";
 
 /** Result of the last background save, as INFO persistence reports it. */
 export type SaveStatus = "ok" | "err";
@@ -205,7 +209,7 @@ export class RdbPersistence {
    * Starts a background save; returns a promise that settles when it is
    * done. The snapshot is point-in-time: see {@linkcode Snapshot}.
    */
-  backgroundSave(): Promise<void> {
+  backgroundSave(options: SnapshotOptions = {}): Promise<void> {
     const server = this.server;
     const dir = server.config.get("dir");
     const temp = `${dir}/temp-bg-${Deno.pid}.rdb`;
@@ -214,7 +218,11 @@ export class RdbPersistence {
     this.bgsaveStartedAt = Date.now();
     this.lastAttempt = Math.floor(this.bgsaveStartedAt / 1000);
     server.log.notice("Background saving started");
-    const { snapshot, written } = writeSnapshotInBackground(server, temp);
+    const { snapshot, written } = writeSnapshotInBackground(
+      server,
+      temp,
+      options,
+    );
     this.snapshot = snapshot;
     const run = async () => {
       await written;

@@ -48,6 +48,15 @@ interface DatabaseProgress {
   readonly early: Set<string>;
 }
 
+/** Options of a {@linkcode Snapshot}. */
+export interface SnapshotOptions {
+  /**
+   * Aux fields to add after the standard ones (a snapshot for replicas
+   * carries repl-id, repl-offset and repl-stream-db, as Redis's does).
+   */
+  readonly aux?: readonly (readonly [string, string])[];
+}
+
 /** An RDB snapshot in progress. */
 export class Snapshot {
   readonly #progress: DatabaseProgress[] = [];
@@ -60,7 +69,11 @@ export class Snapshot {
    * Starts a snapshot of `server`'s keyspace; RDB bytes are handed to
    * `onChunk` as they are produced.
    */
-  constructor(server: PersistenceHost, onChunk: (chunk: Uint8Array) => void) {
+  constructor(
+    server: PersistenceHost,
+    onChunk: (chunk: Uint8Array) => void,
+    options: SnapshotOptions = {},
+  ) {
     this.#now = Date.now();
     this.#writer = new RdbWriter(onChunk, {
       compress: server.config.flag("rdbcompression"),
@@ -72,6 +85,9 @@ export class Snapshot {
     this.#writer.aux("ctime", String(Math.floor(this.#now / 1000)));
     this.#writer.aux("used-mem", String(Deno.memoryUsage().rss));
     this.#writer.aux("aof-base", "0");
+    for (const [name, value] of options.aux ?? []) {
+      this.#writer.aux(name, value);
+    }
     for (const code of server.functionLibraries.codes()) {
       this.#writer.byte(RdbOpcode.function2);
       this.#writer.string(code);
@@ -207,9 +223,14 @@ export function beforeWrite(
 export function writeSnapshotInBackground(
   server: PersistenceHost,
   path: string,
+  options: SnapshotOptions = {},
 ): { snapshot: Snapshot; written: Promise<void> } {
   const chunks: Uint8Array[] = [];
-  const snapshot = new Snapshot(server, (chunk) => chunks.push(chunk));
+  const snapshot = new Snapshot(
+    server,
+    (chunk) => chunks.push(chunk),
+    options,
+  );
   server.snapshots.add(snapshot);
   const write = async () => {
     const file = await Deno.open(path, {

@@ -134,6 +134,14 @@ export class Scripting {
     this.functions = new FunctionLibraries(this.#functionsLua);
   }
 
+  /**
+   * Whether the running script came from this replica's master, whose
+   * writes a read-only replica obeys.
+   */
+  get callerIsMaster(): boolean {
+    return this.#run?.caller.client.isMaster ?? false;
+  }
+
   /** Whether a script runs past busy-reply-threshold (others get BUSY). */
   get busy(): boolean {
     return this.#run !== null && this.#run.busy;

@@ -157,6 +157,22 @@ export class BlockingManager {
   }
 
   /**
+   * Tries to serve the clients that wait on no key (WAIT), when what they
+   * wait for may have happened.
+   */
+  serveKeyless(): void {
+    for (const waiter of [...this.#byClient.values()]) {
+      if (waiter.request.keys.length > 0) continue;
+      const served = waiter.ctx.dispatcher.completeBlocked(
+        waiter.ctx,
+        waiter,
+        (ctx) => waiter.request.tryServe(ctx, ""),
+      );
+      if (served) this.#release(waiter, true);
+    }
+  }
+
+  /**
    * Unblocks a client early (CLIENT UNBLOCK): with "timeout" it gets its
    * timeout reply, with "error" an UNBLOCKED error. Returns false if the
    * client was not blocked.

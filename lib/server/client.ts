@@ -6,6 +6,10 @@
 
 import type { CommandContext } from "../commands/context.ts";
 import { ReplyWriter } from "../resp/encoder.ts";
+import type {
+  AttachedReplica,
+  ReplicaSettings,
+} from "../replication/replication.ts";
 
 /** What the network layer provides to a client: output and closing. */
 export interface Transport {
@@ -119,6 +123,14 @@ export class Client {
    * dropped (CLIENT REPLY OFF/SKIP); sent once the replies are dropped.
    */
   readonly keptPushes: Uint8Array[] = [];
+  /** What REPLCONF told about the replica this client is about to be. */
+  replicaSettings: ReplicaSettings | null = null;
+  /** Set once the client is a replica of this server (PSYNC, SYNC). */
+  replica: AttachedReplica | null = null;
+  /** The client is this replica's link to its master (CLIENT LIST flag "M"). */
+  isMaster = false;
+  /** master_repl_offset after this client's last write (WAIT waits for it). */
+  replicationOffset = 0;
   /** The reusable context its commands run in (made by the dispatcher). */
   context: CommandContext | null = null;
 

@@ -41,9 +41,9 @@ const pad = (n: number, width = 2) => String(n).padStart(width, "0");
 
 /**
  * Process roles in log lines: "C" before the server is set up (Redis's
- * child/early lines), "M" for the running master.
+ * child/early lines), "M" for a master, "S" for a replica.
  */
-export type LogRole = "C" | "M";
+export type LogRole = "C" | "M" | "S";
 
 /** Formats a log line the way Redis does. */
 export function formatLogLine(
@@ -66,6 +66,8 @@ export function formatLogLine(
 export class Logger {
   readonly #config: Config;
   readonly #encoder = new TextEncoder();
+  /** The role lines are logged with by default ("S" while a replica). */
+  role: LogRole = "M";
 
   /** Creates a logger that reads `loglevel` and `logfile` from `config`. */
   constructor(config: Config) {
@@ -73,7 +75,7 @@ export class Logger {
   }
 
   /** Logs `message` at `level` if the configured level lets it through. */
-  write(level: LogLevel, message: string, role: LogRole = "M"): void {
+  write(level: LogLevel, message: string, role: LogRole = this.role): void {
     if (LEVEL_RANK[level] < LEVEL_RANK[this.#config.get("loglevel")]) return;
     this.#output(formatLogLine(level, message, new Date(), Deno.pid, role));
   }

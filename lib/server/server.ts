@@ -28,6 +28,10 @@ import { PubSub } from "./pubsub.ts";
 import { WatchRegistry } from "./watch.ts";
 import { OutputLimits } from "./output_limit.ts";
 import { KeyspaceNotifier } from "./notifications.ts";
+import {
+  randomReplicationId,
+  Replication,
+} from "../replication/replication.ts";
 
 /** INFO commandstats counters of one command. */
 export interface CommandStat {
@@ -59,6 +63,8 @@ export class Stats {
   netInputBytes = 0;
   /** Bytes written to clients (total_net_output_bytes). */
   netOutputBytes = 0;
+  /** Bytes read from the master (total_net_repl_input_bytes). */
+  netReplInputBytes = 0;
   /** Error replies sent (total_error_replies). */
   totalErrorReplies = 0;
   /** Per command: calls, total microseconds, rejected and failed calls. */
@@ -84,6 +90,7 @@ export class Stats {
     this.keyspaceMisses = 0;
     this.netInputBytes = 0;
     this.netOutputBytes = 0;
+    this.netReplInputBytes = 0;
     this.totalErrorReplies = 0;
     this.commands.clear();
     this.errors.clear();
@@ -119,12 +126,6 @@ export type KeyChangeListener = (
   eventClass: EventClass,
   event: string,
 ) => void;
-
-/** Random 40-hex-char id, as Redis uses for run_id and replid. */
-function randomHexId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(20));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 /** What a {@linkcode Server} is made of. */
 export interface ServerOptions {
@@ -185,9 +186,9 @@ export class Server {
   /** Start time, ms since the epoch (uptime_in_seconds). */
   readonly startedAt: number = Date.now();
   /** Random id of this run (INFO run_id). */
-  readonly runId: string = randomHexId();
-  /** Replication id (INFO master_replid); DEBUG CHANGE-REPL-ID renews it. */
-  replicationId: string = randomHexId();
+  readonly runId: string = randomReplicationId();
+  /** Replication ids, offset, backlog, replicas and the link to a master. */
+  readonly replication: Replication;
   /** Changes since the last save (rdb_changes_since_last_save). */
   dirty = 0;
   /** Unix time (s) of the last successful save. */
@@ -231,6 +232,7 @@ export class Server {
       this.stats.expiredKeys++;
       this.keyChanged(db, key, "x", "expired");
     });
+    this.replication = new Replication(this);
     this.outputLimits = new OutputLimits(this);
     this.pubsub = new PubSub(this.outputLimits);
     const notifier = new KeyspaceNotifier(
@@ -259,11 +261,15 @@ export class Server {
     });
   }
 
-  /** Registers a newly connected client. */
+  /**
+   * Registers a newly connected client; it counts as a received connection
+   * unless `options.counted` is false (the link to a master).
+   */
   addClient(
     address: string,
     localAddress: string,
     transport: Transport,
+    options: { readonly counted?: boolean } = {},
   ): Client {
     const client = new ClientState(
       this.#nextClientId++,
@@ -274,7 +280,7 @@ export class Server {
       this.config.get("requirepass") === "",
     );
     this.clients.set(client.id, client);
-    this.stats.connectionsReceived++;
+    if (options.counted !== false) this.stats.connectionsReceived++;
     return client;
   }
 
@@ -287,6 +293,7 @@ export class Server {
     this.tracking.disable(client);
     this.pubsub.removeClient(client);
     this.watches.unwatchAll(client);
+    if (client.replica !== null) this.replication.removeReplica(client);
     this.clients.delete(client.id);
   }
 
@@ -325,7 +332,11 @@ export class Server {
    * within a time budget, like Redis's activeExpireCycle.
    */
   activeExpireCycle(budgetMs: number): void {
-    if (!this.activeExpire || this.pause.mode !== null) return;
+    // A replica's keys expire when its master's DEL arrives.
+    if (
+      !this.activeExpire || this.pause.mode !== null ||
+      this.replication.isReplica
+    ) return;
     const start = Date.now();
     cycle: for (const db of this.keyspace.databases) {
       while (true) {

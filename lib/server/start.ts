@@ -13,6 +13,7 @@ import { sampleInfoMetrics } from "../commands/info.ts";
 import { createCommandTable } from "../commands/registry.ts";
 import { persistenceCron, setUpPersistence } from "../persistence/setup.ts";
 import { NetworkServer } from "./network.ts";
+import { MasterLink } from "../replication/master_link.ts";
 import { subscriptionCount } from "./pubsub.ts";
 import { Server } from "./server.ts";
 import { stringToBytes } from "../util/bytes.ts";
@@ -91,6 +92,7 @@ export function createServerCore(config: Config): ServerCore {
   const server = new Server({ config, commands: createCommandTable() });
   const propagator = server.propagator;
   propagator.addTarget(server.aof);
+  propagator.addTarget(server.replication);
   server.keyChangeListeners.push((db, key, _class, event) => {
     if (event === "expired" && !server.loading) {
       propagator.propagate(db.id, ["DEL", stringToBytes(key)]);
@@ -103,6 +105,11 @@ export function createServerCore(config: Config): ServerCore {
   config.setApplier("maxmemory-policy", trackLfu);
   const dispatcher = new Dispatcher(server);
   server.pause.onRelease((client) => dispatcher.resume(client));
+  const replication = server.replication;
+  replication.linkFactory = (host, port) =>
+    new MasterLink(server, dispatcher, host, port);
+  // WAIT clients are served when replicas acknowledge.
+  replication.onAcknowledge(() => server.blocking.serveKeyless());
   return { server, dispatcher };
 }
 
@@ -114,6 +121,15 @@ export function startServer(config: Config): RunningServer {
   network.listen(bindAddresses(config.get("bind")), config.number("port"));
   installListenerAppliers(config, network);
   writePidFile(server);
+  const replicaof = config.get("replicaof");
+  if (replicaof !== "") {
+    const space = replicaof.lastIndexOf(" ");
+    server.replication.setMaster(
+      replicaof.slice(0, space),
+      Number(replicaof.slice(space + 1)),
+      { atStartup: true },
+    );
+  }
 
   const cron = setInterval(() => {
     if (server.cronPaused) return;
@@ -121,12 +137,15 @@ export function startServer(config: Config): RunningServer {
     server.tracking.limitKeys(config.number("tracking-table-max-keys"));
     sampleInfoMetrics(server);
     persistenceCron(server);
+    server.replication.cron();
     const timeout = config.number("timeout");
     if (timeout > 0) {
       const now = Date.now();
       for (const client of server.clients.values()) {
-        // Like Redis, blocked and subscribed clients are not idle.
-        const waiting = client.blocked || subscriptionCount(client) > 0;
+        // Like Redis, blocked and subscribed clients are not idle, and
+        // replication links have their own repl-timeout.
+        const waiting = client.blocked || subscriptionCount(client) > 0 ||
+          client.replica !== null || client.isMaster;
         if (!waiting && now - client.lastInteraction > timeout * 1000) {
           server.log.verbose("Closing idle client");
           client.transport.close(false);
@@ -141,6 +160,7 @@ export function startServer(config: Config): RunningServer {
   const stop = () => {
     stopping ??= (async () => {
       clearInterval(cron);
+      server.replication.link?.stop();
       await network.close();
       resolveFinished();
     })();

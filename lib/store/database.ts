@@ -24,10 +24,13 @@ const LFU_DECAY_MINUTES = 1;
 export const accessTracking = { enabled: true, lfu: false };
 
 /**
- * Whether expired keys are deleted. Off during CLIENT PAUSE: like Redis, a
- * lookup then treats an expired key as missing but leaves it in place.
+ * How lookups treat expired keys. `suspended` (CLIENT PAUSE) and `replica`
+ * (a replica waits for its master's DEL): an expired key reads as missing
+ * but stays in place. `masterView`: while a replica runs its master's
+ * commands, expired keys still exist, as they do on the master, which has
+ * not deleted them yet.
  */
-export const expiry = { suspended: false };
+export const expiry = { suspended: false, replica: false, masterView: false };
 
 /** A key's value and its metadata. */
 export class Entry {
@@ -133,8 +136,8 @@ export class Database {
   get(key: string, now: number, touch = true): Entry | undefined {
     const entry = this.#dict.get(key);
     if (entry === undefined) return undefined;
-    if (entry.expireAt !== 0 && entry.expireAt <= now) {
-      if (!expiry.suspended) this.#expire(key);
+    if (entry.expireAt !== 0 && entry.expireAt <= now && !expiry.masterView) {
+      if (!expiry.suspended && !expiry.replica) this.#expire(key);
       return undefined;
     }
     if (touch && accessTracking.enabled) entry.touch(now);

@@ -1,0 +1,730 @@
+/**
+ * Replication state and the master side of Redis's PSYNC protocol.
+ *
+ * A server is a master, or a replica of `master` (REPLICAOF). Either way it
+ * has a replication id and an offset (master_repl_offset: bytes of the
+ * replication stream so far), a backlog of the stream's recent bytes, and
+ * may serve replicas of its own. A master produces the stream from the
+ * propagator (this class is one of its targets); a replica proxies the
+ * stream it receives from its master, unchanged, so that chained replicas
+ * see the top master's ids and offsets.
+ *
+ * A replica connection (a normal client until PSYNC or SYNC) gets either the
+ * backlog from its offset on (partial resynchronisation) or a snapshot of
+ * the dataset (full resynchronisation), produced by the fork-less snapshot
+ * writer and sent diskless (`$EOF:<mark>`) or from the dump file (`$<len>`);
+ * the stream produced meanwhile is held for it and sent after the snapshot.
+ *
+ * @module
+ */
+
+import type { Client } from "../server/client.ts";
+import type { Server } from "../server/server.ts";
+import type {
+  PropagatedCommand,
+  PropagationTarget,
+} from "../server/propagator.ts";
+import { ReplyWriter } from "../resp/encoder.ts";
+import { concatBytes, stringToBytes } from "../util/bytes.ts";
+import { Snapshot } from "../persistence/snapshot.ts";
+import { ReplicationBacklog } from "./backlog.ts";
+import { expiry } from "../store/database.ts";
+
+/** Where a replica is in its synchronisation, as INFO names it. */
+export type ReplicaState = "wait_bgsave" | "send_bulk" | "online";
+
+/** What a replica told its master with REPLCONF before PSYNC. */
+export interface ReplicaSettings {
+  /** Port the replica listens on (REPLCONF listening-port). */
+  listeningPort: number;
+  /** Address it announced (REPLCONF ip-address), "" for its peer address. */
+  announcedIp: string;
+  /** It understands `$EOF:` payloads (REPLCONF capa eof). */
+  capaEof: boolean;
+  /** It understands +CONTINUE with a new id (REPLCONF capa psync2). */
+  capaPsync2: boolean;
+  /** It wants the snapshot only, no stream (REPLCONF rdb-only 1). */
+  rdbOnly: boolean;
+}
+
+/** Settings of a connection that sent no REPLCONF. */
+export function defaultReplicaSettings(): ReplicaSettings {
+  return {
+    listeningPort: 0,
+    announcedIp: "",
+    capaEof: false,
+    capaPsync2: false,
+    rdbOnly: false,
+  };
+}
+
+/** The master-side state of one connected replica. */
+export class AttachedReplica {
+  /** Synchronisation state. */
+  state: ReplicaState = "wait_bgsave";
+  /** Offset it last acknowledged (REPLCONF ACK). */
+  ackOffset = 0;
+  /** When it last acknowledged, ms since the epoch. */
+  ackTime = Date.now();
+  /** It came with the old SYNC: no +FULLRESYNC line. */
+  oldSync = false;
+  /** Stream bytes produced while its snapshot is being sent. */
+  held: Uint8Array[] | null = null;
+  /** When it started waiting for a snapshot, ms since the epoch. */
+  readonly waitingSince = Date.now();
+
+  /** Creates the state of a replica that sent `settings` with REPLCONF. */
+  constructor(readonly settings: ReplicaSettings) {}
+}
+
+/** A connection to a master, run by the replica side (see master_link.ts). */
+export interface MasterLinkHandle {
+  /** ROLE's state: connect, connecting, handshake, sync or connected. */
+  readonly state: "connect" | "connecting" | "handshake" | "sync" | "connected";
+  /** Offset of the stream applied (slave_repl_offset), -1 without a link. */
+  readonly appliedOffset: number;
+  /** Offset of the stream read (slave_read_repl_offset). */
+  readonly readOffset: number;
+  /** ms since the epoch of the last byte from the master, 0 for none. */
+  readonly lastIo: number;
+  /** Full sync progress: payload size (-1 with an EOF mark) and bytes read. */
+  readonly transfer: { size: number; read: number; lastIo: number } | null;
+  /** ms since the epoch the link went down, 0 if it never was up. */
+  readonly downSince: number;
+  /** Sends REPLCONF ACK with the applied offset now (REPLCONF GETACK). */
+  sendAck(): void;
+  /** Once a second: the periodic ACK and the repl-timeout check. */
+  cron(now: number): void;
+  /** Stops the link and closes its connection. */
+  stop(): void;
+}
+
+/** Starts a link to a master (injected by the server's wiring). */
+export type MasterLinkFactory = (
+  host: string,
+  port: number,
+) => MasterLinkHandle;
+
+/** Random 40-hex-char id, as Redis uses for run_id and replid. */
+export function randomReplicationId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(20));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+const NO_ID = "0".repeat(40);
+const NEWLINE = new Uint8Array([10]);
+const PING: PropagatedCommand = ["PING"];
+const GETACK: PropagatedCommand = ["REPLCONF", "GETACK", "*"];
+
+/** The byte length of `command` encoded as a RESP array of bulk strings. */
+export function encodedLength(command: readonly Uint8Array[]): number {
+  let n = 3 + String(command.length).length;
+  for (const arg of command) {
+    n += 5 + String(arg.length).length + arg.length;
+  }
+  return n;
+}
+
+/** Replication state of a server, both roles. */
+export class Replication implements PropagationTarget {
+  /** Replication id (master_replid). */
+  replid: string = randomReplicationId();
+  /** The previous id, valid up to secondOffset (master_replid2). */
+  replid2: string = NO_ID;
+  /** Last offset + 1 for which replid2 is valid, or -1 (second_repl_offset). */
+  secondOffset = -1;
+  /** Bytes of replication stream so far (master_repl_offset). */
+  offset = 0;
+  /** Recent stream bytes, once a replica attached (or this is a replica). */
+  backlog: ReplicationBacklog | null = null;
+  /** Replicas of this server, in the order they attached. */
+  readonly replicas: Client[] = [];
+  /** The master's address when this server is a replica. */
+  master: { readonly host: string; readonly port: number } | null = null;
+  /** The link to the master, while this server is a replica. */
+  link: MasterLinkHandle | null = null;
+  /** Starts links to masters; set by the server's wiring. */
+  linkFactory: MasterLinkFactory | null = null;
+  /**
+   * The id and offset of the master's stream this replica had applied when
+   * its link dropped (or, after REPLICAOF, its own), for PSYNC.
+   */
+  cachedMaster: { replid: string; offset: number } | null = null;
+  /** Full synchronisations served (INFO sync_full). */
+  fullSyncs = 0;
+  /** Partial resynchronisations accepted (sync_partial_ok). */
+  partialSyncsAccepted = 0;
+  /** Partial resynchronisations asked for and refused (sync_partial_err). */
+  partialSyncsRefused = 0;
+  /** Replicas within min-replicas-max-lag (min_slaves_good_slaves). */
+  goodReplicas = 0;
+  /**
+   * Whether the dispatcher must check commands against replication (a
+   * replica, or a master with min-replicas-to-write): kept current so the
+   * common case costs one test.
+   */
+  checksCommands = false;
+  /** When the last replica left, for repl-backlog-ttl (ms, 0 = has some). */
+  #noReplicasSince = 0;
+  /** Database the stream last selected (-1: select before the next command). */
+  #streamDb = -1;
+  /** A snapshot for replicas is being produced. */
+  #syncing = false;
+  #lastPing = 0;
+  #lastNewline = 0;
+  /** A WAIT client blocked: ask replicas for ACKs before the loop sleeps. */
+  #ackWanted = false;
+  readonly #encoder = new ReplyWriter();
+
+  /** Creates the replication state of `server`. */
+  constructor(readonly server: Server) {
+    server.config.onChange((name) => {
+      this.#updateChecks();
+      if (name === "repl-backlog-size") this.resizeBacklog();
+    });
+    this.#updateChecks();
+  }
+
+  #updateChecks(): void {
+    this.checksCommands = this.master !== null ||
+      this.server.config.number("min-replicas-to-write") > 0;
+  }
+
+  /** Whether this server is a replica (REPLICAOF host port). */
+  get isReplica(): boolean {
+    return this.master !== null;
+  }
+
+  /** Whether the link to the master is up (master_link_status:up). */
+  get linkUp(): boolean {
+    return this.link !== null && this.link.state === "connected";
+  }
+
+  /**
+   * Takes a command propagated on a master: appends it to the stream
+   * (with SELECT when the database changes). A replica's stream is its
+   * master's, so its own effects are not added.
+   */
+  feed(dbIndex: number, command: PropagatedCommand): void {
+    if (this.master !== null) return;
+    if (this.backlog === null && this.replicas.length === 0) return;
+    const out = this.#encoder;
+    if (dbIndex !== -1 && dbIndex !== this.#streamDb) {
+      out.array(2);
+      out.bulkString("SELECT");
+      out.bulkString(String(dbIndex));
+      this.#streamDb = dbIndex;
+    }
+    out.array(command.length);
+    for (const arg of command) {
+      if (typeof arg === "string") out.bulkString(arg);
+      else out.bulk(arg);
+    }
+    const chunks = out.take();
+    this.#append(chunks.length === 1 ? chunks[0] : concatBytes(chunks));
+  }
+
+  /** Adds bytes of the master's stream on a replica (chained replication). */
+  proxy(bytes: Uint8Array): void {
+    this.#append(bytes);
+  }
+
+  #append(bytes: Uint8Array): void {
+    this.backlog?.append(bytes);
+    this.offset += bytes.length;
+    const replicas = this.replicas;
+    for (let i = 0; i < replicas.length; i++) {
+      const client = replicas[i];
+      const replica = client.replica!;
+      if (replica.held !== null) replica.held.push(bytes);
+      else if (replica.state === "online") {
+        client.reply.raw(bytes);
+        client.transport.flush();
+      }
+    }
+  }
+
+  /** Creates the backlog if there is none, for a stream starting now. */
+  ensureBacklog(): void {
+    if (this.backlog !== null) return;
+    this.backlog = new ReplicationBacklog(
+      this.server.config.number("repl-backlog-size"),
+      this.offset,
+    );
+  }
+
+  /** Drops the backlog and starts a new one (after a full sync from a master). */
+  resetBacklog(): void {
+    this.backlog = null;
+    this.ensureBacklog();
+  }
+
+  /** Resizes the backlog (CONFIG SET repl-backlog-size). */
+  resizeBacklog(): void {
+    this.backlog?.resize(this.server.config.number("repl-backlog-size"));
+  }
+
+  /**
+   * Starts a new history: the current id becomes the secondary id, valid up
+   * to the current offset, as when a replica is promoted.
+   */
+  shiftReplicationId(): void {
+    this.replid2 = this.replid;
+    this.secondOffset = this.offset + 1;
+    this.replid = randomReplicationId();
+    this.server.log.notice(
+      `Setting secondary replication ID to ${this.replid2}, valid up to offset: ${this.secondOffset}. New replication ID is ${this.replid}`,
+    );
+  }
+
+  /** Forgets the secondary id. */
+  clearReplicationId2(): void {
+    this.replid2 = NO_ID;
+    this.secondOffset = -1;
+  }
+
+  /** The address of a replica as INFO and the log show it ("ip:port"). */
+  replicaAddress(client: Client): string {
+    const port = client.replicaSettings?.listeningPort ?? 0;
+    return `${this.replicaIp(client)}:${port}`;
+  }
+
+  /** The IP of a replica: announced, or its peer address. */
+  replicaIp(client: Client): string {
+    const announced = client.replicaSettings?.announcedIp ?? "";
+    if (announced !== "") return announced;
+    const address = client.address;
+    const colon = address.lastIndexOf(":");
+    const host = colon < 0 ? address : address.slice(0, colon);
+    return host.startsWith("[") ? host.slice(1, -1) : host;
+  }
+
+  /**
+   * PSYNC from `client`: continues from the backlog when `replid` and
+   * `offset` allow, else starts a full synchronisation.
+   */
+  psync(client: Client, replid: string, offset: number): void {
+    const replica = this.#attach(client);
+    if (this.#tryPartial(client, replid, offset)) {
+      this.partialSyncsAccepted++;
+      return;
+    }
+    this.fullSyncs++;
+    if (replid !== "?") this.partialSyncsRefused++;
+    else {
+      this.server.log.notice(
+        `Full resync requested by replica ${this.replicaAddress(client)}`,
+      );
+    }
+    this.#waitForSnapshot(client, replica);
+  }
+
+  /** SYNC from `client`: the old protocol, a full synchronisation only. */
+  sync(client: Client): void {
+    const replica = this.#attach(client);
+    replica.oldSync = true;
+    this.fullSyncs++;
+    this.#waitForSnapshot(client, replica);
+  }
+
+  /** Makes `client` a replica (REPLCONF settings kept on the client). */
+  #attach(client: Client): AttachedReplica {
+    const replica = new AttachedReplica(
+      client.replicaSettings ??= defaultReplicaSettings(),
+    );
+    client.replica = replica;
+    this.server.log.notice(
+      `Replica ${this.replicaAddress(client)} asks for synchronization`,
+    );
+    return replica;
+  }
+
+  #tryPartial(client: Client, replid: string, offset: number): boolean {
+    const log = this.server.log;
+    const address = this.replicaAddress(client);
+    if (replid === "?") return false;
+    if (
+      replid !== this.replid &&
+      (replid !== this.replid2 || offset > this.secondOffset)
+    ) {
+      if (replid !== this.replid2) {
+        log.notice(
+          `Partial resynchronization not accepted: Replication ID mismatch (Replica asked for '${replid}', my replication IDs are '${this.replid}' and '${this.replid2}')`,
+        );
+      } else {
+        log.notice(
+          `Partial resynchronization not accepted: Requested offset for second ID was ${offset}, but I can reply up to ${this.secondOffset}`,
+        );
+      }
+      return false;
+    }
+    const history = this.backlog?.from(offset) ?? null;
+    if (history === null) {
+      log.notice(
+        `Unable to partial resync with replica ${address} for lack of backlog (Replica request was: ${offset}).`,
+      );
+      if (offset > this.offset) {
+        log.warning(
+          `Warning: replica ${address} tried to PSYNC with an offset that is greater than the master replication offset.`,
+        );
+      }
+      return false;
+    }
+    const replica = client.replica!;
+    replica.state = "online";
+    replica.ackTime = Date.now();
+    this.replicas.push(client);
+    this.#noReplicasSince = 0;
+    client.reply.raw(
+      stringToBytes(
+        replica.settings.capaPsync2
+          ? `+CONTINUE ${this.replid}\r\n`
+          : "+CONTINUE\r\n",
+      ),
+    );
+    if (history.length > 0) client.reply.raw(history);
+    client.transport.flush();
+    log.notice(
+      `Partial resynchronization request from ${address} accepted. Sending ${history.length} bytes of backlog starting from offset ${offset}.`,
+    );
+    this.refreshGoodReplicas();
+    return true;
+  }
+
+  #waitForSnapshot(client: Client, replica: AttachedReplica): void {
+    replica.state = "wait_bgsave";
+    this.replicas.push(client);
+    this.#noReplicasSince = 0;
+    if (this.replicas.length === 1 && this.backlog === null) {
+      this.replid = randomReplicationId();
+      this.clearReplicationId2();
+      this.ensureBacklog();
+      this.server.log.notice(
+        `Replication backlog created, my new replication IDs are '${this.replid}' and '${this.replid2}'`,
+      );
+    }
+    const config = this.server.config;
+    if (
+      config.flag("repl-diskless-sync") && replica.settings.capaEof &&
+      config.number("repl-diskless-sync-delay") > 0
+    ) {
+      this.server.log.notice("Delay next BGSAVE for diskless SYNC");
+    } else this.#startSyncIfReady();
+  }
+
+  /** Replicas waiting for a snapshot to start. */
+  #waiting(): Client[] {
+    return this.replicas.filter((c) => c.replica!.state === "wait_bgsave");
+  }
+
+  /**
+   * Starts the snapshot for the replicas waiting, unless one is being made
+   * (or a BGSAVE runs), or a diskless delay asks to wait for more.
+   */
+  #startSyncIfReady(now = Date.now()): void {
+    if (this.#syncing || this.server.rdb.inProgress) return;
+    const waiting = this.#waiting();
+    if (waiting.length === 0) return;
+    const config = this.server.config;
+    const diskless = config.flag("repl-diskless-sync") &&
+      waiting.every((c) => c.replica!.settings.capaEof);
+    if (diskless) {
+      const delay = config.number("repl-diskless-sync-delay") * 1000;
+      const max = config.number("repl-diskless-sync-max-replicas");
+      const oldest = Math.min(...waiting.map((c) => c.replica!.waitingSince));
+      const enough = max > 0 && waiting.length >= max;
+      if (!enough && now - oldest < delay) return;
+    }
+    this.#syncing = true;
+    this.server.log.notice(
+      `Starting BGSAVE for SYNC with target: ${
+        diskless ? "replicas sockets" : "disk"
+      }`,
+    );
+    // The next command selects its database again, in every stream.
+    this.#streamDb = -1;
+    for (const client of waiting) {
+      const replica = client.replica!;
+      replica.state = diskless ? "send_bulk" : "wait_bgsave";
+      replica.held = [];
+      if (!replica.oldSync) {
+        client.reply.raw(
+          stringToBytes(`+FULLRESYNC ${this.replid} ${this.offset}\r\n`),
+        );
+        client.transport.flush();
+      }
+    }
+    const sent = diskless
+      ? this.#sendDiskless(waiting)
+      : this.#sendFromDisk(waiting);
+    sent.catch((error) => {
+      this.server.log.warning(`Replication snapshot failed: ${error}`);
+      for (const client of waiting) client.transport.close(false);
+    }).finally(() => {
+      this.#syncing = false;
+      this.#startSyncIfReady();
+    });
+  }
+
+  /** The aux fields Redis adds to a snapshot made for replicas. */
+  #snapshotAux(): [string, string][] {
+    return [
+      ["repl-stream-db", "0"],
+      ["repl-id", this.replid],
+      ["repl-offset", String(this.offset)],
+    ];
+  }
+
+  async #sendDiskless(targets: Client[]): Promise<void> {
+    const markText = randomReplicationId();
+    const mark = stringToBytes(markText);
+    const live = () => targets.filter((c) => !c.closed);
+    for (const client of targets) {
+      client.reply.raw(stringToBytes(`$EOF:${markText}\r\n`));
+    }
+    const snapshot = new Snapshot(this.server, (chunk) => {
+      for (const client of live()) client.reply.raw(chunk);
+    }, { aux: this.#snapshotAux() });
+    this.server.snapshots.add(snapshot);
+    try {
+      while (true) {
+        const deadline = performance.now() + 10;
+        let done = snapshot.step();
+        while (!done && performance.now() < deadline) done = snapshot.step();
+        for (const client of live()) client.transport.flush();
+        if (done) break;
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+    } finally {
+      this.server.snapshots.delete(snapshot);
+    }
+    this.server.log.notice(
+      "Background RDB transfer terminated with success",
+    );
+    for (const client of live()) {
+      client.reply.raw(mark);
+      this.#online(client);
+    }
+  }
+
+  async #sendFromDisk(targets: Client[]): Promise<void> {
+    const rdb = this.server.rdb;
+    await rdb.backgroundSave({ aux: this.#snapshotAux() });
+    if (rdb.lastBgsaveStatus !== "ok") throw new Error("BGSAVE failed");
+    const data = await Deno.readFile(rdb.path);
+    for (const client of targets) {
+      if (client.closed) continue;
+      client.reply.raw(stringToBytes(`$${data.length}\r\n`));
+      client.reply.raw(data);
+      this.#online(client);
+    }
+  }
+
+  /** A replica got its snapshot: it is online, and gets the held stream. */
+  #online(client: Client): void {
+    const replica = client.replica!;
+    replica.state = "online";
+    replica.ackTime = Date.now();
+    const held = replica.held ?? [];
+    replica.held = null;
+    if (replica.settings.rdbOnly) {
+      // redis-cli --rdb: the snapshot is all it wanted.
+      client.transport.close(true);
+      return;
+    }
+    for (const bytes of held) client.reply.raw(bytes);
+    client.transport.flush();
+    this.server.log.notice(
+      `Synchronization with replica ${this.replicaAddress(client)} succeeded`,
+    );
+    this.refreshGoodReplicas();
+  }
+
+  /** REPLCONF ACK from a replica. */
+  acknowledge(client: Client, offset: number): void {
+    const replica = client.replica;
+    if (replica === null) return;
+    if (offset > replica.ackOffset) replica.ackOffset = offset;
+    replica.ackTime = Date.now();
+    this.#onAck?.();
+  }
+
+  #onAck: (() => void) | null = null;
+
+  /** Registers what to do when a replica acknowledges (serve WAIT clients). */
+  onAcknowledge(listener: () => void): void {
+    this.#onAck = listener;
+  }
+
+  /** Online replicas that acknowledged at least `offset`. */
+  acknowledgedCount(offset: number): number {
+    let count = 0;
+    for (const client of this.replicas) {
+      const replica = client.replica!;
+      if (replica.state === "online" && replica.ackOffset >= offset) count++;
+    }
+    return count;
+  }
+
+  /** Asks replicas for an ACK before the event loop waits (WAIT). */
+  requestAcks(): void {
+    if (this.#ackWanted) return;
+    this.#ackWanted = true;
+    queueMicrotask(() => {
+      this.#ackWanted = false;
+      if (this.master === null && this.replicas.length > 0) {
+        this.feed(-1, GETACK);
+      }
+    });
+  }
+
+  /** Forgets a replica whose connection closed. */
+  removeReplica(client: Client): void {
+    const index = this.replicas.indexOf(client);
+    if (index < 0) return;
+    this.replicas.splice(index, 1);
+    const replica = client.replica!;
+    if (replica.state === "online") {
+      this.server.log.notice(
+        `Connection with replica ${this.replicaAddress(client)} lost.`,
+      );
+    }
+    if (this.replicas.length === 0) this.#noReplicasSince = Date.now();
+    this.refreshGoodReplicas();
+  }
+
+  /** Closes every replica connection (they must synchronise again). */
+  disconnectReplicas(): void {
+    for (const client of [...this.replicas]) client.transport.close(false);
+  }
+
+  /** Counts the replicas within min-replicas-max-lag. */
+  refreshGoodReplicas(now = Date.now()): void {
+    const maxLag = this.server.config.number("min-replicas-max-lag");
+    let good = 0;
+    for (const client of this.replicas) {
+      const replica = client.replica!;
+      const lag = Math.floor((now - replica.ackTime) / 1000);
+      if (replica.state === "online" && lag <= maxLag) good++;
+    }
+    this.goodReplicas = good;
+  }
+
+  /**
+   * Whether min-replicas-to-write refuses writes now (NOREPLICAS): a
+   * master with fewer good replicas than asked.
+   */
+  get tooFewReplicas(): boolean {
+    const config = this.server.config;
+    const min = config.number("min-replicas-to-write");
+    return this.master === null && min > 0 &&
+      config.number("min-replicas-max-lag") > 0 && this.goodReplicas < min;
+  }
+
+  /**
+   * The periodic work of replication, called often by the server cron:
+   * starts delayed snapshots; once a second, newlines to replicas waiting
+   * for a snapshot and ACKs to the master; every repl-ping-replica-period a
+   * PING in the stream; drops replicas silent for repl-timeout and the
+   * backlog after repl-backlog-ttl without replicas.
+   */
+  cron(now = Date.now()): void {
+    this.#startSyncIfReady(now);
+    const config = this.server.config;
+    if (now - this.#lastNewline >= 1000) {
+      this.#lastNewline = now;
+      for (const client of this.replicas) {
+        const replica = client.replica!;
+        // Keeps the link alive while the replica waits for its snapshot.
+        if (replica.state === "wait_bgsave") {
+          client.reply.raw(NEWLINE);
+          client.transport.flush();
+        }
+      }
+      this.link?.cron(now);
+      this.refreshGoodReplicas(now);
+      const timeout = config.number("repl-timeout") * 1000;
+      for (const client of [...this.replicas]) {
+        const replica = client.replica!;
+        if (replica.state === "online" && now - replica.ackTime > timeout) {
+          this.server.log.warning(
+            `Disconnecting timedout replica (streaming sync): ${
+              this.replicaAddress(client)
+            }`,
+          );
+          client.transport.close(false);
+        }
+      }
+      const ttl = config.number("repl-backlog-ttl") * 1000;
+      if (
+        this.master === null && this.backlog !== null &&
+        this.replicas.length === 0 && this.#noReplicasSince > 0 && ttl > 0 &&
+        now - this.#noReplicasSince > ttl
+      ) {
+        // A new id: replicas that come later cannot continue the old history.
+        this.replid = randomReplicationId();
+        this.clearReplicationId2();
+        this.backlog = null;
+        this.server.log.notice(
+          `Replication backlog freed after ${
+            ttl / 1000
+          } seconds without connected replicas.`,
+        );
+      }
+    }
+    const period = config.number("repl-ping-replica-period") * 1000;
+    if (now - this.#lastPing >= period) {
+      this.#lastPing = now;
+      if (this.master === null && this.replicas.length > 0) {
+        // Like Redis, the PING keeps the stream's database.
+        this.feed(this.#streamDb === -1 ? -1 : this.#streamDb, PING);
+      }
+    }
+  }
+
+  /**
+   * Becomes a replica of `host`:`port` (REPLICAOF), keeping this server's
+   * own history as the cached master so that PSYNC can continue it (not at
+   * start-up, where the dataset loaded carries no replication history).
+   */
+  setMaster(
+    host: string,
+    port: number,
+    options: { readonly atStartup?: boolean } = {},
+  ): void {
+    const wasMaster = this.master === null && !options.atStartup;
+    this.link?.stop();
+    this.link = null;
+    this.master = { host, port };
+    this.server.log.role = "S";
+    expiry.replica = true;
+    this.#updateChecks();
+    this.server.config.set("replicaof", `${host} ${port}`);
+    // A master continues its own history with the new master if it can.
+    if (wasMaster) {
+      this.cachedMaster = { replid: this.replid, offset: this.offset };
+    }
+    this.server.log.notice(`Connecting to MASTER ${host}:${port}`);
+    if (this.linkFactory !== null) {
+      this.link = this.linkFactory(host, port);
+    }
+  }
+
+  /** Stops replicating (REPLICAOF NO ONE): a new history starts here. */
+  setNoMaster(): void {
+    if (this.master === null) return;
+    this.link?.stop();
+    this.link = null;
+    this.master = null;
+    this.server.log.role = "M";
+    expiry.replica = false;
+    this.#updateChecks();
+    this.cachedMaster = null;
+    this.server.config.set("replicaof", "no one");
+    this.shiftReplicationId();
+    // Sub-replicas reconnect and continue with the new id; the stream
+    // selects its database again.
+    this.disconnectReplicas();
+    this.#streamDb = -1;
+  }
+}
