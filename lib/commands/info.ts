@@ -374,8 +374,19 @@ function replicationSection(server: Server): Field[] {
           : -1,
       ],
       ["master_sync_in_progress", transfer !== null ? 1 : 0],
-      ["slave_read_repl_offset", link?.readOffset ?? 1],
-      ["slave_repl_offset", link?.appliedOffset ?? 1],
+      // Like Redis: the master client's offsets, else the cached master's.
+      [
+        "slave_read_repl_offset",
+        replication.linkUp
+          ? link!.readOffset
+          : replication.cachedMaster?.offset ?? 1,
+      ],
+      [
+        "slave_repl_offset",
+        replication.linkUp
+          ? link!.appliedOffset
+          : replication.cachedMaster?.offset ?? 1,
+      ],
     );
     if (transfer !== null) {
       const left = transfer.size < 0 ? 0 : transfer.size - transfer.read;

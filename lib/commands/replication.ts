@@ -144,7 +144,7 @@ function replconf(ctx: CommandContext, args: Uint8Array[]): void {
     if (option === "listening-port") {
       settings.listeningPort = Number(parseInt64Argument(value));
     } else if (option === "ip-address") {
-      if (value.length >= 46) {
+      if (value.length >= 256) {
         throw new CommandError(
           `ERR REPLCONF ip-address provided by replica instance is too long: ${value.length} bytes`,
         );

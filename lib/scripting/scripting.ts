@@ -62,6 +62,8 @@ export interface CachedScript {
   readonly fn: LuaFunction;
   /** Flags from its shebang line (no-writes, allow-oom, ...). */
   readonly flags: ReadonlySet<string>;
+  /** Whether it has a shebang line: only then do its flags declare intent. */
+  readonly flagged: boolean;
 }
 
 /** What a script run needs to know about itself. */
@@ -184,6 +186,7 @@ export class Scripting {
         "ERR Can not execute a script with write flag using *_ro command.",
       );
     }
+    this.#checkReplication(ctx, new Set(fn.flags));
     this.run(ctx, {
       fn: fn.fn,
       args: [stringArray(options.keys), stringArray(options.argv)],
@@ -191,6 +194,38 @@ export class Scripting {
       chunk: "user_function",
       readOnly: options.readOnly || noWrites,
     }, this.#functionsLua);
+  }
+
+  /**
+   * What a script that declares its flags (a shebang, or a function) may
+   * not do on this server, as Redis checks before running it: write on a
+   * read-only replica or without enough good replicas, or read stale data
+   * without allow-stale.
+   */
+  #checkReplication(ctx: CommandContext, flags: ReadonlySet<string>): void {
+    const replication = ctx.server.replication;
+    if (!replication.checksCommands || ctx.client.isMaster) return;
+    const config = ctx.server.config;
+    if (!flags.has("no-writes")) {
+      if (replication.isReplica && config.flag("replica-read-only")) {
+        throw new CommandError(
+          "READONLY You can't write against a read only replica.",
+        );
+      }
+      if (replication.tooFewReplicas) {
+        throw new CommandError(
+          "NOREPLICAS Not enough good replicas to write.",
+        );
+      }
+    }
+    if (
+      !flags.has("allow-stale") && replication.isReplica &&
+      !replication.linkUp && !config.flag("replica-serve-stale-data")
+    ) {
+      throw new CommandError(
+        "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
+      );
+    }
   }
 
   /** The cached script with `sha` (lower-case hex), if any. */
@@ -205,7 +240,7 @@ export class Scripting {
   load(body: Uint8Array): string {
     const sha = toHex(sha1(body));
     if (this.#scripts.has(sha)) return sha;
-    const { source, flags } = parseShebang(bytesToLua(body));
+    const { source, flags, flagged } = parseShebang(bytesToLua(body));
     let fn: LuaFunction;
     try {
       fn = this.#lua.load(source, "@user_script");
@@ -217,7 +252,7 @@ export class Scripting {
         }`,
       );
     }
-    this.#scripts.set(sha, { body, fn, flags });
+    this.#scripts.set(sha, { body, fn, flags, flagged });
     const cache = this.#dispatcher.server.scriptCache;
     cache.scripts++;
     cache.bytes += body.length;
@@ -265,6 +300,7 @@ export class Scripting {
       readOnly: boolean;
     },
   ): void {
+    if (script.flagged) this.#checkReplication(ctx, script.flags);
     const globals = this.#lua.globals;
     globals.readonly = false;
     globals.set("KEYS", stringArray(options.keys));
@@ -637,8 +673,10 @@ function stringArray(values: readonly Uint8Array[]): LuaTable {
  */
 function parseShebang(
   source: string,
-): { source: string; flags: ReadonlySet<string> } {
-  if (!source.startsWith("#!")) return { source, flags: new Set() };
+): { source: string; flags: ReadonlySet<string>; flagged: boolean } {
+  if (!source.startsWith("#!")) {
+    return { source, flags: new Set(), flagged: false };
+  }
   const end = source.indexOf("\n");
   const line = end < 0 ? source : source.slice(0, end);
   const words = line.split(" ").filter((w) => w !== "");
@@ -660,5 +698,5 @@ function parseShebang(
       flags.add(flag);
     }
   }
-  return { source: end < 0 ? "" : source.slice(end), flags };
+  return { source: end < 0 ? "" : source.slice(end), flags, flagged: true };
 }
