@@ -7,6 +7,7 @@
 import { defineCommand } from "./define.ts";
 import { ConfigSetError, findDirective } from "../config/config.ts";
 import type { Directive } from "../config/directives.ts";
+import { ConfigRewriteError, rewriteConfigFile } from "../config/rewrite.ts";
 import type { Client } from "../server/client.ts";
 import { globMatch } from "../store/glob.ts";
 import { bytesToString } from "../util/bytes.ts";
@@ -118,6 +119,22 @@ function configResetstat(ctx: CommandContext): void {
   ctx.reply.ok();
 }
 
+function configRewrite(ctx: CommandContext): void {
+  const config = ctx.server.config;
+  if (config.configFile === "") {
+    throw new CommandError("ERR The server is running without a config file");
+  }
+  try {
+    rewriteConfigFile(config);
+  } catch (error) {
+    if (!(error instanceof ConfigRewriteError)) throw error;
+    ctx.server.log.warning(`CONFIG REWRITE failed: ${error.message}`);
+    throw new CommandError(`ERR Rewriting config file: ${error.message}`);
+  }
+  ctx.server.log.warning("CONFIG REWRITE executed with success.");
+  ctx.reply.ok();
+}
+
 const CONFIG_HELP = [
   "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
   "GET <pattern>",
@@ -126,6 +143,8 @@ const CONFIG_HELP = [
   "    Set the configuration <directive> to <value>.",
   "RESETSTAT",
   "    Reset statistics reported by the INFO command.",
+  "REWRITE",
+  "    Rewrite the configuration file.",
   "HELP",
   "    Prints this help.",
 ];
@@ -175,6 +194,16 @@ export const CONFIG_COMMANDS: readonly CommandSpec[] = [
         summary: "Clears the statistics INFO reports.",
         complexity: "O(1)",
         handler: configResetstat,
+      }),
+      defineCommand({
+        name: "rewrite",
+        arity: 2,
+        flags: ["admin", "noscript", "loading", "stale"],
+        group: "server",
+        since: "2.8.0",
+        summary: "Writes the current configuration into the config file.",
+        complexity: "O(1)",
+        handler: configRewrite,
       }),
       defineCommand({
         name: "help",
