@@ -487,7 +487,7 @@ export class Dispatcher {
   callFromScript(
     ctx: CommandContext,
     args: Uint8Array[],
-    options: { readonly readOnly: boolean },
+    options: { readonly readOnly: boolean; readonly wrote: boolean },
   ): CommandSpec | string {
     const spec = this.specOf(args);
     if (spec === undefined || spec.handler === undefined) {
@@ -507,12 +507,22 @@ export class Dispatcher {
     if (options.readOnly && (flags & FLAG_BITS.write) !== 0) {
       return "ERR Write commands are not allowed from read-only scripts.";
     }
+    // Like Redis, a script that already wrote is not failed by the
+    // server's state, and the master's scripts are obeyed.
+    const replication = this.server.replication;
     if (
-      (flags & FLAG_BITS.write) !== 0 && this.server.replication.isReplica &&
-      this.server.config.flag("replica-read-only") &&
-      !this.scripting.callerIsMaster
+      (flags & FLAG_BITS.write) !== 0 && !options.wrote &&
+      replication.checksCommands && !this.scripting.callerIsMaster &&
+      !this.server.loading
     ) {
-      return "READONLY You can't write against a read only replica.";
+      if (
+        replication.isReplica && this.server.config.flag("replica-read-only")
+      ) {
+        return "READONLY You can't write against a read only replica.";
+      }
+      if (replication.tooFewReplicas) {
+        return "NOREPLICAS Not enough good replicas to write.";
+      }
     }
     this.#run(ctx, spec, args, null, null);
     return spec;

@@ -91,8 +91,8 @@ class LinkReader {
 /** The connection of a replica to its master. */
 export class MasterLink implements MasterLinkHandle {
   state: MasterLinkHandle["state"] = "connect";
-  appliedOffset = -1;
-  readOffset = -1;
+  appliedOffset: number = -1;
+  readOffset: number = -1;
   lastIo = 0;
   transfer: { size: number; read: number; lastIo: number } | null = null;
   downSince = 0;

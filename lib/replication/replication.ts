@@ -65,13 +65,13 @@ export class AttachedReplica {
   /** Offset it last acknowledged (REPLCONF ACK). */
   ackOffset = 0;
   /** When it last acknowledged, ms since the epoch. */
-  ackTime = Date.now();
+  ackTime: number = Date.now();
   /** It came with the old SYNC: no +FULLRESYNC line. */
   oldSync = false;
   /** Stream bytes produced while its snapshot is being sent. */
   held: Uint8Array[] | null = null;
   /** When it started waiting for a snapshot, ms since the epoch. */
-  readonly waitingSince = Date.now();
+  readonly waitingSince: number = Date.now();
 
   /** Creates the state of a replica that sent `settings` with REPLCONF. */
   constructor(readonly settings: ReplicaSettings) {}
@@ -132,7 +132,7 @@ export class Replication implements PropagationTarget {
   /** The previous id, valid up to secondOffset (master_replid2). */
   replid2: string = NO_ID;
   /** Last offset + 1 for which replid2 is valid, or -1 (second_repl_offset). */
-  secondOffset = -1;
+  secondOffset: number = -1;
   /** Bytes of replication stream so far (master_repl_offset). */
   offset = 0;
   /** Recent stream bytes, once a replica attached (or this is a replica). */

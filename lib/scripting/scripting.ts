@@ -478,6 +478,7 @@ export class Scripting {
     client.reply.protocol = run.protocol;
     const ran = this.#dispatcher.callFromScript(ctx, argv, {
       readOnly: run.call.readOnly,
+      wrote: run.wrote,
     });
     if (typeof ran === "string") return fail(ran);
     if ((ran.flagBits & FLAG_BITS.write) !== 0) run.wrote = true;
