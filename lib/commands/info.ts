@@ -432,7 +432,10 @@ function replicationSection(server: Server): Field[] {
   });
   const backlog = replication.backlog;
   fields.push(
-    ["master_failover_state", "no-failover"],
+    [
+      "master_failover_state",
+      replication.failover?.state ?? "no-failover",
+    ],
     ["master_replid", replication.replid],
     ["master_replid2", replication.replid2],
     ["master_repl_offset", replication.offset],

@@ -27,6 +27,9 @@ function clientDescription(client: Client): string {
 function replicaof(ctx: CommandContext, args: Uint8Array[]): void {
   const replication = ctx.server.replication;
   const log = ctx.server.log;
+  if (replication.failover !== null) {
+    throw new CommandError("ERR REPLICAOF not allowed while failing over.");
+  }
   if (equalsIgnoreCase(args[1], "no") && equalsIgnoreCase(args[2], "one")) {
     if (replication.isReplica) {
       replication.setNoMaster();
@@ -180,6 +183,9 @@ function syncAllowed(ctx: CommandContext): boolean {
   const client = ctx.client;
   if (client.replica !== null) return false;
   const replication = ctx.server.replication;
+  if (replication.failover !== null) {
+    throw new CommandError("NOMASTERLINK Can't SYNC while failing over");
+  }
   if (replication.isReplica && !replication.linkUp) {
     throw new CommandError(
       "NOMASTERLINK Can't SYNC while not connected with my master",
@@ -194,6 +200,22 @@ function syncAllowed(ctx: CommandContext): boolean {
 }
 
 function psync(ctx: CommandContext, args: Uint8Array[]): void {
+  if (ctx.client.replica !== null) return;
+  const replication = ctx.server.replication;
+  // A failing-over master hands over: become the master it asks for.
+  if (args.length > 3 && equalsIgnoreCase(args[3], "failover")) {
+    const replid = bytesToString(args[1]);
+    if (replid !== replication.replid) {
+      throw new CommandError("ERR PSYNC FAILOVER replid must match my replid.");
+    }
+    ctx.server.log.warning(`Failover request received for replid ${replid}.`);
+    replication.setNoMaster();
+    ctx.server.log.notice(
+      `MASTER MODE enabled (failover request from '${
+        clientDescription(ctx.client)
+      }')`,
+    );
+  }
   if (!syncAllowed(ctx)) return;
   const offset = parseInt64(args[2]);
   if (offset === null) {
@@ -212,6 +234,75 @@ function psync(ctx: CommandContext, args: Uint8Array[]): void {
 function sync(ctx: CommandContext): void {
   if (!syncAllowed(ctx)) return;
   ctx.server.replication.sync(ctx.client);
+}
+
+function failover(ctx: CommandContext, args: Uint8Array[]): void {
+  let target: { host: string; port: number } | null = null;
+  let timeoutMs = 0;
+  let force = false;
+  let abort = false;
+  for (let i = 1; i < args.length; i++) {
+    if (
+      equalsIgnoreCase(args[i], "to") && target === null && i + 2 < args.length
+    ) {
+      const port = Number(parseInt64Argument(args[i + 2]));
+      target = { host: bytesToString(args[i + 1]), port };
+      i += 2;
+    } else if (
+      equalsIgnoreCase(args[i], "timeout") && timeoutMs === 0 &&
+      i + 1 < args.length
+    ) {
+      const timeout = parseInt64Argument(args[i + 1]);
+      if (timeout <= 0n) {
+        throw new CommandError("ERR FAILOVER timeout must be greater than 0");
+      }
+      timeoutMs = Number(timeout);
+      i++;
+    } else if (equalsIgnoreCase(args[i], "force") && !force) force = true;
+    else if (equalsIgnoreCase(args[i], "abort") && !abort) abort = true;
+    else throw new CommandError(Errors.syntax);
+  }
+  const replication = ctx.server.replication;
+  if (abort) {
+    if (target !== null || timeoutMs > 0 || force) {
+      throw new CommandError(Errors.syntax);
+    }
+    if (replication.failover === null) {
+      throw new CommandError("ERR No failover in progress.");
+    }
+    replication.abortFailover("Failover manually aborted");
+    ctx.reply.ok();
+    return;
+  }
+  if (replication.isReplica) {
+    throw new CommandError(
+      "ERR FAILOVER is not valid when server is a replica.",
+    );
+  }
+  if (replication.replicas.length === 0) {
+    throw new CommandError("ERR FAILOVER requires connected replicas.");
+  }
+  if (replication.failover !== null) {
+    throw new CommandError("ERR FAILOVER already in progress.");
+  }
+  if (force && (timeoutMs === 0 || target === null)) {
+    throw new CommandError(
+      "ERR FAILOVER with force option requires both a timeout and target HOST and IP.",
+    );
+  }
+  if (target !== null) {
+    const replica = replication.findReplica(target.host, target.port);
+    if (replica === undefined) {
+      throw new CommandError(
+        "ERR FAILOVER target HOST and PORT is not a replica.",
+      );
+    }
+    if (replica.replica!.state !== "online") {
+      throw new CommandError("ERR FAILOVER target replica is not online.");
+    }
+  }
+  replication.startFailover({ target, timeoutMs, force });
+  ctx.reply.ok();
 }
 
 /** The replication commands. */
@@ -240,6 +331,17 @@ export const REPLICATION_COMMANDS: readonly CommandSpec[] = [
     docFlags: ["deprecated"],
     deprecatedSince: "5.0.0",
     replacedBy: "`REPLICAOF`",
+  }),
+  defineCommand({
+    name: "failover",
+    arity: -1,
+    flags: ["admin", "noscript", "stale"],
+    group: "server",
+    since: "6.2.0",
+    summary:
+      "Hands the master role over to a replica once it caught up, pausing writes meanwhile.",
+    complexity: "O(1)",
+    handler: failover,
   }),
   defineCommand({
     name: "role",

@@ -592,7 +592,7 @@ export const DIRECTIVES: readonly Directive[] = [
   bool("lazyfree-lazy-user-del", "no", NOT_ENFORCED),
   bool("lazyfree-lazy-user-flush", "no", NOT_ENFORCED),
   bool("repl-disable-tcp-nodelay", "no", NOT_ENFORCED),
-  bool("repl-diskless-sync", "yes", NOT_ENFORCED),
+  bool("repl-diskless-sync", "yes"),
   bool("aof-rewrite-incremental-fsync", "yes", NOT_ENFORCED),
   bool("no-appendfsync-on-rewrite", "no", NOT_ENFORCED),
   bool("cluster-require-full-coverage", "yes", NOT_ENFORCED),
@@ -610,11 +610,9 @@ export const DIRECTIVES: readonly Directive[] = [
   }),
   bool("replica-serve-stale-data", "yes", {
     aliases: ["slave-serve-stale-data"],
-    ...NOT_ENFORCED,
   }),
   bool("replica-read-only", "yes", {
     aliases: ["slave-read-only"],
-    ...NOT_ENFORCED,
   }),
   bool("replica-ignore-maxmemory", "yes", {
     aliases: ["slave-ignore-maxmemory"],
@@ -632,7 +630,7 @@ export const DIRECTIVES: readonly Directive[] = [
   bool("use-exit-on-panic", "no", { hidden: true, ...NOT_ENFORCED }),
   bool("disable-thp", "yes", { immutable: true, ...NOT_ENFORCED }),
   bool("cluster-allow-replica-migration", "yes", NOT_ENFORCED),
-  bool("replica-announced", "yes", NOT_ENFORCED),
+  bool("replica-announced", "yes"),
   bool("latency-tracking", "yes", NOT_ENFORCED),
   bool("aof-disable-auto-gc", "no", NOT_ENFORCED),
   bool("replica-ignore-disk-write-errors", "no", NOT_ENFORCED),
@@ -648,9 +646,8 @@ export const DIRECTIVES: readonly Directive[] = [
   text("pidfile", "", { immutable: true }),
   text("replica-announce-ip", "", {
     aliases: ["slave-announce-ip"],
-    ...NOT_ENFORCED,
   }),
-  text("masteruser", "", { sensitive: true, ...NOT_ENFORCED }),
+  text("masteruser", "", { sensitive: true }),
   text("cluster-announce-ip", "", NOT_ENFORCED),
   text("cluster-config-file", "nodes.conf", {
     immutable: true,
@@ -684,7 +681,7 @@ export const DIRECTIVES: readonly Directive[] = [
   }),
   text("bind-source-addr", "", NOT_ENFORCED),
   text("logfile", "", { immutable: true }),
-  text("masterauth", "", { sensitive: true, ...NOT_ENFORCED }),
+  text("masterauth", "", { sensitive: true }),
   text("requirepass", "", { sensitive: true }),
 
   // Enums.
@@ -706,7 +703,7 @@ export const DIRECTIVES: readonly Directive[] = [
     "disabled",
     "on-empty-db",
     "swapdb",
-  ], NOT_ENFORCED),
+  ]),
   oneOf("loglevel", "notice", ["debug", "verbose", "notice", "warning"]),
   oneOf("maxmemory-policy", "noeviction", [
     "volatile-lru",
@@ -775,25 +772,22 @@ export const DIRECTIVES: readonly Directive[] = [
   int("lfu-decay-time", 1, 0n, INT_MAX, NOT_ENFORCED),
   int("replica-priority", 100, 0n, INT_MAX, {
     aliases: ["slave-priority"],
-    ...NOT_ENFORCED,
   }),
-  int("repl-diskless-sync-delay", 5, 0n, INT_MAX, NOT_ENFORCED),
+  int("repl-diskless-sync-delay", 5, 0n, INT_MAX),
   int("maxmemory-samples", 5, 1n, INT_MAX, NOT_ENFORCED),
   int("maxmemory-eviction-tenacity", 10, 0n, 100n, NOT_ENFORCED),
   int("timeout", 0, 0n, INT_MAX),
   int("replica-announce-port", 0, 0n, 65535n, {
     aliases: ["slave-announce-port"],
-    ...NOT_ENFORCED,
   }),
   int("tcp-backlog", 511, 0n, INT_MAX, { immutable: true, ...NOT_ENFORCED }),
   int("cluster-port", 0, 0n, 65535n, { immutable: true, ...NOT_ENFORCED }),
   int("cluster-announce-bus-port", 0, 0n, 65535n, NOT_ENFORCED),
   int("cluster-announce-port", 0, 0n, 65535n, NOT_ENFORCED),
   int("cluster-announce-tls-port", 0, 0n, 65535n, NOT_ENFORCED),
-  int("repl-timeout", 60, 1n, INT_MAX, NOT_ENFORCED),
+  int("repl-timeout", 60, 1n, INT_MAX),
   int("repl-ping-replica-period", 10, 1n, INT_MAX, {
     aliases: ["repl-ping-slave-period"],
-    ...NOT_ENFORCED,
   }),
   int("list-compress-depth", 0, 0n, INT_MAX, NOT_ENFORCED),
   int("rdb-key-save-delay", 0, INT_MIN, INT_MAX, {
@@ -808,15 +802,13 @@ export const DIRECTIVES: readonly Directive[] = [
   int("hz", 10, 0n, INT_MAX, { clamp: [1, 500], ...NOT_ENFORCED }),
   int("min-replicas-to-write", 0, 0n, INT_MAX, {
     aliases: ["min-slaves-to-write"],
-    ...NOT_ENFORCED,
   }),
   int("min-replicas-max-lag", 10, 0n, INT_MAX, {
     aliases: ["min-slaves-max-lag"],
-    ...NOT_ENFORCED,
   }),
   int("watchdog-period", 0, 0n, INT_MAX, { hidden: true, ...NOT_ENFORCED }),
   int("shutdown-timeout", 10, 0n, INT_MAX, NOT_ENFORCED),
-  int("repl-diskless-sync-max-replicas", 0, 0n, INT_MAX, NOT_ENFORCED),
+  int("repl-diskless-sync-max-replicas", 0, 0n, INT_MAX),
   int("maxclients", 10000, 1n, UINT_MAX),
   int("unixsocketperm", 0, 0n, 0o777n, {
     immutable: true,
@@ -843,7 +835,7 @@ export const DIRECTIVES: readonly Directive[] = [
     aliases: ["zset-max-ziplist-entries"],
   }),
   int("tracking-table-max-keys", 1000000, 0n, LONG_MAX, NOT_ENFORCED),
-  int("repl-backlog-ttl", 3600, 0n, LONG_MAX, NOT_ENFORCED),
+  int("repl-backlog-ttl", 3600, 0n, LONG_MAX),
   int(
     "loading-process-events-interval-bytes",
     2 * MB,
@@ -857,10 +849,7 @@ export const DIRECTIVES: readonly Directive[] = [
 
   // Memory values (bytes, with optional units).
   memory("proto-max-bulk-len", 512 * MB, 1048576n, LONG_MAX),
-  memory("repl-backlog-size", MB, 1n, LLONG_MAX, {
-    apply: applyBacklogSize,
-    ...NOT_ENFORCED,
-  }),
+  memory("repl-backlog-size", MB, 1n, LLONG_MAX, { apply: applyBacklogSize }),
   memory("maxmemory", 0, 0n, ULLONG_MAX, NOT_ENFORCED),
   memory("cluster-link-sendbuf-limit", 0, 0n, ULLONG_MAX, NOT_ENFORCED),
   memory("active-defrag-ignore-bytes", 100 * MB, 1n, LLONG_MAX, NOT_ENFORCED),
@@ -923,7 +912,6 @@ export const DIRECTIVES: readonly Directive[] = [
   multi("replicaof", "", normalizeReplicaOf, {
     aliases: ["slaveof"],
     immutable: true,
-    ...NOT_ENFORCED,
   }),
   multi(
     "latency-tracking-info-percentiles",

@@ -277,7 +277,12 @@ export class MasterLink implements MasterLinkHandle {
           cached.offset + 1
         }).`,
       );
-      this.#send(["PSYNC", cached.replid, String(cached.offset + 1)]);
+      const psync = ["PSYNC", cached.replid, String(cached.offset + 1)];
+      // A failing-over master asks its target to take over.
+      if (replication.failover?.state === "failover-in-progress") {
+        psync.push("FAILOVER");
+      }
+      this.#send(psync);
     } else {
       log.notice("Partial resynchronization not possible (no cached master)");
       this.#send(["PSYNC", "?", "-1"]);
@@ -285,6 +290,14 @@ export class MasterLink implements MasterLinkHandle {
     let reply = await reader.line();
     // The master sends newlines while it prepares the snapshot.
     while (reply === "") reply = await reader.line();
+    if (replication.failover?.state === "failover-in-progress") {
+      if (reply.startsWith("+FULLRESYNC") || reply.startsWith("+CONTINUE")) {
+        replication.failoverDone();
+      } else {
+        replication.abortFailover("Failover target rejected psync request");
+        throw new LinkClosed(reply);
+      }
+    }
     if (reply.startsWith("+FULLRESYNC")) {
       const [, replid, offset] = reply.split(" ");
       log.notice(`Full resync from master: ${replid}:${offset}`);

@@ -70,11 +70,35 @@ export class AttachedReplica {
   oldSync = false;
   /** Stream bytes produced while its snapshot is being sent. */
   held: Uint8Array[] | null = null;
+  /** Bytes in `held`. */
+  heldBytes = 0;
+  /**
+   * It acknowledged since it went online, so the snapshot has left the
+   * output buffer and client-output-buffer-limit applies to what is pending.
+   */
+  acked = false;
   /** When it started waiting for a snapshot, ms since the epoch. */
   readonly waitingSince: number = Date.now();
 
   /** Creates the state of a replica that sent `settings` with REPLCONF. */
   constructor(readonly settings: ReplicaSettings) {}
+}
+
+/** FAILOVER's progress, as INFO's master_failover_state names it. */
+export type FailoverState =
+  | "no-failover"
+  | "waiting-for-sync"
+  | "failover-in-progress";
+
+/** A coordinated failover in progress (FAILOVER). */
+interface Failover {
+  state: FailoverState;
+  /** The replica to hand over to; null until one caught up (any replica). */
+  target: { host: string; port: number } | null;
+  /** ms since the epoch when waiting ends, 0 for never. */
+  readonly endsAt: number;
+  /** Fail over at the timeout even if the target did not catch up. */
+  readonly force: boolean;
 }
 
 /** A connection to a master, run by the replica side (see master_link.ts). */
@@ -150,6 +174,8 @@ export class Replication implements PropagationTarget {
    * its link dropped (or, after REPLICAOF, its own), for PSYNC.
    */
   cachedMaster: { replid: string; offset: number } | null = null;
+  /** The coordinated failover in progress, if any (FAILOVER). */
+  failover: Failover | null = null;
   /** Full synchronisations served (INFO sync_full). */
   fullSyncs = 0;
   /** Partial resynchronisations accepted (sync_partial_ok). */
@@ -233,13 +259,22 @@ export class Replication implements PropagationTarget {
     this.backlog?.append(bytes);
     this.offset += bytes.length;
     const replicas = this.replicas;
-    for (let i = 0; i < replicas.length; i++) {
+    if (replicas.length === 0) return;
+    const limits = this.server.outputLimits;
+    const now = Date.now();
+    for (let i = replicas.length - 1; i >= 0; i--) {
       const client = replicas[i];
       const replica = client.replica!;
-      if (replica.held !== null) replica.held.push(bytes);
-      else if (replica.state === "online") {
+      if (replica.held !== null) {
+        replica.held.push(bytes);
+        replica.heldBytes += bytes.length;
+        limits.checkReplica(client, replica.heldBytes, now);
+      } else if (replica.state === "online") {
         client.reply.raw(bytes);
         client.transport.flush();
+        if (replica.acked) {
+          limits.checkReplica(client, client.reply.pendingBytes, now);
+        }
       }
     }
   }
@@ -527,6 +562,7 @@ export class Replication implements PropagationTarget {
     replica.ackTime = Date.now();
     const held = replica.held ?? [];
     replica.held = null;
+    replica.heldBytes = 0;
     if (replica.settings.rdbOnly) {
       // redis-cli --rdb: the snapshot is all it wanted.
       client.transport.close(true);
@@ -546,6 +582,7 @@ export class Replication implements PropagationTarget {
     if (replica === null) return;
     if (offset > replica.ackOffset) replica.ackOffset = offset;
     replica.ackTime = Date.now();
+    if (replica.state === "online") replica.acked = true;
     this.#onAck?.();
   }
 
@@ -630,6 +667,7 @@ export class Replication implements PropagationTarget {
    */
   cron(now = Date.now()): void {
     this.#startSyncIfReady(now);
+    this.#updateFailover(now);
     const config = this.server.config;
     if (now - this.#lastNewline >= 1000) {
       this.#lastNewline = now;
@@ -675,7 +713,11 @@ export class Replication implements PropagationTarget {
     const period = config.number("repl-ping-replica-period") * 1000;
     if (now - this.#lastPing >= period) {
       this.#lastPing = now;
-      if (this.master === null && this.replicas.length > 0) {
+      // A PING would move the offset a failover waits for replicas to reach.
+      if (
+        this.master === null && this.replicas.length > 0 &&
+        this.failover === null
+      ) {
         // Like Redis, the PING keeps the stream's database.
         this.feed(this.#streamDb === -1 ? -1 : this.#streamDb, PING);
       }
@@ -702,6 +744,9 @@ export class Replication implements PropagationTarget {
     this.server.config.set("replicaof", `${host} ${port}`);
     // A master continues its own history with the new master if it can.
     if (wasMaster) {
+      this.server.log.notice(
+        "Before turning into a replica, using my own master parameters to synthesize a cached master: I may be able to synchronize with the new master with just a partial transfer.",
+      );
       this.cachedMaster = { replid: this.replid, offset: this.offset };
     }
     this.server.log.notice(`Connecting to MASTER ${host}:${port}`);
@@ -726,5 +771,92 @@ export class Replication implements PropagationTarget {
     // selects its database again.
     this.disconnectReplicas();
     this.#streamDb = -1;
+  }
+
+  /**
+   * Starts a coordinated failover (FAILOVER): writes are paused until the
+   * target (or, without one, any replica) has acknowledged everything, then
+   * this server becomes its replica and asks it, with PSYNC ... FAILOVER, to
+   * become the master.
+   */
+  startFailover(options: {
+    readonly target: { host: string; port: number } | null;
+    readonly timeoutMs: number;
+    readonly force: boolean;
+  }): void {
+    const target = options.target;
+    this.server.log.notice(
+      target === null
+        ? "FAILOVER requested to any replica."
+        : `FAILOVER requested to ${target.host}:${target.port}.`,
+    );
+    this.failover = {
+      state: "waiting-for-sync",
+      target,
+      endsAt: options.timeoutMs > 0 ? Date.now() + options.timeoutMs : 0,
+      force: options.force,
+    };
+    this.server.pause.pause("write", Number.MAX_SAFE_INTEGER);
+  }
+
+  /** The replica at `host`:`port`, as replicas announced themselves. */
+  findReplica(host: string, port: number): Client | undefined {
+    return this.replicas.find((client) =>
+      this.replicaIp(client) === host &&
+      client.replicaSettings?.listeningPort === port
+    );
+  }
+
+  #updateFailover(now: number): void {
+    const failover = this.failover;
+    if (failover === null || failover.state !== "waiting-for-sync") return;
+    if (failover.endsAt > 0 && failover.endsAt <= now) {
+      if (failover.force && failover.target !== null) {
+        this.server.log.notice(
+          `FAILOVER to ${failover.target.host}:${failover.target.port} time out exceeded, failing over.`,
+        );
+        this.#handOver(failover, failover.target);
+      } else this.abortFailover("Replica never caught up before timeout");
+      return;
+    }
+    let replica: Client | undefined;
+    if (failover.target !== null) {
+      replica = this.findReplica(failover.target.host, failover.target.port);
+    } else {
+      replica = this.replicas.find((c) => c.replica!.ackOffset === this.offset);
+    }
+    if (replica === undefined || replica.replica!.ackOffset !== this.offset) {
+      return;
+    }
+    const target = failover.target ?? {
+      host: this.replicaIp(replica),
+      port: replica.replicaSettings?.listeningPort ?? 0,
+    };
+    this.server.log.notice(
+      `Failover target ${target.host}:${target.port} is synced, failing over.`,
+    );
+    this.#handOver(failover, target);
+  }
+
+  #handOver(failover: Failover, target: { host: string; port: number }): void {
+    failover.state = "failover-in-progress";
+    failover.target = target;
+    this.setMaster(target.host, target.port);
+  }
+
+  /** The failover's PSYNC was answered: it is over. */
+  failoverDone(): void {
+    if (this.failover === null) return;
+    this.failover = null;
+    this.server.pause.unpause();
+  }
+
+  /** Ends a failover (FAILOVER ABORT, timeout, refused PSYNC). */
+  abortFailover(reason: string): void {
+    const failover = this.failover;
+    if (failover === null) return;
+    this.server.log.notice(`FAILOVER aborted: ${reason}`);
+    if (failover.state === "failover-in-progress") this.setNoMaster();
+    this.failoverDone();
   }
 }

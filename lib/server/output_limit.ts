@@ -18,9 +18,10 @@ interface Limit {
   readonly softSeconds: number;
 }
 
-/** Limits of the client classes this server has (replicas do not exist). */
+/** Limits of the client classes. */
 interface Limits {
   readonly normal: Limit;
+  readonly replica: Limit;
   readonly pubsub: Limit;
 }
 
@@ -38,6 +39,7 @@ function parseLimits(text: string): Limits {
   const none = { hard: 0, soft: 0, softSeconds: 0 };
   return {
     normal: limits.get("normal") ?? none,
+    replica: limits.get("slave") ?? none,
     pubsub: limits.get("pubsub") ?? none,
   };
 }
@@ -45,7 +47,7 @@ function parseLimits(text: string): Limits {
 /** The smallest limit in effect, soft or hard, of any class (Infinity if none). */
 function lowestLimit(limits: Limits): number {
   let lowest = Infinity;
-  for (const limit of [limits.normal, limits.pubsub]) {
+  for (const limit of [limits.normal, limits.replica, limits.pubsub]) {
     if (limit.hard > 0) lowest = Math.min(lowest, limit.hard);
     if (limit.soft > 0) lowest = Math.min(lowest, limit.soft);
   }
@@ -76,13 +78,26 @@ export class OutputLimits {
    * does. Returns true when the client was closed.
    */
   check(client: Client, now: number): boolean {
-    const used = client.reply.pendingBytes;
+    return this.#check(client, client.reply.pendingBytes, now);
+  }
+
+  /**
+   * Checks a replica's replication output: `used` is the stream waiting for
+   * it (held during its snapshot, or pending once it took the snapshot).
+   */
+  checkReplica(client: Client, used: number, now: number): boolean {
+    return this.#check(client, used, now);
+  }
+
+  #check(client: Client, used: number, now: number): boolean {
     if (used < this.#lowest) {
       client.outputSoftSince = -1;
       return false;
     }
     // Redis classes a client as pub/sub while it is in subscribed mode.
-    const limit = subscriptionCount(client) > 0
+    const limit = client.replica !== null
+      ? this.#limits.replica
+      : subscriptionCount(client) > 0
       ? this.#limits.pubsub
       : this.#limits.normal;
     if (limit.hard === 0 && limit.soft === 0) return false;
