@@ -91,7 +91,8 @@ export type FailoverState =
   | "failover-in-progress";
 
 /** A coordinated failover in progress (FAILOVER). */
-interface Failover {
+export interface Failover {
+  /** Where it is. */
   state: FailoverState;
   /** The replica to hand over to; null until one caught up (any replica). */
   target: { host: string; port: number } | null;
