@@ -124,7 +124,7 @@ Deno.test({
   ignore: !hasRedisServer(),
   async fn() {
     const servers = await start(false, [false, true]);
-    const [master, target, other] = servers;
+    const [master, target] = servers;
     const clients = await Promise.all(servers.map((s) => s.connect()));
     try {
       const [m, t, o] = clients;
