@@ -21,9 +21,11 @@
  *   --rounds <n>       runs of each case per server (default 3)
  *   --suite <name>     run only this suite (repeatable; default: all);
  *                      "memory" is the memory per key measurement,
- *                      "persistence" the RDB load / BGSAVE / AOF suite
+ *                      "persistence" the RDB load / BGSAVE / AOF suite,
+ *                      "replication" full sync and replica lag
  *   --memory-keys <n>  keys loaded by the memory suite (default 1000000)
  *   --persistence-keys <n>  keys in its RDB file (default 1000000)
+ *   --replication-keys <n>  keys the replication suite syncs (default 1000000)
  *
  * @module
  */
@@ -37,6 +39,7 @@ import {
   VALUE_SIZE,
 } from "./memory.ts";
 import { runPersistenceBench } from "./persistence.ts";
+import { formatReplication, runReplicationBench } from "./replication.ts";
 import {
   type BenchServer,
   interrupted,
@@ -51,7 +54,7 @@ import { formatColumns } from "./table.ts";
 import { hasRedisServer } from "../tests/helpers/servers.ts";
 
 /** Suites that are measurements of their own, not redis-benchmark cases. */
-const SPECIAL_SUITES = ["memory", "persistence"];
+const SPECIAL_SUITES = ["memory", "persistence", "replication"];
 
 /** What `deno task bench` was asked to do. */
 interface BenchOptions {
@@ -67,6 +70,8 @@ interface BenchOptions {
   memoryKeys: number;
   /** Keys in the RDB file of the persistence benchmark. */
   persistenceKeys: number;
+  /** Keys the replication benchmark synchronises. */
+  replicationKeys: number;
 }
 
 /** The servers of one run, by kind; absent ones are not measured. */
@@ -83,7 +88,7 @@ interface CaseResult {
 
 const USAGE = "usage: deno task bench [-n requests] [-c clients] [-P 1,16] " +
   "[-r keyspace] [--rounds N] [--suite name]... [--memory-keys N] " +
-  "[--persistence-keys N]";
+  "[--persistence-keys N] [--replication-keys N]";
 
 function usage(message: string): never {
   console.error(message);
@@ -120,6 +125,7 @@ function parseOptions(argv: string[]): BenchOptions {
         suite: { type: "string", multiple: true },
         "memory-keys": { type: "string" },
         "persistence-keys": { type: "string" },
+        "replication-keys": { type: "string" },
       },
     }));
   } catch (error) {
@@ -138,6 +144,11 @@ function parseOptions(argv: string[]): BenchOptions {
     persistenceKeys: intOption(
       values["persistence-keys"],
       "--persistence-keys",
+      1_000_000,
+    ),
+    replicationKeys: intOption(
+      values["replication-keys"],
+      "--replication-keys",
       1_000_000,
     ),
   };
@@ -367,6 +378,20 @@ async function main(): Promise<void> {
     }
     if (wants(options, "persistence") && withRedis) {
       await printPersistence(options);
+    }
+    if (wants(options, "replication") && withRedis) {
+      console.log(
+        `\nreplication: full sync of ${options.replicationKeys} keys, then ` +
+          `redis-benchmark -t set -P 16 -n ${options.requests * 10}\n`,
+      );
+      console.log(
+        formatReplication(
+          await runReplicationBench(
+            options.replicationKeys,
+            options.requests * 10,
+          ),
+        ),
+      );
     }
   } finally {
     await stopAll();

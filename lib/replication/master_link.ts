@@ -19,7 +19,7 @@ import { ReplyWriter } from "../resp/encoder.ts";
 import { expiry } from "../store/database.ts";
 import { bytesToString, concatBytes, stringToBytes } from "../util/bytes.ts";
 import { syncDirectory } from "../persistence/rdb.ts";
-import type { MasterLinkHandle } from "./replication.ts";
+import { encodedLength, type MasterLinkHandle } from "./replication.ts";
 
 const READ_BUFFER_SIZE = 64 * 1024;
 const EOF_MARK_LENGTH = 40;
@@ -102,7 +102,6 @@ export class MasterLink implements MasterLinkHandle {
   /** Writes to the master, one at a time and in order. */
   #writing: Promise<void> = Promise.resolve();
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
-  readonly #encoder = new ReplyWriter();
   readonly #running: Promise<void>;
 
   /** Starts connecting `server` to the master at `host`:`port`. */
@@ -514,7 +513,6 @@ export class MasterLink implements MasterLinkHandle {
     const client = this.#client!;
     const replication = server.replication;
     const dispatcher = this.dispatcher;
-    const encoder = this.#encoder;
     const decoder = new RespDecoder({
       get maxBulkLength() {
         return server.config.number("proto-max-bulk-len");
@@ -522,6 +520,10 @@ export class MasterLink implements MasterLinkHandle {
       maxQueryBuffer: Number.MAX_SAFE_INTEGER,
       authRequired: false,
     });
+    // Raw stream bytes not yet passed on to this server's backlog and
+    // replicas, and how many of them the commands run so far took up.
+    const unproxied: Uint8Array[] = [];
+    let applied = 0;
     const sink = (args: Uint8Array[]) => {
       expiry.masterView = true;
       try {
@@ -529,19 +531,23 @@ export class MasterLink implements MasterLinkHandle {
       } finally {
         expiry.masterView = false;
       }
-      client.reply.take();
-      encoder.array(args.length);
-      for (const arg of args) encoder.bulk(arg);
-      const chunks = encoder.take();
-      const bytes = chunks.length === 1 ? chunks[0] : concatBytes(chunks);
-      this.appliedOffset += bytes.length;
-      this.readOffset = this.appliedOffset;
-      replication.proxy(bytes);
+      if (client.reply.pendingBytes > 0) client.reply.truncate(0);
+      // A master's stream is canonical RESP, so a command's size follows
+      // from its arguments.
+      const size = encodedLength(args);
+      applied += size;
+      this.appliedOffset += size;
       return true;
     };
     while (!this.#stopped && this.#client === client) {
       const chunk = await reader.chunk();
+      unproxied.push(chunk);
+      this.readOffset += chunk.length;
       decoder.feed(chunk, sink);
+      if (applied > 0) {
+        replication.proxy(takeBytes(unproxied, applied));
+        applied = 0;
+      }
       server.aof.flushSoon();
     }
   }
@@ -597,6 +603,26 @@ export class MasterLink implements MasterLinkHandle {
     clearTimeout(this.#retryTimer);
     this.#disconnect();
   }
+}
+
+/** Removes the first `count` bytes of `chunks` and returns them. */
+function takeBytes(chunks: Uint8Array[], count: number): Uint8Array {
+  const first = chunks[0];
+  if (first.length === count) {
+    chunks.shift();
+    return first;
+  }
+  const out = new Uint8Array(count);
+  let filled = 0;
+  while (filled < count) {
+    const chunk = chunks[0];
+    const take = Math.min(chunk.length, count - filled);
+    out.set(chunk.subarray(0, take), filled);
+    filled += take;
+    if (take === chunk.length) chunks.shift();
+    else chunks[0] = chunk.subarray(take);
+  }
+  return out;
 }
 
 /** Where `mark` starts in `bytes`, or -1. */

@@ -141,11 +141,22 @@ const NEWLINE = new Uint8Array([10]);
 const PING: PropagatedCommand = ["PING"];
 const GETACK: PropagatedCommand = ["REPLCONF", "GETACK", "*"];
 
+/** Decimal digits of a non-negative integer. */
+function digits(n: number): number {
+  let count = 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    count++;
+  }
+  return count;
+}
+
 /** The byte length of `command` encoded as a RESP array of bulk strings. */
 export function encodedLength(command: readonly Uint8Array[]): number {
-  let n = 3 + String(command.length).length;
-  for (const arg of command) {
-    n += 5 + String(arg.length).length + arg.length;
+  let n = 3 + digits(command.length);
+  for (let i = 0; i < command.length; i++) {
+    const length = command[i].length;
+    n += 5 + digits(length) + length;
   }
   return n;
 }
@@ -261,6 +272,10 @@ export class Replication implements PropagationTarget {
     this.offset += bytes.length;
     const replicas = this.replicas;
     if (replicas.length === 0) return;
+    // The bytes may be a view of an encoder's buffer, which its take()
+    // after next reuses: the held stream and large output (queued by
+    // reference, written later) need bytes of their own.
+    bytes = bytes.slice();
     const limits = this.server.outputLimits;
     const now = Date.now();
     for (let i = replicas.length - 1; i >= 0; i--) {
@@ -539,7 +554,7 @@ export class Replication implements PropagationTarget {
     );
     for (const client of live()) {
       client.reply.raw(mark);
-      this.#online(client);
+      this.#online(client, { streamOnAck: true });
     }
   }
 
@@ -556,19 +571,46 @@ export class Replication implements PropagationTarget {
     }
   }
 
-  /** A replica got its snapshot: it is online, and gets the held stream. */
-  #online(client: Client): void {
+  /**
+   * A replica got its snapshot: it is online, and gets the held stream (with
+   * `streamOnAck`, once it acknowledges).
+   */
+  #online(
+    client: Client,
+    options: { readonly streamOnAck?: boolean } = {},
+  ): void {
     const replica = client.replica!;
     replica.state = "online";
     replica.ackTime = Date.now();
-    const held = replica.held ?? [];
-    replica.held = null;
-    replica.heldBytes = 0;
     if (replica.settings.rdbOnly) {
       // redis-cli --rdb: the snapshot is all it wanted.
+      replica.held = null;
+      replica.heldBytes = 0;
       client.transport.close(true);
       return;
     }
+    if (options.streamOnAck) {
+      // A replica finds the end of a diskless payload by its last bytes
+      // being the EOF mark (Redis's replica does): no stream byte may follow
+      // the mark until it acknowledges, which it does once loaded. Until
+      // then the stream stays held (acknowledge() sends it).
+      client.transport.flush();
+      this.server.log.notice(
+        `Streamed RDB transfer with replica ${
+          this.replicaAddress(client)
+        } succeeded (socket). Waiting for REPLCONF ACK from replica to enable streaming`,
+      );
+      return;
+    }
+    this.#startStream(client);
+  }
+
+  /** Sends an online replica the stream held for it, then the live stream. */
+  #startStream(client: Client): void {
+    const replica = client.replica!;
+    const held = replica.held ?? [];
+    replica.held = null;
+    replica.heldBytes = 0;
     for (const bytes of held) client.reply.raw(bytes);
     client.transport.flush();
     this.server.log.notice(
@@ -583,7 +625,11 @@ export class Replication implements PropagationTarget {
     if (replica === null) return;
     if (offset > replica.ackOffset) replica.ackOffset = offset;
     replica.ackTime = Date.now();
-    if (replica.state === "online") replica.acked = true;
+    if (replica.state === "online") {
+      // The first ACK after a diskless snapshot starts the stream.
+      if (replica.held !== null) this.#startStream(client);
+      replica.acked = true;
+    }
     this.#onAck?.();
   }
 
