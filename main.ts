@@ -184,7 +184,7 @@ if (import.meta.main) {
       noSave: flags.includes("nosave"),
       force: flags.includes("force"),
     };
-    if (!shutdownServer(running.server, options)) {
+    if (shutdownServer(running.server, options) === "failed") {
       log.warning(
         `${name} received but errors trying to shut down the server, check the logs for more information`,
       );

@@ -21,6 +21,8 @@ export interface ShutdownOptions {
   noSave?: boolean;
   /** Exit even if saving fails (FORCE). */
   force?: boolean;
+  /** Do not wait for lagging replicas (NOW). */
+  now?: boolean;
 }
 
 /** Removes the pid file, if one was written (pidfile directive). */
@@ -35,17 +37,94 @@ function removePidFile(server: Server): void {
   }
 }
 
+/** How a shutdown request went. */
+export type ShutdownOutcome = "done" | "failed" | "waiting";
+
 /**
- * Redis's prepareForShutdown: saves the dataset when save points are set (or
- * SAVE was given) unless NOSAVE, removes the pid file and stops the server.
- * Returns false, leaving the server running, when saving fails without
- * FORCE.
+ * Redis's prepareForShutdown: unless NOW (or shutdown-timeout is 0), a
+ * master whose replicas have not acknowledged its whole stream pauses
+ * writes and waits for them ("waiting": {@linkcode shutdownCron} finishes
+ * it); otherwise the shutdown is finished at once.
  */
 export function shutdownServer(
   server: Server,
   options: ShutdownOptions = {},
-): boolean {
+): ShutdownOutcome {
+  if (server.pendingShutdown !== null) return "waiting";
   server.log.warning("User requested shutdown...");
+  const timeout = server.config.number("shutdown-timeout");
+  if (!options.now && timeout > 0 && !server.replication.replicasInSync()) {
+    server.pendingShutdown = { options, deadline: Date.now() + timeout * 1000 };
+    server.replication.requestAcks();
+    server.pause.pause("write", Number.MAX_SAFE_INTEGER);
+    server.log.notice("Waiting for replicas before shutting down.");
+    return "waiting";
+  }
+  return finishShutdown(server, options) ? "done" : "failed";
+}
+
+/**
+ * Finishes a shutdown that waits for replicas, once they caught up or
+ * shutdown-timeout passed; called from the server cron.
+ */
+export function shutdownCron(server: Server): void {
+  const pending = server.pendingShutdown;
+  if (pending === null) return;
+  if (!server.replication.replicasInSync() && Date.now() < pending.deadline) {
+    return;
+  }
+  if (finishShutdown(server, pending.options)) return;
+  server.log.warning(
+    "Errors trying to shut down the server. Check the logs for more information.",
+  );
+  endPendingShutdown(server);
+}
+
+/** SHUTDOWN ABORT: cancels a shutdown waiting for replicas. */
+export function abortShutdown(server: Server): boolean {
+  if (server.pendingShutdown === null) return false;
+  server.log.notice("Shutdown manually aborted.");
+  endPendingShutdown(server);
+  return true;
+}
+
+/** Resumes writes; clients blocked in SHUTDOWN get its error. */
+function endPendingShutdown(server: Server): void {
+  server.pendingShutdown = null;
+  server.pause.unpause();
+  server.blocking.serveKeyless();
+}
+
+/**
+ * Redis's finishShutdown: reports lagging replicas, saves the dataset when
+ * save points are set (or SAVE was given) unless NOSAVE, removes the pid
+ * file and stops the server. Returns false, leaving the server running,
+ * when saving fails without FORCE.
+ */
+function finishShutdown(server: Server, options: ShutdownOptions): boolean {
+  const replication = server.replication;
+  let lagging = 0;
+  const now = Date.now();
+  for (const client of replication.replicas) {
+    const replica = client.replica!;
+    if (replica.ackOffset === replication.offset) continue;
+    lagging++;
+    const lag = replica.state === "online"
+      ? Math.floor((now - replica.ackTime) / 1000)
+      : 0;
+    server.log.warning(
+      `Lagging replica ${replication.replicaAddress(client)} reported offset ${
+        replication.offset - replica.ackOffset
+      } behind master, lag=${lag}, state=${replica.state}.`,
+    );
+  }
+  if (replication.replicas.length > 0) {
+    server.log.notice(
+      `${
+        replication.replicas.length - lagging
+      } of ${replication.replicas.length} replicas are in sync when shutting down.`,
+    );
+  }
   // Logged commands reach the AOF before the final save, as in Redis.
   server.aof.flush();
   const savePoints = server.config.get("save") !== "";
@@ -90,25 +169,47 @@ function lastsave(ctx: CommandContext): void {
 function shutdown(ctx: CommandContext, args: Uint8Array[]): void {
   const options: ShutdownOptions = {};
   let abort = false;
-  let other = false;
   for (let i = 1; i < args.length; i++) {
     const arg = args[i];
     if (equalsIgnoreCase(arg, "nosave")) options.noSave = true;
     else if (equalsIgnoreCase(arg, "save")) options.save = true;
-    else if (equalsIgnoreCase(arg, "now")) other = true;
+    else if (equalsIgnoreCase(arg, "now")) options.now = true;
     else if (equalsIgnoreCase(arg, "force")) options.force = true;
     else if (equalsIgnoreCase(arg, "abort")) abort = true;
     else throw new CommandError(Errors.syntax);
   }
-  const flagged = options.noSave || options.save || options.force || other;
+  const flagged = options.noSave || options.save || options.force ||
+    options.now;
   if ((abort && flagged) || (options.noSave && options.save)) {
     throw new CommandError(Errors.syntax);
   }
-  // With no replicas to wait for, a shutdown never stays in progress.
-  if (abort) throw new CommandError("ERR No shutdown in progress.");
-  if (!shutdownServer(ctx.server, options)) {
+  const server = ctx.server;
+  if (abort) {
+    if (!abortShutdown(server)) {
+      throw new CommandError("ERR No shutdown in progress.");
+    }
+    ctx.reply.ok();
+    return;
+  }
+  const outcome = shutdownServer(server, options);
+  if (outcome === "failed") {
     throw new CommandError("ERR Errors trying to SHUTDOWN. Check logs.");
   }
+  if (outcome === "done" || ctx.client.inTransaction) return;
+  // Waiting for replicas: the client gets no reply if the server exits, and
+  // the error if the shutdown fails or is aborted.
+  server.blocking.block(ctx, {
+    dbIndex: ctx.client.dbIndex,
+    keys: [],
+    tryServe(ctx) {
+      if (ctx.server.pendingShutdown !== null) return false;
+      const message = "ERR Errors trying to SHUTDOWN. Check logs.";
+      ctx.server.stats.countError(message);
+      ctx.reply.error(message);
+      return true;
+    },
+    timedOut() {},
+  }, 0);
 }
 
 /**

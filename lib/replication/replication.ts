@@ -650,6 +650,11 @@ export class Replication implements PropagationTarget {
     return count;
   }
 
+  /** Whether every replica acknowledged the whole stream (SHUTDOWN waits). */
+  replicasInSync(): boolean {
+    return this.replicas.every((c) => c.replica!.ackOffset === this.offset);
+  }
+
   /** Asks replicas for an ACK before the event loop waits (WAIT). */
   requestAcks(): void {
     if (this.#ackWanted) return;
@@ -760,10 +765,11 @@ export class Replication implements PropagationTarget {
     const period = config.number("repl-ping-replica-period") * 1000;
     if (now - this.#lastPing >= period) {
       this.#lastPing = now;
-      // A PING would move the offset a failover waits for replicas to reach.
+      // A PING would move the offset a failover or a shutdown waits for
+      // replicas to reach.
       if (
         this.master === null && this.replicas.length > 0 &&
-        this.failover === null
+        this.failover === null && this.server.pendingShutdown === null
       ) {
         // Like Redis, the PING keeps the stream's database.
         this.feed(this.#streamDb === -1 ? -1 : this.#streamDb, PING);

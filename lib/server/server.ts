@@ -206,6 +206,19 @@ export class Server {
    * WATCH, subscriptions, MONITOR, tracking) can clear it.
    */
   readonly connectionResetListeners: ((client: Client) => void)[] = [];
+  /**
+   * A shutdown waiting for replicas to catch up: its options and the time
+   * (ms since the epoch) it goes ahead anyway (shutdown-timeout).
+   */
+  pendingShutdown: {
+    readonly options: {
+      readonly noSave?: boolean;
+      readonly save?: boolean;
+      readonly force?: boolean;
+      readonly now?: boolean;
+    };
+    readonly deadline: number;
+  } | null = null;
   /** Set by SHUTDOWN; the network layer stops and the process exits. */
   onShutdown: (() => void) | null = null;
   /** client-output-buffer-limit enforcement. */

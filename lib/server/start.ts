@@ -14,6 +14,7 @@ import { createCommandTable } from "../commands/registry.ts";
 import { persistenceCron, setUpPersistence } from "../persistence/setup.ts";
 import { NetworkServer } from "./network.ts";
 import { MasterLink } from "../replication/master_link.ts";
+import { shutdownCron } from "../commands/server.ts";
 import { subscriptionCount } from "./pubsub.ts";
 import { Server } from "./server.ts";
 import { stringToBytes } from "../util/bytes.ts";
@@ -138,6 +139,7 @@ export function startServer(config: Config): RunningServer {
     sampleInfoMetrics(server);
     persistenceCron(server);
     server.replication.cron();
+    shutdownCron(server);
     const timeout = config.number("timeout");
     if (timeout > 0) {
       const now = Date.now();
