@@ -360,7 +360,11 @@ export class MasterLink implements MasterLinkHandle {
       throw new LinkClosed(`bad EOF mark in '${header}'`);
     }
     const size = eofMark === null ? Number(header.slice(1)) : -1;
-    const toDisk = config.get("repl-diskless-load") === "disabled";
+    // Like Redis: through the dump file unless diskless loading is asked
+    // for (on-empty-db only while the dataset is empty).
+    const loadMode = config.get("repl-diskless-load");
+    const toDisk = loadMode === "disabled" ||
+      (loadMode === "on-empty-db" && server.keyspace.totalKeys > 0);
     const target = toDisk ? "disk" : "parser";
     log.notice(
       eofMark === null
