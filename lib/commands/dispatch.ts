@@ -288,7 +288,7 @@ export class Dispatcher {
       } else {
         const dirty = this.server.dirty;
         this.call(ctx, spec, args);
-        if (this.server.dirty !== dirty) {
+        if (this.server.dirty > dirty) {
           client.replicationOffset = this.server.replication.offset;
         }
       }
@@ -655,7 +655,8 @@ export class Dispatcher {
           for (const command of effects) {
             propagator.propagate(client.dbIndex, command);
           }
-        } else if (server.dirty !== dirtyBefore) {
+        } else if (server.dirty > dirtyBefore) {
+          // Like Redis, only a rise counts: SAVE and SHUTDOWN lower it.
           propagator.propagate(client.dbIndex, args);
         }
       }

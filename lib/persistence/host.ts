@@ -27,6 +27,11 @@ export interface PersistenceHost {
   lastSave: number;
   /** The function libraries, saved in and loaded from RDB files. */
   readonly functionLibraries: FunctionLibraryStore;
+  /**
+   * Aux fields describing where the dataset is in its replication stream
+   * (repl-stream-db, repl-id, repl-offset), saved with it; may be empty.
+   */
+  replicationInfo(): readonly (readonly [string, string])[];
 }
 
 /** Function libraries as persistence (and INFO) sees them: their code. */

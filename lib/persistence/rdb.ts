@@ -81,6 +81,8 @@ export class RdbPersistence {
   saves = 0;
   /** Keys skipped at start-up because they had already expired. */
   loadedExpiredKeys = 0;
+  /** The aux fields of the last file loaded (replication history, ...). */
+  loadedAux: ReadonlyMap<string, string> = new Map();
   #aborted = false;
 
   /** Creates the RDB persistence of `server`. */
@@ -144,6 +146,7 @@ export class RdbPersistence {
         },
         server.config.flag("rdbchecksum"),
       );
+      this.loadedAux = summary.aux;
       for (const code of summary.functions) {
         try {
           server.functionLibraries.load(code, true);

@@ -84,6 +84,9 @@ export class Snapshot {
     this.#writer.aux("redis-bits", "64");
     this.#writer.aux("ctime", String(Math.floor(this.#now / 1000)));
     this.#writer.aux("used-mem", String(Deno.memoryUsage().rss));
+    for (const [name, value] of server.replicationInfo()) {
+      this.#writer.aux(name, value);
+    }
     this.#writer.aux("aof-base", "0");
     for (const [name, value] of options.aux ?? []) {
       this.#writer.aux(name, value);

@@ -114,6 +114,11 @@ export class MasterLink implements MasterLinkHandle {
     this.#running = this.#run();
   }
 
+  /** The database the master's stream has selected. */
+  get dbIndex(): number {
+    return this.#client?.dbIndex ?? 0;
+  }
+
   /** Resolves when the link has stopped for good. */
   get finished(): Promise<void> {
     return this.#running;
@@ -151,6 +156,7 @@ export class MasterLink implements MasterLinkHandle {
       replication.cachedMaster = {
         replid: replication.replid,
         offset: this.appliedOffset,
+        dbIndex: this.#client?.dbIndex ?? 0,
       };
       this.downSince = Date.now();
     }
@@ -321,7 +327,8 @@ export class MasterLink implements MasterLinkHandle {
         "MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.",
       );
       replication.ensureBacklog();
-      this.#online(cached.offset);
+      // The stream goes on in the database it had selected.
+      this.#online(cached.offset, cached.dbIndex);
       return;
     }
     if (reply.startsWith("-NOMASTERLINK") || reply.startsWith("-LOADING")) {
@@ -419,7 +426,7 @@ export class MasterLink implements MasterLinkHandle {
       );
     }
     log.notice("MASTER <-> REPLICA sync: Finished with success");
-    this.#online(offset);
+    this.#online(offset, 0);
     this.sendAck();
   }
 
@@ -481,7 +488,7 @@ export class MasterLink implements MasterLinkHandle {
   }
 
   /** The link is synchronised at `offset`: the master client is created. */
-  #online(offset: number): void {
+  #online(offset: number, dbIndex: number): void {
     const server = this.server;
     this.appliedOffset = offset;
     this.readOffset = offset;
@@ -490,7 +497,7 @@ export class MasterLink implements MasterLinkHandle {
     const conn = this.#conn!;
     const transport: Transport = {
       // The master gets no replies (REPLCONF GETACK is answered apart).
-      flush: () => void client.reply.take(),
+      flush: () => client.reply.discard(),
       close: () => {
         try {
           conn.close();
@@ -507,6 +514,7 @@ export class MasterLink implements MasterLinkHandle {
     );
     client.isMaster = true;
     client.authenticated = true;
+    client.dbIndex = dbIndex;
     this.#client = client;
     this.state = "connected";
   }
@@ -535,7 +543,7 @@ export class MasterLink implements MasterLinkHandle {
       } finally {
         expiry.masterView = false;
       }
-      if (client.reply.pendingBytes > 0) client.reply.truncate(0);
+      if (client.reply.pendingBytes > 0) client.reply.discard();
       // A master's stream is canonical RESP, so a command's size follows
       // from its arguments.
       const size = encodedLength(args);

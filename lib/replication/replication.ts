@@ -108,6 +108,8 @@ export interface MasterLinkHandle {
   readonly state: "connect" | "connecting" | "handshake" | "sync" | "connected";
   /** Offset of the stream applied (slave_repl_offset), -1 without a link. */
   readonly appliedOffset: number;
+  /** The database the master's stream has selected. */
+  readonly dbIndex: number;
   /** Offset of the stream read (slave_read_repl_offset). */
   readonly readOffset: number;
   /** ms since the epoch of the last byte from the master, 0 for none. */
@@ -185,7 +187,8 @@ export class Replication implements PropagationTarget {
    * The id and offset of the master's stream this replica had applied when
    * its link dropped (or, after REPLICAOF, its own), for PSYNC.
    */
-  cachedMaster: { replid: string; offset: number } | null = null;
+  cachedMaster: { replid: string; offset: number; dbIndex: number } | null =
+    null;
   /** The coordinated failover in progress, if any (FAILOVER). */
   failover: Failover | null = null;
   /** Full synchronisations served (INFO sync_full). */
@@ -517,15 +520,6 @@ export class Replication implements PropagationTarget {
     });
   }
 
-  /** The aux fields Redis adds to a snapshot made for replicas. */
-  #snapshotAux(): [string, string][] {
-    return [
-      ["repl-stream-db", "0"],
-      ["repl-id", this.replid],
-      ["repl-offset", String(this.offset)],
-    ];
-  }
-
   async #sendDiskless(targets: Client[]): Promise<void> {
     const markText = randomReplicationId();
     const mark = stringToBytes(markText);
@@ -535,7 +529,7 @@ export class Replication implements PropagationTarget {
     }
     const snapshot = new Snapshot(this.server, (chunk) => {
       for (const client of live()) client.reply.raw(chunk);
-    }, { aux: this.#snapshotAux() });
+    });
     this.server.snapshots.add(snapshot);
     try {
       while (true) {
@@ -560,7 +554,7 @@ export class Replication implements PropagationTarget {
 
   async #sendFromDisk(targets: Client[]): Promise<void> {
     const rdb = this.server.rdb;
-    await rdb.backgroundSave({ aux: this.#snapshotAux() });
+    await rdb.backgroundSave();
     if (rdb.lastBgsaveStatus !== "ok") throw new Error("BGSAVE failed");
     const data = await Deno.readFile(rdb.path);
     for (const client of targets) {
@@ -648,6 +642,57 @@ export class Replication implements PropagationTarget {
       if (replica.state === "online" && replica.ackOffset >= offset) count++;
     }
     return count;
+  }
+
+  /**
+   * The aux fields an RDB file gets so that the dataset it holds can go on
+   * replicating after a restart (repl-stream-db, repl-id, repl-offset), as
+   * Redis's rdbPopulateSaveInfo decides: a master with a backlog, or a
+   * replica that has its master's history; none otherwise.
+   */
+  saveInfo(): [string, string][] {
+    let dbIndex: number;
+    if (this.master === null) {
+      if (this.backlog === null) return [];
+      dbIndex = this.#streamDb === -1 ? 0 : this.#streamDb;
+    } else if (this.linkUp) {
+      dbIndex = this.link!.dbIndex;
+    } else if (this.cachedMaster !== null) {
+      dbIndex = this.cachedMaster.dbIndex;
+    } else return [];
+    return [
+      ["repl-stream-db", String(dbIndex)],
+      ["repl-id", this.replid],
+      ["repl-offset", String(this.offset)],
+    ];
+  }
+
+  /**
+   * Takes up the replication history saved in the RDB file loaded at
+   * start-up: a replica can then continue its master's stream from there,
+   * and a master lets its former replicas continue (the saved id becomes
+   * its secondary id), as Redis does.
+   */
+  restoreFromRdb(aux: ReadonlyMap<string, string>, asReplica: boolean): void {
+    const replid = aux.get("repl-id");
+    const offset = Number(aux.get("repl-offset"));
+    const dbIndex = Number(aux.get("repl-stream-db") ?? "0");
+    if (replid === undefined || replid.length !== 40) return;
+    if (!Number.isSafeInteger(offset) || offset < 0) return;
+    if (asReplica) {
+      this.replid = replid;
+      this.offset = offset;
+      this.server.log.notice(
+        "Before turning into a replica, using my own master parameters to synthesize a cached master: I may be able to synchronize with the new master with just a partial transfer.",
+      );
+      this.cachedMaster = { replid, offset, dbIndex };
+      return;
+    }
+    this.replid2 = replid;
+    this.secondOffset = offset + 1;
+    this.offset += offset;
+    this.ensureBacklog();
+    this.#noReplicasSince = Date.now();
   }
 
   /** Whether every replica acknowledged the whole stream (SHUTDOWN waits). */
@@ -800,7 +845,12 @@ export class Replication implements PropagationTarget {
       this.server.log.notice(
         "Before turning into a replica, using my own master parameters to synthesize a cached master: I may be able to synchronize with the new master with just a partial transfer.",
       );
-      this.cachedMaster = { replid: this.replid, offset: this.offset };
+      // The new master starts its stream with SELECT: any database will do.
+      this.cachedMaster = {
+        replid: this.replid,
+        offset: this.offset,
+        dbIndex: 0,
+      };
     }
     this.server.log.notice(`Connecting to MASTER ${host}:${port}`);
     if (this.linkFactory !== null) {

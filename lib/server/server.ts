@@ -274,6 +274,11 @@ export class Server {
     });
   }
 
+  /** Aux fields of the replication history for RDB files (Replication.saveInfo). */
+  replicationInfo(): readonly (readonly [string, string])[] {
+    return this.replication.saveInfo();
+  }
+
   /**
    * Registers a newly connected client; it counts as a received connection
    * unless `options.counted` is false (the link to a master).

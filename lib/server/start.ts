@@ -123,6 +123,7 @@ export function startServer(config: Config): RunningServer {
   installListenerAppliers(config, network);
   writePidFile(server);
   const replicaof = config.get("replicaof");
+  server.replication.restoreFromRdb(server.rdb.loadedAux, replicaof !== "");
   if (replicaof !== "") {
     const space = replicaof.lastIndexOf(" ");
     server.replication.setMaster(
