@@ -47,6 +47,8 @@ export interface ServerOptions {
   dir?: string;
   /** Keep stdout and stderr for `TestServer.output` (else discarded). */
   captureOutput?: boolean;
+  /** Port to listen on (a restarted server's), instead of a free one. */
+  port?: number;
 }
 
 /** A TCP port that was free a moment ago. */
@@ -103,7 +105,7 @@ async function waitForPort(
 export async function startServer(
   options: ServerOptions = {},
 ): Promise<TestServer> {
-  const port = freePort();
+  const port = options.port ?? freePort();
   const ownDir = options.dir === undefined;
   const dir = options.dir ?? await Deno.makeTempDir({
     prefix: options.oracle ? "redis-oracle-" : "redis-ts-test-",
