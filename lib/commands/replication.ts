@@ -166,6 +166,19 @@ function replconf(ctx: CommandContext, args: Uint8Array[]): void {
     } else if (option === "getack") {
       if (client.isMaster) replication.link?.sendAck();
       return;
+    } else if (option === "rdb-filter-only") {
+      // What to include; "" leaves everything out (redis-cli --replica).
+      settings.excludeData = true;
+      settings.excludeFunctions = true;
+      const words = bytesToString(value).split(/\s+/).filter((w) => w !== "");
+      for (const word of words) {
+        if (word.toLowerCase() !== "functions") {
+          throw new CommandError(
+            `ERR Unsupported rdb-filter-only option: ${word}`,
+          );
+        }
+        settings.excludeFunctions = false;
+      }
     } else if (option === "rdb-only") {
       const only = parseIntegerArgument(value, { min: 0, max: 1 });
       settings.rdbOnly = only === 1;

@@ -55,6 +55,10 @@ export interface SnapshotOptions {
    * carries repl-id, repl-offset and repl-stream-db, as Redis's does).
    */
   readonly aux?: readonly (readonly [string, string])[];
+  /** Include the keys (default true; a filtered snapshot for redis-cli). */
+  readonly data?: boolean;
+  /** Include the function libraries (default true). */
+  readonly functions?: boolean;
 }
 
 /** An RDB snapshot in progress. */
@@ -91,11 +95,15 @@ export class Snapshot {
     for (const [name, value] of options.aux ?? []) {
       this.#writer.aux(name, value);
     }
-    for (const code of server.functionLibraries.codes()) {
+    const codes = options.functions === false
+      ? []
+      : server.functionLibraries.codes();
+    for (const code of codes) {
       this.#writer.byte(RdbOpcode.function2);
       this.#writer.string(code);
     }
-    for (const db of server.keyspace.databases) {
+    const databases = options.data === false ? [] : server.keyspace.databases;
+    for (const db of databases) {
       this.#progress.push({
         db,
         maxSeq: db.lastSeq,

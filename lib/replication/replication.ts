@@ -45,6 +45,10 @@ export interface ReplicaSettings {
   capaPsync2: boolean;
   /** It wants the snapshot only, no stream (REPLCONF rdb-only 1). */
   rdbOnly: boolean;
+  /** Its snapshot leaves the keys out (REPLCONF rdb-filter-only). */
+  excludeData: boolean;
+  /** Its snapshot leaves the functions out (rdb-filter-only without "functions"). */
+  excludeFunctions: boolean;
 }
 
 /** Settings of a connection that sent no REPLCONF. */
@@ -55,6 +59,8 @@ export function defaultReplicaSettings(): ReplicaSettings {
     capaEof: false,
     capaPsync2: false,
     rdbOnly: false,
+    excludeData: false,
+    excludeFunctions: false,
   };
 }
 
@@ -466,9 +472,21 @@ export class Replication implements PropagationTarget {
     } else this.#startSyncIfReady();
   }
 
-  /** Replicas waiting for a snapshot to start. */
+  /**
+   * Replicas waiting for a snapshot to start that can share one: those that
+   * filter it (rdb-filter-only) as the first waiting one does.
+   */
   #waiting(): Client[] {
-    return this.replicas.filter((c) => c.replica!.state === "wait_bgsave");
+    const waiting = this.replicas.filter((c) =>
+      c.replica!.state === "wait_bgsave"
+    );
+    if (waiting.length === 0) return waiting;
+    const first = waiting[0].replica!.settings;
+    return waiting.filter((c) => {
+      const settings = c.replica!.settings;
+      return settings.excludeData === first.excludeData &&
+        settings.excludeFunctions === first.excludeFunctions;
+    });
   }
 
   /**
@@ -480,9 +498,12 @@ export class Replication implements PropagationTarget {
     const waiting = this.#waiting();
     if (waiting.length === 0) return;
     const config = this.server.config;
-    const diskless = config.flag("repl-diskless-sync") &&
+    const first = waiting[0].replica!.settings;
+    const filtered = first.excludeData || first.excludeFunctions;
+    // A filtered snapshot is never the dump file.
+    const diskless = (config.flag("repl-diskless-sync") || filtered) &&
       waiting.every((c) => c.replica!.settings.capaEof);
-    if (diskless) {
+    if (diskless && !filtered) {
       const delay = config.number("repl-diskless-sync-delay") * 1000;
       const max = config.number("repl-diskless-sync-max-replicas");
       const oldest = Math.min(...waiting.map((c) => c.replica!.waitingSince));
@@ -527,9 +548,10 @@ export class Replication implements PropagationTarget {
     for (const client of targets) {
       client.reply.raw(stringToBytes(`$EOF:${markText}\r\n`));
     }
+    const filter = targets[0].replica!.settings;
     const snapshot = new Snapshot(this.server, (chunk) => {
       for (const client of live()) client.reply.raw(chunk);
-    });
+    }, { data: !filter.excludeData, functions: !filter.excludeFunctions });
     this.server.snapshots.add(snapshot);
     try {
       while (true) {
