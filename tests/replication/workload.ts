@@ -656,8 +656,22 @@ export class Workload {
       case 9:
         return ["HRANDFIELD", this.#key("h"), "2", "WITHVALUES"];
       case 10:
+        if (this.#chance(0.02)) {
+          // Values larger than a socket read and than the servers' output
+          // chunks, once in a while.
+          const big = "B".repeat(60_000 + this.#int(80_000));
+          return this.#pick([
+            ["SET", this.#key("s"), big],
+            ["RPUSH", this.#key("l"), big, v()],
+            ["HSET", this.#key("h"), "big", big],
+          ]);
+        }
         return ["PUBLISH", "channel", v()];
       default:
+        if (this.#chance(0.01)) {
+          // REPLCONF GETACK in the stream, and the replicas' ACKs.
+          return ["WAIT", "1", "20"];
+        }
         return ["ZRANDMEMBER", this.#key("z"), "2"];
     }
   }
