@@ -6,8 +6,10 @@
  * (REPLICAOF), which continues with a partial resynchronisation; then a
  * client that asks Sentinel for the master (redis-py's Sentinel, or SENTINEL
  * get-master-addr-by-name without it) writes to the new master, and the
- * write reaches the other replica. Once with our server as the master, once
- * with Debian's redis-server as the master.
+ * write reaches the other replica; then the old master is started again on
+ * its port and Sentinel makes it a replica of the new master (a full sync).
+ * Once with our server as the master, once with Debian's redis-server as the
+ * master (which then replicates from ours).
  *
  * Every process is stopped by its pid; every wait has a deadline and says
  * what it waited for.
@@ -24,6 +26,7 @@ import {
 } from "../helpers/servers.ts";
 
 const PYTHON = "/usr/bin/python3";
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const CLIENT_SCRIPT =
   new URL("../clients/python/sentinel_failover.py", import.meta.url).pathname;
 
@@ -178,7 +181,10 @@ async function startSentinel(
       'logfile ""',
       `dir ${dir}`,
       `sentinel monitor mymaster 127.0.0.1 ${masterPort} 2`,
-      "sentinel down-after-milliseconds mymaster 1000",
+      // Above Sentinel's 1 s reconnect period: after +switch-master it keeps
+      // the old link's last reconnect time, so with 1000 a new master can be
+      // marked down before Sentinel may connect to it (a second failover).
+      "sentinel down-after-milliseconds mymaster 2000",
       "sentinel failover-timeout mymaster 6000",
       "sentinel parallel-syncs mymaster 1",
       "",
@@ -255,6 +261,84 @@ async function startNode(
   return startServer({ oracle, dir, configFile, flags, captureOutput: true });
 }
 
+/**
+ * Starts `server`'s program again after it was killed: on its port, in its
+ * dir, with its config file and nothing else (ours unless `oracle`).
+ */
+async function restartOnPort(
+  server: TestServer,
+  oracle: boolean,
+): Promise<TestServer> {
+  const args = [
+    `${server.dir}/redis.conf`,
+    "--port",
+    String(server.port),
+    "--bind",
+    "127.0.0.1",
+    ...(oracle ? ["--save", "", "--appendonly", "no"] : []),
+  ];
+  const binary = Deno.env.get("REDIS_TS_BINARY");
+  const [command, commandArgs] = oracle
+    ? ["redis-server", args]
+    : binary
+    ? [binary, args]
+    : [Deno.execPath(), ["run", "--allow-all", MAIN, ...args]];
+  const child = new Deno.Command(command, {
+    args: commandArgs,
+    cwd: server.dir,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const output = child.output().then((o) => ({
+    stdout: text(o.stdout),
+    stderr: text(o.stderr),
+  }));
+  let exited = false;
+  const status = child.status.then((s) => {
+    exited = true;
+    return s;
+  });
+  const kill = (signal: Deno.Signal) => {
+    if (exited) return;
+    try {
+      Deno.kill(child.pid, signal);
+    } catch {
+      // Already exited.
+    }
+  };
+  let stopped: Promise<void> | null = null;
+  const restarted: TestServer = {
+    port: server.port,
+    pid: child.pid,
+    dir: server.dir,
+    status,
+    output,
+    connect: () => RespClient.connect(server.port),
+    stop() {
+      stopped ??= (async () => {
+        kill("SIGTERM");
+        const timer = setTimeout(() => kill("SIGKILL"), 5000);
+        await status;
+        clearTimeout(timer);
+        await output;
+      })();
+      return stopped;
+    },
+  };
+  try {
+    await waitFor(`the old master to restart on ${server.port}`, 20_000, () => {
+      if (exited) return Promise.reject(new Error("it exited"));
+      return query(server.port, "PING");
+    });
+  } catch (error) {
+    await restarted.stop();
+    const { stdout, stderr } = await output;
+    throw new Error(`${(error as Error).message}\n${stdout}${stderr}`);
+  }
+  return restarted;
+}
+
 /** Whether a config file has a `replicaof` line, and which. */
 async function replicaofLine(server: TestServer): Promise<string | null> {
   const conf = await Deno.readTextFile(`${server.dir}/redis.conf`);
@@ -321,6 +405,14 @@ async function promotionDone(
   }
   if (answers.size !== 1) {
     throw new Error(`sentinels disagree: ${[...answers].join(", ")}`);
+  }
+  for (const sentinel of sentinels) {
+    const flags = pairs(
+      await query(sentinel.port, "SENTINEL", "MASTER", "mymaster"),
+    ).flags;
+    if (flags !== "master") {
+      throw new Error(`sentinel ${sentinel.port}: master flags ${flags}`);
+    }
   }
   const [address] = answers;
   const promoted = replicas.find((r) => address === `127.0.0.1:${r.port}`);
@@ -560,6 +652,31 @@ async function failover(oracleMaster: boolean): Promise<void> {
       String(e)
     );
     assert.match(String(readOnly), /READONLY/);
+
+    // The old master comes back on its port, as a master with its old
+    // config file: Sentinel turns it into a replica of the new master
+    // (REPLICAOF and CONFIG REWRITE), and it gets the data by a full sync.
+    const returned = await restartOnPort(master, oracleMaster);
+    servers.push(returned);
+    await waitFor(
+      "Sentinel to make the old master a replica of the new one",
+      30_000,
+      async () => {
+        const role = await query(returned.port, "ROLE") as Reply[];
+        if (
+          role[0] !== "slave" || role[2] !== promoted.port ||
+          role[3] !== "connected"
+        ) {
+          throw new Error(`old master: ROLE ${JSON.stringify(role)}`);
+        }
+        const value = await query(returned.port, "GET", "after-failover");
+        if (value !== "written") throw new Error(`old master has ${value}`);
+      },
+    );
+    assert.equal(
+      await replicaofLine(returned),
+      `replicaof 127.0.0.1 ${promoted.port}`,
+    );
 
     await stopAll(sentinels, servers);
     const promotedLog = (await promoted.output).stdout;
