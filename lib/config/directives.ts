@@ -807,7 +807,7 @@ export const DIRECTIVES: readonly Directive[] = [
     aliases: ["min-slaves-max-lag"],
   }),
   int("watchdog-period", 0, 0n, INT_MAX, { hidden: true, ...NOT_ENFORCED }),
-  int("shutdown-timeout", 10, 0n, INT_MAX, NOT_ENFORCED),
+  int("shutdown-timeout", 10, 0n, INT_MAX),
   int("repl-diskless-sync-max-replicas", 0, 0n, INT_MAX),
   int("maxclients", 10000, 1n, UINT_MAX),
   int("unixsocketperm", 0, 0n, 0o777n, {
