@@ -140,7 +140,7 @@ export class MasterLink implements MasterLinkHandle {
       if (this.#stopped) break;
       if (wasConnected) {
         log.warning("Connection with master lost.");
-        log.notice("* Caching the disconnected master state.");
+        log.notice("Caching the disconnected master state.");
         log.notice("Reconnecting to MASTER " + `${this.host}:${this.port}`);
       }
       await new Promise<void>((resolve) => {
