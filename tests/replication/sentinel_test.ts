@@ -1,9 +1,9 @@
 /**
  * End to end with real Sentinel (Debian's redis-sentinel 7.0): three
  * sentinels monitor a master and two of our replicas; the master is killed
- * with SIGKILL; Sentinel promotes a replica (REPLICAOF NO ONE, CONFIG
+ * with SIGKILL; Sentinel promotes a replica (SLAVEOF NO ONE, CONFIG
  * REWRITE and CLIENT KILL in one MULTI/EXEC) and points the other one at it
- * (REPLICAOF), which continues with a partial resynchronisation; then a
+ * (SLAVEOF), which continues with a partial resynchronisation; then a
  * client that asks Sentinel for the master (redis-py's Sentinel, or SENTINEL
  * get-master-addr-by-name without it) writes to the new master, and the
  * write reaches the other replica; then the old master is started again on
@@ -655,7 +655,7 @@ async function failover(oracleMaster: boolean): Promise<void> {
 
     // The old master comes back on its port, as a master with its old
     // config file: Sentinel turns it into a replica of the new master
-    // (REPLICAOF and CONFIG REWRITE), and it gets the data by a full sync.
+    // (SLAVEOF and CONFIG REWRITE), and it gets the data by a full sync.
     const returned = await restartOnPort(master, oracleMaster);
     servers.push(returned);
     await waitFor(
@@ -704,14 +704,14 @@ async function failover(oracleMaster: boolean): Promise<void> {
 
 Deno.test({
   name:
-    "Sentinel: our master killed, one of our replicas promoted, the other resyncs partially",
+    "Sentinel: our master killed, one of our replicas promoted, the other resyncs partially, the old master rejoins",
   ignore: !hasSentinel,
   fn: () => failover(false),
 });
 
 Deno.test({
   name:
-    "Sentinel: redis-server master killed, one of our replicas promoted, the other resyncs partially",
+    "Sentinel: redis-server master killed, one of our replicas promoted, the other resyncs partially, the old master rejoins",
   ignore: !hasSentinel || !hasRedisServer(),
   fn: () => failover(true),
 });
