@@ -99,6 +99,8 @@ export class MasterLink implements MasterLinkHandle {
   #conn: Deno.TcpConn | null = null;
   #client: Client | null = null;
   #stopped = false;
+  /** The link was up and dropped: the next attempt is a reconnection. */
+  #reconnecting = false;
   /** Writes to the master, one at a time and in order. */
   #writing: Promise<void> = Promise.resolve();
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -139,9 +141,11 @@ export class MasterLink implements MasterLinkHandle {
       this.#disconnect();
       if (this.#stopped) break;
       if (wasConnected) {
+        // Like Redis 7.0, at once: waiting risks the backlog moving on.
         log.warning("Connection with master lost.");
         log.notice("Caching the disconnected master state.");
-        log.notice("Reconnecting to MASTER " + `${this.host}:${this.port}`);
+        this.#reconnecting = true;
+        continue;
       }
       await new Promise<void>((resolve) => {
         this.#retryTimer = setTimeout(resolve, 1000);
@@ -181,6 +185,12 @@ export class MasterLink implements MasterLinkHandle {
     const log = server.log;
     const config = server.config;
     this.state = "connecting";
+    log.notice(
+      `${
+        this.#reconnecting ? "Reconnecting" : "Connecting"
+      } to MASTER ${this.host}:${this.port}`,
+    );
+    this.#reconnecting = false;
     log.notice("MASTER <-> REPLICA sync started");
     const conn = await this.#connect();
     this.#conn = conn;

@@ -874,7 +874,6 @@ export class Replication implements PropagationTarget {
         dbIndex: 0,
       };
     }
-    this.server.log.notice(`Connecting to MASTER ${host}:${port}`);
     if (this.linkFactory !== null) {
       this.link = this.linkFactory(host, port);
     }
