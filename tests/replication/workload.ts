@@ -580,7 +580,7 @@ export class Workload {
     }
     if (r < 92) {
       // Scripts and functions (effects replication).
-      switch (this.#int(5)) {
+      switch (this.#int(6)) {
         case 0:
           return [
             "EVAL",
@@ -607,6 +607,15 @@ export class Workload {
           ];
         case 3:
           return ["FCALL", "rset", "1", this.#key("s"), v()];
+        case 4:
+          // A script's SELECT: its effects go to another database.
+          return [
+            "EVAL",
+            "redis.call('SELECT', ARGV[1]) return redis.call('INCR', KEYS[1])",
+            "1",
+            this.#key("n"),
+            String(this.#pick(DATABASES)),
+          ];
         default:
           return ["FCALL", "rpopadd", "2", this.#key("ss"), this.#key("z")];
       }
@@ -711,9 +720,20 @@ export class Workload {
         this.#select(this.#pick(DATABASES));
       } else if (r < 75) {
         out.push(["MULTI"]);
-        for (let i = 1 + this.#int(5); i > 0; i--) out.push(this.#command());
+        const db = this.#db;
+        for (let i = 1 + this.#int(5); i > 0; i--) {
+          if (this.#chance(0.1)) {
+            // Effects in several databases in one transaction.
+            this.#db = this.#pick(DATABASES);
+            out.push(["SELECT", String(this.#db)]);
+          }
+          out.push(this.#command());
+        }
         if (this.#chance(0.3)) out.push(["BLPOP", this.#key("l"), "0"]);
-        out.push(this.#chance(0.05) ? ["DISCARD"] : ["EXEC"]);
+        if (this.#chance(0.05)) {
+          out.push(["DISCARD"]);
+          this.#db = db;
+        } else out.push(["EXEC"]);
       } else if (r < 85 && this.#blocked) {
         const db = this.#db;
         this.#select(0);
