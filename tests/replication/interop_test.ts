@@ -26,7 +26,12 @@ import {
   withNodes,
 } from "../helpers/replication.ts";
 import { hasRedisServer } from "../helpers/servers.ts";
-import { populate, startBlockers, Workload } from "./workload.ts";
+import {
+  populate,
+  restoreCopies,
+  startBlockers,
+  Workload,
+} from "./workload.ts";
 
 const oracle = hasRedisServer();
 if (!oracle) console.warn("redis-server not found: replication tests skipped");
@@ -115,6 +120,7 @@ for (const [masterKind, replicaKind] of PAIRINGS) {
       if (!synced) throw new Error("full sync failed");
 
       const streamed = await t.step(`${WRITES} pipelined writes`, async () => {
+        await restoreCopies(master);
         const blockers = await startBlockers(master);
         try {
           await waitFor(

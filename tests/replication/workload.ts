@@ -30,6 +30,14 @@ export const LIBRARY = [
   "end)",
 ].join("\n");
 
+/** A library the write stream loads and deletes. */
+const EXTRA_LIBRARY = [
+  "#!lua name=extra",
+  "redis.register_function('extra', function(keys, args)",
+  "  return redis.call('INCR', keys[1])",
+  "end)",
+].join("\n");
+
 /** Databases the dataset and the write stream use. */
 export const DATABASES = [0, 1, 2, 3];
 /** Keys per family and database. */
@@ -174,6 +182,51 @@ export async function populate(
   }
 }
 
+/**
+ * Copies keys of every type with DUMP and RESTORE on `node` (a master), with
+ * and without TTLs: its replicas get RESTOREs with its DUMP payloads (ours
+ * reads Redis's, Redis reads ours).
+ */
+export async function restoreCopies(node: Node): Promise<void> {
+  const keys = [
+    "str:bin",
+    "str:int",
+    "str:big",
+    "list:small",
+    "list:big",
+    "hash:small",
+    "hash:big",
+    "set:int",
+    "set:int64",
+    "set:str",
+    "set:big",
+    "zset:small",
+    "zset:big",
+    "stream",
+    "stream:mk",
+    "hll:dense",
+    "geo",
+    "exp:hash",
+  ];
+  const payloads: Reply[] = [];
+  await pipeline(node.port, keys.map((key) => ["DUMP", key]), payloads);
+  const far = String(Date.now() + 50_000_000);
+  const commands: string[][] = [];
+  keys.forEach((key, i) => {
+    const payload = payloads[i];
+    if (typeof payload !== "string") throw new Error(`DUMP ${key}: ${payload}`);
+    commands.push(
+      ["RESTORE", `dump:${key}`, "0", payload],
+      ["RESTORE", `dump:${key}`, "900000", payload, "REPLACE"],
+      ["RESTORE", `dump:abs:${key}`, far, payload, "ABSTTL", "IDLETIME", "9"],
+    );
+  });
+  const result = await pipeline(node.port, commands);
+  if (result.errors.length > 0) {
+    throw new Error(`RESTORE: ${result.errors.slice(0, 5).join("; ")}`);
+  }
+}
+
 /** A seeded generator of numbers in [0, 1) (mulberry32). */
 function random(seed: number): () => number {
   let state = seed | 0;
@@ -204,6 +257,7 @@ export class Workload {
   #streamIds: Map<string, number>[] = [];
   readonly #shortTtl: boolean;
   readonly #blocked: boolean;
+  #extraLoaded = false;
 
   /**
    * A stream from `seed`; `blocked` feeds the keys of the blocked clients
@@ -747,6 +801,17 @@ export class Workload {
         if (this.#chance(0.5)) out.push(["FLUSHDB", "ASYNC"]);
         else out.push(["SWAPDB", "5", "6"]);
         this.#select(db);
+      } else if (r < 87 && this.#chance(0.2)) {
+        // Function libraries come and go (FUNCTION LOAD and DELETE are
+        // propagated as they are).
+        if (this.#extraLoaded && this.#chance(0.5)) {
+          out.push(["FUNCTION", "DELETE", "extra"]);
+          this.#extraLoaded = false;
+        } else {
+          out.push(["FUNCTION", "LOAD", "REPLACE", EXTRA_LIBRARY]);
+          out.push(["FCALL", "extra", "1", this.#key("n")]);
+          this.#extraLoaded = true;
+        }
       } else if (r < 87 && this.#db !== 0) {
         // SWAPDB between two databases with the same families.
         out.push(["SWAPDB", "2", "3"]);
