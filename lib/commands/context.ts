@@ -55,6 +55,16 @@ export class CommandContext {
     this.client = options.client;
     this.dispatcher = options.dispatcher;
   }
+  /**
+   * Whether an expiry time `at` (ms) a command sets has already passed, so
+   * the key goes at once (Redis's checkAlreadyExpired). While loading, and
+   * on a replica (which waits for its master's DEL), the time is set
+   * instead and the key expires as any other.
+   */
+  alreadyExpired(at: number): boolean {
+    return at <= this.now && !this.server.loading &&
+      !this.server.replication.isReplica;
+  }
 
   /**
    * Hides argument `index` of the running command from MONITOR (and, later,

@@ -491,7 +491,7 @@ function expireGeneric(
     ctx.reply.integer(0);
     return;
   }
-  if (at <= ctx.now) {
+  if (ctx.alreadyExpired(at)) {
     db.delete(key);
     ctx.keyChanged(key, "g", "del");
     const lazy = ctx.server.config.flag("lazyfree-lazy-expire");

@@ -217,7 +217,7 @@ export class AofPersistence implements PropagationTarget {
       total += data.length;
       if (info.type === "b" && isRdb(data)) {
         try {
-          this.rdb.loadBytes(data, path);
+          this.rdb.loadBytes(data, path, { keepExpired: true });
         } catch (error) {
           if (error instanceof RdbError) throw new AofError(error.message);
           throw error;

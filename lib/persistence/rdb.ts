@@ -59,6 +59,17 @@ export function syncDirectory(dir: string): void {
   }
 }
 
+/** Options of {@linkcode RdbPersistence.loadBytes}. */
+export interface RdbLoadOptions {
+  /** A key found twice replaces the first (default true) or is an error. */
+  readonly allowDuplicates?: boolean;
+  /**
+   * Load keys whose expiry time passed (default: only on a replica), as
+   * Redis does for a replica and for an AOF's RDB preamble.
+   */
+  readonly keepExpired?: boolean;
+}
+
 /** RDB state and operations of a server. */
 export class RdbPersistence {
   /** A BGSAVE in progress, if any. */
@@ -106,14 +117,23 @@ export class RdbPersistence {
       if (error instanceof Deno.errors.NotFound) return false;
       throw error;
     }
-    this.loadBytes(data, path, allowDuplicates);
+    this.loadBytes(data, path, { allowDuplicates });
     return true;
   }
 
   /** Loads an RDB image (also used for the RDB preamble of an AOF base file). */
-  loadBytes(data: Uint8Array, source: string, allowDuplicates = true): void {
+  loadBytes(
+    data: Uint8Array,
+    source: string,
+    options: RdbLoadOptions = {},
+  ): void {
     const server = this.server;
     const now = Date.now();
+    const allowDuplicates = options.allowDuplicates ?? true;
+    // Like Redis, only a master drops keys already expired: a replica
+    // keeps them for its master's DEL.
+    const keepExpired = options.keepExpired ??
+      server.config.get("replicaof") !== "";
     const databases = server.keyspace.databases.length;
     try {
       const summary = readRdb(
@@ -124,7 +144,9 @@ export class RdbPersistence {
               `the file uses database ${loaded.db}, but this server is configured with ${databases} databases`,
             );
           }
-          if (loaded.expireAt !== 0 && loaded.expireAt <= now) {
+          if (
+            !keepExpired && loaded.expireAt !== 0 && loaded.expireAt <= now
+          ) {
             this.loadedExpiredKeys++;
             return;
           }

@@ -126,7 +126,8 @@ export class Snapshot {
   }
 
   #write(key: string, entry: Entry): void {
-    if (entry.expireAt !== 0 && entry.expireAt <= this.#now) return;
+    // Keys expired but not deleted yet are saved too, as Redis saves them:
+    // a master drops them when loading, a replica waits for the DEL.
     this.#writer.keyValue(key, plainValueOf(entry), entry.expireAt);
   }
 

@@ -30,7 +30,11 @@ import { KeyspaceNotifier } from "../server/notifications.ts";
 import type { Server } from "../server/server.ts";
 import { Entry } from "../store/database.ts";
 import { type PlainValue, registerValueType } from "../store/value_types.ts";
-import { bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
+import {
+  bytesToString,
+  equalsIgnoreCase,
+  stringToBytes,
+} from "../util/bytes.ts";
 import { lookupValue } from "./indexed_map.ts";
 import {
   compareIds,
@@ -1006,7 +1010,19 @@ function readCommand(
         compareIds(lastValidId(stream), group.lastId) > 0
       ) {
         const from = group.lastId;
+        const created = !group.consumers.has(request.consumerName);
         const consumer = consumerFor(ctx, group, request.consumerName, key);
+        // Without NOACK the XCLAIMs create the consumer on replay; with it,
+        // Redis propagates the creation itself.
+        if (created && request.noAck) {
+          ctx.propagate([
+            "XGROUP",
+            "CREATECONSUMER",
+            rawKey,
+            request.groupName!,
+            stringToBytes(request.consumerName),
+          ]);
+        }
         served.push({
           key: rawKey,
           run: () =>

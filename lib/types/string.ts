@@ -399,7 +399,7 @@ function getex(ctx: CommandContext, args: Uint8Array[]): void {
     : optionExpireMs(ctx, options, "getex");
   const expireAt = Number(when);
   replyValue(ctx, entry.value as Uint8Array);
-  if (flags & (OPT_EXAT | OPT_PXAT) && expireAt <= ctx.now) {
+  if (flags & (OPT_EXAT | OPT_PXAT) && ctx.alreadyExpired(expireAt)) {
     db.delete(key);
     ctx.keyChanged(key, "g", "del");
     ctx.propagate(["DEL", args[1]]);
