@@ -272,29 +272,63 @@ for (const [masterKind, promotedKind, otherKind] of PROMOTIONS) {
 
 // Divergences from Redis found by the tests above, each on its own.
 
-Deno.test({
-  name:
-    "replication: a replica keeps a key whose PEXPIREAT it applies after that time, for the master's DEL or PERSIST",
-  ignore: !oracle,
-}, () =>
-  withNodes(["redis", "ours"], async ([master, replica]) => {
-    await must(master.client, "SET", "k", "v");
+/**
+ * Writes keys on `master` with an expiry time of 200 ms (by the `writes`
+ * named) while our replica sleeps, then PERSISTs them: once awake, the
+ * replica applies each expiry after its time and must keep the key, as
+ * Redis does, until the master's DEL or (here) PERSIST.
+ */
+async function lateExpiries(
+  masterKind: Kind,
+  writes: readonly ("pexpire" | "getex" | "set" | "restore")[],
+): Promise<void> {
+  await withNodes([masterKind, "ours"], async ([master, replica]) => {
+    for (const key of writes) await must(master.client, "SET", key, "v");
+    const payload = await must(master.client, "DUMP", writes[0]) as string;
     await replicaOf(replica, master);
     await waitInSync(master, [replica]);
-    // The replica applies these once it wakes up, after the 200 ms.
     const sleeper = await replica.server.connect();
     try {
       const slept = sleeper.call("DEBUG", "SLEEP", "0.5");
+      // Closing the client on a failure below ends this read.
+      slept.catch(() => {});
       await new Promise((resolve) => setTimeout(resolve, 50));
-      await must(master.client, "PEXPIRE", "k", "200");
-      await must(master.client, "PERSIST", "k");
+      for (const key of writes) {
+        const command = {
+          pexpire: ["PEXPIRE", key, "200"],
+          getex: ["GETEX", key, "PX", "200"],
+          set: ["SET", key, "v", "PX", "200"],
+          restore: ["RESTORE", key, "200", payload, "REPLACE"],
+        }[key];
+        await must(master.client, ...command);
+        await must(master.client, "PERSIST", key);
+      }
       await slept;
     } finally {
       sleeper.close();
     }
     await waitInSync(master, [replica]);
-    assert.equal(await replica.client.call("GET", "k"), "v");
-  }));
+    for (const key of writes) {
+      assert.equal(await replica.client.call("GET", key), "v", key);
+      assert.equal(await replica.client.call("PTTL", key), -1, key);
+    }
+  });
+}
+
+for (const masterKind of ["redis", "ours"] as const) {
+  Deno.test({
+    name:
+      `replication: our replica keeps keys whose PEXPIREAT or SET PXAT it applies after that time, for the master's DEL or PERSIST (${masterKind} master)`,
+    ignore: !oracle,
+  }, () => lateExpiries(masterKind, ["pexpire", "getex", "set"]));
+}
+
+// Known divergence, run with REPL_KNOWN_BUGS=1: fails until it is fixed.
+Deno.test({
+  name:
+    "known bug: our replica drops a key RESTOREd with an ABSTTL already past (Redis keeps it for the master's DEL or PERSIST)",
+  ignore: !oracle || Deno.env.get("REPL_KNOWN_BUGS") !== "1",
+}, () => lateExpiries("redis", ["restore"]));
 
 Deno.test({
   name:
