@@ -107,11 +107,11 @@ for (const [masterKind, replicaKind] of PAIRINGS) {
         "full sync: same dataset and offset",
         async () => {
           await replicaOf(replica, master);
-          const offset = await waitInSync(master, [replica], { acked: true });
+          // Same master_repl_offset on both, acknowledged by the replica.
+          await waitInSync(master, [replica], { acked: true });
           const replicaInfo = await info(replica);
           const masterInfo = await info(master);
           assert.equal(replicaInfo.master_replid, masterInfo.master_replid);
-          assert.equal(Number(replicaInfo.master_repl_offset), offset);
           assert.equal((await syncCounts(master)).full, 1);
           await assertSameDataset(master, [replica]);
           await assertNoErrors(replica);
@@ -231,7 +231,12 @@ for (const [masterKind, promotedKind, otherKind] of PROMOTIONS) {
       `replication: ${promotedKind} replica promoted, ${otherKind} replica follows it with a partial resync (master ${masterKind})`,
     ignore: !oracle,
   }, () =>
-    withNodes([masterKind, promotedKind, otherKind], async (nodes) => {
+    withNodes([
+      // No PING from the master may reach one replica and not the other.
+      [masterKind, ["--repl-ping-replica-period", "3600"]],
+      promotedKind,
+      otherKind,
+    ], async (nodes) => {
       const [master, promoted, other] = nodes;
       await populate(master);
       await replicaOf(promoted, master);
