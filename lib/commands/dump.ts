@@ -114,7 +114,7 @@ function restore(ctx: CommandContext, args: Uint8Array[]): void {
   }
   const deleted = replace && db.delete(key);
   const expireAt = ttl === 0 ? 0 : absoluteTtl ? ttl : ttl + ctx.now;
-  if (expireAt !== 0 && expireAt <= ctx.now) {
+  if (expireAt !== 0 && ctx.alreadyExpired(expireAt)) {
     if (deleted) {
       ctx.propagate(["DEL", args[1]]);
       ctx.keyChanged(key, "g", "del");

@@ -323,17 +323,10 @@ async function lateExpiries(
 for (const masterKind of ["redis", "ours"] as const) {
   Deno.test({
     name:
-      `replication: our replica keeps keys whose PEXPIREAT or SET PXAT it applies after that time, for the master's DEL or PERSIST (${masterKind} master)`,
+      `replication: our replica keeps keys whose PEXPIREAT, SET PXAT or RESTORE ABSTTL it applies after that time, for the master's DEL or PERSIST (${masterKind} master)`,
     ignore: !oracle,
-  }, () => lateExpiries(masterKind, ["pexpire", "getex", "set"]));
+  }, () => lateExpiries(masterKind, ["pexpire", "getex", "set", "restore"]));
 }
-
-// Known divergence, run with REPL_KNOWN_BUGS=1: fails until it is fixed.
-Deno.test({
-  name:
-    "known bug: our replica drops a key RESTOREd with an ABSTTL already past (Redis keeps it for the master's DEL or PERSIST)",
-  ignore: !oracle || Deno.env.get("REPL_KNOWN_BUGS") !== "1",
-}, () => lateExpiries("redis", ["restore"]));
 
 Deno.test({
   name:
