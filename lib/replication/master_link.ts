@@ -99,6 +99,8 @@ export class MasterLink implements MasterLinkHandle {
   #conn: Deno.TcpConn | null = null;
   #client: Client | null = null;
   #stopped = false;
+  /** The previous cron found the link silent past repl-timeout. */
+  #quietBefore = false;
   /** The link was up and dropped: the next attempt is a reconnection. */
   #reconnecting = false;
   /** Writes to the master, one at a time and in order. */
@@ -606,7 +608,12 @@ export class MasterLink implements MasterLinkHandle {
     const timeout = this.server.config.number("repl-timeout") * 1000;
     const quietSince = this.transfer?.lastIo ?? this.lastIo;
     const active = this.state === "connected" || this.state === "sync";
-    if (active && quietSince > 0 && now - quietSince > timeout) {
+    const quiet = active && quietSince > 0 && now - quietSince > timeout;
+    // Seen twice in a row: after a stall of this process, what the master
+    // sent meanwhile is read before the link is judged.
+    const judged = quiet && this.#quietBefore;
+    this.#quietBefore = quiet;
+    if (judged) {
       this.server.log.warning(
         this.state === "sync"
           ? "Timeout receiving bulk data from MASTER... If the problem persists try to set the 'repl-timeout' parameter in redis.conf to a larger value."

@@ -78,6 +78,8 @@ export class AttachedReplica {
   held: Uint8Array[] | null = null;
   /** Bytes in `held`. */
   heldBytes = 0;
+  /** The previous cron found it silent past repl-timeout. */
+  quietBefore = false;
   /**
    * It acknowledged since it went online, so the snapshot has left the
    * output buffer and client-output-buffer-limit applies to what is pending.
@@ -803,7 +805,13 @@ export class Replication implements PropagationTarget {
       const timeout = config.number("repl-timeout") * 1000;
       for (const client of [...this.replicas]) {
         const replica = client.replica!;
-        if (replica.state === "online" && now - replica.ackTime > timeout) {
+        const quiet = replica.state === "online" &&
+          now - replica.ackTime > timeout;
+        // Seen twice in a row: after a stall of this process, the ACKs
+        // that arrived meanwhile are read before the replica is judged.
+        const judged = quiet && replica.quietBefore;
+        replica.quietBefore = quiet;
+        if (judged) {
           this.server.log.warning(
             `Disconnecting timedout replica (streaming sync): ${
               this.replicaAddress(client)
