@@ -56,7 +56,7 @@ export function shutdownServer(
   if (!options.now && timeout > 0 && !server.replication.replicasInSync()) {
     server.pendingShutdown = { options, deadline: Date.now() + timeout * 1000 };
     server.replication.requestAcks();
-    server.pause.pause("write", Number.MAX_SAFE_INTEGER);
+    server.pause.pauseFor("shutdown");
     server.log.notice("Waiting for replicas before shutting down.");
     return "waiting";
   }
@@ -91,7 +91,7 @@ export function abortShutdown(server: Server): boolean {
 /** Resumes writes; clients blocked in SHUTDOWN get its error. */
 function endPendingShutdown(server: Server): void {
   server.pendingShutdown = null;
-  server.pause.unpause();
+  server.pause.resumeFor("shutdown");
   server.blocking.serveKeyless();
 }
 

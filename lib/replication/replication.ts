@@ -928,7 +928,7 @@ export class Replication implements PropagationTarget {
       endsAt: options.timeoutMs > 0 ? Date.now() + options.timeoutMs : 0,
       force: options.force,
     };
-    this.server.pause.pause("write", Number.MAX_SAFE_INTEGER);
+    this.server.pause.pauseFor("failover");
   }
 
   /** The replica at `host`:`port`, as replicas announced themselves. */
@@ -980,7 +980,7 @@ export class Replication implements PropagationTarget {
   failoverDone(): void {
     if (this.failover === null) return;
     this.failover = null;
-    this.server.pause.unpause();
+    this.server.pause.resumeFor("failover");
   }
 
   /** Ends a failover (FAILOVER ABORT, timeout, refused PSYNC). */

@@ -19,9 +19,18 @@ export type PauseMode = "write" | "all";
 /** Longest delay setTimeout honours. */
 const MAX_TIMER_MS = 2147483647;
 
+/**
+ * Who paused: CLIENT PAUSE, or FAILOVER and SHUTDOWN waiting for replicas.
+ * As in Redis, each lifts only its own pause.
+ */
+export type PausePurpose = "client" | "failover" | "shutdown";
+
 /** The pause state of a server and the clients it holds. */
 export class ClientPause {
   #mode: PauseMode | null = null;
+  /** The pause in force for each purpose. */
+  readonly #purposes = new Map<PausePurpose, PauseMode>();
+  /** When CLIENT PAUSE's pause ends (ms since the epoch), 0 for none. */
   #until = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   readonly #held = new Set<Client>();
@@ -44,29 +53,56 @@ export class ClientPause {
   }
 
   /**
-   * Pauses until `durationMs` from now in `mode`. Like Redis, a pause
-   * already in force is only ever extended and made stricter.
+   * CLIENT PAUSE: pauses until `durationMs` from now in `mode`. Like Redis,
+   * a pause already in force is only ever extended and made stricter.
    */
   pause(mode: PauseMode, durationMs: number, now = Date.now()): void {
-    if (this.#mode !== "all") this.#mode = mode;
+    const current = this.#purposes.get("client");
+    this.#purposes.set("client", current === "all" ? "all" : mode);
     const until = now + durationMs;
-    if (until <= this.#until) return;
-    this.#until = until;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = setTimeout(
-      () => this.unpause(),
-      Math.min(Math.max(0, durationMs), MAX_TIMER_MS),
-    );
-    expiry.suspended = true;
+    if (until > this.#until) {
+      this.#until = until;
+      if (this.#timer !== undefined) clearTimeout(this.#timer);
+      this.#timer = setTimeout(
+        () => this.unpause(),
+        Math.min(Math.max(0, durationMs), MAX_TIMER_MS),
+      );
+    }
+    this.#update();
   }
 
-  /** Ends the pause and lets every held client go on, in the order held. */
+  /** Pauses writes until {@linkcode resumeFor} the same purpose. */
+  pauseFor(purpose: Exclude<PausePurpose, "client">): void {
+    this.#purposes.set(purpose, "write");
+    this.#update();
+  }
+
+  /** Lifts the pause of `purpose` (FAILOVER or SHUTDOWN done or aborted). */
+  resumeFor(purpose: Exclude<PausePurpose, "client">): void {
+    if (this.#purposes.delete(purpose)) this.#update();
+  }
+
+  /** CLIENT UNPAUSE (or its timeout): ends CLIENT PAUSE's pause. */
   unpause(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
-    this.#mode = null;
     this.#until = 0;
-    expiry.suspended = false;
+    this.#purposes.delete("client");
+    this.#update();
+  }
+
+  /**
+   * The strictest pause of every purpose is in force; when none is left
+   * every held client goes on, in the order held.
+   */
+  #update(): void {
+    let mode: PauseMode | null = null;
+    for (const purposeMode of this.#purposes.values()) {
+      if (purposeMode === "all" || mode === null) mode = purposeMode;
+    }
+    this.#mode = mode;
+    expiry.suspended = mode !== null;
+    if (mode !== null) return;
     const held = [...this.#held];
     this.#held.clear();
     for (const client of held) {
