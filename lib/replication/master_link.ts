@@ -16,7 +16,7 @@ import type { Client, Transport } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
 import { RespDecoder } from "../resp/decoder.ts";
 import { ReplyWriter } from "../resp/encoder.ts";
-import { expiry } from "../store/database.ts";
+import { Database, expiry } from "../store/database.ts";
 import { bytesToString, concatBytes, stringToBytes } from "../util/bytes.ts";
 import { syncDirectory } from "../persistence/rdb.ts";
 import { encodedLength, type MasterLinkHandle } from "./replication.ts";
@@ -425,8 +425,9 @@ export class MasterLink implements MasterLinkHandle {
       }
       payload = concatBytes(parts);
     }
-    if (toDisk) this.#saveToDisk(payload);
     this.#load(payload);
+    // Only a payload that loaded replaces the dump file.
+    if (toDisk) this.#saveToDisk(payload);
     const replication = server.replication;
     replication.replid = replid;
     replication.offset = offset;
@@ -470,14 +471,34 @@ export class MasterLink implements MasterLinkHandle {
     const server = this.server;
     const log = server.log;
     const replication = server.replication;
+    const keyspace = server.keyspace;
+    const functions = this.dispatcher.scripting.functions;
     // This server's replicas must synchronise with the new dataset.
     replication.disconnectReplicas();
-    log.notice("MASTER <-> REPLICA sync: Flushing old data");
-    for (const db of server.keyspace.databases) {
-      server.databaseReplaced(db);
-      db.clear();
+    // repl-diskless-load swapdb keeps the old dataset until the new one
+    // loaded; otherwise it goes first.
+    const swap = server.config.get("repl-diskless-load") === "swapdb";
+    const old = keyspace.databases.slice();
+    const oldFunctions = functions.save();
+    if (swap) {
+      keyspace.databases.splice(
+        0,
+        old.length,
+        ...old.map((db) => {
+          const fresh = new Database(db.id);
+          fresh.onExpired = db.onExpired;
+          fresh.onAdded = db.onAdded;
+          return fresh;
+        }),
+      );
+    } else {
+      log.notice("MASTER <-> REPLICA sync: Flushing old data");
+      for (const db of old) {
+        server.databaseReplaced(db);
+        db.clear();
+      }
     }
-    this.dispatcher.scripting.functions.flush();
+    functions.flush();
     log.notice("MASTER <-> REPLICA sync: Loading DB in memory");
     const rdb = server.rdb;
     rdb.loadedKeys = 0;
@@ -489,10 +510,18 @@ export class MasterLink implements MasterLinkHandle {
       log.warning(
         `Failed trying to load the MASTER synchronization DB from socket: ${error}`,
       );
-      for (const db of server.keyspace.databases) db.clear();
+      if (swap) {
+        log.warning("Restoring the backup of the old dataset.");
+        keyspace.databases.splice(0, old.length, ...old);
+        functions.revert(oldFunctions);
+      } else for (const db of keyspace.databases) db.clear();
       throw new LinkClosed(String(error));
     } finally {
       server.loading = false;
+    }
+    if (swap) {
+      // Watchers and blocked clients see the new contents.
+      for (const db of old) server.databaseReplaced(db, keyspace.db(db.id));
     }
     log.notice(
       `Done loading RDB, keys loaded: ${rdb.loadedKeys}, keys expired: ${rdb.loadedExpiredKeys}.`,
