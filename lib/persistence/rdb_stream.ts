@@ -48,10 +48,25 @@ export interface PlainConsumerGroup {
   readonly consumers: PlainConsumer[];
 }
 
+/** One listpack node of a stream, as Redis lays the entries out. */
+export interface PlainStreamNode {
+  /** Its entries in ID order, deleted ones (tombstones) included. */
+  readonly entries: {
+    id: PlainStreamId;
+    fields: Uint8Array[];
+    deleted: boolean;
+  }[];
+}
+
 /** A whole stream in plain form. */
 export interface PlainStream {
   /** Live entries in ID order; `fields` alternates field and value. */
   readonly entries: { id: PlainStreamId; fields: Uint8Array[] }[];
+  /**
+   * The same entries in their nodes, with tombstones, when known (read from
+   * a file, or saved from memory), so that node boundaries survive.
+   */
+  readonly nodes?: readonly PlainStreamNode[];
   /** Highest ID ever added to the stream. */
   readonly lastId: PlainStreamId;
   /** First entry ID ever present, 0-0 when empty (type 19+). */
@@ -80,6 +95,7 @@ function readEntries(
   master: PlainStreamId,
   items: Uint8Array[],
   out: { id: PlainStreamId; fields: Uint8Array[] }[],
+  node: PlainStreamNode,
 ): void {
   let p = 0;
   const next = () => {
@@ -106,19 +122,24 @@ function readEntries(
       for (let i = 0; i < n; i++) fields.push(next(), next());
     }
     next(); // lp-count, for backward iteration
-    if (!(flags & FLAG_DELETED)) out.push({ id, fields });
+    const deleted = (flags & FLAG_DELETED) !== 0;
+    node.entries.push({ id, fields, deleted });
+    if (!deleted) out.push({ id, fields });
   }
 }
 
 /** Reads a stream value of RDB type 15, 19 or 21. */
 export function readStream(cursor: RdbCursor, type: number): PlainStream {
   const entries: { id: PlainStreamId; fields: Uint8Array[] }[] = [];
-  const nodes = cursor.length();
-  for (let i = 0; i < nodes; i++) {
+  const nodes: PlainStreamNode[] = [];
+  const nodeCount = cursor.length();
+  for (let i = 0; i < nodeCount; i++) {
     const master = rawId(cursor.string());
     const items = parseListpack(cursor.string());
     if (items.length === 0) throw new RdbError("empty listpack inside stream");
-    readEntries(master, items, entries);
+    const node: PlainStreamNode = { entries: [] };
+    readEntries(master, items, entries, node);
+    nodes.push(node);
   }
   const length = cursor.length();
   if (length !== entries.length) {
@@ -169,5 +190,13 @@ export function readStream(cursor: RdbCursor, type: number): PlainStream {
     }
     groups.push({ name, lastId: groupLastId, entriesRead, pending, consumers });
   }
-  return { entries, lastId, firstId, maxDeletedId, entriesAdded, groups };
+  return {
+    entries,
+    nodes,
+    lastId,
+    firstId,
+    maxDeletedId,
+    entriesAdded,
+    groups,
+  };
 }

@@ -19,38 +19,63 @@ function rawId(id: PlainStreamId): Uint8Array {
   return out;
 }
 
-/** Writes the body of a stream value (RDB type 19). */
+/** Writes one listpack node: its master ID and the listpack. */
+function writeNode(
+  writer: RdbWriter,
+  entries: readonly {
+    id: PlainStreamId;
+    fields: Uint8Array[];
+    deleted: boolean;
+  }[],
+): void {
+  const master = entries[0].id;
+  const masterFields: Uint8Array[] = [];
+  for (let i = 0; i < entries[0].fields.length; i += 2) {
+    masterFields.push(entries[0].fields[i]);
+  }
+  const deleted = entries.filter((e) => e.deleted).length;
+  const items: (Uint8Array | bigint)[] = [
+    BigInt(entries.length - deleted),
+    BigInt(deleted),
+    BigInt(masterFields.length),
+    ...masterFields,
+    0n,
+  ];
+  for (const entry of entries) {
+    const pairs = entry.fields.length / 2;
+    items.push(
+      entry.deleted ? 1n : 0n,
+      entry.id[0] - master[0],
+      entry.id[1] - master[1],
+      BigInt(pairs),
+    );
+    items.push(...entry.fields);
+    items.push(BigInt(2 * pairs + 4));
+  }
+  writer.string(rawId(master));
+  writer.string(buildListpack(items));
+}
+
+/**
+ * Writes the body of a stream value (RDB type 19): its nodes as they are
+ * when known (tombstones included, as Redis keeps them), else its entries
+ * in nodes of NODE_ENTRIES.
+ */
 export function writeStream(writer: RdbWriter, stream: unknown): void {
   const s = stream as PlainStream;
-  const nodeCount = Math.ceil(s.entries.length / NODE_ENTRIES);
-  writer.length(nodeCount);
-  for (let n = 0; n < nodeCount; n++) {
-    const slice = s.entries.slice(n * NODE_ENTRIES, (n + 1) * NODE_ENTRIES);
-    const master = slice[0].id;
-    const masterFields: Uint8Array[] = [];
-    for (let i = 0; i < slice[0].fields.length; i += 2) {
-      masterFields.push(slice[0].fields[i]);
+  if (s.nodes !== undefined) {
+    const nodes = s.nodes.filter((node) =>
+      node.entries.some((e) => !e.deleted)
+    );
+    writer.length(nodes.length);
+    for (const node of nodes) writeNode(writer, node.entries);
+  } else {
+    const nodeCount = Math.ceil(s.entries.length / NODE_ENTRIES);
+    writer.length(nodeCount);
+    for (let n = 0; n < nodeCount; n++) {
+      const slice = s.entries.slice(n * NODE_ENTRIES, (n + 1) * NODE_ENTRIES);
+      writeNode(writer, slice.map((e) => ({ ...e, deleted: false })));
     }
-    const items: (Uint8Array | bigint)[] = [
-      BigInt(slice.length),
-      0n,
-      BigInt(masterFields.length),
-      ...masterFields,
-      0n,
-    ];
-    for (const entry of slice) {
-      const pairs = entry.fields.length / 2;
-      items.push(
-        0n,
-        entry.id[0] - master[0],
-        entry.id[1] - master[1],
-        BigInt(pairs),
-      );
-      items.push(...entry.fields);
-      items.push(BigInt(2 * pairs + 4));
-    }
-    writer.string(rawId(master));
-    writer.string(buildListpack(items));
   }
   writer.length(s.entries.length);
   writer.length(s.lastId[0]);

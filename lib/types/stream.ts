@@ -24,6 +24,7 @@ import type {
   PlainConsumerGroup,
   PlainStream,
   PlainStreamId,
+  PlainStreamNode,
 } from "../persistence/rdb_stream.ts";
 import type { BlockedRequest } from "../server/blocking.ts";
 import { KeyspaceNotifier } from "../server/notifications.ts";
@@ -55,6 +56,7 @@ import {
   type EntryRef,
   type Nack,
   Stream,
+  StreamNode,
 } from "./stream_store.ts";
 
 /** Entries a blocked XREAD without COUNT gets at most (XREAD_BLOCKED_DEFAULT_COUNT). */
@@ -79,12 +81,19 @@ const latin1 = (s: string): Uint8Array => {
 /** The stream in the plain form persistence reads and writes. */
 function streamToPlain(stream: Stream): PlainStream {
   const entries: { id: PlainStreamId; fields: Uint8Array[] }[] = [];
-  for (const ref of stream.range(MIN_ID, MAX_ID)) {
-    entries.push({
-      id: toPlainId(ref.node.id(ref.index)),
-      fields: ref.node.fields(ref.index).map((f) => f.slice()),
-    });
-  }
+  const nodes: PlainStreamNode[] = stream.nodes.map((node) => {
+    const nodeEntries: PlainStreamNode["entries"] = [];
+    for (let i = 0; i < node.count; i++) {
+      const entry = {
+        id: toPlainId(node.id(i)),
+        fields: node.fields(i).map((f) => f.slice()),
+        deleted: node.isDeleted(i),
+      };
+      nodeEntries.push(entry);
+      if (!entry.deleted) entries.push({ id: entry.id, fields: entry.fields });
+    }
+    return { entries: nodeEntries };
+  });
   const groups: PlainConsumerGroup[] = stream.sortedGroups().map((g) => ({
     name: latin1(g.name),
     lastId: toPlainId(g.lastId),
@@ -103,6 +112,7 @@ function streamToPlain(stream: Stream): PlainStream {
   }));
   return {
     entries,
+    nodes,
     lastId: toPlainId(stream.lastId),
     firstId: toPlainId(stream.firstId),
     maxDeletedId: toPlainId(stream.maxDeletedId),
@@ -118,8 +128,22 @@ function streamFromPlain(
   maxBytes: number,
 ): Stream {
   const stream = new Stream();
-  for (const entry of plain.entries) {
-    stream.append(fromPlainId(entry.id), entry.fields, maxEntries, maxBytes);
+  if (plain.nodes !== undefined) {
+    // The nodes as saved, tombstones included, as Redis loads them.
+    for (const plainNode of plain.nodes) {
+      if (!plainNode.entries.some((e) => !e.deleted)) continue;
+      const node = new StreamNode();
+      plainNode.entries.forEach((entry, i) => {
+        node.append(fromPlainId(entry.id), entry.fields);
+        if (entry.deleted) node.markDeleted(i);
+      });
+      node.seal();
+      stream.appendNode(node);
+    }
+  } else {
+    for (const entry of plain.entries) {
+      stream.append(fromPlainId(entry.id), entry.fields, maxEntries, maxBytes);
+    }
   }
   stream.lastId = fromPlainId(plain.lastId);
   stream.firstId = stream.length === 0 ? MIN_ID : fromPlainId(plain.firstId);

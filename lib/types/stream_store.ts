@@ -527,6 +527,16 @@ export class Stream {
     if (this.length === 1) this.firstId = id;
   }
 
+  /**
+   * Adds a whole node after the last one (loading a stream node by node);
+   * its live entries count toward the length.
+   */
+  appendNode(node: StreamNode): void {
+    this.nodes.push(node);
+    this.length += node.live;
+    this.#radixNodes = null;
+  }
+
   /** Index of the node that holds or would hold `id` (-1 before the first). */
   nodeIndexFor(id: StreamId): number {
     let lo = 0;

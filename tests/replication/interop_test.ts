@@ -353,12 +353,10 @@ Deno.test({
     assert.equal((consumers as unknown[]).length, 1);
   }));
 
-// Known divergence, run with REPL_KNOWN_BUGS=1: fails until it is fixed
-// (the dataset comparisons leave the node layout out meanwhile).
 Deno.test({
   name:
-    "known bug: a stream loaded from an RDB payload gets new nodes (Redis keeps the payload's, deleted entries included)",
-  ignore: !oracle || Deno.env.get("REPL_KNOWN_BUGS") !== "1",
+    "replication: a stream loaded from an RDB payload keeps the payload's nodes, deleted entries included, as Redis does",
+  ignore: !oracle,
 }, () =>
   withNodes(["redis", "ours"], async ([master, replica]) => {
     for (const node of [master, replica]) {
