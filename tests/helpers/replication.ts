@@ -148,6 +148,62 @@ export async function waitFor(
   }
 }
 
+/** One field of INFO (every section) on `client`, "" when absent. */
+export async function infoField(
+  client: RespClient,
+  name: string,
+): Promise<string> {
+  const text = String(await client.call("INFO", "all"));
+  return new RegExp(`^${name}:(.*)\r$`, "m").exec(text)?.[1] ?? "";
+}
+
+/**
+ * Starts a master (Redis's if `masterOracle`) with a replica per entry of
+ * `replicaOracles` (Redis's where true), and waits until all are online.
+ * Returns the master first; on failure every server is stopped.
+ */
+export async function startReplicated(
+  masterOracle: boolean,
+  replicaOracles: readonly boolean[],
+): Promise<TestServer[]> {
+  const servers: TestServer[] = [];
+  try {
+    const master = await startServer({
+      oracle: masterOracle,
+      flags: ["--repl-diskless-sync-delay", "0", "--save", ""],
+    });
+    servers.push(master);
+    for (const oracle of replicaOracles) {
+      servers.push(
+        await startServer({
+          oracle,
+          flags: [
+            "--replicaof",
+            "127.0.0.1",
+            String(master.port),
+            "--save",
+            "",
+          ],
+        }),
+      );
+    }
+    const client = await master.connect();
+    try {
+      await waitFor("replicas online", async () => {
+        const text = String(await client.call("INFO", "replication"));
+        return (text.match(/state=online/g) ?? []).length ===
+          replicaOracles.length;
+      });
+    } finally {
+      client.close();
+    }
+    return servers;
+  } catch (error) {
+    await Promise.all(servers.map((s) => s.stop()));
+    throw error;
+  }
+}
+
 /** Makes `replica` a replica of `master` (REPLICAOF). */
 export async function replicaOf(replica: Node, master: Node): Promise<void> {
   const reply = await must(

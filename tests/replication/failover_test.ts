@@ -5,71 +5,9 @@
  */
 
 import assert from "node:assert/strict";
-import {
-  hasRedisServer,
-  startServer,
-  type TestServer,
-} from "../helpers/servers.ts";
-import type { RespClient } from "../helpers/resp_client.ts";
+import { hasRedisServer } from "../helpers/servers.ts";
+import { infoField, startReplicated, waitFor } from "../helpers/replication.ts";
 import { latin1 } from "../helpers/bytes.ts";
-
-const MASTER_FLAGS = ["--repl-diskless-sync-delay", "0", "--save", ""];
-
-async function field(client: RespClient, name: string): Promise<string> {
-  const text = String(await client.call("INFO", "all"));
-  return new RegExp(`^${name}:(.*)\r$`, "m").exec(text)?.[1] ?? "";
-}
-
-async function until(what: string, check: () => Promise<boolean>) {
-  const deadline = Date.now() + 15_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** Starts a master and replicas (`oracle` per replica), linked and online. */
-async function start(
-  masterOracle: boolean,
-  replicaOracles: boolean[],
-): Promise<TestServer[]> {
-  const servers: TestServer[] = [];
-  try {
-    const master = await startServer({
-      oracle: masterOracle,
-      flags: MASTER_FLAGS,
-    });
-    servers.push(master);
-    for (const oracle of replicaOracles) {
-      servers.push(
-        await startServer({
-          oracle,
-          flags: [
-            "--replicaof",
-            "127.0.0.1",
-            String(master.port),
-            "--save",
-            "",
-          ],
-        }),
-      );
-    }
-    const client = await master.connect();
-    try {
-      await until("replicas online", async () => {
-        const text = String(await client.call("INFO", "replication"));
-        return (text.match(/state=online/g) ?? []).length ===
-          replicaOracles.length;
-      });
-    } finally {
-      client.close();
-    }
-    return servers;
-  } catch (error) {
-    await Promise.all(servers.map((s) => s.stop()));
-    throw error;
-  }
-}
 
 Deno.test({
   name:
@@ -78,7 +16,7 @@ Deno.test({
   async fn() {
     const replies: string[][] = [];
     for (const oracle of [false, true]) {
-      const servers = await start(oracle, [oracle]);
+      const servers = await startReplicated(oracle, [oracle]);
       const client = await servers[0].connect();
       const replica = await servers[1].connect();
       const out: string[] = [];
@@ -123,39 +61,39 @@ Deno.test({
     "failover: our master hands over to our replica; a Redis replica follows with a partial resync",
   ignore: !hasRedisServer(),
   async fn() {
-    const servers = await start(false, [false, true]);
+    const servers = await startReplicated(false, [false, true]);
     const [master, target] = servers;
     const clients = await Promise.all(servers.map((s) => s.connect()));
     try {
       const [m, t, o] = clients;
       await m.call("SET", "before", "1");
-      await until(
+      await waitFor(
         "target caught up",
         async () => (await t.call("GET", "before")) === "1",
       );
-      const fullSyncs = await field(m, "sync_full");
+      const fullSyncs = await infoField(m, "sync_full");
       assert.equal(
         await m.call("FAILOVER", "TO", "127.0.0.1", String(target.port)),
         "OK",
       );
-      await until(
+      await waitFor(
         "roles swapped",
         async () =>
           (await t.call("ROLE") as unknown[])[0] === "master" &&
           (await m.call("ROLE") as unknown[])[0] === "slave" &&
-          (await field(m, "master_link_status")) === "up",
+          (await infoField(m, "master_link_status")) === "up",
       );
-      assert.equal(await field(m, "master_failover_state"), "no-failover");
-      assert.equal(await field(m, "master_port"), String(target.port));
+      assert.equal(await infoField(m, "master_failover_state"), "no-failover");
+      assert.equal(await infoField(m, "master_port"), String(target.port));
       // The old master continued the new one's history without a snapshot.
-      assert.equal(await field(t, "sync_full"), "0");
-      assert.equal(await field(t, "sync_partial_ok"), "1");
+      assert.equal(await infoField(t, "sync_full"), "0");
+      assert.equal(await infoField(t, "sync_partial_ok"), "1");
       assert.equal(
-        await field(t, "master_replid2"),
-        await field(m, "master_replid2"),
+        await infoField(t, "master_replid2"),
+        await infoField(m, "master_replid2"),
       );
       await t.call("SET", "after", "2");
-      await until(
+      await waitFor(
         "the write reached both replicas",
         async () =>
           (await m.call("GET", "after")) === "2" &&
@@ -163,11 +101,11 @@ Deno.test({
       );
       // The Redis replica stayed with the old master and resynchronised
       // partially when it learnt the new replication id.
-      assert.equal(await field(o, "master_port"), String(master.port));
-      assert.equal(await field(m, "sync_full"), fullSyncs);
+      assert.equal(await infoField(o, "master_port"), String(master.port));
+      assert.equal(await infoField(m, "sync_full"), fullSyncs);
       assert.equal(
-        await field(o, "master_replid"),
-        await field(t, "master_replid"),
+        await infoField(o, "master_replid"),
+        await infoField(t, "master_replid"),
       );
       const written = await m.call("SET", "x", "1") as { message?: string };
       assert.equal(
@@ -184,7 +122,7 @@ Deno.test({
 Deno.test({
   name: "failover: a target that never catches up times out and writes resume",
   async fn() {
-    const servers = await start(false, [false]);
+    const servers = await startReplicated(false, [false]);
     const [master, target] = servers;
     const client = await master.connect();
     try {
@@ -203,14 +141,17 @@ Deno.test({
         "OK",
       );
       assert.equal(
-        await field(client, "master_failover_state"),
+        await infoField(client, "master_failover_state"),
         "waiting-for-sync",
       );
       // Writes wait for the failover to end.
       const started = Date.now();
       assert.equal(await client.call("SET", "k", "w"), "OK");
       assert.ok(Date.now() - started >= 300);
-      assert.equal(await field(client, "master_failover_state"), "no-failover");
+      assert.equal(
+        await infoField(client, "master_failover_state"),
+        "no-failover",
+      );
       assert.equal((await client.call("ROLE") as unknown[])[0], "master");
     } finally {
       Deno.kill(target.pid, "SIGCONT");

@@ -13,23 +13,11 @@ import {
   type TestServer,
 } from "../helpers/servers.ts";
 import type { RespClient } from "../helpers/resp_client.ts";
+import { infoField, waitFor } from "../helpers/replication.ts";
 
-async function field(client: RespClient, name: string): Promise<string> {
-  const text = String(await client.call("INFO", "all"));
-  return new RegExp(`^${name}:(.*)\r$`, "m").exec(text)?.[1] ?? "";
-}
-
-async function until(what: string, check: () => Promise<boolean>) {
-  const deadline = Date.now() + 15_000;
-  while (true) {
-    try {
-      if (await check()) return;
-    } catch {
-      // The server is restarting.
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** Waits for `check`, which fails while a server restarts. */
+function until(what: string, check: () => Promise<boolean>): Promise<void> {
+  return waitFor(what, () => check().catch(() => false));
 }
 
 /** Starts our server in `dir`, on `port` or a free one. */
@@ -80,13 +68,13 @@ Deno.test({
       await until(
         "replicas caught up",
         async () =>
-          await field(o, "master_repl_offset") ===
-            await field(m, "master_repl_offset"),
+          await infoField(o, "master_repl_offset") ===
+            await infoField(m, "master_repl_offset"),
       );
       // SAVE is not a write: the replicas' offsets stay.
-      const offset = await field(m, "master_repl_offset");
+      const offset = await infoField(m, "master_repl_offset");
       assert.equal(await m.call("SAVE"), "OK");
-      assert.equal(await field(m, "master_repl_offset"), offset);
+      assert.equal(await infoField(m, "master_repl_offset"), offset);
 
       // The replica restarts from its dump file and continues.
       let r = await connect(replica);
@@ -99,11 +87,11 @@ Deno.test({
       await until(
         "restarted replica up",
         async () =>
-          await field(r, "master_link_status") === "up" &&
+          await infoField(r, "master_link_status") === "up" &&
           await r.call("GET", "while-replica-down") === "1",
       );
-      assert.equal(await field(r, "sync_full"), "0");
-      assert.equal(await field(m, "sync_partial_ok"), "1");
+      assert.equal(await infoField(r, "sync_full"), "0");
+      assert.equal(await infoField(m, "sync_partial_ok"), "1");
 
       // The master restarts from its dump file; both replicas continue.
       const port = master.port;
@@ -118,8 +106,8 @@ Deno.test({
           (String(await m.call("INFO", "replication")).match(/state=online/g) ??
             []).length === 2,
       );
-      assert.equal(await field(m, "sync_full"), "0");
-      assert.equal(await field(m, "sync_partial_ok"), "2");
+      assert.equal(await infoField(m, "sync_full"), "0");
+      assert.equal(await infoField(m, "sync_partial_ok"), "2");
       await m.call("SELECT", "3");
       await m.call("SET", "after-restart", "1");
       await until("writes after the restart arrive", async () => {

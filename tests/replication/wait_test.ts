@@ -5,12 +5,9 @@
  */
 
 import assert from "node:assert/strict";
-import {
-  hasRedisServer,
-  startServer,
-  type TestServer,
-} from "../helpers/servers.ts";
+import { hasRedisServer, type TestServer } from "../helpers/servers.ts";
 import type { RespClient } from "../helpers/resp_client.ts";
+import { infoField, startReplicated, waitFor } from "../helpers/replication.ts";
 
 /** A master with two replicas, all ours or all Redis's. */
 interface Trio {
@@ -19,52 +16,9 @@ interface Trio {
   readonly client: RespClient;
 }
 
-async function info(client: RespClient, field: string): Promise<string> {
-  const text = String(await client.call("INFO", "replication"));
-  return new RegExp(`^${field}:(.*)\r$`, "m").exec(text)?.[1] ?? "";
-}
-
-/** Waits until `check` holds, or fails after 10 s with `what`. */
-async function until(what: string, check: () => Promise<boolean>) {
-  const deadline = Date.now() + 10_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 async function startTrio(oracle: boolean): Promise<Trio> {
-  const started: TestServer[] = [];
-  try {
-    const master = await startServer({
-      oracle,
-      flags: ["--repl-diskless-sync-delay", "0", "--save", ""],
-    });
-    started.push(master);
-    for (let i = 0; i < 2; i++) {
-      started.push(
-        await startServer({
-          oracle,
-          flags: [
-            "--replicaof",
-            "127.0.0.1",
-            String(master.port),
-            "--save",
-            "",
-          ],
-        }),
-      );
-    }
-    const client = await master.connect();
-    await until("two online replicas", async () => {
-      const text = String(await client.call("INFO", "replication"));
-      return (text.match(/state=online/g) ?? []).length === 2;
-    });
-    return { master, replicas: started.slice(1), client };
-  } catch (error) {
-    await Promise.all(started.map((s) => s.stop()));
-    throw error;
-  }
+  const [master, ...replicas] = await startReplicated(oracle, [oracle, oracle]);
+  return { master, replicas, client: await master.connect() };
 }
 
 async function stopTrio(trio: Trio): Promise<void> {
@@ -100,9 +54,9 @@ Deno.test({
       replies.push(Date.now() - started >= 290);
       // A replica that is gone no longer counts.
       await replicas[1].stop();
-      await until(
+      await waitFor(
         "one replica left",
-        async () => (await info(client, "connected_slaves")) === "1",
+        async () => (await infoField(client, "connected_slaves")) === "1",
       );
       replies.push(await client.call("SET", "k", "w"));
       replies.push(await client.call("WAIT", "2", "200"));
@@ -127,14 +81,14 @@ Deno.test({
       replies.push(
         await client.call("CONFIG", "SET", "min-replicas-to-write", "2"),
       );
-      replies.push(await info(client, "min_slaves_good_slaves"));
+      replies.push(await infoField(client, "min_slaves_good_slaves"));
       replies.push(await client.call("SET", "k", "v"));
       await replicas[1].stop();
-      await until(
+      await waitFor(
         "one replica left",
-        async () => (await info(client, "connected_slaves")) === "1",
+        async () => (await infoField(client, "connected_slaves")) === "1",
       );
-      replies.push(await info(client, "min_slaves_good_slaves"));
+      replies.push(await infoField(client, "min_slaves_good_slaves"));
       replies.push(await client.call("SET", "k", "w"));
       replies.push(await client.call("GET", "k"));
       replies.push(await client.call("MULTI"));
