@@ -50,6 +50,30 @@ async function timeLoad(
   return [server, match ? Number(match[1]) : NaN];
 }
 
+/**
+ * Has redis-server write `dir`/dump.rdb holding `keys` small keys (DEBUG
+ * POPULATE: key:N, values value:N), the file the benchmarks load.
+ */
+export async function writePopulatedRdb(
+  dir: string,
+  keys: number,
+): Promise<void> {
+  const maker = await startRedisServer([
+    "--dir",
+    dir,
+    "--enable-debug-command",
+    "yes",
+  ]);
+  const client = await maker.connect();
+  try {
+    await client.call("DEBUG", "POPULATE", String(keys), "key", "10");
+    await client.call("SAVE");
+  } finally {
+    client.close();
+    await maker.stop();
+  }
+}
+
 async function timeBgsave(server: BenchServer): Promise<number> {
   const client = await server.connect();
   try {
@@ -101,20 +125,7 @@ export async function runPersistenceBench(
   const results: PersistenceResult[] = [];
   try {
     // Redis writes the file both servers load.
-    const maker = await startRedisServer([
-      "--dir",
-      dir,
-      "--enable-debug-command",
-      "yes",
-    ]);
-    const client = await maker.connect();
-    try {
-      await client.call("DEBUG", "POPULATE", String(keys), "key", "10");
-      await client.call("SAVE");
-    } finally {
-      client.close();
-      await maker.stop();
-    }
+    await writePopulatedRdb(dir, keys);
     const ourDir = `${dir}/ours`;
     const redisDir = `${dir}/redis`;
     for (const d of [ourDir, redisDir]) {

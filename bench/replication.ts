@@ -10,6 +10,7 @@
  */
 
 import { type BenchServer, type ServerKind, startServer } from "./servers.ts";
+import { writePopulatedRdb } from "./persistence.ts";
 import type { RespClient } from "../tests/helpers/resp_client.ts";
 
 /** The figures of one master/replica pairing. */
@@ -126,20 +127,7 @@ export async function runReplicationBench(
 ): Promise<ReplicationResult[]> {
   const dir = await Deno.makeTempDir({ prefix: "bench-replication-rdb-" });
   try {
-    const maker = await startServer("redis", [
-      "--dir",
-      dir,
-      "--enable-debug-command",
-      "yes",
-    ]);
-    const client = await maker.connect();
-    try {
-      await client.call("DEBUG", "POPULATE", String(keys), "key", "10");
-      await client.call("SAVE");
-    } finally {
-      client.close();
-      await maker.stop();
-    }
+    await writePopulatedRdb(dir, keys);
     const results: ReplicationResult[] = [];
     const kinds: ServerKind[] = ["redis", "ours"];
     for (const master of kinds) {
