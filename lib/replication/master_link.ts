@@ -596,6 +596,12 @@ export class MasterLink implements MasterLinkHandle {
       const chunk = await reader.chunk();
       unproxied.push(chunk);
       this.readOffset += chunk.length;
+      // Like Redis, the master's stream waits while a script is busy here
+      // (it would get -BUSY like other clients, and be lost).
+      while (dispatcher.scripting.busy && !this.#stopped) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      if (this.#client !== client) break;
       decoder.feed(chunk, sink);
       if (applied > 0) {
         replication.proxy(takeBytes(unproxied, applied));
