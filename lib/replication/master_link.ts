@@ -580,7 +580,8 @@ export class MasterLink implements MasterLinkHandle {
     const sink = (args: Uint8Array[]) => {
       expiry.masterView = true;
       try {
-        dispatcher.execute(client, args);
+        // Held by CLIENT PAUSE, as in Redis, the stream queues in order.
+        dispatcher.receive(client, args);
       } finally {
         expiry.masterView = false;
       }
