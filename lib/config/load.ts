@@ -9,6 +9,7 @@
 
 import { splitInlineArgs } from "../resp/inline.ts";
 import { bytesToString, stringToBytes, utf8 } from "../util/bytes.ts";
+import { quoteConfigValue } from "./rewrite.ts";
 import { globMatch } from "../store/glob.ts";
 import { Config, ConfigError, findDirective } from "./config.ts";
 
@@ -46,23 +47,6 @@ export class ConfigFileError extends Error {
   }
 }
 
-/** Appends `value` quoted and escaped the way Redis's sdscatrepr does. */
-function quoteValue(value: string): string {
-  let out = '"';
-  for (const byte of utf8(value)) {
-    const ch = String.fromCharCode(byte);
-    if (ch === "\\" || ch === '"') out += "\\" + ch;
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "\t") out += "\\t";
-    else if (byte === 7) out += "\\a";
-    else if (byte === 8) out += "\\b";
-    else if (byte >= 32 && byte < 127) out += ch;
-    else out += "\\x" + byte.toString(16).padStart(2, "0");
-  }
-  return out + '"';
-}
-
 /** Number of words sdssplitargs finds in `text` (0 when quotes are unbalanced). */
 function wordCount(text: string): number {
   return splitInlineArgs(utf8(text))?.length ?? 0;
@@ -92,7 +76,7 @@ export function flagsToConfigText(args: readonly string[]): string {
         }
       }
     } else {
-      options += quoteValue(arg) + " ";
+      options += quoteConfigValue(bytesToString(utf8(arg))) + " ";
       expectValue = false;
     }
   }

@@ -14,6 +14,7 @@
 
 import { splitInlineArgs } from "../resp/inline.ts";
 import { bytesToString, stringToBytes } from "../util/bytes.ts";
+import { syncDirectory } from "../util/files.ts";
 import { findDirective } from "./config.ts";
 import { type ConfigReader, type Directive, DIRECTIVES } from "./directives.ts";
 
@@ -350,23 +351,8 @@ export function replaceFileSafely(path: string, content: Uint8Array): void {
     }
     throw new ConfigRewriteError(osErrorText(error));
   }
-  syncDirectory(path);
-}
-
-/** Flushes the directory entry of a renamed file to disk, where the OS allows it. */
-function syncDirectory(path: string): void {
   const cut = path.lastIndexOf("/");
-  const dir = cut < 0 ? "." : cut === 0 ? "/" : path.slice(0, cut);
-  try {
-    const handle = Deno.openSync(dir, { read: true });
-    try {
-      handle.syncSync();
-    } finally {
-      handle.close();
-    }
-  } catch {
-    // Some file systems cannot sync a directory; the file itself is synced.
-  }
+  syncDirectory(cut < 0 ? "." : cut === 0 ? "/" : path.slice(0, cut));
 }
 
 /**

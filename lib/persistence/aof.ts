@@ -20,7 +20,7 @@ import type {
 import { AofManifest } from "./aof_manifest.ts";
 import type { AofFileInfo } from "./aof_manifest.ts";
 import { RdbError } from "./rdb_reader.ts";
-import { syncDirectory } from "./rdb.ts";
+import { syncDirectory } from "../util/files.ts";
 import { Snapshot, writeSnapshotInBackground } from "./snapshot.ts";
 
 /** A problem with the AOF that stops start-up. */

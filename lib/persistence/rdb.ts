@@ -7,6 +7,7 @@
  */
 
 import type { PersistenceHost } from "./host.ts";
+import { syncDirectory } from "../util/files.ts";
 import { Entry } from "../store/database.ts";
 import { hasValueType, valueTypeOps } from "../store/value_types.ts";
 import type { PlainValue } from "../store/value_types.ts";
@@ -43,20 +44,6 @@ export function entryFromPlain(
   const entry = new Entry(plain.type, value, now);
   entry.flags = flags;
   return entry;
-}
-
-/** Fsyncs a directory so a rename in it is durable (best effort). */
-export function syncDirectory(dir: string): void {
-  try {
-    const handle = Deno.openSync(dir, { read: true });
-    try {
-      handle.syncSync();
-    } finally {
-      handle.close();
-    }
-  } catch {
-    // Some file systems refuse to fsync directories; the rename still happened.
-  }
 }
 
 /** Options of {@linkcode RdbPersistence.loadBytes}. */

@@ -18,7 +18,7 @@ import { RespDecoder } from "../resp/decoder.ts";
 import { ReplyWriter } from "../resp/encoder.ts";
 import { Database, expiry } from "../store/database.ts";
 import { bytesToString, concatBytes, stringToBytes } from "../util/bytes.ts";
-import { syncDirectory } from "../persistence/rdb.ts";
+import { syncDirectory } from "../util/files.ts";
 import { encodedLength, type MasterLinkHandle } from "./replication.ts";
 
 const READ_BUFFER_SIZE = 64 * 1024;
