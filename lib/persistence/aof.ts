@@ -13,9 +13,10 @@
 import { ReplyWriter } from "../resp/encoder.ts";
 import type { PersistenceHost } from "./host.ts";
 import type { RdbPersistence } from "./rdb.ts";
-import type {
-  PropagatedCommand,
-  PropagationTarget,
+import {
+  type PropagatedCommand,
+  type PropagationTarget,
+  writePropagated,
 } from "../server/propagator.ts";
 import { AofManifest } from "./aof_manifest.ts";
 import type { AofFileInfo } from "./aof_manifest.ts";
@@ -358,18 +359,7 @@ export class AofPersistence implements PropagationTarget {
    */
   feed(dbIndex: number, args: PropagatedCommand): void {
     if (this.#file === null) return;
-    const out = this.#pending;
-    if (dbIndex !== -1 && dbIndex !== this.#lastDb) {
-      out.array(2);
-      out.bulkString("SELECT");
-      out.bulkString(String(dbIndex));
-      this.#lastDb = dbIndex;
-    }
-    out.array(args.length);
-    for (const arg of args) {
-      if (typeof arg === "string") out.bulkString(arg);
-      else out.bulk(arg);
-    }
+    this.#lastDb = writePropagated(this.#pending, this.#lastDb, dbIndex, args);
   }
 
   /**

@@ -20,9 +20,10 @@
 
 import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
-import type {
-  PropagatedCommand,
-  PropagationTarget,
+import {
+  type PropagatedCommand,
+  type PropagationTarget,
+  writePropagated,
 } from "../server/propagator.ts";
 import { ReplyWriter } from "../resp/encoder.ts";
 import { concatBytes, stringToBytes } from "../util/bytes.ts";
@@ -258,17 +259,7 @@ export class Replication implements PropagationTarget {
     if (this.master !== null) return;
     if (this.backlog === null && this.replicas.length === 0) return;
     const out = this.#encoder;
-    if (dbIndex !== -1 && dbIndex !== this.#streamDb) {
-      out.array(2);
-      out.bulkString("SELECT");
-      out.bulkString(String(dbIndex));
-      this.#streamDb = dbIndex;
-    }
-    out.array(command.length);
-    for (const arg of command) {
-      if (typeof arg === "string") out.bulkString(arg);
-      else out.bulk(arg);
-    }
+    this.#streamDb = writePropagated(out, this.#streamDb, dbIndex, command);
     const chunks = out.take();
     this.#append(chunks.length === 1 ? chunks[0] : concatBytes(chunks));
   }

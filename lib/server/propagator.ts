@@ -12,6 +12,8 @@
  * @module
  */
 
+import type { ReplyWriter } from "../resp/encoder.ts";
+
 /** One propagated command: its name and arguments. */
 export type PropagatedCommand = readonly (Uint8Array | string)[];
 
@@ -23,6 +25,32 @@ export interface PropagationTarget {
    * differs from the one its stream last selected.
    */
   feed(dbIndex: number, command: PropagatedCommand): void;
+}
+
+/**
+ * Writes `command` into `out` as a RESP array of bulk strings, as the AOF and
+ * the replication stream carry it, preceded by SELECT when `dbIndex` (-1
+ * for none) differs from the database the stream has `selected`. Returns
+ * the database selected afterwards.
+ */
+export function writePropagated(
+  out: ReplyWriter,
+  selected: number,
+  dbIndex: number,
+  command: PropagatedCommand,
+): number {
+  if (dbIndex !== -1 && dbIndex !== selected) {
+    out.array(2);
+    out.bulkString("SELECT");
+    out.bulkString(String(dbIndex));
+    selected = dbIndex;
+  }
+  out.array(command.length);
+  for (const arg of command) {
+    if (typeof arg === "string") out.bulkString(arg);
+    else out.bulk(arg);
+  }
+  return selected;
 }
 
 const MULTI: PropagatedCommand = ["MULTI"];
