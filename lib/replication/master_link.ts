@@ -406,24 +406,19 @@ export class MasterLink implements MasterLinkHandle {
       }
       payload = concatBytes(parts);
     } else {
-      // The mark ends the payload; its last bytes may span reads.
-      let tail = new Uint8Array(0);
+      // As Redis's replica does, the payload ends when the bytes read so
+      // far end with the mark (the master sends nothing after it until it
+      // gets the first ACK), so each read costs a 40-byte comparison.
+      let size = 0;
       while (true) {
         const chunk = await reader.chunk();
+        parts.push(chunk);
+        size += chunk.length;
         transfer.read += chunk.length;
         transfer.lastIo = Date.now();
-        const joined = concatBytes([tail, chunk]);
-        const markAt = indexOfMark(joined, eofMark);
-        if (markAt >= 0) {
-          parts.push(joined.slice(0, markAt));
-          reader.unread(joined.subarray(markAt + EOF_MARK_LENGTH));
-          break;
-        }
-        const keep = Math.min(joined.length, EOF_MARK_LENGTH - 1);
-        parts.push(joined.slice(0, joined.length - keep));
-        tail = joined.slice(joined.length - keep);
+        if (size >= EOF_MARK_LENGTH && endsWith(parts, eofMark)) break;
       }
-      payload = concatBytes(parts);
+      payload = concatBytes(parts).subarray(0, size - EOF_MARK_LENGTH);
     }
     this.#load(payload);
     // Only a payload that loaded replaces the dump file.
@@ -690,15 +685,15 @@ function takeBytes(chunks: Uint8Array[], count: number): Uint8Array {
   return out;
 }
 
-/** Where `mark` starts in `bytes`, or -1. */
-function indexOfMark(bytes: Uint8Array, mark: Uint8Array): number {
-  outer: for (let i = 0; i + mark.length <= bytes.length; i++) {
-    for (let j = 0; j < mark.length; j++) {
-      if (bytes[i + j] !== mark[j]) continue outer;
-    }
-    return i;
+/** Whether the bytes of `chunks`, joined, end with `mark`. */
+function endsWith(chunks: readonly Uint8Array[], mark: Uint8Array): boolean {
+  let c = chunks.length - 1;
+  let i = chunks[c].length;
+  for (let m = mark.length - 1; m >= 0; m--) {
+    while (i === 0) i = chunks[--c].length;
+    if (chunks[c][--i] !== mark[m]) return false;
   }
-  return -1;
+  return true;
 }
 
 function formatHost(host: string): string {
