@@ -310,30 +310,20 @@ export class Dispatcher {
    * transaction holds one, as Redis decides.
    */
   #heldByPause(client: Client, spec: CommandSpec): boolean {
-    if (this.server.pause.mode === "all") return true;
-    if ((spec.flagBits & MAY_WRITE) !== 0) return true;
-    if (spec !== this.#exec || client.multiQueue === null) return false;
-    for (const args of client.multiQueue) {
-      const queued = this.specOf(args);
-      if (queued !== undefined && (queued.flagBits & MAY_WRITE) !== 0) {
-        return true;
-      }
-    }
-    return false;
+    return this.server.pause.mode === "all" ||
+      this.#hasFlag(client, spec, MAY_WRITE);
   }
 
   /**
-   * Whether `spec` (or, for EXEC, a command it would run) may change the
-   * dataset.
+   * Whether `spec`, or for EXEC a command of its transaction, has one of
+   * the flag bits `mask` (Redis checks EXEC by its queued commands' flags).
    */
-  #writes(client: Client, spec: CommandSpec): boolean {
-    if ((spec.flagBits & FLAG_BITS.write) !== 0) return true;
+  #hasFlag(client: Client, spec: CommandSpec, mask: number): boolean {
+    if ((spec.flagBits & mask) !== 0) return true;
     if (spec !== this.#exec || client.multiQueue === null) return false;
     for (const args of client.multiQueue) {
       const queued = this.specOf(args);
-      if (queued !== undefined && (queued.flagBits & FLAG_BITS.write) !== 0) {
-        return true;
-      }
+      if (queued !== undefined && (queued.flagBits & mask) !== 0) return true;
     }
     return false;
   }
@@ -347,7 +337,7 @@ export class Dispatcher {
   #replicationRefusal(client: Client, spec: CommandSpec): string | null {
     const replication = this.server.replication;
     const config = this.server.config;
-    if (this.#writes(client, spec)) {
+    if (this.#hasFlag(client, spec, FLAG_BITS.write)) {
       if (replication.tooFewReplicas) {
         return "NOREPLICAS Not enough good replicas to write.";
       }
