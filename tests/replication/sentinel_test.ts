@@ -26,7 +26,6 @@ import {
 } from "../helpers/servers.ts";
 
 const PYTHON = "/usr/bin/python3";
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const CLIENT_SCRIPT =
   new URL("../clients/python/sentinel_failover.py", import.meta.url).pathname;
 
@@ -265,78 +264,17 @@ async function startNode(
  * Starts `server`'s program again after it was killed: on its port, in its
  * dir, with its config file and nothing else (ours unless `oracle`).
  */
-async function restartOnPort(
+function restartOnPort(
   server: TestServer,
   oracle: boolean,
 ): Promise<TestServer> {
-  const args = [
-    `${server.dir}/redis.conf`,
-    "--port",
-    String(server.port),
-    "--bind",
-    "127.0.0.1",
-    ...(oracle ? ["--save", "", "--appendonly", "no"] : []),
-  ];
-  const binary = Deno.env.get("REDIS_TS_BINARY");
-  const [command, commandArgs] = oracle
-    ? ["redis-server", args]
-    : binary
-    ? [binary, args]
-    : [Deno.execPath(), ["run", "--allow-all", MAIN, ...args]];
-  const child = new Deno.Command(command, {
-    args: commandArgs,
-    cwd: server.dir,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const output = child.output().then((o) => ({
-    stdout: text(o.stdout),
-    stderr: text(o.stderr),
-  }));
-  let exited = false;
-  const status = child.status.then((s) => {
-    exited = true;
-    return s;
-  });
-  const kill = (signal: Deno.Signal) => {
-    if (exited) return;
-    try {
-      Deno.kill(child.pid, signal);
-    } catch {
-      // Already exited.
-    }
-  };
-  let stopped: Promise<void> | null = null;
-  const restarted: TestServer = {
-    port: server.port,
-    pid: child.pid,
+  return startServer({
+    oracle,
+    configFile: `${server.dir}/redis.conf`,
     dir: server.dir,
-    status,
-    output,
-    connect: () => RespClient.connect(server.port),
-    stop() {
-      stopped ??= (async () => {
-        kill("SIGTERM");
-        const timer = setTimeout(() => kill("SIGKILL"), 5000);
-        await status;
-        clearTimeout(timer);
-        await output;
-      })();
-      return stopped;
-    },
-  };
-  try {
-    await waitFor(`the old master to restart on ${server.port}`, 20_000, () => {
-      if (exited) return Promise.reject(new Error("it exited"));
-      return query(server.port, "PING");
-    });
-  } catch (error) {
-    await restarted.stop();
-    const { stdout, stderr } = await output;
-    throw new Error(`${(error as Error).message}\n${stdout}${stderr}`);
-  }
-  return restarted;
+    port: server.port,
+    captureOutput: true,
+  });
 }
 
 /** Whether a config file has a `replicaof` line, and which. */
