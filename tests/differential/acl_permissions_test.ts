@@ -20,6 +20,7 @@ import {
   pending,
   sortArray,
 } from "./acl_common.ts";
+import { waitBlocked } from "../helpers/servers.ts";
 
 /** Runs each command on `duo`, comparing replies. */
 async function run(
@@ -564,6 +565,31 @@ aclTest(
     await run(pair, reset, [["GET", "x"]]);
     await pair.sameClosed(kept, false, "other user");
     await run(pair, kept, [["ACL", "WHOAMI"]]);
+    // A client blocked in BLPOP, then its user deleted.
+    await run(pair, pair.main, [
+      ["ACL", "SETUSER", "blocked", "on", ">pw", "~*", "+@all"],
+    ]);
+    const blocked = await pair.login("blocked", "pw");
+    await blocked.ours.send("BLPOP", "nothing", "0");
+    await blocked.theirs.send("BLPOP", "nothing", "0");
+    await waitBlocked(pair.main.ours, 1);
+    await waitBlocked(pair.main.theirs, 1);
+    await run(pair, pair.main, [["ACL", "DELUSER", "blocked"]]);
+    await pair.sameClosed(blocked, true, "blocked client of a deleted user");
+    // A user changing its own permissions.
+    const self = await pair.login("kept", "pw");
+    await run(pair, self, [
+      ["ACL", "SETUSER", "kept", "-get", "resetkeys", "~mine:*"],
+      ["GET", "mine:1"],
+      ["SET", "other", "v"],
+      ["ACL", "SETUSER", "kept", "-acl"],
+      ["ACL", "WHOAMI"],
+      ["ACL", "DELUSER", "kept"],
+    ]);
+    await pair.sameClosed(self, false, "a user's own ACL changes");
+    await pair.same(["ACL", "DELUSER", "kept"]);
+    await pair.sameClosed(self, true, "deleted by the admin");
+    await pair.sameClosed(kept, true, "deleted by the admin");
   },
   { ignore: pending },
 ); // pending ACL implementation

@@ -137,6 +137,17 @@ aclTest("every SETUSER rule, one after another on one user", async (pair) => {
     ["(clearselectors)"],
     ["((~a))"],
     ["on", ">pw", "~k*", "&c*", "+@all", "-flushall", "(~s* +get)"],
+    ["sanitize-payload"],
+    ["skip-sanitize-payload"],
+    ["sanitize-payload", "skip-sanitize-payload", "sanitize-payload"],
+    ["SKIP-SANITIZE-PAYLOAD", "ON", "NOPASS", "ALLKEYS", "RESETKEYS"],
+    [">with space", "~with space", "&with space"],
+    ["<with space"],
+    [">\x00\xff binary"],
+    ["~a\\*", "~[a-c]?", "&\\*"],
+    ["resetkeys", "%RW~x", "%WR~y", "%R~x"],
+    ["reset", "(sanitize-payload)"],
+    ["reset", "(%R~a %W~b +@read +set)"],
   ];
   for (const rules of steps) await setuser(pair, r3, "u1", ...rules);
 }, { ignore: pending }); // pending ACL implementation
