@@ -10,6 +10,8 @@ import { TRACKING_SUBCOMMANDS } from "./tracking.ts";
 import type { TrackingState } from "../server/tracking.ts";
 import { defineCommand } from "./define.ts";
 import type { Client } from "../server/client.ts";
+import type { Acl } from "../acl/acl.ts";
+import type { User } from "../acl/user.ts";
 import { subscriptionCount } from "../server/pubsub.ts";
 import { bytesToString, equalsIgnoreCase, lowerAscii } from "../util/bytes.ts";
 import { parseIntegerArgument } from "./arguments.ts";
@@ -189,11 +191,23 @@ function clientInfoLine(source: InfoLineSource): string {
     `tot-mem=${totMem}`,
     `events=${client.writingBytes > 0 ? "rw" : "r"}`,
     `cmd=${client.lastCommand}`,
-    `user=${client.user}`,
+    `user=${client.user?.name ?? "(superuser)"}`,
     `redir=${tracking === undefined ? -1 : tracking.redirect}`,
     `resp=${client.protocol}`,
   ];
   return fields.join(" ") + "\n";
+}
+
+/**
+ * The CLIENT INFO line of `client` (without its newline), as the ACL log
+ * records the client of an entry.
+ */
+export function clientInfoText(
+  ctx: CommandContext,
+  client: Client,
+  running: readonly Uint8Array[],
+): string {
+  return infoLineFor(ctx, client, running).slice(0, -1);
 }
 
 function infoLineFor(
@@ -260,11 +274,11 @@ interface KillFilter {
   laddr: string | null;
   type: ClientType | null;
   id: number;
-  user: string | null;
+  user: User | null;
   skipMe: boolean;
 }
 
-function parseKillFilter(args: Uint8Array[]): KillFilter {
+function parseKillFilter(acl: Acl, args: Uint8Array[]): KillFilter {
   const filter: KillFilter = {
     addr: null,
     laddr: null,
@@ -295,10 +309,10 @@ function parseKillFilter(args: Uint8Array[]): KillFilter {
     } else if (equalsIgnoreCase(option, "laddr")) {
       filter.laddr = bytesToString(value);
     } else if (equalsIgnoreCase(option, "user")) {
-      const user = bytesToString(value);
-      // The server knows one user, "default".
-      if (user !== "default") {
-        throw new CommandError(`ERR No such user '${user}'`);
+      const name = bytesToString(value);
+      const user = acl.get(name);
+      if (user === undefined) {
+        throw new CommandError(`ERR No such user '${name}'`);
       }
       filter.user = user;
     } else if (equalsIgnoreCase(option, "skipme")) {
@@ -326,7 +340,7 @@ function matchesKill(
 }
 
 function clientKill(ctx: CommandContext, args: Uint8Array[]): void {
-  const filter = parseKillFilter(args);
+  const filter = parseKillFilter(ctx.server.acl, args);
   const caller = ctx.client;
   let killed = 0;
   let killSelf = false;

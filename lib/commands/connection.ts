@@ -1,8 +1,8 @@
 /**
  * Connection commands: PING, ECHO, QUIT, RESET, SELECT, AUTH, HELLO.
  *
- * There is one user, "default", whose password is `requirepass`; without
- * one it accepts any password, like Redis's "nopass" default user.
+ * AUTH and HELLO AUTH authenticate as an ACL user (lib/acl); a failed
+ * attempt is recorded in the ACL log.
  *
  * @module
  */
@@ -10,7 +10,7 @@
 import { defineCommand } from "./define.ts";
 import { REDIS_VERSION } from "../config/load.ts";
 import type { Client } from "../server/client.ts";
-import type { Server } from "../server/server.ts";
+import { logAclDenial } from "./acl.ts";
 import { bytesToString, equalsIgnoreCase, utf8 } from "../util/bytes.ts";
 import { subscriptionCount } from "../server/pubsub.ts";
 import type { CommandContext } from "./context.ts";
@@ -21,25 +21,27 @@ import type { CommandSpec } from "./spec.ts";
 const WRONGPASS =
   "WRONGPASS invalid username-password pair or user is disabled.";
 
-/** Whether the default user needs a password (`requirepass` is set). */
-function passwordRequired(server: Server): boolean {
-  return server.config.get("requirepass") !== "";
-}
-
 /**
- * Checks a username/password pair the way Redis's ACL does for the default
- * user and, when it matches, authenticates the client as that user.
+ * Checks a username/password pair against the ACL and, when it matches,
+ * authenticates the client as that user; a failure goes to the ACL log.
  */
 function authenticate(
   ctx: CommandContext,
   username: Uint8Array,
   password: Uint8Array,
 ): boolean {
-  if (bytesToString(username) !== "default") return false;
-  const required = ctx.server.config.get("requirepass");
-  if (required !== "" && bytesToString(password) !== required) return false;
+  const name = bytesToString(username);
+  const user = ctx.server.acl.authenticate(name, bytesToString(password));
+  if (user === null) {
+    logAclDenial(ctx, {
+      reason: "auth",
+      object: bytesToString(ctx.args[0]),
+      username: name,
+    });
+    return false;
+  }
   ctx.client.authenticated = true;
-  ctx.client.user = "default";
+  ctx.client.user = user;
   return true;
 }
 
@@ -89,8 +91,8 @@ function reset(ctx: CommandContext): void {
   }
   client.dbIndex = 0;
   client.reply.protocol = 2;
-  client.user = "default";
-  client.authenticated = !passwordRequired(ctx.server);
+  client.user = ctx.server.acl.defaultUser;
+  client.authenticated = ctx.server.acl.defaultAuthenticates;
   client.name = "";
   client.replyOff = false;
   client.skipNextReply = false;
@@ -107,7 +109,7 @@ function auth(ctx: CommandContext, args: Uint8Array[]): void {
   if (args.length > 3) throw new CommandError(Errors.syntax);
   // Hidden from MONITOR whether or not it succeeds, as in Redis.
   for (let i = 1; i < args.length; i++) ctx.redact(i);
-  if (args.length === 2 && !passwordRequired(ctx.server)) {
+  if (args.length === 2 && ctx.server.acl.defaultUser.nopass) {
     throw new CommandError(
       "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?",
     );

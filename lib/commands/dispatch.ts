@@ -2,8 +2,8 @@
  * Command dispatch: the one execution path of every command, whoever runs
  * it. `execute` takes a client's request: it looks the command up, applies
  * the checks Redis makes before running (unknown command, arity,
- * authentication, MULTI and subscribed-mode rules) and queues it inside
- * MULTI or runs it. `call` runs a command: from `execute`, from EXEC, and
+ * authentication, ACL permissions, MULTI and subscribed-mode rules) and
+ * queues it inside MULTI or runs it. `call` runs a command: from `execute`, from EXEC, and
  * (through `completeBlocked`) when a blocked command is served, times out
  * or is unblocked. Around the handler it owns, once, the snapshot's
  * copy-on-write hook, command statistics and propagation.
@@ -26,6 +26,13 @@ import { beforeWrite } from "../persistence/snapshot.ts";
 import { accessTracking } from "../store/database.ts";
 import { subscriptionCount } from "../server/pubsub.ts";
 import { Scripting } from "../scripting/scripting.ts";
+import {
+  checkPermission,
+  logAclDenial,
+  logPermissionDenial,
+  permissionError,
+} from "./acl.ts";
+import type { DenialReason } from "../acl/selector.ts";
 
 /** Redis shows at most this much of a rejected command's name and arguments. */
 const ERROR_ARGS_MAX = 128;
@@ -40,6 +47,16 @@ const NOT_MONITORED = FLAG_BITS.admin | FLAG_BITS.skip_monitor;
 
 /** Most commands whose time is shared before a batch is settled. */
 const MAX_BATCH = 1024;
+
+/** What a script's redis.call gets for a command its user may not run. */
+const SCRIPT_DENIALS: { readonly [reason in DenialReason]: string } = {
+  command:
+    "ERR The user executing the script can't run this command or subcommand",
+  key:
+    "ERR The user executing the script can't access at least one of the keys mentioned in the command arguments",
+  channel:
+    "ERR The user executing the script can't publish to the channel mentioned in the command",
+};
 
 /** Commands that run at once inside MULTI instead of being queued. */
 const RUN_IN_MULTI = ["exec", "discard", "multi", "watch", "quit", "reset"];
@@ -416,6 +433,15 @@ export class Dispatcher {
       );
       return false;
     }
+    const user = client.user;
+    if (user !== null && !user.unrestricted) {
+      const denial = checkPermission(user, spec, args);
+      if (denial !== null) {
+        logPermissionDenial(this.contextFor(client), spec, args, denial);
+        this.#reject(client, permissionError(spec, denial), spec);
+        return false;
+      }
+    }
     if (
       client.protocol === 2 && !this.#allowedWhenSubscribed.has(spec) &&
       subscriptionCount(client) > 0
@@ -493,6 +519,23 @@ export class Dispatcher {
     const flags = spec.flagBits;
     if ((flags & FLAG_BITS.noscript) !== 0) {
       return "ERR This Redis command is not allowed from script";
+    }
+    const caller = this.scripting.caller;
+    const user = caller?.client.user ?? null;
+    const denial = checkPermission(user, spec, args);
+    if (denial !== null) {
+      // Logged as the caller's (EVAL's client and arguments) in context lua.
+      logAclDenial(ctx, {
+        reason: denial.reason,
+        object: denial.reason === "command"
+          ? spec.fullName
+          : bytesToString(args[denial.index]),
+        context: "lua",
+        username: user!.name,
+        client: caller!.client,
+        args: caller!.args,
+      });
+      return SCRIPT_DENIALS[denial.reason];
     }
     if (options.readOnly && (flags & FLAG_BITS.write) !== 0) {
       return "ERR Write commands are not allowed from read-only scripts.";

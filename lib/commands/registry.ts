@@ -30,6 +30,7 @@ import { LATENCY_COMMANDS } from "./latency.ts";
 import { SCRIPTING_COMMANDS } from "./scripting.ts";
 import { FUNCTION_COMMANDS } from "./functions.ts";
 import { REPLICATION_COMMANDS } from "./replication.ts";
+import { ACL_COMMANDS } from "./acl.ts";
 import { CommandTable } from "./table.ts";
 
 /** Builds the table of every implemented command. */
@@ -61,5 +62,6 @@ export function createCommandTable(): CommandTable {
     ...SCRIPTING_COMMANDS,
     ...FUNCTION_COMMANDS,
     ...REPLICATION_COMMANDS,
+    ...ACL_COMMANDS,
   ]);
 }

@@ -10,6 +10,11 @@
  * @module
  */
 
+import {
+  changedPermissionError,
+  checkPermission,
+  logPermissionDenial,
+} from "./acl.ts";
 import { defineCommand, keyRange } from "./define.ts";
 import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
@@ -71,7 +76,16 @@ function exec(ctx: CommandContext): void {
     ctx.reply.array(queue.length);
     const dispatcher = ctx.dispatcher;
     for (const args of queue) {
-      dispatcher.call(ctx, dispatcher.specOf(args)!, args);
+      const spec = dispatcher.specOf(args)!;
+      // Checked again: the rules may have changed since it was queued.
+      const denial = checkPermission(client.user, spec, args);
+      if (denial === null) dispatcher.call(ctx, spec, args);
+      else {
+        logPermissionDenial(ctx, spec, args, denial, "multi");
+        const message = changedPermissionError(denial);
+        server.stats.countError(message);
+        ctx.reply.error(message);
+      }
     }
   } finally {
     client.inTransaction = false;

@@ -6,12 +6,14 @@
  * @module
  */
 
+import type { ConfiguredUser } from "../acl/acl.ts";
 import {
   type ConfigAccess,
   type Directive,
   DIRECTIVES,
   parseMemoryValue,
 } from "./directives.ts";
+import { dirWriteRefusal } from "./permissions.ts";
 
 /** A rejected value, with the reason in Redis's words. */
 export class ConfigError extends Error {
@@ -80,6 +82,8 @@ export class Config implements ConfigAccess {
   readonly #appliers = new Map<string, ConfigApplier>();
   /** Absolute path of the config file read at start-up ("" when none). */
   configFile = "";
+  /** The `user` lines read at start-up, loaded into the ACL by the server. */
+  readonly users: ConfiguredUser[] = [];
 
   /** Creates a configuration holding every default; `cwd` is the default dir. */
   constructor(cwd: string) {
@@ -227,7 +231,10 @@ export class Config implements ConfigAccess {
       const [d, value] = pairs[i];
       const words = d.multiArg ? splitConfigSetWords(value) : [value];
       try {
+        if (d.name === "dir") refuseUnwritableDir(value);
         this.#store(d, this.validate(d, words));
+        // Again by real path: a symbolic link may lead out of the grants.
+        if (d.name === "dir") refuseUnwritableDir(this.get("dir"));
       } catch (error) {
         restore();
         throw new ConfigSetError(d, i, error);
@@ -384,6 +391,18 @@ function formatNumber(d: Directive, n: bigint): string {
     return String(Math.min(high, Math.max(low, Number(n))));
   }
   return String(n);
+}
+
+/**
+ * CONFIG SET dir refuses a directory the process may not write to (its
+ * Deno permissions, fixed when it was launched), before changing into it,
+ * so that SAVE cannot plant files outside the directories it was given.
+ * Start-up does not check: `dir` lines read there are what the launcher
+ * granted.
+ */
+function refuseUnwritableDir(value: string): void {
+  const problem = dirWriteRefusal(binaryToPath(value));
+  if (problem !== null) throw new ConfigError(problem);
 }
 
 /**

@@ -465,14 +465,114 @@ export function tlsRequested(config: ConfigReader): boolean {
     config.get("tls-cluster") === "yes";
 }
 
+/** CONFIG SET's error when Redis's TLS configuration step fails (the reason is logged). */
+export const TLS_UPDATE_FAILED =
+  "Unable to update TLS configuration. Check server logs.";
+
+/** Why the TLS settings cannot be put into effect. */
+export interface TlsSettingsProblem {
+  /** The line the server logs: Redis's own words where Redis refuses too. */
+  readonly log: string;
+  /**
+   * CONFIG SET's error: Redis's TLS_UPDATE_FAILED where Redis refuses too,
+   * else the reason itself (what Deno's TLS cannot do).
+   */
+  readonly reply: string;
+}
+
+/** The protocols tls-protocols names (lower case), or null if one is unknown. */
+function parseTlsProtocols(value: string): Set<string> | null {
+  // Like Redis, an empty value is the default, and words are split on
+  // single spaces (two spaces make an empty, unknown word).
+  if (value === "") return new Set(["tlsv1.2", "tlsv1.3"]);
+  const known = ["tlsv1", "tlsv1.1", "tlsv1.2", "tlsv1.3"];
+  const protocols = new Set<string>();
+  for (const word of value.split(" ")) {
+    const lower = word.toLowerCase();
+    if (!known.includes(lower)) return null;
+    protocols.add(lower);
+  }
+  return protocols;
+}
+
 /**
- * TLS settings take effect through Redis's TLS configuration step, which
- * fails here while TLS is requested: this server has no TLS.
+ * The checks of Redis's TLS configuration step that need no file, in its
+ * order, then what Deno's TLS (rustls) cannot be told to do, which is
+ * refused rather than ignored: verifying client certificates, choosing
+ * protocol versions, ciphers or their order, and finite-field DH. Null
+ * when TLS is not requested or the settings can be honoured.
+ */
+export function tlsSettingsProblem(
+  config: ConfigReader,
+): TlsSettingsProblem | null {
+  if (!tlsRequested(config)) return null;
+  const redis = (log: string) => ({ log, reply: TLS_UPDATE_FAILED });
+  const unsupported = (log: string) => ({ log, reply: log });
+  if (config.get("tls-cert-file") === "") {
+    return redis("No tls-cert-file configured!");
+  }
+  if (config.get("tls-key-file") === "") {
+    return redis("No tls-key-file configured!");
+  }
+  const authClients = config.get("tls-auth-clients");
+  const needsCa = authClients !== "no" ||
+    config.get("tls-cluster") === "yes" ||
+    config.get("tls-replication") === "yes";
+  if (
+    needsCa && config.get("tls-ca-cert-file") === "" &&
+    config.get("tls-ca-cert-dir") === ""
+  ) {
+    return redis(
+      "Either tls-ca-cert-file or tls-ca-cert-dir must be specified when tls-cluster, tls-replication or tls-auth-clients are enabled!",
+    );
+  }
+  const protocolsValue = config.get("tls-protocols");
+  const protocols = parseTlsProtocols(protocolsValue);
+  if (protocols === null) {
+    return redis(
+      "Invalid tls-protocols specified. Use a combination of 'TLSv1', 'TLSv1.1', 'TLSv1.2' and 'TLSv1.3'.",
+    );
+  }
+  if (config.get("tls-port") !== "0" && authClients !== "no") {
+    return unsupported(
+      `tls-auth-clients ${authClients} is not supported: Deno's TLS listener cannot request or verify client certificates. Set tls-auth-clients no to accept TLS clients without a certificate.`,
+    );
+  }
+  if (
+    protocols.size !== 2 || !protocols.has("tlsv1.2") ||
+    !protocols.has("tlsv1.3")
+  ) {
+    return unsupported(
+      `tls-protocols "${protocolsValue}" is not supported: Deno's TLS always offers TLSv1.2 and TLSv1.3 and nothing else. Set tls-protocols "TLSv1.2 TLSv1.3" or leave it empty.`,
+    );
+  }
+  for (const name of ["tls-ciphers", "tls-ciphersuites"]) {
+    if (config.get(name) !== "") {
+      return unsupported(
+        `${name} is not supported: Deno's TLS uses its own cipher suites, which cannot be chosen. Leave ${name} empty.`,
+      );
+    }
+  }
+  if (config.get("tls-prefer-server-ciphers") === "yes") {
+    return unsupported(
+      "tls-prefer-server-ciphers yes is not supported: Deno's TLS follows the client's order of cipher suites. Set tls-prefer-server-ciphers no.",
+    );
+  }
+  if (config.get("tls-dh-params-file") !== "") {
+    return unsupported(
+      "tls-dh-params-file is not supported: Deno's TLS has no finite-field Diffie-Hellman key exchange (it uses ECDHE). Leave tls-dh-params-file empty.",
+    );
+  }
+  return null;
+}
+
+/**
+ * Redis's TLS configuration step, run when a TLS setting changes, without
+ * the files: a running server replaces it with one that also reads them
+ * (lib/server/start.ts).
  */
 function applyTls(config: ConfigReader): string | null {
-  return tlsRequested(config)
-    ? "Unable to update TLS configuration. Check server logs."
-    : null;
+  return tlsSettingsProblem(config)?.reply ?? null;
 }
 
 const MEMORY_UNITS: Record<string, bigint> = {
@@ -567,7 +667,8 @@ const multi = (
 
 const YES_NO_LOCAL = ["no", "yes", "local"];
 const NOT_ENFORCED = { notEnforced: true } as const;
-const TLS = { notEnforced: true, apply: applyTls } as const;
+const TLS = { apply: applyTls } as const;
+const TLS_NOT_ENFORCED = { notEnforced: true, apply: applyTls } as const;
 
 /**
  * Every directive of Redis 7.0.15, grouped as Redis's config table groups
@@ -579,7 +680,7 @@ export const DIRECTIVES: readonly Directive[] = [
   bool("daemonize", "no", { immutable: true }),
   bool("io-threads-do-reads", "no", { immutable: true, ...NOT_ENFORCED }),
   bool("always-show-logo", "no", { immutable: true }),
-  bool("protected-mode", "yes", NOT_ENFORCED),
+  bool("protected-mode", "yes"),
   bool("rdbcompression", "yes"),
   bool("rdb-del-sync-files", "no", NOT_ENFORCED),
   bool("activerehashing", "yes", NOT_ENFORCED),
@@ -641,7 +742,7 @@ export const DIRECTIVES: readonly Directive[] = [
   }),
 
   // Strings.
-  text("aclfile", "", { immutable: true, ...NOT_ENFORCED }),
+  text("aclfile", "", { immutable: true }),
   text("unixsocket", "", { immutable: true, ...NOT_ENFORCED }),
   text("pidfile", "", { immutable: true }),
   text("replica-announce-ip", "", {
@@ -720,12 +821,10 @@ export const DIRECTIVES: readonly Directive[] = [
     enumAliases: { relative: "yes" },
     ...NOT_ENFORCED,
   }),
-  oneOf(
-    "acl-pubsub-default",
+  oneOf("acl-pubsub-default", "resetchannels", [
+    "allchannels",
     "resetchannels",
-    ["allchannels", "resetchannels"],
-    NOT_ENFORCED,
-  ),
+  ]),
   oneOf(
     "sanitize-dump-payload",
     "no",
@@ -818,7 +917,7 @@ export const DIRECTIVES: readonly Directive[] = [
   int("socket-mark-id", 0, 0n, UINT_MAX, { immutable: true, ...NOT_ENFORCED }),
   int("active-defrag-max-scan-fields", 1000, 1n, LONG_MAX, NOT_ENFORCED),
   int("slowlog-max-len", 128, 0n, LONG_MAX),
-  int("acllog-max-len", 128, 0n, LONG_MAX, NOT_ENFORCED),
+  int("acllog-max-len", 128, 0n, LONG_MAX),
   int("busy-reply-threshold", 5000, 0n, LONG_MAX, {
     aliases: ["lua-time-limit"],
     ...NOT_ENFORCED,
@@ -844,8 +943,9 @@ export const DIRECTIVES: readonly Directive[] = [
     { hidden: true, ...NOT_ENFORCED },
   ),
   int("tls-port", 0, 0n, 65535n, TLS),
-  int("tls-session-cache-size", 20 * 1024, 0n, INT_MAX, TLS),
-  int("tls-session-cache-timeout", 300, 0n, INT_MAX, TLS),
+  // rustls keeps its own session cache, of its own size and lifetime.
+  int("tls-session-cache-size", 20 * 1024, 0n, INT_MAX, TLS_NOT_ENFORCED),
+  int("tls-session-cache-timeout", 300, 0n, INT_MAX, TLS_NOT_ENFORCED),
 
   // Memory values (bytes, with optional units).
   memory("proto-max-bulk-len", 512 * MB, 1048576n, LONG_MAX),
@@ -868,13 +968,14 @@ export const DIRECTIVES: readonly Directive[] = [
   }),
   memory("auto-aof-rewrite-min-size", 64 * MB, 0n, LLONG_MAX),
 
-  // TLS, which this server does not have: setting these works, turning
-  // TLS on fails as it does in Redis when TLS cannot be configured.
-  bool("tls-cluster", "no", TLS),
+  // TLS (lib/server/tls.ts): changing any of these runs the TLS
+  // configuration step while TLS is on, as in Redis. There is no cluster,
+  // and rustls keeps its own session cache.
+  bool("tls-cluster", "no", TLS_NOT_ENFORCED),
   bool("tls-replication", "no", TLS),
-  oneOf("tls-auth-clients", "yes", ["no", "yes", "optional"], NOT_ENFORCED),
+  oneOf("tls-auth-clients", "yes", ["no", "yes", "optional"], TLS),
   bool("tls-prefer-server-ciphers", "no", TLS),
-  bool("tls-session-caching", "yes", TLS),
+  bool("tls-session-caching", "yes", TLS_NOT_ENFORCED),
   text("tls-cert-file", "", TLS),
   text("tls-key-file", "", TLS),
   text("tls-key-file-pass", "", TLS),

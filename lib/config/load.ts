@@ -101,11 +101,6 @@ const UNSUPPORTED: Record<string, { minWords: number; reason: string }> = {
     reason:
       "rename-command is not supported by redis-ts: commands cannot be renamed or disabled",
   },
-  user: {
-    minWords: 2,
-    reason:
-      "ACL users are not supported by redis-ts: only the default user exists (set its password with requirepass)",
-  },
   loadmodule: {
     minWords: 2,
     reason: "Modules are not supported by redis-ts: loadmodule cannot be used",
@@ -242,6 +237,11 @@ export function applyConfigText(
       if (words.length === 2 && DEPRECATED.includes(name)) continue;
       if (words.length === 2 && name === "include") {
         applyConfigText(config, includedText(words[1]), state);
+        continue;
+      }
+      if (name === "user" && words.length >= 2) {
+        // Checked and loaded once the server (and its command table) exists.
+        config.users.push({ lineNumber: i + 1, line, words: words.slice(1) });
         continue;
       }
       if (name === "sentinel" && words.length > 1) {

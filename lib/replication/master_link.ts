@@ -88,6 +88,24 @@ class LinkReader {
   }
 }
 
+/**
+ * Opens the connection to the master at `hostname`:`port`: plain TCP, or
+ * TLS with tls-replication (lib/server/start.ts chooses).
+ */
+export type MasterDialer = (
+  hostname: string,
+  port: number,
+) => Promise<Deno.Conn>;
+
+/** How a MasterLink connects. */
+export interface MasterLinkOptions {
+  /** Opens the connection; plain TCP by default. */
+  readonly dial?: MasterDialer;
+}
+
+const dialTcp: MasterDialer = (hostname, port) =>
+  Deno.connect({ hostname, port });
+
 /** The connection of a replica to its master. */
 export class MasterLink implements MasterLinkHandle {
   state: MasterLinkHandle["state"] = "connect";
@@ -96,7 +114,7 @@ export class MasterLink implements MasterLinkHandle {
   lastIo = 0;
   transfer: { size: number; read: number; lastIo: number } | null = null;
   downSince = 0;
-  #conn: Deno.TcpConn | null = null;
+  #conn: Deno.Conn | null = null;
   #client: Client | null = null;
   #stopped = false;
   /** The previous cron found the link silent past repl-timeout. */
@@ -107,6 +125,7 @@ export class MasterLink implements MasterLinkHandle {
   #writing: Promise<void> = Promise.resolve();
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #running: Promise<void>;
+  readonly #dial: MasterDialer;
 
   /** Starts connecting `server` to the master at `host`:`port`. */
   constructor(
@@ -114,7 +133,9 @@ export class MasterLink implements MasterLinkHandle {
     readonly dispatcher: Dispatcher,
     readonly host: string,
     readonly port: number,
+    options: MasterLinkOptions = {},
   ) {
+    this.#dial = options.dial ?? dialTcp;
     this.#running = this.#run();
   }
 
@@ -226,8 +247,12 @@ export class MasterLink implements MasterLinkHandle {
           return;
         }
       }
+      // Over TLS the master is told the TLS port, as Redis does.
       const announcedPort = config.number("replica-announce-port");
-      const port = announcedPort !== 0 ? announcedPort : config.number("port");
+      const tlsPort = config.flag("tls-replication")
+        ? config.number("tls-port")
+        : 0;
+      const port = announcedPort || tlsPort || config.number("port");
       this.#send(["REPLCONF", "listening-port", String(port)]);
       const portReply = await reader.line();
       if (portReply.startsWith("-")) {
@@ -259,11 +284,11 @@ export class MasterLink implements MasterLinkHandle {
     }
   }
 
-  /** Connects within repl-timeout. */
-  async #connect(): Promise<Deno.TcpConn> {
+  /** Connects (and over TLS, completes the handshake) within repl-timeout. */
+  async #connect(): Promise<Deno.Conn> {
     const timeoutMs = this.server.config.number("repl-timeout") * 1000;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const connecting = Deno.connect({ hostname: this.host, port: this.port });
+    const connecting = this.#dial(this.host, this.port);
     try {
       return await Promise.race([
         connecting,
@@ -550,6 +575,8 @@ export class MasterLink implements MasterLinkHandle {
     );
     client.isMaster = true;
     client.authenticated = true;
+    // Like Redis's master client, it runs as no user: nothing is refused.
+    client.user = null;
     client.dbIndex = dbIndex;
     this.#client = client;
     this.state = "connected";

@@ -144,6 +144,15 @@ export class Scripting {
     return this.#run?.caller.client.isMaster ?? false;
   }
 
+  /**
+   * The context of the command (EVAL, FCALL...) running the current
+   * script, or null: its client's user is the one the script's commands
+   * are checked against.
+   */
+  get caller(): CommandContext | null {
+    return this.#run?.caller ?? null;
+  }
+
   /** Whether a script runs past busy-reply-threshold (others get BUSY). */
   get busy(): boolean {
     return this.#run !== null && this.#run.busy;

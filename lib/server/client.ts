@@ -6,6 +6,7 @@
 
 import type { CommandContext } from "../commands/context.ts";
 import { ReplyWriter } from "../resp/encoder.ts";
+import type { User } from "../acl/user.ts";
 import type {
   AttachedReplica,
   ReplicaSettings,
@@ -39,8 +40,11 @@ export class Client {
   libVersion = "";
   /** Whether the client passed AUTH (or none is required). */
   authenticated: boolean;
-  /** ACL user name. */
-  user = "default";
+  /**
+   * The ACL user the client runs as; null for the server's own clients
+   * (AOF loading, the link to a master), which may run anything.
+   */
+  user: User | null = null;
   /** Creation time, ms since the epoch. */
   readonly createdAt: number;
   /** Time of the last command, ms since the epoch (CLIENT LIST idle). */

@@ -8,6 +8,7 @@
 
 import type { FunctionLibraryStore } from "../persistence/host.ts";
 import { Config } from "../config/config.ts";
+import { Acl, AclStartupError } from "../acl/acl.ts";
 import { Keyspace } from "../store/keyspace.ts";
 import type { Database } from "../store/database.ts";
 import type { Client, Transport } from "./client.ts";
@@ -183,6 +184,8 @@ export class Server {
   readonly commands: CommandTable;
   /** Connected clients by id. */
   readonly clients = new Map<number, Client>();
+  /** ACL users, authentication and the ACL log. */
+  readonly acl: Acl;
   /** Start time, ms since the epoch (uptime_in_seconds). */
   readonly startedAt: number = Date.now();
   /** Random id of this run (INFO run_id). */
@@ -237,6 +240,7 @@ export class Server {
     const config = options.config;
     this.config = config;
     this.commands = options.commands;
+    this.acl = createAcl(config, options.commands);
     this.tracking = new Tracking(this.clients);
     this.log = new Logger(config);
     this.rdb = new RdbPersistence(this);
@@ -295,8 +299,9 @@ export class Server {
       localAddress,
       this.#nextFd++,
       transport,
-      this.config.get("requirepass") === "",
+      this.acl.defaultAuthenticates,
     );
+    client.user = this.acl.defaultUser;
     this.clients.set(client.id, client);
     if (options.counted !== false) this.stats.connectionsReceived++;
     return client;
@@ -370,4 +375,31 @@ export class Server {
       this.latency.add("expire-cycle", elapsed);
     }
   }
+}
+
+/**
+ * The server's ACL: the default user with requirepass as its password, the
+ * configuration's users or the aclfile's, and the directives that act on it.
+ */
+function createAcl(config: Config, commands: CommandTable): Acl {
+  const acl = new Acl({
+    table: commands,
+    allChannelsByDefault: () =>
+      config.get("acl-pubsub-default") === "allchannels",
+  });
+  const applyRequirepass = () =>
+    acl.setDefaultPassword(config.get("requirepass"));
+  applyRequirepass();
+  config.setApplier("requirepass", applyRequirepass);
+  const aclfile = config.get("aclfile");
+  acl.loadConfigured(config.users, aclfile);
+  if (aclfile !== "") {
+    const loaded = acl.loadFile(aclfile);
+    if (!loaded.ok) {
+      throw new AclStartupError([
+        `Aborting Redis startup because of ACL errors: ${loaded.error}`,
+      ]);
+    }
+  }
+  return acl;
 }

@@ -170,7 +170,6 @@ Deno.test("config-file directives of features this server lacks are refused clea
   const config = new Config(cwd);
   const cases: [string, RegExp][] = [
     ["rename-command CONFIG x", /rename-command is not supported by redis-ts/],
-    ["user alice on >pw", /ACL users are not supported by redis-ts/],
     ["loadmodule /x.so", /Modules are not supported by redis-ts/],
     ["sentinel", /Sentinel mode is not supported by redis-ts/],
     // Redis's own texts.
