@@ -25,6 +25,12 @@ import {
 export const SELF_CHECK = Deno.env.get("ACL_SELF_CHECK") === "1";
 
 /**
+ * With ACL_COLLECT=1 a reply mismatch does not stop a scenario: all are
+ * reported when it ends (for a list of what differs).
+ */
+export const COLLECT = Deno.env.get("ACL_COLLECT") === "1";
+
+/**
  * True while our ACL implementation does not pass a test: such tests are
  * registered with `ignore: pending` (pending ACL implementation). They run
  * under ACL_SELF_CHECK=1 (against two redis-servers) and, against ours,
@@ -60,6 +66,8 @@ export interface AclPairOptions {
 
 /** Our server and the oracle, with a main connection to each. */
 export class AclPair {
+  /** With ACL_COLLECT=1: the mismatches seen so far (else they throw). */
+  readonly mismatches: string[] = [];
   readonly #duos: Duo[] = [];
   readonly #dirs: string[] = [];
 
@@ -160,6 +168,14 @@ export class AclPair {
     const normalize = options.normalize ?? ((raw: string) => raw);
     const ours = normalize(a);
     const theirs = normalize(b);
+    if (COLLECT && ours !== theirs) {
+      this.mismatches.push(
+        `${options.context ?? ""}${JSON.stringify(args)}\n${
+          diffSnippet(ours, theirs)
+        }`,
+      );
+      return theirs;
+    }
     assert.equal(
       ours,
       theirs,
@@ -224,6 +240,20 @@ export class AclPair {
   }
 }
 
+/**
+ * Where two replies differ: both in full when short, else from a little
+ * before the first differing byte.
+ */
+function diffSnippet(ours: string, theirs: string): string {
+  let i = 0;
+  while (i < ours.length && ours[i] === theirs[i]) i++;
+  const from = ours.length + theirs.length > 400 ? Math.max(0, i - 60) : 0;
+  const cut = (s: string) =>
+    JSON.stringify(s.slice(from, from + 300)) +
+    (from > 0 || s.length > from + 300 ? ` (from byte ${from})` : "");
+  return `  ours:  ${cut(ours)}\n  redis: ${cut(theirs)}`;
+}
+
 /** Registers a differential ACL test on a fresh {@linkcode AclPair}. */
 export function aclTest(
   name: string,
@@ -237,6 +267,13 @@ export function aclTest(
       const pair = await AclPair.start(options);
       try {
         await fn(pair);
+        if (pair.mismatches.length > 0) {
+          throw new Error(
+            `${pair.mismatches.length} mismatches:\n${
+              pair.mismatches.join("\n")
+            }`,
+          );
+        }
       } finally {
         await pair.stop();
       }

@@ -102,7 +102,6 @@ aclTest("every SETUSER rule, one after another on one user", async (pair) => {
     ["+@read"],
     ["-@write"],
     ["+@hash", "-hset"],
-    ["-@dangerous"],
     ["+@all"],
     ["-@all", "+@string"],
     ["allcommands"],
@@ -115,10 +114,6 @@ aclTest("every SETUSER rule, one after another on one user", async (pair) => {
     ["-acl"],
     ["+@all", "-@admin", "+config|get"],
     ["+@all", "-@all", "+GET", "+Config|GET", "+@READ"],
-    ["-@all", "+@keyspace", "-@read", "+@pubsub", "-@slow", "+@fast"],
-    ["+@connection", "+@transaction", "+@scripting", "+@blocking"],
-    ["+@geo", "+@stream", "+@list", "+@set", "+@sortedset", "+@bitmap"],
-    ["+@hyperloglog", "-@admin", "+@dangerous", "-@hyperloglog"],
     ["reset"],
     ["(~sel* +get)"],
     ["(%R~r* &c +@read)", "(%W~w* -@all +set)"],
@@ -150,6 +145,32 @@ aclTest("every SETUSER rule, one after another on one user", async (pair) => {
     ["reset", "(%R~a %W~b +@read +set)"],
   ];
   for (const rules of steps) await setuser(pair, r3, "u1", ...rules);
+}, { ignore: pending }); // pending ACL implementation
+
+/**
+ * Category mixes. Redis 7.0 describes them from the command bitmap with a
+ * greedy choice of categories, so the description depends on which
+ * commands each category holds: a command table that differs from Redis's
+ * shows here (and in ACL CAT <category>).
+ */
+aclTest("category mixes are described as Redis does", async (pair) => {
+  const r3 = await resp3(pair);
+  const mixes: string[][] = [
+    ["+@read", "-@dangerous"],
+    ["+@all", "-@dangerous"],
+    ["+@all", "-@admin", "-@dangerous", "+config|get"],
+    ["+@keyspace", "-@read", "+@pubsub", "-@slow", "+@fast"],
+    ["+@connection", "+@transaction", "+@scripting", "+@blocking"],
+    ["+@geo", "+@stream", "+@list", "+@set", "+@sortedset", "+@bitmap"],
+    ["+@hyperloglog", "-@admin", "+@dangerous", "-@hyperloglog"],
+    ["+@write", "-@list", "+lpush", "-@string"],
+    ["+@slow", "-@write"],
+    ["+@all", "-@slow", "+@keyspace"],
+    ["(+@read -@dangerous)"],
+  ];
+  for (const [i, rules] of mixes.entries()) {
+    await setuser(pair, r3, `mix${i}`, ...rules);
+  }
 }, { ignore: pending }); // pending ACL implementation
 
 aclTest("each rule on a fresh user, then GETUSER and LIST", async (pair) => {
