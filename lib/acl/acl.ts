@@ -8,6 +8,8 @@
  */
 
 import type { CommandTable } from "../commands/table.ts";
+import type { ConfigLine } from "../config/config.ts";
+import { FatalConfigError } from "../config/load.ts";
 import { AclCommandIndex } from "./command_index.ts";
 import { AclLog } from "./log.ts";
 import { RULE_ERROR_TEXT } from "./selector.ts";
@@ -15,26 +17,13 @@ import { hasSpaces, mergeSelectorArguments, User } from "./user.ts";
 import { bytesToString, stringToBytes } from "../util/bytes.ts";
 import { directoryOf, osErrorText, syncDirectory } from "../util/files.ts";
 
-/** A `user` line of the configuration, kept to be loaded at start-up. */
-export interface ConfiguredUser {
-  /** 1-based line number in the configuration text. */
-  readonly lineNumber: number;
-  /** The line as written. */
-  readonly line: string;
-  /** The words after "user": the name, then the rules. */
-  readonly words: readonly string[];
-}
-
-/** A start-up failure: the configuration's users cannot be loaded. */
+/**
+ * A start-up failure: the configuration's users cannot be loaded. Redis
+ * logs the lines and exits.
+ */
 export class AclStartupError extends Error {
-  /**
-   * `logLines` are what Redis logs before exiting; `fatalConfig` is set
-   * when Redis reports it as a configuration file error at that line.
-   */
-  constructor(
-    readonly logLines: readonly string[],
-    readonly fatalConfig: ConfiguredUser | null = null,
-  ) {
+  /** `logLines` are what Redis logs before exiting. */
+  constructor(readonly logLines: readonly string[]) {
     super(logLines.join("\n"));
     this.name = "AclStartupError";
   }
@@ -137,7 +126,7 @@ export class Acl {
    * a rule error is reported as a configuration error at its line, an
    * unknown command or category only once the users are loaded.
    */
-  loadConfigured(users: readonly ConfiguredUser[], aclfile: string): void {
+  loadConfigured(users: readonly ConfigLine[], aclfile: string): void {
     if (users.length === 0) return;
     if (aclfile !== "") {
       throw new AclStartupError([
@@ -148,21 +137,24 @@ export class Acl {
     for (const configured of users) {
       const [name, ...rules] = configured.words;
       if (seen.has(name)) {
-        throw new AclStartupError(
-          [`Error in user declaration '${name}': ${
+        throw new FatalConfigError(
+          configured.lineNumber,
+          configured.line,
+          `Error in user declaration '${name}': ${
             RULE_ERROR_TEXT["duplicate-user"]
-          }`],
-          configured,
+          }`,
         );
       }
       seen.add(name);
       const merged = mergeSelectorArguments(rules);
       if ("unclosedAt" in merged) {
-        throw new AclStartupError([
+        throw new FatalConfigError(
+          configured.lineNumber,
+          configured.line,
           `Error in user declaration '${
             configured.words[merged.unclosedAt - 1] ?? "user"
           }': ${RULE_ERROR_TEXT.syntax}`,
-        ], configured);
+        );
       }
       const trial = this.detachedUser(name);
       for (let j = 0; j < merged.rules.length; j++) {
@@ -171,9 +163,10 @@ export class Acl {
         // position among the rules (off by the "user" and name words).
         if (error !== null && error !== "unknown-name") {
           const word = j === 0 ? "user" : configured.words[j - 1];
-          throw new AclStartupError(
-            [`Error in user declaration '${word}': ${RULE_ERROR_TEXT[error]}`],
-            configured,
+          throw new FatalConfigError(
+            configured.lineNumber,
+            configured.line,
+            `Error in user declaration '${word}': ${RULE_ERROR_TEXT[error]}`,
           );
         }
       }

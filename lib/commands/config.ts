@@ -125,7 +125,11 @@ function configRewrite(ctx: CommandContext): void {
     throw new CommandError("ERR The server is running without a config file");
   }
   try {
-    rewriteConfigFile(config);
+    // With an aclfile the users live there, not in the config file.
+    const users = config.get("aclfile") !== ""
+      ? []
+      : ctx.server.acl.sorted().map((u) => `user ${u.name} ${u.describe()}`);
+    rewriteConfigFile(config, { users });
   } catch (error) {
     if (!(error instanceof ConfigRewriteError)) throw error;
     ctx.server.log.warning(`CONFIG REWRITE failed: ${error.message}`);

@@ -109,10 +109,14 @@ export class Dispatcher {
   readonly #allowedWhenSubscribed: Set<CommandSpec | undefined>;
   readonly #exec: CommandSpec | undefined;
   /**
-   * Top-level commands by hashName, so a request's command is found without
+   * Top-level commands by hashName of the name clients call them by (the
+   * table's, or rename-command's), so a request's command is found without
    * building a lower-case string from its name.
    */
-  readonly #byHash = new Map<number, CommandSpec[]>();
+  readonly #byHash = new Map<
+    number,
+    { readonly name: string; readonly spec: CommandSpec }[]
+  >();
   /**
    * The clock of the current batch: the commands that run in one
    * synchronous turn (the pipelined requests of one read, an EXEC, the
@@ -170,10 +174,12 @@ export class Dispatcher {
     this.scripting = new Scripting(this);
     server.functionLibraries = this.scripting.functions;
     for (const spec of table.all()) {
-      const h = hashName(encoder.encode(spec.name));
+      const name = server.commandRenames.get(spec) ?? spec.name;
+      if (name === "") continue;
+      const h = hashName(encoder.encode(name));
       const bucket = this.#byHash.get(h);
-      if (bucket === undefined) this.#byHash.set(h, [spec]);
-      else bucket.push(spec);
+      if (bucket === undefined) this.#byHash.set(h, [{ name, spec }]);
+      else bucket.push({ name, spec });
     }
   }
 
@@ -182,7 +188,8 @@ export class Dispatcher {
     const bucket = this.#byHash.get(hashName(name));
     if (bucket === undefined) return undefined;
     for (let i = 0; i < bucket.length; i++) {
-      if (equalsIgnoreCase(name, bucket[i].name)) return bucket[i];
+      const entry = bucket[i];
+      if (equalsIgnoreCase(name, entry.name)) return entry.spec;
     }
     return undefined;
   }

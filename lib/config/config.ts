@@ -6,7 +6,6 @@
  * @module
  */
 
-import type { ConfiguredUser } from "../acl/acl.ts";
 import {
   type ConfigAccess,
   type Directive,
@@ -43,6 +42,16 @@ function parseStrictInteger(text: string): bigint | null {
   if (!/^(0|-?[1-9]\d*)$/.test(text)) return null;
   const n = BigInt(text);
   return n < LLONG_MIN || n > LLONG_MAX ? null : n;
+}
+
+/** A start-up line kept for the server to act on once it exists. */
+export interface ConfigLine {
+  /** 1-based line number in the configuration text. */
+  readonly lineNumber: number;
+  /** The line as written. */
+  readonly line: string;
+  /** The words after the directive's name. */
+  readonly words: readonly string[];
 }
 
 /** Splits a CONFIG SET value of a multi-word directive as Redis does: on single spaces. */
@@ -83,7 +92,9 @@ export class Config implements ConfigAccess {
   /** Absolute path of the config file read at start-up ("" when none). */
   configFile = "";
   /** The `user` lines read at start-up, loaded into the ACL by the server. */
-  readonly users: ConfiguredUser[] = [];
+  readonly users: ConfigLine[] = [];
+  /** The `rename-command` lines read at start-up (words: old name, new name). */
+  readonly renames: ConfigLine[] = [];
 
   /** Creates a configuration holding every default; `cwd` is the default dir. */
   constructor(cwd: string) {

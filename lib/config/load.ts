@@ -96,11 +96,6 @@ export interface LoadState {
  * Redis's "Bad directive" error.
  */
 const UNSUPPORTED: Record<string, { minWords: number; reason: string }> = {
-  "rename-command": {
-    minWords: 3,
-    reason:
-      "rename-command is not supported by redis-ts: commands cannot be renamed or disabled",
-  },
   loadmodule: {
     minWords: 2,
     reason: "Modules are not supported by redis-ts: loadmodule cannot be used",
@@ -237,6 +232,11 @@ export function applyConfigText(
       if (words.length === 2 && DEPRECATED.includes(name)) continue;
       if (words.length === 2 && name === "include") {
         applyConfigText(config, includedText(words[1]), state);
+        continue;
+      }
+      if (name === "rename-command" && words.length === 3) {
+        // Checked against the command table once the server exists.
+        config.renames.push({ lineNumber: i + 1, line, words: words.slice(1) });
         continue;
       }
       if (name === "user" && words.length >= 2) {

@@ -275,11 +275,24 @@ function optionOf(line: string): string | null {
   return OTHER_KEYWORDS.has(word) ? word : null;
 }
 
+/** What CONFIG REWRITE writes beyond the directives. */
+export interface RewriteOptions {
+  /**
+   * The ACL users as `user` lines, in name order; without them (or with
+   * an aclfile, which holds the users instead) `user` lines are dropped.
+   */
+  readonly users?: readonly string[];
+}
+
 /**
  * The text CONFIG REWRITE makes of config file text `old` ("" when there is
  * no file) for the current configuration.
  */
-export function rewriteConfigText(old: string, config: ConfigReader): string {
+export function rewriteConfigText(
+  old: string,
+  config: ConfigReader,
+  options: RewriteOptions = {},
+): string {
   const state = new RewriteState(old);
   for (const d of DIRECTIVES) {
     state.handle(d.name);
@@ -287,6 +300,8 @@ export function rewriteConfigText(old: string, config: ConfigReader): string {
       state.write(d.name, line.text, line.force);
     }
   }
+  for (const line of options.users ?? []) state.write("user", line, true);
+  state.handle("user");
   // No modules are loaded, so no loadmodule line is needed.
   state.handle("loadmodule");
   return state.content();
@@ -360,7 +375,10 @@ export function replaceFileSafely(path: string, content: Uint8Array): void {
  * must not be ""): reads it (a missing file counts as empty), rewrites it
  * for the current values and replaces it safely. Throws ConfigRewriteError.
  */
-export function rewriteConfigFile(config: ConfigReader): void {
+export function rewriteConfigFile(
+  config: ConfigReader,
+  options: RewriteOptions = {},
+): void {
   const path = config.configFile;
   let old = "";
   try {
@@ -370,6 +388,6 @@ export function rewriteConfigFile(config: ConfigReader): void {
       throw new ConfigRewriteError(osErrorText(error));
     }
   }
-  const text = rewriteConfigText(old, config);
+  const text = rewriteConfigText(old, config, options);
   replaceFileSafely(path, stringToBytes(text));
 }

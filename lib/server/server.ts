@@ -18,6 +18,8 @@ import { RdbPersistence } from "../persistence/rdb.ts";
 import { AofPersistence } from "../persistence/aof.ts";
 import type { Snapshot } from "../persistence/snapshot.ts";
 import type { CommandTable } from "../commands/table.ts";
+import type { CommandSpec } from "../commands/spec.ts";
+import { FatalConfigError } from "../config/load.ts";
 import { BlockingManager } from "./blocking.ts";
 import { Propagator } from "./propagator.ts";
 import { Monitors } from "./monitor.ts";
@@ -186,6 +188,11 @@ export class Server {
   readonly clients = new Map<number, Client>();
   /** ACL users, authentication and the ACL log. */
   readonly acl: Acl;
+  /**
+   * Commands renamed by `rename-command`: the name clients call them by,
+   * "" for a command removed. ACL rules still name commands as Redis does.
+   */
+  readonly commandRenames: ReadonlyMap<CommandSpec, string>;
   /** Start time, ms since the epoch (uptime_in_seconds). */
   readonly startedAt: number = Date.now();
   /** Random id of this run (INFO run_id). */
@@ -241,6 +248,7 @@ export class Server {
     this.config = config;
     this.commands = options.commands;
     this.acl = createAcl(config, options.commands);
+    this.commandRenames = commandRenames(config, options.commands);
     this.tracking = new Tracking(this.clients);
     this.log = new Logger(config);
     this.rdb = new RdbPersistence(this);
@@ -402,4 +410,41 @@ function createAcl(config: Config, commands: CommandTable): Acl {
     }
   }
   return acl;
+}
+
+/**
+ * The configuration's `rename-command` lines as Redis applies them, in
+ * order, to the names clients use: a command renamed to "" is removed.
+ */
+function commandRenames(
+  config: Config,
+  commands: CommandTable,
+): Map<CommandSpec, string> {
+  const renames = new Map<CommandSpec, string>();
+  const names = new Map<string, CommandSpec>();
+  for (const spec of commands.all()) names.set(spec.name, spec);
+  for (const { lineNumber, line, words } of config.renames) {
+    const [from, to] = words.map((w) => w.toLowerCase());
+    const spec = names.get(from);
+    if (spec === undefined) {
+      throw new FatalConfigError(
+        lineNumber,
+        line,
+        "No such command in rename-command",
+      );
+    }
+    names.delete(from);
+    if (to !== "") {
+      if (names.has(to)) {
+        throw new FatalConfigError(
+          lineNumber,
+          line,
+          "Target command name already exists",
+        );
+      }
+      names.set(to, spec);
+    }
+    renames.set(spec, to);
+  }
+  return renames;
 }
