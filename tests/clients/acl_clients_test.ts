@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import { text } from "../helpers/bytes.ts";
 import { hasRedisServer, startServer } from "../helpers/servers.ts";
-import { pending, SELF_CHECK } from "../differential/acl_common.ts";
+import { SELF_CHECK } from "../differential/acl_common.ts";
 
 const CLIENTS = new URL("./node/", import.meta.url).pathname;
 
@@ -73,7 +73,7 @@ const denied = (command: string) =>
 
 Deno.test({
   name: "node-redis and ioredis as a user limited to ~app:* +@read",
-  ignore: !ready || pending, // pending ACL implementation
+  ignore: !ready,
   async fn() {
     const ours = await runAgainst(SELF_CHECK);
     for (const p of ["node-redis RESP2", "node-redis RESP3"]) {

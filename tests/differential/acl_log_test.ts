@@ -94,8 +94,7 @@ aclTest(
     await log(pair, r3);
     await log(pair, pair.main, "reset");
   },
-  { ignore: pending },
-); // pending ACL implementation
+);
 
 aclTest(
   "ACL LOG after NOPERM: command, subcommand, key, channel, MULTI, Lua",
@@ -169,4 +168,4 @@ aclTest("ACL LOG with acllog-max-len", async (pair) => {
   await pair.same(["CONFIG", "GET", "acllog-max-len"]);
   await run(pair, c, [["GET", "k8"]]);
   await log(pair, pair.main);
-}, { ignore: pending }); // pending ACL implementation
+});

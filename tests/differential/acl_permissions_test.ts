@@ -110,8 +110,7 @@ aclTest(
       ["AUTH", "default", "defpw"],
     ]);
   },
-  { ignore: pending },
-); // pending ACL implementation
+);
 
 aclTest(
   "NOAUTH when the default user has a password or is off",
@@ -180,7 +179,7 @@ aclTest("requirepass sets the default user's password", async (pair) => {
   ]);
   const e = await pair.connect();
   await run(pair, e, [["GET", "x"], ["ACL", "WHOAMI"]]);
-}, { ignore: pending }); // pending ACL implementation
+});
 
 aclTest("NOPERM for commands, subcommands and first-args", async (pair) => {
   await admin(pair);
@@ -262,7 +261,7 @@ aclTest("NOPERM for commands, subcommands and first-args", async (pair) => {
     ["CONFIG", "GET", "maxmemory"],
     ["CONFIG", "GET", "port"],
   ]);
-}, { ignore: pending }); // pending ACL implementation
+});
 
 aclTest("NOPERM for keys: %R~ and %W~ by key-spec flags", async (pair) => {
   await admin(pair);
@@ -403,8 +402,7 @@ aclTest(
     await pair.sameRead(s, "pmessage");
     await run(pair, s, [["UNSUBSCRIBE", "other"], ["PUNSUBSCRIBE", "other*"]]);
   },
-  { ignore: pending },
-); // pending ACL implementation
+);
 
 aclTest(
   "selectors: a command allowed by a selector, not by the root",
@@ -455,8 +453,7 @@ aclTest(
       ]
     ) await run(pair, pair.main, [["ACL", "DRYRUN", ...args]]);
   },
-  { ignore: pending },
-); // pending ACL implementation
+);
 
 aclTest(
   "MULTI: NOPERM when queued aborts EXEC; revoked before EXEC",
@@ -525,8 +522,7 @@ aclTest(
     const d = await pair.login("notx", "x");
     await run(pair, d, [["MULTI"], ["GET", "x"], ["EXEC"]]);
   },
-  { ignore: pending },
-); // pending ACL implementation
+);
 
 aclTest(
   "clients of a deleted or disabled user are disconnected",
@@ -589,8 +585,7 @@ aclTest(
     await pair.sameClosed(self, true, "deleted by the admin");
     await pair.sameClosed(kept, true, "deleted by the admin");
   },
-  { ignore: pending },
-); // pending ACL implementation
+);
 
 aclTest(
   "a subscriber whose channel permission is revoked is disconnected",
@@ -657,8 +652,7 @@ aclTest(
     await run(pair, pair.main, [["ACL", "SETUSER", "s3", "&other"]]);
     await pair.sameClosed(s3, false, "a channel added");
   },
-  { ignore: pending },
-); // pending ACL implementation
+);
 
 /** CLIENT LIST reduced to its lines' user= fields, in order. */
 const userFields = (raw: string) =>
@@ -698,7 +692,7 @@ aclTest("CLIENT KILL USER and CLIENT LIST's user= field", async (pair) => {
   await pair.same(["CLIENT", "LIST"], { normalize: userFields });
   await run(pair, pair.main, [["ACL", "DELUSER", "kb"]]);
   await pair.sameClosed(anon, true, "deleted user");
-}, { ignore: pending }); // pending ACL implementation
+});
 
 aclTest(
   "INFO errorstats, rejected_calls and commandstats around NOPERM",
@@ -744,5 +738,4 @@ aclTest(
     });
     await pair.same(["INFO", "commandstats"], { normalize: noTimes });
   },
-  { ignore: pending },
-); // pending ACL implementation
+);

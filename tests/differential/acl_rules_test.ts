@@ -145,7 +145,7 @@ aclTest("every SETUSER rule, one after another on one user", async (pair) => {
     ["reset", "(%R~a %W~b +@read +set)"],
   ];
   for (const rules of steps) await setuser(pair, r3, "u1", ...rules);
-}, { ignore: pending }); // pending ACL implementation
+});
 
 /**
  * Category mixes. Redis 7.0 describes them from the command bitmap with a
@@ -207,7 +207,7 @@ aclTest("each rule on a fresh user, then GETUSER and LIST", async (pair) => {
     await setuser(pair, r3, `fresh${i}`, rule);
   }
   await pair.same(["ACL", "USERS"]);
-}, { ignore: pending }); // pending ACL implementation
+});
 
 aclTest(
   "every SETUSER error text, and a failed SETUSER changes nothing",
@@ -322,7 +322,7 @@ aclTest("rules on the default user and requirepass", async (pair) => {
   await setuser(pair, r3, "default", "nopass");
   await setuser(pair, r3, "default", "reset");
   await setuser(pair, r3, "default", "on", "nopass", "~*", "&*", "+@all");
-}, { ignore: pending }); // pending ACL implementation
+});
 
 aclTest("DELUSER, USERS, LIST, WHOAMI, and wrong arities", async (pair) => {
   for (const name of ["zed", "alice", "bob", "Bob", "carol", "_", "a:b"]) {
@@ -366,7 +366,7 @@ aclTest("DELUSER, USERS, LIST, WHOAMI, and wrong arities", async (pair) => {
       ["Acl", "WhoAmI"],
     ]
   ) await pair.same(args);
-}, { ignore: pending }); // pending ACL implementation
+});
 
 aclTest("ACL HELP, CAT, and CAT of each category (sorted)", async (pair) => {
   const r3 = await resp3(pair);
@@ -430,7 +430,7 @@ aclTest("ACL GENPASS lengths and bits errors", async (pair) => {
   const [c, d] = await pair.both(["ACL", "GENPASS"]);
   assert.notEqual(a, c);
   assert.notEqual(b, d);
-}, { ignore: pending }); // pending ACL implementation
+});
 
 aclTest(
   "ACL DRYRUN: allowed, NOPERM texts, unknown user and command",
