@@ -9,10 +9,19 @@ import type { Config } from "./lib/config/config.ts";
 import {
   ConfigFileError,
   FatalConfigError,
+  flagsToConfigText,
   loadConfig,
   REDIS_TS_VERSION,
   REDIS_VERSION,
 } from "./lib/config/load.ts";
+import {
+  denoRunFlags,
+  dirWriteRefusal,
+  PermissionPlanError,
+  planPermissions,
+  resolvePath,
+  scanConfigSources,
+} from "./lib/config/permissions.ts";
 import {
   daemonize,
   detectSupervision,
@@ -25,6 +34,7 @@ import { shutdownServer } from "./lib/commands/server.ts";
 import { formatLogLine, Logger } from "./lib/server/log.ts";
 import { startServer } from "./lib/server/start.ts";
 import { LoadError } from "./lib/persistence/setup.ts";
+import { AclStartupError } from "./lib/acl/acl.ts";
 import { stringToBytes } from "./lib/util/bytes.ts";
 
 const USAGE = `Usage: redis-ts [/path/to/redis.conf] [options]
@@ -35,6 +45,12 @@ Options are configuration directives written as flags, read after the file:
        redis-ts --port 7777
        redis-ts /etc/redis/6379.conf --loglevel verbose
 `;
+
+/** Whether the first argument asks for the version or the usage text. */
+function isInformational(first: string | undefined): boolean {
+  return first === "-v" || first === "--version" || first === "-h" ||
+    first === "--help";
+}
 
 /** Handles -v/--version and -h/--help as redis-server does (first argument only). */
 function informational(): void {
@@ -52,9 +68,9 @@ function informational(): void {
 }
 
 /** Loads the configuration, or prints Redis's fatal error and exits 1. */
-function configure(): Config {
+function configure(args: readonly string[]): Config {
   try {
-    return loadConfig(Deno.args, Deno.cwd());
+    return loadConfig(args, Deno.cwd());
   } catch (error) {
     if (error instanceof FatalConfigError) {
       // The offending line is shown byte for byte, as Redis prints it.
@@ -76,6 +92,65 @@ function configure(): Config {
   }
 }
 
+/** A binary string (a config value) as the file name it encodes. */
+function pathOf(value: string): string {
+  return new TextDecoder().decode(stringToBytes(value));
+}
+
+/**
+ * `main.ts --print-permissions [redis-server arguments]`, for the launcher
+ * (spawn_redis_server.sh): loads the configuration like the server, and
+ * prints one line "run" (or "detach", to start it as the daemon), the Deno
+ * executable, then the `deno run` permission flags it needs, one a line.
+ * A configuration error is reported as the server reports it (exit 1).
+ * REDIS_TS_ALLOW_WRITE adds comma-separated paths to the write grant.
+ */
+function printPermissions(args: readonly string[]): never {
+  function out(lines: string[]): never {
+    Deno.stdout.writeSync(new TextEncoder().encode(lines.join("\n") + "\n"));
+    Deno.exit(0);
+  }
+  // Printing the version or the usage needs no permission at all.
+  if (isInformational(args[0])) out(["run", Deno.execPath(), "--no-prompt"]);
+  const startDir = Deno.cwd();
+  const config = configure(args);
+  const fileGiven = args.length > 0 && !args[0].startsWith("-");
+  const sources = scanConfigSources({
+    configFile: config.configFile,
+    flagsText: flagsToConfigText(fileGiven ? args.slice(1) : args),
+    cwd: startDir,
+  });
+  const extraWrite = (Deno.env.get("REDIS_TS_ALLOW_WRITE") ?? "").split(",")
+    .filter((path) => path !== "").map((path) => resolvePath(startDir, path));
+  const plan = planPermissions(config, {
+    sources,
+    extraWrite,
+    env: (name) => Deno.env.get(name),
+  });
+  let flags: string[];
+  try {
+    flags = denoRunFlags(plan);
+  } catch (error) {
+    if (!(error instanceof PermissionPlanError)) throw error;
+    Deno.stderr.writeSync(new TextEncoder().encode(`${error.message}\n`));
+    Deno.exit(1);
+  }
+  return out([plan.detach ? "detach" : "run", Deno.execPath(), ...flags]);
+}
+
+/**
+ * Stops start-up when this process may not write to `dir` (a compiled
+ * binary started elsewhere than its data directory, or hand-picked
+ * permissions): better now than at the first SAVE.
+ */
+function checkDirWritable(config: Config): void {
+  const refusal = dirWriteRefusal(pathOf(config.get("dir")));
+  if (refusal === null) return;
+  const error = new FatalConfigError(null, "", `Can't use dir: ${refusal}`);
+  Deno.stderr.writeSync(stringToBytes(error.message));
+  Deno.exit(1);
+}
+
 /** Writes the banner raw (no log prefix), at notice level, where logs go. */
 function printLogo(config: Config, port: number): void {
   if (config.get("loglevel") === "warning") return;
@@ -90,10 +165,14 @@ function printLogo(config: Config, port: number): void {
 }
 
 if (import.meta.main) {
+  if (Deno.args[0] === "--print-permissions") {
+    printPermissions(Deno.args.slice(1));
+  }
   informational();
   // Loading `dir` changes the working directory; a daemon starts from here.
   const startDir = Deno.cwd();
-  const config = configure();
+  const config = configure(Deno.args);
+  checkDirWritable(config);
   const early = new Logger(config);
   const startupLog = (
     level: "verbose" | "notice" | "warning",
@@ -141,6 +220,15 @@ if (import.meta.main) {
   try {
     running = startServer(config);
   } catch (error) {
+    if (error instanceof FatalConfigError) {
+      // A user or rename-command line, checked once the command table exists.
+      Deno.stderr.writeSync(stringToBytes(error.message));
+      Deno.exit(1);
+    }
+    if (error instanceof AclStartupError) {
+      for (const line of error.logLines) early.write("warning", line);
+      Deno.exit(1);
+    }
     if (!(error instanceof LoadError)) throw error;
     early.write(
       "warning",

@@ -247,9 +247,20 @@ export class Acl {
         errors += `${at}: Unmatched parenthesis in selector definition.`;
         continue;
       }
+      // Like Redis, unknown names are shown (they hold no secret); of the
+      // other errors, which may quote a password, only the first is given.
+      let syntaxErrorSeen = false;
       for (const rule of merged.rules) {
-        const error = user.apply(rule.replace(/^[\t\r\n]+|[\t\r\n]+$/g, ""));
-        if (error !== null) errors += `${at}: ${RULE_ERROR_TEXT[error]}. `;
+        const trimmed = rule.replace(/^[\t\r\n]+|[\t\r\n]+$/g, "");
+        const error = user.apply(trimmed);
+        if (error === "unknown-name") {
+          errors += `${at}: Error in applying operation '${trimmed}': ${
+            RULE_ERROR_TEXT[error]
+          }. `;
+        } else if (error !== null && !syntaxErrorSeen) {
+          errors += `${at}: ${RULE_ERROR_TEXT[error]}. `;
+          syntaxErrorSeen = true;
+        }
       }
     }
     if (errors !== "") {

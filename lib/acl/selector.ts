@@ -47,6 +47,8 @@ export const RULE_ERROR_TEXT: { readonly [error in RuleError]: string } = {
 
 /** Key permission bits of a key pattern. */
 const READ = 1;
+/** The access bit a key read needs, for {@linkcode Selector.keyAllowed}. */
+export const READ_ACCESS = READ;
 const WRITE = 2;
 const READ_WRITE = READ | WRITE;
 
@@ -284,6 +286,7 @@ export class Selector {
           break;
         } else return "syntax";
       }
+      if (access === 0) return "syntax";
     } else access = READ_WRITE;
     const pattern = rule.slice(offset);
     if (hasSpaces(pattern)) return "syntax";

@@ -14,6 +14,7 @@ import { type AclCommandIndex, asciiLower } from "./command_index.ts";
 import {
   type Denial,
   moreRelevant,
+  READ_ACCESS,
   type RuleError,
   Selector,
 } from "./selector.ts";
@@ -262,6 +263,11 @@ export class User {
       relevant = moreRelevant(relevant, denial);
     }
     return relevant;
+  }
+
+  /** Whether some selector lets every key be read (the key "*" matches). */
+  get mayReadEveryKey(): boolean {
+    return this.selectors.some((s) => s.keyAllowed("*", READ_ACCESS));
   }
 
   /** Whether some selector allows every channel. */

@@ -10,7 +10,7 @@
 import { defineCommand } from "./define.ts";
 import type { CommandContext } from "./context.ts";
 import type { CommandSpec } from "./spec.ts";
-import { CommandError } from "./errors.ts";
+import { CommandError, Errors } from "./errors.ts";
 import { parseIntegerArgument } from "./arguments.ts";
 import { commandKeys, replyHelp } from "./command.ts";
 import { clientInfoText } from "./client.ts";
@@ -163,10 +163,9 @@ function aclSetUser(ctx: CommandContext, args: Uint8Array[]): void {
   }
   const merged = mergeSelectorArguments(args.slice(3).map(bytesToString));
   if ("unclosedAt" in merged) {
-    // Like Redis, the argument quoted is counted from the command's name.
     throw new CommandError(
       `ERR Unmatched parenthesis in acl selector starting at '${
-        bytesToString(args[merged.unclosedAt])
+        bytesToString(args[3 + merged.unclosedAt])
       }'.`,
     );
   }
@@ -217,10 +216,11 @@ function replySelector(ctx: CommandContext, selector: Selector): void {
 function aclGetUser(ctx: CommandContext, args: Uint8Array[]): void {
   const name = bytesToString(args[2]);
   const user = ctx.server.acl.get(name);
-  if (user === undefined) {
-    throw new CommandError(`ERR Can not find user '${name}' in ACL`);
-  }
   const reply = ctx.reply;
+  if (user === undefined) {
+    reply.nullBulk();
+    return;
+  }
   reply.map(6);
   reply.bulkString("flags");
   const flags = user.flags();
@@ -370,6 +370,13 @@ function aclDryRun(ctx: CommandContext, args: Uint8Array[]): void {
   const spec = ctx.dispatcher.specOf(command);
   if (spec === undefined) {
     throw new CommandError(`ERR Command '${bytesToString(args[3])}' not found`);
+  }
+  const arity = spec.arity;
+  if (
+    (arity > 0 && command.length !== arity) ||
+    (arity < 0 && command.length < -arity)
+  ) {
+    throw new CommandError(Errors.wrongArity(spec.fullName));
   }
   const denial = checkPermission(user, spec, command);
   if (denial === null) {

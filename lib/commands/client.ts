@@ -199,15 +199,20 @@ function clientInfoLine(source: InfoLineSource): string {
 }
 
 /**
- * The CLIENT INFO line of `client` (without its newline), as the ACL log
- * records the client of an entry.
+ * The CLIENT INFO line of `client` running `running` (without its
+ * newline), as the ACL log records the client of an entry.
  */
 export function clientInfoText(
   ctx: CommandContext,
   client: Client,
   running: readonly Uint8Array[],
 ): string {
-  return infoLineFor(ctx, client, running).slice(0, -1);
+  return clientInfoLine({
+    client,
+    now: ctx.now,
+    running,
+    tracking: ctx.server.tracking.stateOf(client),
+  }).slice(0, -1);
 }
 
 function infoLineFor(

@@ -412,12 +412,8 @@ export class Dispatcher {
     return sub;
   }
 
-  /** Checks made before running: authentication and arity. */
+  /** Checks made before running, in Redis's order: arity, authentication, MULTI, ACL, subscribed mode. */
   #admit(client: Client, spec: CommandSpec, args: Uint8Array[]): boolean {
-    if (!client.authenticated && (spec.flagBits & FLAG_BITS.no_auth) === 0) {
-      this.#reject(client, "NOAUTH Authentication required.", spec);
-      return false;
-    }
     const arity = spec.arity;
     if (
       (arity > 0 && args.length !== arity) ||
@@ -428,6 +424,10 @@ export class Dispatcher {
         Errors.wrongArity(spec.fullName),
         spec,
       );
+      return false;
+    }
+    if (!client.authenticated && (spec.flagBits & FLAG_BITS.no_auth) === 0) {
+      this.#reject(client, "NOAUTH Authentication required.", spec);
       return false;
     }
     if (

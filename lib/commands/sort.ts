@@ -115,7 +115,17 @@ function sortGeneric(
       sortBy = bytesToString(args[++j]);
       const star = sortBy.indexOf("*");
       if (star < 0 || star >= cLength(sortBy)) dontSort = true;
+      else if (!readsEveryKey(ctx)) {
+        throw new CommandError(
+          "ERR BY option of SORT denied due to insufficient ACL permissions.",
+        );
+      }
     } else if (equalsIgnoreCase(opt, "get") && left >= 1) {
+      if (!readsEveryKey(ctx)) {
+        throw new CommandError(
+          "ERR GET option of SORT denied due to insufficient ACL permissions.",
+        );
+      }
       gets.push(bytesToString(args[++j]));
     } else throw new CommandError(Errors.syntax);
   }
@@ -282,6 +292,15 @@ function sortKeys(args: readonly Uint8Array[]): KeyReference[] {
   return keys;
 }
 
+/**
+ * Whether the client's user may read any key: BY and GET patterns name
+ * keys that no ACL check sees beforehand, so Redis allows them only then.
+ */
+function readsEveryKey(ctx: CommandContext): boolean {
+  const user = ctx.client.user;
+  return user === null || user.mayReadEveryKey;
+}
+
 /** SORT and SORT_RO. */
 export const SORT_COMMANDS: readonly CommandSpec[] = [
   defineCommand({
@@ -327,5 +346,6 @@ export const SORT_COMMANDS: readonly CommandSpec[] = [
     complexity:
       "O(N+M*log(M)) with N the number of elements to sort and M the number returned",
     handler: (ctx, args) => sortGeneric(ctx, args, true),
+    getKeys: () => [{ index: 1, flags: ["RO", "access"] }],
   }),
 ];

@@ -81,7 +81,10 @@ function exec(ctx: CommandContext): void {
       const denial = checkPermission(client.user, spec, args);
       if (denial === null) dispatcher.call(ctx, spec, args);
       else {
+        // Logged as Redis logs it, with the client still shown in MULTI.
+        client.multiQueue = queue;
         logPermissionDenial(ctx, spec, args, denial, "multi");
+        client.multiQueue = null;
         const message = changedPermissionError(denial);
         server.stats.countError(message);
         ctx.reply.error(message);

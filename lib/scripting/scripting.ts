@@ -12,6 +12,7 @@
  * @module
  */
 
+import { checkPermission } from "../commands/acl.ts";
 import type { CommandContext } from "../commands/context.ts";
 import type { Dispatcher } from "../commands/dispatch.ts";
 import { Client } from "../server/client.ts";
@@ -643,12 +644,14 @@ export class Scripting {
       const argv = args.map((a) =>
         luaToBytes(typeof a === "number" ? numberToString(a) : String(a))
       );
-      if (this.#dispatcher.specOf(argv) === undefined) {
+      const spec = this.#dispatcher.specOf(argv);
+      if (spec === undefined) {
         throw new LuaError("Invalid command passed to redis.acl_check_cmd()", {
           position: false,
         });
       }
-      return [true];
+      const user = this.#run?.caller.client.user ?? null;
+      return [checkPermission(user, spec, argv) === null];
     });
     redis.set("LOG_DEBUG", 0);
     redis.set("LOG_VERBOSE", 1);

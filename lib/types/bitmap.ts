@@ -20,7 +20,7 @@ import {
 import { defineCommand, keyRange } from "../commands/define.ts";
 import type { CommandContext } from "../commands/context.ts";
 import { CommandError, Errors } from "../commands/errors.ts";
-import type { CommandSpec } from "../commands/spec.ts";
+import type { CommandSpec, KeyReference } from "../commands/spec.ts";
 import { bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
 import { cString, growString, readString, storeString } from "./string.ts";
 
@@ -687,6 +687,20 @@ const INDEX_UNIT_HISTORY: readonly (readonly [string, string])[] = [
   ["7.0.0", "Added the `BYTE|BIT` option."],
 ];
 
+/**
+ * BITFIELD's key as Redis's bitfieldGetKeys gives it: read only (RO
+ * access) when every operation is a GET, otherwise read and written.
+ */
+function bitfieldKeys(args: readonly Uint8Array[]): KeyReference[] {
+  for (let i = 2; i < args.length; i++) {
+    const more = args.length - i - 1;
+    if (equalsIgnoreCase(args[i], "get") && more >= 2) i += 2;
+    else if (equalsIgnoreCase(args[i], "overflow") && more >= 1) i += 1;
+    else return [{ index: 1, flags: ["RW", "access", "update"] }];
+  }
+  return [{ index: 1, flags: ["RO", "access"] }];
+}
+
 /** Bitmap commands. */
 export const BITMAP_COMMANDS: readonly CommandSpec[] = [
   defineCommand({
@@ -771,6 +785,7 @@ export const BITMAP_COMMANDS: readonly CommandSpec[] = [
     summary: "Perform arbitrary bitfield integer operations on strings",
     complexity: "O(1) for each subcommand specified",
     handler: bitfield,
+    getKeys: bitfieldKeys,
   }),
   defineCommand({
     name: "bitfield_ro",

@@ -19,7 +19,7 @@ import {
 import { defineCommand, keyRange } from "../commands/define.ts";
 import type { CommandContext } from "../commands/context.ts";
 import { CommandError, Errors } from "../commands/errors.ts";
-import type { CommandSpec } from "../commands/spec.ts";
+import type { CommandSpec, KeyReference } from "../commands/spec.ts";
 import { Entry } from "../store/database.ts";
 import { registerValueType } from "../store/value_types.ts";
 import {
@@ -758,6 +758,19 @@ type CommandExtras =
     "tips" | "history" | "docFlags" | "deprecatedSince" | "replacedBy"
   >;
 
+/**
+ * SET's keys as Redis's setGetKeys gives them: with GET the key is read
+ * too (RW access update), otherwise only overwritten (OW update).
+ */
+function setKeys(args: readonly Uint8Array[]): KeyReference[] {
+  for (let i = 3; i < args.length; i++) {
+    if (equalsIgnoreCase(args[i], "get")) {
+      return [{ index: 1, flags: ["RW", "access", "update"] }];
+    }
+  }
+  return [{ index: 1, flags: ["OW", "update"] }];
+}
+
 /** String commands. */
 export const STRING_COMMANDS: readonly CommandSpec[] = [
   defineCommand({
@@ -788,6 +801,7 @@ export const STRING_COMMANDS: readonly CommandSpec[] = [
       "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.",
     complexity: "O(1)",
     handler: set,
+    getKeys: setKeys,
     history: [
       ["2.6.12", "Gained the `EX`, `PX`, `NX` and `XX` options."],
       ["6.0.0", "Gained the `KEEPTTL` option."],
