@@ -10,6 +10,8 @@ import { text } from "./bytes.ts";
 import { RespClient } from "./resp_client.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+const LAUNCHER =
+  new URL("../../spawn_redis_server.sh", import.meta.url).pathname;
 
 /** A server process started by a test. */
 export interface TestServer {
@@ -49,6 +51,12 @@ export interface ServerOptions {
   captureOutput?: boolean;
   /** Port to listen on (a restarted server's), instead of a free one. */
   port?: number;
+  /**
+   * Start ours the way users do, through spawn_redis_server.sh with the
+   * permissions its configuration needs, instead of --allow-all (slower:
+   * the launcher loads the configuration first).
+   */
+  sandboxed?: boolean;
 }
 
 /** A TCP port that was free a moment ago. */
@@ -74,9 +82,14 @@ export function hasRedisServer(): boolean {
 }
 
 /** The command line that runs our server with `args`. */
-function ourCommand(args: readonly string[]): [string, string[]] {
+function ourCommand(
+  args: readonly string[],
+  sandboxed = false,
+): [string, string[]] {
   const binary = Deno.env.get("REDIS_TS_BINARY");
   if (binary) return [binary, [...args]];
+  // The launcher execs the server, so the pid stays the server's.
+  if (sandboxed) return [LAUNCHER, [...args]];
   return [Deno.execPath(), ["run", "--allow-all", MAIN, ...args]];
 }
 
@@ -121,7 +134,7 @@ export async function startServer(
   ];
   const [command, commandArgs] = options.oracle
     ? ["redis-server", args]
-    : ourCommand(args);
+    : ourCommand(args, options.sandboxed);
   const capture = options.captureOutput ? "piped" : "null";
   const child = new Deno.Command(command, {
     args: commandArgs,
@@ -236,11 +249,16 @@ export interface ExitResult {
  * exit by itself (a bad configuration, `--version`); returns how it ended.
  */
 export async function runToExit(
-  options: { oracle?: boolean; args: readonly string[]; cwd?: string },
+  options: {
+    oracle?: boolean;
+    args: readonly string[];
+    cwd?: string;
+    sandboxed?: boolean;
+  },
 ): Promise<ExitResult> {
   const [command, args] = options.oracle
     ? ["redis-server", [...options.args]]
-    : ourCommand(options.args);
+    : ourCommand(options.args, options.sandboxed);
   const out = await new Deno.Command(command, {
     args,
     cwd: options.cwd,
