@@ -148,13 +148,13 @@ export class Acl {
       seen.add(name);
       const merged = mergeSelectorArguments(rules);
       if ("unclosedAt" in merged) {
-        throw new FatalConfigError(
-          configured.lineNumber,
-          configured.line,
+        // Redis reports this with the reason of the last failed lookup
+        // its start-up made: "Unknown command or category name in ACL".
+        throw new AclStartupError([
           `Error in user declaration '${
             configured.words[merged.unclosedAt - 1] ?? "user"
-          }': ${RULE_ERROR_TEXT.syntax}`,
-        );
+          }': ${RULE_ERROR_TEXT["unknown-name"]}`,
+        ]);
       }
       const trial = this.detachedUser(name);
       for (let j = 0; j < merged.rules.length; j++) {

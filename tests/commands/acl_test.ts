@@ -6,7 +6,7 @@
  * failures. Files and start-up outcomes are compared with redis-server's.
  *
  * With ACL_SELF_CHECK=1 (see tests/differential/acl_common.ts) the servers
- * are all redis-server and the pending tests run too.
+ * are all redis-server.
  *
  * @module
  */
@@ -20,7 +20,6 @@ import {
   aclTest,
   hasOracle,
   normalizeRules,
-  pending,
   SELF_CHECK,
   sortCommandRules,
 } from "../differential/acl_common.ts";
@@ -169,7 +168,6 @@ aclTest("aclfile at start-up, ACL SAVE's file, ACL LOAD", async (pair) => {
 }, {
   files: { "users.acl": INITIAL_ACL },
   flags: ["--aclfile", "users.acl"],
-  ignore: pending, // pending ACL implementation
 });
 
 aclTest(
@@ -263,7 +261,7 @@ function lastMessages(output: string): string[] {
 
 Deno.test({
   name: "ACL start-up failures: missing or bad aclfile, users in both places",
-  ignore: !hasOracle || pending, // pending ACL implementation
+  ignore: !hasOracle,
   async fn() {
     const dir = await Deno.makeTempDir({ prefix: "redis-acl-startup-" });
     try {

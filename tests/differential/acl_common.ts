@@ -5,9 +5,8 @@
  * byte for byte, optionally after a normalization that both sides go
  * through (ACL LOG's age-seconds and client-info, HELLO's id...).
  *
- * With ACL_SELF_CHECK=1 both servers are redis-server, and the tests marked
- * pending run too: that checks every scenario is deterministic on Redis.
- * ACL_RUN_PENDING=1 runs the pending tests against our server.
+ * With ACL_SELF_CHECK=1 both servers are redis-server: that checks every
+ * scenario is deterministic on Redis.
  *
  * @module
  */
@@ -29,15 +28,6 @@ export const SELF_CHECK = Deno.env.get("ACL_SELF_CHECK") === "1";
  * reported when it ends (for a list of what differs).
  */
 export const COLLECT = Deno.env.get("ACL_COLLECT") === "1";
-
-/**
- * True while our ACL implementation does not pass a test: such tests are
- * registered with `ignore: pending` (pending ACL implementation). They run
- * under ACL_SELF_CHECK=1 (against two redis-servers) and, against ours,
- * with ACL_RUN_PENDING=1.
- */
-export const pending = !SELF_CHECK &&
-  Deno.env.get("ACL_RUN_PENDING") !== "1";
 
 /** Whether the oracle is installed. */
 export const hasOracle = hasRedisServer();
@@ -462,3 +452,54 @@ export const normalizeRules: Normalize = (raw) =>
         ? sortCommandRules(value)
         : value,
   );
+
+/**
+ * The commands and subcommands only one of the two tables has (CLUSTER,
+ * MEMORY, MODULE... only in Redis's; CLIENT NO-TOUCH and SETINFO, from
+ * 7.2, only in ours), from COMMAND LIST on both servers.
+ */
+export async function missingCommands(pair: AclPair): Promise<Set<string>> {
+  const [ours, theirs] = await pair.both(["COMMAND", "LIST"]);
+  const names = (raw: string) =>
+    new Set(frames(raw).slice(1).map((f) => f.body ?? ""));
+  const a = names(ours);
+  const b = names(theirs);
+  return new Set([...a, ...b].filter((name) => !a.has(name) || !b.has(name)));
+}
+
+/**
+ * A normalization that first forgets `missing` commands (see
+ * {@linkcode missingCommands}): they leave arrays of names (ACL CAT) and
+ * command rules ("+cluster", "-memory|usage"); then `next` applies. A
+ * description that differs for any other reason still shows.
+ */
+export function withoutCommands(
+  missing: ReadonlySet<string>,
+  next: Normalize = (raw) => raw,
+): Normalize {
+  const named = (token: string) =>
+    (token[0] === "+" || token[0] === "-") && token[1] !== "@" &&
+    (missing.has(token.slice(1)) ||
+      missing.has(token.slice(1, token.lastIndexOf("|"))));
+  return (raw) => {
+    const list = frames(raw);
+    const head = list[0].header;
+    if (
+      (head.startsWith("*") || head.startsWith("~")) &&
+      list.slice(1).every((f) => f.body !== undefined)
+    ) {
+      const kept = list.slice(1).filter((f) => !missing.has(f.body!));
+      const items = kept.map((f) => `${f.header}\r\n${f.body}\r\n`);
+      raw = `${head[0]}${kept.length}\r\n${items.join("")}`;
+    }
+    return next(
+      mapStrings(
+        raw,
+        (value, previous) =>
+          previous === "commands" || value.startsWith("user ")
+            ? value.split(" ").filter((t) => !named(t)).join(" ")
+            : value,
+      ),
+    );
+  };
+}

@@ -17,7 +17,6 @@ import {
   type Duo,
   normalizeHello,
   normalizeLog,
-  pending,
 } from "./acl_common.ts";
 
 async function run(
@@ -143,8 +142,7 @@ aclTest(
     await log(pair, pair.main, "RESET");
     await log(pair, r3);
   },
-  { ignore: pending },
-); // pending ACL implementation
+);
 
 aclTest("ACL LOG with acllog-max-len", async (pair) => {
   await setUp(pair);

@@ -17,7 +17,6 @@ import {
   infoFields,
   mapStrings,
   normalizeHello,
-  pending,
   sortArray,
 } from "./acl_common.ts";
 import { waitBlocked } from "../helpers/servers.ts";
@@ -151,8 +150,7 @@ aclTest(
     // The connection authenticated as default before it was turned off.
     await run(pair, c, [["GET", "x"], ["ACL", "WHOAMI"]]);
   },
-  { ignore: pending },
-); // pending ACL implementation
+);
 
 aclTest("requirepass sets the default user's password", async (pair) => {
   await run(pair, pair.main, [
@@ -353,7 +351,7 @@ aclTest("NOPERM for keys: %R~ and %W~ by key-spec flags", async (pair) => {
     ["EVAL", "return redis.acl_check_cmd('nosuch')", "0"],
     ["DBSIZE"],
   ]);
-}, { ignore: pending }); // pending ACL implementation
+});
 
 aclTest(
   "NOPERM for channels: PUBLISH, SUBSCRIBE, PSUBSCRIBE literal patterns",
