@@ -127,7 +127,11 @@ function serverSection(server: Server): Field[] {
     ["process_id", Deno.pid],
     ["process_supervised", "no"],
     ["run_id", server.runId],
-    ["tcp_port", server.config.number("port")],
+    // Like Redis, the TLS port when there is no plain one.
+    [
+      "tcp_port",
+      server.config.number("port") || server.config.number("tls-port"),
+    ],
     ["server_time_usec", now * 1000],
     ["uptime_in_seconds", uptime],
     ["uptime_in_days", Math.floor(uptime / 86400)],

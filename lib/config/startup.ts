@@ -1,8 +1,9 @@
 /**
  * The start-up directives that act on the process itself, as redis-server
  * applies them right after reading its configuration: `supervised`,
- * `daemonize` (with the default pid file of a daemon), the TLS settings this
- * server cannot honour, and the start-up banner (`always-show-logo`).
+ * `daemonize` (with the default pid file of a daemon), the TLS
+ * configuration step (which refuses bad TLS files and what Deno's TLS
+ * cannot do), and the start-up banner (`always-show-logo`).
  *
  * A Deno process cannot fork, so `daemonize yes` starts a detached copy of
  * the process (same command line, told by an environment variable that it
@@ -15,6 +16,7 @@
 
 import type { Config } from "./config.ts";
 import { tlsRequested } from "./directives.ts";
+import { loadTlsMaterial, TlsConfigError } from "../server/tls.ts";
 import { REDIS_TS_VERSION, REDIS_VERSION } from "./load.ts";
 
 /** Set in the environment of the detached copy `daemonize yes` starts. */
@@ -192,13 +194,22 @@ export function foregroundWarning(reason: string): string {
 }
 
 /**
- * Why the configuration cannot be served (TLS is requested, and this server
- * has no TLS), or null.
+ * Redis's TLS configuration step at start-up: when TLS is requested, why it
+ * cannot be set up (the line to log before "Failed to configure TLS"), or
+ * null. Redis's own refusals (no certificate, a file that cannot be read, a
+ * key that does not match) come with Redis's words; what Deno's TLS cannot
+ * do (verify client certificates, restrict protocols or ciphers) is refused
+ * too, saying which setting to change.
  */
 export function unsupportedTls(config: Config): string | null {
-  return tlsRequested(config)
-    ? "TLS is not supported by redis-ts: set tls-port 0, tls-replication no and tls-cluster no"
-    : null;
+  if (!tlsRequested(config)) return null;
+  try {
+    loadTlsMaterial(config);
+    return null;
+  } catch (error) {
+    if (error instanceof TlsConfigError) return error.logLine;
+    throw error;
+  }
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
- * The network layer: accepts TCP connections, reads each connection's
- * ReadableStream through the RESP decoder into the dispatcher, and writes
- * replies back with backpressure. It knows nothing of data types.
+ * The network layer: accepts TCP and TLS connections, reads each
+ * connection's ReadableStream through the RESP decoder into the dispatcher,
+ * and writes replies back with backpressure. Connections accepted on the
+ * TLS port go through the same read loop once their handshake is done. It
+ * knows nothing of data types.
  *
  * @module
  */
@@ -15,6 +17,11 @@ import {
 import type { Dispatcher } from "../commands/dispatch.ts";
 import type { Client, Transport } from "./client.ts";
 import type { Server } from "./server.ts";
+import {
+  defaultUserHasNoPassword,
+  PROTECTED_MODE_DENIED,
+  protectedModeRefuses,
+} from "./protected_mode.ts";
 
 /** Size of the reusable read buffer handed to the BYOB reader. */
 const READ_BUFFER_SIZE = 64 * 1024;
@@ -31,6 +38,8 @@ const NO_INPUT = new Uint8Array(0);
 const MAX_CLIENTS_ERROR = new TextEncoder().encode(
   "-ERR max number of clients reached\r\n",
 );
+
+const DENIED_ERROR = new TextEncoder().encode(PROTECTED_MODE_DENIED);
 
 function formatAddress(addr: Deno.Addr): string {
   if (addr.transport !== "tcp") return "?:0";
@@ -58,7 +67,8 @@ class Connection implements Transport {
   #closeWhenFlushed = false;
 
   constructor(
-    readonly conn: Deno.TcpConn,
+    readonly conn: Deno.TcpConn | Deno.TlsConn,
+    readonly tls: boolean,
     readonly server: Server,
     readonly dispatcher: Dispatcher,
   ) {
@@ -85,6 +95,7 @@ class Connection implements Transport {
       },
     };
     const decoder = new RespDecoder(limits);
+    if (this.tls && !await this.#handshake()) return;
     const reader = this.conn.readable.getReader({ mode: "byob" });
     let buffer = new ArrayBuffer(READ_BUFFER_SIZE);
     client.readBufferBytes = READ_BUFFER_SIZE;
@@ -137,6 +148,27 @@ class Connection implements Transport {
     } finally {
       reader.releaseLock();
       this.#shutdown();
+    }
+  }
+
+  /**
+   * Completes a TLS connection's handshake before anything is read, as
+   * Redis does before it serves the client; a failed one closes it.
+   */
+  async #handshake(): Promise<boolean> {
+    try {
+      await (this.conn as Deno.TlsConn).handshake();
+      return true;
+    } catch (error) {
+      if (!this.#closed) {
+        this.server.log.warning(
+          `Error accepting a client connection: ${
+            error instanceof Error ? error.message : String(error)
+          } (addr=${this.client.address} laddr=${this.client.localAddress})`,
+        );
+      }
+      this.#shutdown();
+      return false;
     }
   }
 
@@ -236,97 +268,268 @@ class Connection implements Transport {
   }
 }
 
+/** Where to listen: the bind addresses and the plain and TLS ports (0: none). */
+export interface ListenAddresses {
+  /** Addresses to listen on, each with both ports. */
+  readonly hostnames: readonly string[];
+  /** The plain TCP port (`port`); 0 opens no plain listener, as in Redis. */
+  readonly port: number;
+  /** The TLS port (`tls-port`); 0 opens no TLS listener. */
+  readonly tlsPort: number;
+}
+
+/** What the TLS listeners present: a certificate chain and its key (PEM). */
+export interface TlsListenerKeys {
+  /** Certificate chain, leaf first. */
+  readonly cert: string;
+  /** The leaf's private key, unencrypted. */
+  readonly key: string;
+}
+
+/** A listener could not be opened; says where, as Redis's log line does. */
+export class ListenError extends Error {
+  /** Wraps the failure to listen on `hostname`:`port`. */
+  constructor(
+    readonly hostname: string,
+    readonly port: number,
+    readonly tls: boolean,
+    readonly reason: string,
+  ) {
+    super(
+      `Could not create server TCP listening socket ${
+        hostname === "0.0.0.0" ? "*" : hostname
+      }:${port}: ${reason}`,
+    );
+    this.name = "ListenError";
+  }
+}
+
+/** One open listener and its accept loop. */
+interface Listening {
+  readonly listener: Deno.TcpListener | Deno.TlsListener;
+  readonly tls: boolean;
+  readonly hostname: string;
+  /** The port asked for (the bound one is in listener.addr). */
+  readonly port: number;
+  /** Settles once the listener is closed and its pending accept is over. */
+  accepting: Promise<void>;
+}
+
+/** Why a listener could not be opened, as Redis says it ("bind: Address already in use"). */
+function listenFailure(error: unknown): string {
+  if (error instanceof Deno.errors.AddrInUse) {
+    return "bind: Address already in use";
+  }
+  if (error instanceof Deno.errors.AddrNotAvailable) {
+    return "bind: Cannot assign requested address";
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/ \(os error \d+\)$/, "");
+}
+
 /** A listening server: accepts clients until stopped. */
 export class NetworkServer {
-  readonly #listeners: Deno.TcpListener[] = [];
+  #listening: Listening[] = [];
+  #addresses: ListenAddresses = { hostnames: [], port: 0, tlsPort: 0 };
+  #tlsKeys: TlsListenerKeys | null = null;
+  /** The TLS listeners being reopened with new keys, if any. */
+  #swapping: Promise<void> = Promise.resolve();
   readonly #connections = new Set<Promise<void>>();
-  readonly #accepting: Promise<void>[] = [];
 
   /** Creates the network layer for `server`, running commands with `dispatcher`. */
   constructor(readonly server: Server, readonly dispatcher: Dispatcher) {}
 
-  /** Starts listening on every address in `hostnames` at `port`. */
-  listen(hostnames: readonly string[], port: number): void {
-    for (const hostname of hostnames) {
-      const listener = Deno.listen({ hostname, port, transport: "tcp" });
-      this.#listeners.push(listener);
-      this.#accepting.push(this.#acceptLoop(listener));
-    }
+  /**
+   * Starts listening on `addresses`; a TLS port needs `tlsKeys`. Throws
+   * ListenError, with nothing left open, when an address cannot be bound.
+   */
+  listen(addresses: ListenAddresses, tlsKeys: TlsListenerKeys | null): void {
+    this.#tlsKeys = tlsKeys;
+    this.rebind(addresses);
   }
 
   /**
-   * Moves to new addresses or a new port (CONFIG SET bind/port). New
+   * Moves to new addresses or ports (CONFIG SET bind, port, tls-port). New
    * listeners open before old ones close, and listeners on unchanged
-   * addresses stay, so a failure leaves everything as it was. (A closed
-   * socket is released only asynchronously, so a wildcard address and a
-   * specific one on the same port cannot be swapped this way.)
+   * addresses and ports stay, so a failure (ListenError) leaves everything
+   * as it was. (A closed socket is released only asynchronously, so a
+   * wildcard address and a specific one on the same port cannot be swapped
+   * this way.)
    */
-  rebind(hostnames: readonly string[], port: number): void {
-    const samePort = port === this.port;
-    const keep = this.#listeners.filter((l) =>
-      samePort && hostnames.includes((l.addr as Deno.NetAddr).hostname)
-    );
-    const opened: Deno.TcpListener[] = [];
+  rebind(addresses: ListenAddresses): void {
+    const wanted: { hostname: string; port: number; tls: boolean }[] = [];
+    for (const hostname of addresses.hostnames) {
+      if (addresses.port !== 0) {
+        wanted.push({ hostname, port: addresses.port, tls: false });
+      }
+      if (addresses.tlsPort !== 0) {
+        wanted.push({ hostname, port: addresses.tlsPort, tls: true });
+      }
+    }
+    const same = (l: Listening, w: (typeof wanted)[number]) =>
+      l.tls === w.tls && l.hostname === w.hostname && l.port === w.port;
+    const keep = this.#listening.filter((l) => wanted.some((w) => same(l, w)));
+    const opened: Listening[] = [];
     try {
-      for (const hostname of hostnames) {
-        if (keep.some((l) => (l.addr as Deno.NetAddr).hostname === hostname)) {
-          continue;
-        }
-        opened.push(Deno.listen({ hostname, port, transport: "tcp" }));
+      for (const w of wanted) {
+        if (keep.some((l) => same(l, w))) continue;
+        opened.push(this.#open(w.hostname, w.port, w.tls));
       }
     } catch (error) {
-      for (const listener of opened) listener.close();
+      for (const l of opened) this.#closeListener(l);
       throw error;
     }
-    for (const listener of this.#listeners) {
-      if (!keep.includes(listener)) listener.close();
+    for (const l of this.#listening) {
+      if (!keep.includes(l)) this.#closeListener(l);
     }
-    this.#listeners.splice(0, this.#listeners.length, ...keep, ...opened);
-    for (const listener of opened) {
-      this.#accepting.push(this.#acceptLoop(listener));
-    }
+    this.#listening = [...keep, ...opened];
+    this.#addresses = addresses;
   }
 
-  /** The port actually bound (useful with port 0). */
-  get port(): number {
-    return (this.#listeners[0].addr as Deno.NetAddr).port;
+  /**
+   * Serves new TLS connections with `keys` (CONFIG SET of the TLS files),
+   * as Redis's reloaded TLS context does; connections already open keep
+   * theirs. Deno's TLS listener cannot change its certificate, so each TLS
+   * listener is closed and opened again on its address: connection
+   * attempts in between (one turn of the event loop) are refused. Resolves
+   * when the listeners are back; one that cannot be reopened is logged.
+   */
+  setTlsKeys(keys: TlsListenerKeys): Promise<void> {
+    const unchanged = this.#tlsKeys !== null &&
+      this.#tlsKeys.cert === keys.cert && this.#tlsKeys.key === keys.key;
+    this.#tlsKeys = keys;
+    if (unchanged) return this.#swapping;
+    this.#swapping = this.#swapping.then(() => this.#reopenTls());
+    return this.#swapping;
   }
 
-  async #acceptLoop(listener: Deno.TcpListener): Promise<void> {
-    while (true) {
-      let conn: Deno.TcpConn;
+  async #reopenTls(): Promise<void> {
+    for (const old of this.#listening.filter((l) => l.tls)) {
+      this.#closeListener(old);
+      // The port is free again once the pending accept has ended.
+      await old.accepting;
+      // A rebind meanwhile may have dropped or replaced it.
+      const index = this.#listening.indexOf(old);
+      if (index < 0) continue;
       try {
-        conn = await listener.accept();
+        this.#listening[index] = this.#open(old.hostname, old.port, true);
+      } catch (error) {
+        this.#listening.splice(index, 1);
+        this.server.log.warning(
+          `Warning: ${
+            new ListenError(old.hostname, old.port, true, listenFailure(error))
+              .message
+          }`,
+        );
+      }
+    }
+  }
+
+  /** The plain port actually bound, 0 when there is none. */
+  get port(): number {
+    const plain = this.#listening.find((l) => !l.tls);
+    return plain === undefined ? 0 : (plain.listener.addr as Deno.NetAddr).port;
+  }
+
+  /** The TLS port actually bound, 0 when there is none. */
+  get tlsPort(): number {
+    const tls = this.#listening.find((l) => l.tls);
+    return tls === undefined ? 0 : (tls.listener.addr as Deno.NetAddr).port;
+  }
+
+  /** Where the server was last told to listen. */
+  get addresses(): ListenAddresses {
+    return this.#addresses;
+  }
+
+  #open(hostname: string, port: number, tls: boolean): Listening {
+    let listener: Deno.TcpListener | Deno.TlsListener;
+    try {
+      if (tls) {
+        const keys = this.#tlsKeys;
+        if (keys === null) throw new Error("no TLS certificate configured");
+        listener = Deno.listenTls({
+          hostname,
+          port,
+          transport: "tcp",
+          cert: keys.cert,
+          key: keys.key,
+        });
+      } else {
+        listener = Deno.listen({ hostname, port, transport: "tcp" });
+      }
+    } catch (error) {
+      throw new ListenError(hostname, port, tls, listenFailure(error));
+    }
+    const listening: Listening = {
+      listener,
+      tls,
+      hostname,
+      port,
+      accepting: Promise.resolve(),
+    };
+    listening.accepting = this.#acceptLoop(listening);
+    return listening;
+  }
+
+  #closeListener(listening: Listening): void {
+    try {
+      listening.listener.close();
+    } catch {
+      // Already closed.
+    }
+  }
+
+  async #acceptLoop(listening: Listening): Promise<void> {
+    while (true) {
+      let conn: Deno.TcpConn | Deno.TlsConn;
+      try {
+        conn = await listening.listener.accept();
       } catch {
         return; // Listener closed.
       }
-      this.#handle(conn);
+      this.#handle(conn, listening.tls);
     }
   }
 
-  #handle(conn: Deno.TcpConn): void {
+  #handle(conn: Deno.TcpConn | Deno.TlsConn, tls: boolean): void {
     const server = this.server;
+    // Refused before it becomes a client: the connection limit first, then
+    // protected mode, in Redis's order.
+    let refusal: Uint8Array | null = null;
     if (server.clients.size >= server.config.number("maxclients")) {
+      refusal = MAX_CLIENTS_ERROR;
+    } else if (
+      protectedModeRefuses({
+        protectedMode: server.config.flag("protected-mode"),
+        defaultUserHasNoPassword: defaultUserHasNoPassword(server),
+        remoteAddress: (conn.remoteAddr as Deno.NetAddr).hostname,
+      })
+    ) {
+      refusal = DENIED_ERROR;
+    }
+    if (refusal !== null) {
       server.stats.rejectedConnections++;
-      const done = writeAll(conn, MAX_CLIENTS_ERROR).catch(() => {}).finally(
-        () => {
-          try {
-            conn.close();
-          } catch {
-            // Already closed.
-          }
-        },
-      );
+      const done = writeAll(conn, refusal).catch(() => {}).finally(() => {
+        try {
+          conn.close();
+        } catch {
+          // Already closed.
+        }
+      });
       this.#track(done);
       return;
     }
-    try {
-      conn.setNoDelay(true);
-      conn.setKeepAlive(server.config.number("tcp-keepalive") > 0);
-    } catch {
-      // Socket options are best effort.
+    if (!tls) {
+      try {
+        const tcp = conn as Deno.TcpConn;
+        tcp.setNoDelay(true);
+        tcp.setKeepAlive(server.config.number("tcp-keepalive") > 0);
+      } catch {
+        // Socket options are best effort.
+      }
     }
-    const connection = new Connection(conn, server, this.dispatcher);
+    const connection = new Connection(conn, tls, server, this.dispatcher);
     this.#track(connection.run());
   }
 
@@ -337,14 +540,10 @@ export class NetworkServer {
 
   /** Stops listening, disconnects every client and waits for their loops to end. */
   async close(): Promise<void> {
-    for (const listener of this.#listeners) {
-      try {
-        listener.close();
-      } catch {
-        // Already closed.
-      }
-    }
-    await Promise.all(this.#accepting);
+    await this.#swapping;
+    for (const listening of this.#listening) this.#closeListener(listening);
+    await Promise.all(this.#listening.map((l) => l.accepting));
+    this.#listening = [];
     for (const client of [...this.server.clients.values()]) {
       client.transport.close(false);
     }

@@ -1,19 +1,31 @@
 /**
  * Wires the server together, in one place: state, command table,
- * dispatcher, propagation, persistence, network listener, the periodic cron
- * (active expiry, idle client timeout, INFO samples), the pid file and the
- * start-up log lines.
+ * dispatcher, propagation, persistence, network listeners (plain and TLS),
+ * the periodic cron (active expiry, idle client timeout, INFO samples), the
+ * pid file and the start-up log lines.
  *
  * @module
  */
 
 import { type Config, ConfigError } from "../config/config.ts";
+import {
+  DIRECTIVES,
+  tlsRequested,
+  tlsSettingsProblem,
+} from "../config/directives.ts";
 import { Dispatcher } from "../commands/dispatch.ts";
 import { sampleInfoMetrics } from "../commands/info.ts";
 import { createCommandTable } from "../commands/registry.ts";
 import { persistenceCron, setUpPersistence } from "../persistence/setup.ts";
-import { NetworkServer } from "./network.ts";
-import { MasterLink } from "../replication/master_link.ts";
+import { type ListenAddresses, ListenError, NetworkServer } from "./network.ts";
+import { type MasterDialer, MasterLink } from "../replication/master_link.ts";
+import {
+  connectMasterTls,
+  TlsConfigError,
+  TlsContext,
+  type TlsMaterial,
+} from "./tls.ts";
+import type { Logger } from "./log.ts";
 import { shutdownCron } from "../commands/server.ts";
 import { subscriptionCount } from "./pubsub.ts";
 import { Server } from "./server.ts";
@@ -24,7 +36,7 @@ import { accessTracking } from "../store/database.ts";
 export interface RunningServer {
   /** The server's state. */
   readonly server: Server;
-  /** The TCP port the server listens on. */
+  /** The port the server listens on: the plain one, else the TLS one. */
   readonly port: number;
   /** Stops accepting, disconnects clients and stops the cron. */
   stop(): Promise<void>;
@@ -57,20 +69,100 @@ function writePidFile(server: Server): void {
   }
 }
 
+/** Where the configuration says to listen. */
+function listenAddresses(config: Config): ListenAddresses {
+  return {
+    hostnames: bindAddresses(config.get("bind")),
+    port: config.number("port"),
+    tlsPort: config.number("tls-port"),
+  };
+}
+
 /**
- * CONFIG SET port and bind take effect at once: the listeners move, and
- * if they cannot, the old ones stay and the change is refused.
+ * Runs the TLS configuration step for CONFIG SET: logs why it fails and
+ * throws the ConfigError CONFIG SET answers. With `reuse`, TLS already
+ * configured keeps its files, as Redis's tls-port does with its context.
  */
-function installListenerAppliers(config: Config, network: NetworkServer): void {
+function configureTls(
+  config: Config,
+  tls: TlsContext,
+  log: Logger,
+  reuse: boolean,
+): TlsMaterial {
+  try {
+    if (reuse && tls.material !== null) {
+      const problem = tlsSettingsProblem(config);
+      if (problem !== null) {
+        throw new TlsConfigError(problem.log, problem.reply);
+      }
+      return tls.material;
+    }
+    return tls.configure(config);
+  } catch (error) {
+    if (!(error instanceof TlsConfigError)) throw error;
+    log.warning(error.logLine);
+    throw new ConfigError(error.reply);
+  }
+}
+
+/**
+ * CONFIG SET port, bind and tls-port take effect at once: the listeners
+ * move, and if they cannot, the old ones stay and the change is refused.
+ * Changing another TLS setting while TLS is on reads the files again, and
+ * new TLS connections get the new certificate (Redis reloads its TLS
+ * context the same way); bad files refuse the change.
+ */
+function installListenerAppliers(
+  config: Config,
+  network: NetworkServer,
+  tls: TlsContext,
+  log: Logger,
+): void {
   const rebind = (reason: string) => () => {
     try {
-      network.rebind(bindAddresses(config.get("bind")), config.number("port"));
-    } catch {
+      network.rebind(listenAddresses(config));
+    } catch (error) {
+      if (!(error instanceof ListenError)) throw error;
+      log.warning(`Warning: ${error.message}`);
       throw new ConfigError(reason);
     }
   };
-  config.setApplier("port", rebind("Unable to listen on this port"));
+  const moveListeners = rebind("Unable to listen on this port");
+  config.setApplier("port", moveListeners);
   config.setApplier("bind", rebind("Failed to bind to specified addresses."));
+  const moveTlsListeners = rebind(
+    "Unable to listen on this port. Check server logs.",
+  );
+  config.setApplier("tls-port", () => {
+    if (config.number("tls-port") !== 0) {
+      void network.setTlsKeys(configureTls(config, tls, log, true));
+    }
+    moveTlsListeners();
+  });
+  const reload = () => {
+    if (!tlsRequested(config)) return;
+    const material = configureTls(config, tls, log, false);
+    if (config.number("tls-port") !== 0) void network.setTlsKeys(material);
+  };
+  for (const d of DIRECTIVES) {
+    if (d.name.startsWith("tls-") && d.name !== "tls-port") {
+      config.setApplier(d.name, reload);
+    }
+  }
+}
+
+/**
+ * How a replica reaches its master: plain TCP, or with tls-replication TLS
+ * with the configured certificates (configured now if TLS was not yet).
+ */
+function masterDialer(config: Config, tls: TlsContext): MasterDialer {
+  return async (hostname, port) => {
+    if (!config.flag("tls-replication")) {
+      return await Deno.connect({ hostname, port });
+    }
+    const material = tls.material ?? tls.configure(config);
+    return await connectMasterTls({ hostname, port, material });
+  };
 }
 
 /** A server's state and dispatcher, without a network listener. */
@@ -79,6 +171,8 @@ export interface ServerCore {
   readonly server: Server;
   /** The dispatcher that runs every command. */
   readonly dispatcher: Dispatcher;
+  /** The TLS configuration in effect, for the TLS listener and the replica's link. */
+  readonly tls: TlsContext;
 }
 
 /**
@@ -107,20 +201,67 @@ export function createServerCore(config: Config): ServerCore {
   const dispatcher = new Dispatcher(server);
   server.pause.onRelease((client) => dispatcher.resume(client));
   const replication = server.replication;
+  const tls = new TlsContext();
+  const dial = masterDialer(config, tls);
   replication.linkFactory = (host, port) =>
-    new MasterLink(server, dispatcher, host, port);
+    new MasterLink(server, dispatcher, host, port, { dial });
   // WAIT clients are served when replicas acknowledge.
   replication.onAcknowledge(() => server.blocking.serveKeyless());
-  return { server, dispatcher };
+  return { server, dispatcher, tls };
 }
 
-/** Starts a server with `config`, listening on its port. */
+/**
+ * Opens the listeners, or exits as redis-server does when it cannot: with
+ * no port at all, with TLS files that cannot be read (main.ts checks them
+ * first, so only if they changed meanwhile), or an address in use.
+ */
+function openListeners(
+  config: Config,
+  server: Server,
+  network: NetworkServer,
+  tls: TlsContext,
+): void {
+  const addresses = listenAddresses(config);
+  if (addresses.port === 0 && addresses.tlsPort === 0) {
+    server.log.warning("Configured to not listen anywhere, exiting.");
+    Deno.exit(1);
+  }
+  let material: TlsMaterial | null = null;
+  if (tlsRequested(config)) {
+    try {
+      material = tls.configure(config);
+    } catch (error) {
+      if (!(error instanceof TlsConfigError)) throw error;
+      server.log.warning(error.logLine);
+      server.log.warning("Failed to configure TLS. Check logs for more info.");
+      Deno.exit(1);
+    }
+  }
+  try {
+    network.listen(addresses, material);
+  } catch (error) {
+    if (!(error instanceof ListenError)) throw error;
+    server.log.warning(`Warning: ${error.message}`);
+    server.log.warning(
+      `Failed listening on port ${error.port} (${
+        error.tls ? "TLS" : "TCP"
+      }), aborting.`,
+    );
+    Deno.exit(1);
+  }
+}
+
+/**
+ * Starts a server with `config`, listening on its ports (plain and TLS).
+ * Like redis-server, it logs why and exits the process when it cannot
+ * listen.
+ */
 export function startServer(config: Config): RunningServer {
-  const { server, dispatcher } = createServerCore(config);
-  setUpPersistence(server, dispatcher);
+  const { server, dispatcher, tls } = createServerCore(config);
   const network = new NetworkServer(server, dispatcher);
-  network.listen(bindAddresses(config.get("bind")), config.number("port"));
-  installListenerAppliers(config, network);
+  openListeners(config, server, network, tls);
+  setUpPersistence(server, dispatcher);
+  installListenerAppliers(config, network, tls, server.log);
   writePidFile(server);
   const replicaof = config.get("replicaof");
   server.replication.restoreFromRdb(server.rdb.loadedAux, replicaof !== "");
@@ -171,8 +312,9 @@ export function startServer(config: Config): RunningServer {
   };
   server.onShutdown = () => void stop();
 
-  server.log.notice(`Running mode=standalone, port=${network.port}.`);
+  const port = network.port || network.tlsPort;
+  server.log.notice(`Running mode=standalone, port=${port}.`);
   server.log.warning("Server initialized");
   server.log.notice("Ready to accept connections");
-  return { server, port: network.port, stop, finished };
+  return { server, port, stop, finished };
 }

@@ -3,7 +3,8 @@
  * process: Debian's /etc/redis/redis.conf (which says `daemonize yes`) and a
  * generated redis.conf holding every directive at its default, each loaded
  * into our server and redis-server and compared; the detaching, the
- * foreground fallback, the banner and the TLS refusal.
+ * foreground fallback, the banner and the TLS configuration step (more in
+ * tests/server/tls_test.ts).
  */
 
 import assert from "node:assert/strict";
@@ -427,7 +428,7 @@ Deno.test("daemonize yes without permission to run programs stays in the foregro
   }
 });
 
-Deno.test("turning TLS on stops start-up: this server has no TLS", async () => {
+Deno.test("TLS without a certificate stops start-up with Redis's message", async () => {
   const dir = await Deno.makeTempDir({ prefix: "redis-ts-tls-" });
   try {
     for (
@@ -440,7 +441,7 @@ Deno.test("turning TLS on stops start-up: this server has no TLS", async () => {
       assert.equal(result.code, 1, flags.join(" "));
       assert.match(
         result.stdout,
-        /# TLS is not supported by redis-ts: set tls-port 0, tls-replication no and tls-cluster no\n.*# Failed to configure TLS\. Check logs for more info\.\n$/,
+        /# No tls-cert-file configured!\n.*# Failed to configure TLS\. Check logs for more info\.\n$/,
       );
     }
   } finally {

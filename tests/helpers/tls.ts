@@ -1,0 +1,249 @@
+/**
+ * TLS for end-to-end tests: certificates made with openssl in a test's
+ * temporary directory (a CA, and certificates it signs for 127.0.0.1), and
+ * a small RESP client over Deno's TLS.
+ *
+ * @module
+ */
+
+import { text } from "./bytes.ts";
+import { encodeCommand, parseReply, type Reply } from "./resp_client.ts";
+
+/** Runs openssl with `args` in `cwd`; throws with its output if it fails. */
+async function openssl(cwd: string, args: string[]): Promise<void> {
+  const out = await new Deno.Command("openssl", {
+    args,
+    cwd,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) {
+    throw new Error(
+      `openssl ${args.join(" ")}: ${text(out.stdout)}${text(out.stderr)}`,
+    );
+  }
+}
+
+/** Whether openssl can be run (the tests that need certificates skip without). */
+export function hasOpenssl(): boolean {
+  try {
+    return new Deno.Command("openssl", {
+      args: ["version"],
+      stdout: "null",
+      stderr: "null",
+    }).outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
+/** A certificate authority: its certificate and key files. */
+export interface Authority {
+  /** The CA certificate (PEM file). */
+  readonly cert: string;
+  /** Its private key (PEM file). */
+  readonly key: string;
+}
+
+/** A certificate signed by an authority, with its key. */
+export interface Issued {
+  /** The certificate (PEM file). */
+  readonly cert: string;
+  /** Its private key (PEM file, unencrypted). */
+  readonly key: string;
+}
+
+/** Makes a CA named `name` in `dir` (files `<name>.crt`, `<name>.key`). */
+export async function makeAuthority(
+  dir: string,
+  name = "ca",
+): Promise<Authority> {
+  await openssl(dir, [
+    "req",
+    "-x509",
+    "-new",
+    "-nodes",
+    "-newkey",
+    "rsa:2048",
+    "-keyout",
+    `${name}.key`,
+    "-out",
+    `${name}.crt`,
+    "-days",
+    "2",
+    "-subj",
+    `/CN=redis-ts test ${name}`,
+  ]);
+  return { cert: `${dir}/${name}.crt`, key: `${dir}/${name}.key` };
+}
+
+/**
+ * Makes a certificate for 127.0.0.1 (IP SAN) signed by `ca`, in `dir`
+ * (files `<name>.crt`, `<name>.key`).
+ */
+export async function issueCertificate(
+  dir: string,
+  ca: Authority,
+  name = "server",
+): Promise<Issued> {
+  await openssl(dir, [
+    "req",
+    "-new",
+    "-nodes",
+    "-newkey",
+    "rsa:2048",
+    "-keyout",
+    `${name}.key`,
+    "-out",
+    `${name}.csr`,
+    "-subj",
+    "/CN=127.0.0.1",
+  ]);
+  await Deno.writeTextFile(
+    `${dir}/${name}.ext`,
+    "subjectAltName=IP:127.0.0.1\n",
+  );
+  await openssl(dir, [
+    "x509",
+    "-req",
+    "-in",
+    `${name}.csr`,
+    "-CA",
+    ca.cert,
+    "-CAkey",
+    ca.key,
+    "-CAcreateserial",
+    "-out",
+    `${name}.crt`,
+    "-days",
+    "2",
+    "-extfile",
+    `${name}.ext`,
+  ]);
+  return { cert: `${dir}/${name}.crt`, key: `${dir}/${name}.key` };
+}
+
+/** Writes `key` encrypted with `password` (AES-256, PKCS#8) to `out`. */
+export async function encryptKey(
+  dir: string,
+  key: string,
+  password: string,
+  out: string,
+): Promise<string> {
+  await openssl(dir, [
+    "pkey",
+    "-in",
+    key,
+    "-aes256",
+    "-passout",
+    `pass:${password}`,
+    "-out",
+    out,
+  ]);
+  return `${dir}/${out}`;
+}
+
+/** A test directory with a CA and a server certificate for 127.0.0.1. */
+export interface TlsFiles {
+  /** The directory; the caller removes it. */
+  readonly dir: string;
+  /** The CA. */
+  readonly ca: Authority;
+  /** The server certificate, signed by the CA. */
+  readonly server: Issued;
+}
+
+/** Makes a temporary directory with a CA and a server certificate. */
+export async function makeTlsFiles(): Promise<TlsFiles> {
+  const dir = await Deno.makeTempDir({ prefix: "redis-ts-tls-" });
+  try {
+    const ca = await makeAuthority(dir);
+    const server = await issueCertificate(dir, ca);
+    return { dir, ca, server };
+  } catch (error) {
+    await Deno.remove(dir, { recursive: true });
+    throw error;
+  }
+}
+
+/** The flags that serve TLS on `tlsPort` with `files` (no client certificates). */
+export function tlsServerFlags(files: TlsFiles, tlsPort: number): string[] {
+  return [
+    "--tls-port",
+    String(tlsPort),
+    "--tls-cert-file",
+    files.server.cert,
+    "--tls-key-file",
+    files.server.key,
+    "--tls-ca-cert-file",
+    files.ca.cert,
+    "--tls-auth-clients",
+    "no",
+  ];
+}
+
+/** A RESP client over TLS (Deno.connectTls). Close it with `close()`. */
+export class TlsRespClient {
+  #buf = new Uint8Array(0);
+  readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
+
+  private constructor(readonly conn: Deno.TlsConn) {
+    this.#reader = conn.readable.getReader();
+  }
+
+  /**
+   * Connects to 127.0.0.1:`port`, trusting the CA certificate in the file
+   * `caFile`, and completes the handshake.
+   */
+  static async connect(port: number, caFile: string): Promise<TlsRespClient> {
+    const conn = await Deno.connectTls({
+      hostname: "127.0.0.1",
+      port,
+      caCerts: [await Deno.readTextFile(caFile)],
+    });
+    try {
+      await conn.handshake();
+    } catch (error) {
+      conn.close();
+      throw error;
+    }
+    return new TlsRespClient(conn);
+  }
+
+  /** Sends a command and returns its parsed reply. */
+  async call(...args: string[]): Promise<Reply> {
+    const bytes = encodeCommand(args);
+    let offset = 0;
+    while (offset < bytes.length) {
+      offset += await this.conn.write(bytes.subarray(offset));
+    }
+    while (true) {
+      const parsed = parseReply(this.#buf, 0);
+      if (parsed !== null) {
+        this.#buf = this.#buf.slice(parsed[1]);
+        return parsed[0];
+      }
+      const { value, done } = await this.#reader.read();
+      if (done || value === undefined) throw new Error("connection closed");
+      const joined = new Uint8Array(this.#buf.length + value.length);
+      joined.set(this.#buf);
+      joined.set(value, this.#buf.length);
+      this.#buf = joined;
+    }
+  }
+
+  /** Closes the connection. */
+  close(): void {
+    try {
+      this.#reader.releaseLock();
+    } catch {
+      // Ignore.
+    }
+    try {
+      this.conn.close();
+    } catch {
+      // Already closed.
+    }
+  }
+}
