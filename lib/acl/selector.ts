@@ -48,14 +48,15 @@ export const RULE_ERROR_TEXT: { readonly [error in RuleError]: string } = {
 /** Key permission bits of a key pattern. */
 const READ = 1;
 /** The access bit a key read needs, for {@linkcode Selector.keyAllowed}. */
-export const READ_ACCESS = READ;
+export const READ_ACCESS: number = READ;
 const WRITE = 2;
 const READ_WRITE = READ | WRITE;
 
 /** A key pattern with the access it grants. */
-interface KeyPattern {
+export interface KeyPattern {
+  /** The glob keys are matched against. */
   readonly pattern: string;
-  /** READ, WRITE or both. */
+  /** Read (1), write (2) or both (3). */
   access: number;
 }
 

@@ -19,7 +19,6 @@ import type {
   KeySpec,
   KeySpecFlag,
 } from "./spec.ts";
-import type { CommandTable } from "./table.ts";
 
 /**
  * Writes a HELP reply the way Redis does: a header naming the command, the
@@ -232,24 +231,24 @@ function writeDocs(ctx: CommandContext, spec: CommandSpec): void {
  * "config|get" for a subcommand, in any case.
  */
 function lookupByFullName(
-  table: CommandTable,
+  ctx: CommandContext,
   name: Uint8Array,
 ): CommandSpec | undefined {
   const parts = lowerAscii(name).split("|");
   if (parts.length > 2) return undefined;
-  const base = table.lookup(parts[0]);
+  const base = ctx.dispatcher.commandNamed(parts[0]);
   if (parts.length === 1 || base === undefined) return base;
-  return table.lookupSubcommand(base, parts[1]);
+  return ctx.server.commands.lookupSubcommand(base, parts[1]);
 }
 
 function commandAll(ctx: CommandContext): void {
-  const table = ctx.server.commands;
-  ctx.reply.array(table.size);
-  for (const spec of table.all()) writeInfo(ctx, spec);
+  const specs = [...ctx.dispatcher.callableCommands()];
+  ctx.reply.array(specs.length);
+  for (const spec of specs) writeInfo(ctx, spec);
 }
 
 function commandCount(ctx: CommandContext): void {
-  ctx.reply.integer(ctx.server.commands.size);
+  ctx.reply.integer([...ctx.dispatcher.callableCommands()].length);
 }
 
 function commandInfo(ctx: CommandContext, args: Uint8Array[]): void {
@@ -257,21 +256,19 @@ function commandInfo(ctx: CommandContext, args: Uint8Array[]): void {
     commandAll(ctx);
     return;
   }
-  const table = ctx.server.commands;
   ctx.reply.array(args.length - 2);
   for (let i = 2; i < args.length; i++) {
-    const spec = lookupByFullName(table, args[i]);
+    const spec = lookupByFullName(ctx, args[i]);
     if (spec === undefined) ctx.reply.nullBulk();
     else writeInfo(ctx, spec);
   }
 }
 
 function commandDocs(ctx: CommandContext, args: Uint8Array[]): void {
-  const table = ctx.server.commands;
   const specs: CommandSpec[] = [];
-  if (args.length === 2) specs.push(...table.all());
+  if (args.length === 2) specs.push(...ctx.dispatcher.callableCommands());
   for (let i = 2; i < args.length; i++) {
-    const spec = lookupByFullName(table, args[i]);
+    const spec = lookupByFullName(ctx, args[i]);
     if (spec !== undefined) specs.push(spec);
   }
   ctx.reply.map(specs.length);
@@ -298,9 +295,8 @@ function commandList(ctx: CommandContext, args: Uint8Array[]): void {
       filter = (spec) => globMatch(value, spec.fullName, true);
     } else throw new CommandError(Errors.syntax);
   }
-  const table = ctx.server.commands;
   const names: string[] = [];
-  for (const spec of table.all()) {
+  for (const spec of ctx.dispatcher.callableCommands()) {
     if (filter === null || filter(spec)) names.push(spec.name);
     for (const sub of spec.subcommands ?? []) {
       if (filter === null || filter(sub)) names.push(sub.fullName);
@@ -398,12 +394,8 @@ function getKeys(
   args: Uint8Array[],
   withFlags: boolean,
 ): void {
-  const table = ctx.server.commands;
   const commandArgs = args.slice(2);
-  let spec = table.lookup(lowerAscii(commandArgs[0]));
-  if (spec?.subcommands !== undefined && commandArgs.length > 1) {
-    spec = table.lookupSubcommand(spec, lowerAscii(commandArgs[1]));
-  }
+  const spec = ctx.dispatcher.specOf(commandArgs);
   if (spec === undefined) {
     throw new CommandError("ERR Invalid command specified");
   }

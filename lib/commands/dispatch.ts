@@ -113,6 +113,7 @@ export class Dispatcher {
    * table's, or rename-command's), so a request's command is found without
    * building a lower-case string from its name.
    */
+  readonly #byName = new Map<string, CommandSpec>();
   readonly #byHash = new Map<
     number,
     { readonly name: string; readonly spec: CommandSpec }[]
@@ -176,11 +177,25 @@ export class Dispatcher {
     for (const spec of table.all()) {
       const name = server.commandRenames.get(spec) ?? spec.name;
       if (name === "") continue;
+      this.#byName.set(name, spec);
       const h = hashName(encoder.encode(name));
       const bucket = this.#byHash.get(h);
       if (bucket === undefined) this.#byHash.set(h, [{ name, spec }]);
       else bucket.push({ name, spec });
     }
+  }
+
+  /**
+   * The top-level command clients call `name` (lower-case): its table
+   * name, or its rename-command name (COMMAND INFO looks commands up so).
+   */
+  commandNamed(name: string): CommandSpec | undefined {
+    return this.#byName.get(name);
+  }
+
+  /** The top-level commands clients can call (rename-command removes some). */
+  callableCommands(): IterableIterator<CommandSpec> {
+    return this.#byName.values();
   }
 
   /** The top-level command named by `name` in any letter case. */

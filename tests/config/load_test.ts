@@ -169,7 +169,6 @@ Deno.test("include with wildcards reads every match in order; none is fine", asy
 Deno.test("config-file directives of features this server lacks are refused clearly", () => {
   const config = new Config(cwd);
   const cases: [string, RegExp][] = [
-    ["rename-command CONFIG x", /rename-command is not supported by redis-ts/],
     ["loadmodule /x.so", /Modules are not supported by redis-ts/],
     ["sentinel", /Sentinel mode is not supported by redis-ts/],
     // Redis's own texts.

@@ -41,8 +41,12 @@ function forcedLines(): string[] {
 }
 
 /** Rewrites `old` for `config` and returns the lines (no final empty one). */
-function rewrite(old: string, config = new Config(cwd)): string[] {
-  const text = rewriteConfigText(old, config);
+function rewrite(
+  old: string,
+  config = new Config(cwd),
+  users: readonly string[] = [],
+): string[] {
+  const text = rewriteConfigText(old, config, { users });
   assert.ok(text === "" || text.endsWith("\n"));
   return text.split("\n").slice(0, -1);
 }
@@ -64,13 +68,15 @@ Deno.test("rewrite: comments, blank lines and other keywords stay; unknown lines
     '""',
     "include",
   ].join("\n");
-  assert.deepEqual(rewrite(old), [
+  // User lines are the ACL's users, written in place of the old ones.
+  const users = ["user bob on resetchannels -@all"];
+  assert.deepEqual(rewrite(old, new Config(cwd), users), [
     "# top comment",
     "# indented comment",
     "",
     "include /etc/redis/extra.conf",
     'rename-command FLUSHALL ""',
-    "user bob on",
+    "user bob on resetchannels -@all",
     "sentinel monitor x",
     // No modules are loaded: the line goes, as in Redis.
     "",
