@@ -96,9 +96,9 @@ export function protectedModeRefuses(input: ProtectedModeInput): boolean {
 }
 
 /**
- * Whether the default user needs no password. For now that is an empty
- * `requirepass`; with ACL users it becomes the default user's nopass flag.
+ * Whether the default user needs no password (its nopass flag, which
+ * requirepass "" and ACL SETUSER default nopass both set), as Redis checks.
  */
 export function defaultUserHasNoPassword(server: Server): boolean {
-  return server.config.get("requirepass") === "";
+  return server.acl.defaultUser.nopass;
 }
