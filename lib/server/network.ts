@@ -311,6 +311,8 @@ interface Listening {
   readonly hostname: string;
   /** The port asked for (the bound one is in listener.addr). */
   readonly port: number;
+  /** The keys a TLS listener serves (null for plain). */
+  readonly keys: TlsListenerKeys | null;
   /** Settles once the listener is closed and its pending accept is over. */
   accepting: Promise<void>;
 }
@@ -395,16 +397,21 @@ export class NetworkServer {
    * when the listeners are back; one that cannot be reopened is logged.
    */
   setTlsKeys(keys: TlsListenerKeys): Promise<void> {
-    const unchanged = this.#tlsKeys !== null &&
-      this.#tlsKeys.cert === keys.cert && this.#tlsKeys.key === keys.key;
+    const current = this.#tlsKeys;
+    if (current?.cert === keys.cert && current.key === keys.key) {
+      return this.#swapping;
+    }
     this.#tlsKeys = keys;
-    if (unchanged) return this.#swapping;
     this.#swapping = this.#swapping.then(() => this.#reopenTls());
     return this.#swapping;
   }
 
+  /** Reopens the TLS listeners that serve other keys than the current ones. */
   async #reopenTls(): Promise<void> {
-    for (const old of this.#listening.filter((l) => l.tls)) {
+    const stale = this.#listening.filter((l) =>
+      l.tls && l.keys !== this.#tlsKeys
+    );
+    for (const old of stale) {
       this.#closeListener(old);
       // The port is free again once the pending accept has ended.
       await old.accepting;
@@ -444,9 +451,9 @@ export class NetworkServer {
 
   #open(hostname: string, port: number, tls: boolean): Listening {
     let listener: Deno.TcpListener | Deno.TlsListener;
+    const keys = tls ? this.#tlsKeys : null;
     try {
       if (tls) {
-        const keys = this.#tlsKeys;
         if (keys === null) throw new Error("no TLS certificate configured");
         listener = Deno.listenTls({
           hostname,
@@ -466,6 +473,7 @@ export class NetworkServer {
       tls,
       hostname,
       port,
+      keys,
       accepting: Promise.resolve(),
     };
     listening.accepting = this.#acceptLoop(listening);
