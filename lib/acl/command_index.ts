@@ -10,31 +10,6 @@
 import type { CommandSpec } from "../commands/spec.ts";
 import type { CommandTable } from "../commands/table.ts";
 
-/** ACL categories in Redis's order (ACL CAT, and how rules are described). */
-export const ACL_CATEGORIES: readonly string[] = [
-  "keyspace",
-  "read",
-  "write",
-  "set",
-  "sortedset",
-  "list",
-  "hash",
-  "string",
-  "bitmap",
-  "hyperloglog",
-  "geo",
-  "stream",
-  "pubsub",
-  "admin",
-  "fast",
-  "slow",
-  "blocking",
-  "dangerous",
-  "connection",
-  "transaction",
-  "scripting",
-];
-
 /** Lower-cases ASCII letters only, as Redis's strcasecmp compares. */
 export function asciiLower(text: string): string {
   return text.replace(/[A-Z]+/g, (s) => s.toLowerCase());

@@ -9,12 +9,8 @@
 
 import { globMatch } from "../store/glob.ts";
 import type { CommandSpec, KeyReference } from "../commands/spec.ts";
-import { FLAG_BITS } from "../commands/define.ts";
-import {
-  ACL_CATEGORIES,
-  type AclCommandIndex,
-  asciiLower,
-} from "./command_index.ts";
+import { ACL_CATEGORIES, FLAG_BITS } from "../commands/define.ts";
+import { type AclCommandIndex, asciiLower } from "./command_index.ts";
 
 /** Why a rule was refused, as Redis's errno values name the cases. */
 export type RuleError =

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { defineCommand } from "./define.ts";
+import { ACL_CATEGORIES, defineCommand } from "./define.ts";
 import type { CommandContext } from "./context.ts";
 import type { CommandSpec } from "./spec.ts";
 import { CommandError, Errors } from "./errors.ts";
@@ -16,7 +16,7 @@ import { commandKeys, replyHelp } from "./command.ts";
 import { clientInfoText } from "./client.ts";
 import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
-import { ACL_CATEGORIES, asciiLower } from "../acl/command_index.ts";
+import { asciiLower } from "../acl/command_index.ts";
 import type { AclLogContext, AclLogReason } from "../acl/log.ts";
 import { channelAllowed, type Denial, type Selector } from "../acl/selector.ts";
 import { RULE_ERROR_TEXT } from "../acl/selector.ts";

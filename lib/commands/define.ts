@@ -89,8 +89,12 @@ export const FLAG_BITS: { readonly [flag in CommandFlag]: number } = {
   allow_busy: 1 << 22,
 };
 
-/** Redis's ACL category order (its bit order), used when listing categories. */
-const CATEGORY_ORDER = [
+/**
+ * Redis's ACL categories, without "@", in its order (its bit order): how
+ * COMMAND INFO lists a command's categories, ACL CAT lists them all, and
+ * ACL rules are described.
+ */
+export const ACL_CATEGORIES: readonly string[] = [
   "keyspace",
   "read",
   "write",
@@ -137,7 +141,7 @@ function aclCategories(
   if (flags.includes("fast")) categories.add("fast");
   if (flags.includes("blocking")) categories.add("blocking");
   if (!categories.has("fast")) categories.add("slow");
-  return CATEGORY_ORDER.filter((c) => categories.has(c)).map((c) => "@" + c);
+  return ACL_CATEGORIES.filter((c) => categories.has(c)).map((c) => "@" + c);
 }
 
 function isIndexRange(spec: KeySpec): boolean {
