@@ -9,17 +9,20 @@ import { ConfigSetError, findDirective } from "../config/config.ts";
 import type { Directive } from "../config/directives.ts";
 import { ConfigRewriteError, rewriteConfigFile } from "../config/rewrite.ts";
 import type { Client } from "../server/client.ts";
+import { isLoopbackAddress } from "../server/protected_mode.ts";
 import { globMatch } from "../store/glob.ts";
 import { bytesToString } from "../util/bytes.ts";
 import type { CommandContext } from "./context.ts";
 import { CommandError, Errors } from "./errors.ts";
 import type { CommandSpec } from "./spec.ts";
 
-/** Whether a client connects over loopback ("local" in enable-* directives). */
+/**
+ * Whether a client is local for the enable-* directives' "local": the same
+ * rule as protected mode's (Redis's islocalClient).
+ */
 export function isLocalClient(client: Client): boolean {
-  return client.address.startsWith("127.") ||
-    client.address.startsWith("[::1]") ||
-    client.address.startsWith("[::ffff:127.");
+  const address = client.address;
+  return isLoopbackAddress(address.slice(0, address.lastIndexOf(":")));
 }
 
 /**

@@ -127,17 +127,16 @@ function installListenerAppliers(
       throw new ConfigError(reason);
     }
   };
-  const moveListeners = rebind("Unable to listen on this port");
-  config.setApplier("port", moveListeners);
-  config.setApplier("bind", rebind("Failed to bind to specified addresses."));
-  const moveTlsListeners = rebind(
+  const moveListeners = rebind(
     "Unable to listen on this port. Check server logs.",
   );
+  config.setApplier("port", moveListeners);
+  config.setApplier("bind", rebind("Failed to bind to specified addresses."));
   config.setApplier("tls-port", () => {
     if (config.number("tls-port") !== 0) {
       void network.setTlsKeys(configureTls(config, tls, log, true));
     }
-    moveTlsListeners();
+    moveListeners();
   });
   const reload = () => {
     if (!tlsRequested(config)) return;

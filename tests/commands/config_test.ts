@@ -269,7 +269,7 @@ Deno.test("CONFIG SET port and bind move the listener", async () => {
       assert.deepEqual(
         await client.call("CONFIG", "SET", "port", String(busy)),
         new RespError(
-          "ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port",
+          "ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port. Check server logs.",
         ),
       );
       assert.deepEqual(await client.call("CONFIG", "GET", "port"), [
