@@ -8,27 +8,11 @@
  */
 
 import assert from "node:assert/strict";
-import { text } from "../helpers/bytes.ts";
+import { nodeClientsInstalled, runNode } from "../helpers/node_clients.ts";
 import { hasRedisServer, startServer } from "../helpers/servers.ts";
 import { SELF_CHECK } from "../differential/acl_common.ts";
 
-const CLIENTS = new URL("./node/", import.meta.url).pathname;
-
-function installed(name: string): boolean {
-  try {
-    Deno.statSync(`${CLIENTS}node_modules/${name}/package.json`);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const ready = installed("redis") && installed("ioredis");
-if (!ready) {
-  console.warn(
-    "node-redis/ioredis not installed (npm ci --prefix tests/clients/node): ACL client tests skipped",
-  );
-}
+const ready = nodeClientsInstalled("ACL client tests", "redis", "ioredis");
 
 type Outcome = { ok?: unknown; error?: string };
 
@@ -50,17 +34,7 @@ async function runAgainst(oracle: boolean): Promise<Record<string, Outcome>> {
     } finally {
       admin.close();
     }
-    const out = await new Deno.Command("node", {
-      args: ["acl_clients.mjs", String(server.port)],
-      cwd: CLIENTS,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    assert.ok(
-      out.success,
-      `acl_clients.mjs failed:\n${text(out.stdout)}\n${text(out.stderr)}`,
-    );
-    return JSON.parse(text(out.stdout));
+    return JSON.parse(await runNode(["acl_clients.mjs", String(server.port)]));
   } finally {
     await server.stop();
   }

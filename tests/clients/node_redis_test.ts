@@ -6,43 +6,17 @@
 
 import assert from "node:assert/strict";
 import { withServer } from "../helpers/servers.ts";
-import { text } from "../helpers/bytes.ts";
+import { nodeClientsInstalled, runNode } from "../helpers/node_clients.ts";
 
-const CLIENTS = new URL("./node/", import.meta.url).pathname;
-
-/** Whether the node-redis dependency has been installed (npm ci). */
-function installed(): boolean {
-  try {
-    Deno.statSync(`${CLIENTS}node_modules/redis/package.json`);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const ready = installed();
-if (!ready) {
-  console.warn(
-    "node-redis not installed (npm ci --prefix tests/clients/node): client tests skipped",
-  );
-}
+const ready = nodeClientsInstalled("client tests", "redis");
 
 Deno.test({
   name: "node-redis: clientSideCache is invalidated when another client writes",
   ignore: !ready,
   async fn() {
     await withServer({ clients: 0 }, async (_clients, server) => {
-      const out = await new Deno.Command("node", {
-        args: ["client_side_cache.mjs", String(server.port)],
-        cwd: CLIENTS,
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      assert.ok(
-        out.success,
-        `node-redis script failed:\n${text(out.stdout)}\n${text(out.stderr)}`,
-      );
-      assert.equal(text(out.stdout).trim(), "ok");
+      const out = await runNode(["client_side_cache.mjs", String(server.port)]);
+      assert.equal(out.trim(), "ok");
     });
   },
 });

@@ -9,39 +9,14 @@
 import assert from "node:assert/strict";
 import { withServer } from "../helpers/servers.ts";
 import { text } from "../helpers/bytes.ts";
+import { nodeClientsInstalled, runNode } from "../helpers/node_clients.ts";
 
-const CLIENTS = new URL("./node/", import.meta.url).pathname;
-
-function installed(name: string): boolean {
-  try {
-    Deno.statSync(`${CLIENTS}node_modules/${name}/package.json`);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const ready = installed("bullmq") && installed("ioredis");
-if (!ready) {
-  console.warn(
-    "bullmq/ioredis not installed (npm ci --prefix tests/clients/node): client tests skipped",
-  );
-}
+const ready = nodeClientsInstalled("client tests", "bullmq", "ioredis");
 
 /** Runs a client script against a fresh server; it must print "ok". */
 async function runClientScript(script: string): Promise<void> {
   await withServer({ clients: 0 }, async (_clients, server) => {
-    const out = await new Deno.Command("node", {
-      args: [script, String(server.port)],
-      cwd: CLIENTS,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    assert.ok(
-      out.success,
-      `${script} failed:\n${text(out.stdout)}\n${text(out.stderr)}`,
-    );
-    assert.equal(text(out.stdout).trim(), "ok");
+    assert.equal((await runNode([script, String(server.port)])).trim(), "ok");
   });
 }
 

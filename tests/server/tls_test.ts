@@ -16,6 +16,7 @@ import {
 } from "../helpers/servers.ts";
 import { text } from "../helpers/bytes.ts";
 import { RespError } from "../helpers/resp_client.ts";
+import { nodeClientsInstalled, runNode } from "../helpers/node_clients.ts";
 import {
   encryptKey,
   hasOpenssl,
@@ -28,19 +29,6 @@ import {
 } from "../helpers/tls.ts";
 
 const ready = hasRedisServer() && hasOpenssl();
-const CLIENTS = new URL("../clients/node/", import.meta.url).pathname;
-
-/** Whether the node client libraries are installed (npm ci). */
-function nodeClientsInstalled(): boolean {
-  try {
-    Deno.statSync(`${CLIENTS}node_modules/ioredis/package.json`);
-    Deno.statSync(`${CLIENTS}node_modules/redis/package.json`);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Runs `body` with fresh certificates, removed afterwards. */
 async function withTlsFiles(
   body: (files: TlsFiles) => Promise<void>,
@@ -141,7 +129,8 @@ Deno.test({
 
 Deno.test({
   name: "ioredis and node-redis connect over TLS and run commands",
-  ignore: !ready || !nodeClientsInstalled(),
+  ignore: !ready ||
+    !nodeClientsInstalled("TLS client test", "ioredis", "redis"),
   fn: () =>
     withTlsFiles(async (files) => {
       const server = await startTlsOnly(files);
@@ -175,23 +164,14 @@ Deno.test({
           await redis.quit();
           console.log("ok");
         `;
-        const out = await new Deno.Command("node", {
-          args: [
-            "--input-type=module",
-            "-e",
-            script,
-            String(server.port),
-            files.ca.cert,
-          ],
-          cwd: CLIENTS,
-          stdout: "piped",
-          stderr: "piped",
-        }).output();
-        assert.ok(
-          out.success,
-          `node clients failed:\n${text(out.stdout)}\n${text(out.stderr)}`,
-        );
-        assert.equal(text(out.stdout).trim(), "ok");
+        const out = await runNode([
+          "--input-type=module",
+          "-e",
+          script,
+          String(server.port),
+          files.ca.cert,
+        ]);
+        assert.equal(out.trim(), "ok");
       } finally {
         await server.stop();
       }
