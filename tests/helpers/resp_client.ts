@@ -140,13 +140,32 @@ export class RespClient {
   #buf = new Uint8Array(0);
   readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
 
-  private constructor(readonly conn: Deno.TcpConn) {
+  private constructor(readonly conn: Deno.TcpConn | Deno.TlsConn) {
     this.#reader = conn.readable.getReader();
   }
 
   /** Connects to 127.0.0.1:`port`. */
   static async connect(port: number): Promise<RespClient> {
     const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    return new RespClient(conn);
+  }
+
+  /**
+   * Connects over TLS to 127.0.0.1:`port`, trusting the CA certificate in
+   * the file `caFile`, and completes the handshake.
+   */
+  static async connectTls(port: number, caFile: string): Promise<RespClient> {
+    const conn = await Deno.connectTls({
+      hostname: "127.0.0.1",
+      port,
+      caCerts: [await Deno.readTextFile(caFile)],
+    });
+    try {
+      await conn.handshake();
+    } catch (error) {
+      conn.close();
+      throw error;
+    }
     return new RespClient(conn);
   }
 

@@ -1,13 +1,12 @@
 /**
  * TLS for end-to-end tests: certificates made with openssl in a test's
- * temporary directory (a CA, and certificates it signs for 127.0.0.1), and
- * a small RESP client over Deno's TLS.
+ * temporary directory (a CA, and certificates it signs for 127.0.0.1).
+ * RespClient.connectTls (resp_client.ts) talks to a TLS port.
  *
  * @module
  */
 
 import { text } from "./bytes.ts";
-import { encodeCommand, parseReply, type Reply } from "./resp_client.ts";
 
 /** Runs openssl with `args` in `cwd`; throws with its output if it fails. */
 async function openssl(cwd: string, args: string[]): Promise<void> {
@@ -181,69 +180,4 @@ export function tlsServerFlags(files: TlsFiles, tlsPort: number): string[] {
     "--tls-auth-clients",
     "no",
   ];
-}
-
-/** A RESP client over TLS (Deno.connectTls). Close it with `close()`. */
-export class TlsRespClient {
-  #buf = new Uint8Array(0);
-  readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
-
-  private constructor(readonly conn: Deno.TlsConn) {
-    this.#reader = conn.readable.getReader();
-  }
-
-  /**
-   * Connects to 127.0.0.1:`port`, trusting the CA certificate in the file
-   * `caFile`, and completes the handshake.
-   */
-  static async connect(port: number, caFile: string): Promise<TlsRespClient> {
-    const conn = await Deno.connectTls({
-      hostname: "127.0.0.1",
-      port,
-      caCerts: [await Deno.readTextFile(caFile)],
-    });
-    try {
-      await conn.handshake();
-    } catch (error) {
-      conn.close();
-      throw error;
-    }
-    return new TlsRespClient(conn);
-  }
-
-  /** Sends a command and returns its parsed reply. */
-  async call(...args: string[]): Promise<Reply> {
-    const bytes = encodeCommand(args);
-    let offset = 0;
-    while (offset < bytes.length) {
-      offset += await this.conn.write(bytes.subarray(offset));
-    }
-    while (true) {
-      const parsed = parseReply(this.#buf, 0);
-      if (parsed !== null) {
-        this.#buf = this.#buf.slice(parsed[1]);
-        return parsed[0];
-      }
-      const { value, done } = await this.#reader.read();
-      if (done || value === undefined) throw new Error("connection closed");
-      const joined = new Uint8Array(this.#buf.length + value.length);
-      joined.set(this.#buf);
-      joined.set(value, this.#buf.length);
-      this.#buf = joined;
-    }
-  }
-
-  /** Closes the connection. */
-  close(): void {
-    try {
-      this.#reader.releaseLock();
-    } catch {
-      // Ignore.
-    }
-    try {
-      this.conn.close();
-    } catch {
-      // Already closed.
-    }
-  }
 }

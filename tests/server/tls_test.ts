@@ -15,7 +15,7 @@ import {
   type TestServer,
 } from "../helpers/servers.ts";
 import { text } from "../helpers/bytes.ts";
-import { RespError } from "../helpers/resp_client.ts";
+import { RespClient, RespError } from "../helpers/resp_client.ts";
 import { nodeClientsInstalled, runNode } from "../helpers/node_clients.ts";
 import {
   encryptKey,
@@ -24,7 +24,6 @@ import {
   makeAuthority,
   makeTlsFiles,
   type TlsFiles,
-  TlsRespClient,
   tlsServerFlags,
 } from "../helpers/tls.ts";
 
@@ -188,9 +187,9 @@ Deno.test({
         flags: tlsServerFlags(files, tlsPort),
       });
       const plain = await server.connect();
-      let secure: TlsRespClient | null = null;
+      let secure: RespClient | null = null;
       try {
-        secure = await TlsRespClient.connect(tlsPort, files.ca.cert);
+        secure = await RespClient.connectTls(tlsPort, files.ca.cert);
         assert.equal(await plain.call("SET", "shared", "from plain"), "OK");
         assert.equal(await secure.call("GET", "shared"), "from plain");
         assert.equal(await secure.call("SET", "shared", "from tls"), "OK");
@@ -257,7 +256,7 @@ Deno.test({
           ),
           "OK",
         );
-        const secure = await TlsRespClient.connect(first, files.ca.cert);
+        const secure = await RespClient.connectTls(first, files.ca.cert);
         assert.equal(await secure.call("PING"), "PONG");
         assert.deepEqual(
           await both("CONFIG", "SET", "tls-port", String(busyPort)),
@@ -274,8 +273,8 @@ Deno.test({
           await oursClient.call("CONFIG", "SET", "tls-port", String(second)),
           "OK",
         );
-        await assert.rejects(() => TlsRespClient.connect(first, files.ca.cert));
-        const moved = await TlsRespClient.connect(second, files.ca.cert);
+        await assert.rejects(() => RespClient.connectTls(first, files.ca.cert));
+        const moved = await RespClient.connectTls(second, files.ca.cert);
         assert.equal(await moved.call("PING"), "PONG");
         moved.close();
         // The connection made before the move stays.
@@ -283,7 +282,7 @@ Deno.test({
         secure.close();
         assert.equal(await both("CONFIG", "SET", "tls-port", "0"), "OK");
         await assert.rejects(() =>
-          TlsRespClient.connect(second, files.ca.cert)
+          RespClient.connectTls(second, files.ca.cert)
         );
         assert.equal(await oursClient.call("PING"), "PONG");
       } finally {
@@ -313,7 +312,7 @@ Deno.test({
       });
       const client = await ours.connect();
       const redisClient = await redis.connect();
-      const before = await TlsRespClient.connect(tlsPort, files.ca.cert);
+      const before = await RespClient.connectTls(tlsPort, files.ca.cert);
       try {
         const other = await makeAuthority(files.dir, "other-ca");
         const renewed = await issueCertificate(files.dir, other, "renewed");
@@ -330,11 +329,11 @@ Deno.test({
         );
         // New connections get the new certificate (after the listener is
         // reopened, within a moment); the old one keeps its session.
-        let after: TlsRespClient | null = null;
+        let after: RespClient | null = null;
         const deadline = Date.now() + 5000;
         while (after === null) {
           try {
-            after = await TlsRespClient.connect(tlsPort, other.cert);
+            after = await RespClient.connectTls(tlsPort, other.cert);
           } catch (error) {
             if (Date.now() > deadline) throw error;
             await new Promise((resolve) => setTimeout(resolve, 20));
@@ -343,7 +342,7 @@ Deno.test({
         assert.equal(await after.call("PING"), "PONG");
         after.close();
         await assert.rejects(() =>
-          TlsRespClient.connect(tlsPort, files.ca.cert)
+          RespClient.connectTls(tlsPort, files.ca.cert)
         );
         assert.equal(await before.call("PING"), "PONG");
 
@@ -390,7 +389,7 @@ Deno.test({
           await client.call("CONFIG", "GET", "tls-auth-clients"),
           ["tls-auth-clients", "no"],
         );
-        const newer = await TlsRespClient.connect(tlsPort, other.cert);
+        const newer = await RespClient.connectTls(tlsPort, other.cert);
         assert.equal(await newer.call("PING"), "PONG");
         newer.close();
       } finally {
@@ -560,7 +559,7 @@ Deno.test({
         flags: ["--tls-protocols", "tlsv1.3 TLSv1.2"],
       });
       try {
-        const client = await TlsRespClient.connect(server.port, files.ca.cert);
+        const client = await RespClient.connectTls(server.port, files.ca.cert);
         assert.equal(await client.call("PING"), "PONG");
         client.close();
       } finally {
@@ -606,7 +605,7 @@ Deno.test({
         flags: ["--tls-key-file", encrypted, "--tls-key-file-pass", "s3cret"],
       });
       try {
-        const client = await TlsRespClient.connect(server.port, files.ca.cert);
+        const client = await RespClient.connectTls(server.port, files.ca.cert);
         assert.equal(await client.call("SET", "k", "v"), "OK");
         client.close();
       } finally {
