@@ -26,9 +26,19 @@ function refusedDir(path: string): string {
   return `ERR CONFIG SET failed (possibly related to argument 'dir') - '${path}' is outside the directories this server may write to (its Deno --allow-write permissions, fixed at start-up)`;
 }
 
-/** The command line of process `pid` (Linux). */
+/**
+ * The command line of process `pid` (Linux). Read by `cat`: Deno lets a
+ * process read /proc/<pid>/cmdline only with --allow-all, and `deno task
+ * test` grants less.
+ */
 function commandLine(pid: number): string[] {
-  return Deno.readTextFileSync(`/proc/${pid}/cmdline`).split("\0");
+  const out = new Deno.Command("cat", {
+    args: [`/proc/${pid}/cmdline`],
+    stdout: "piped",
+    stderr: "piped",
+  }).outputSync();
+  assert.ok(out.success, `cat /proc/${pid}/cmdline: ${text(out.stderr)}`);
+  return text(out.stdout).split("\0");
 }
 
 /** Polls `check` every 20 ms for up to 10 s. */
