@@ -138,7 +138,9 @@ function disconnectRevokedSubscribers(
 ): void {
   if (staged.anyAllChannels) return;
   const allowed = staged.channelPatterns();
-  const kept = original.channelPatterns().every((p) => allowed.includes(p));
+  // Every channel allowed before and not now, or a pattern dropped.
+  const kept = !original.anyAllChannels &&
+    original.channelPatterns().every((p) => allowed.includes(p));
   if (kept) return;
   for (const client of [...server.clients.values()]) {
     if (client.user !== original) continue;

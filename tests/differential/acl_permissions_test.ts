@@ -647,6 +647,15 @@ aclTest(
     await pair.sameClosed(channel, true, "channel revoked");
     await run(pair, pair.main, [["ACL", "SETUSER", "s2", "allchannels"]]);
     await pair.sameClosed(s2, false, "allchannels");
+    // Every channel was allowed; now only news.2's pattern is not.
+    await run(pair, pair.main, [[
+      "ACL",
+      "SETUSER",
+      "s2",
+      "resetchannels",
+      "&other",
+    ]]);
+    await pair.sameClosed(s2, true, "allchannels revoked");
     await run(pair, pair.main, [["ACL", "SETUSER", "s3", "&other"]]);
     await pair.sameClosed(s3, false, "a channel added");
   },
