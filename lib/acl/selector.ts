@@ -8,6 +8,7 @@
  */
 
 import { globMatch } from "../store/glob.ts";
+import { bytesToString } from "../util/bytes.ts";
 import type { CommandSpec, KeyReference } from "../commands/spec.ts";
 import { ACL_CATEGORIES, FLAG_BITS } from "../commands/define.ts";
 import { type AclCommandIndex, asciiLower } from "./command_index.ts";
@@ -327,7 +328,6 @@ export class Selector {
     spec: CommandSpec,
     args: readonly Uint8Array[],
     keys: () => readonly KeyReference[],
-    text: (arg: Uint8Array) => string,
   ): Denial | null {
     if (!this.allCommands && (spec.flagBits & FLAG_BITS.no_auth) === 0) {
       const id = this.index.idOf(spec);
@@ -336,7 +336,9 @@ export class Selector {
         const at = this.index.parentOf(spec) === undefined ? 1 : 2;
         if (
           allowed === undefined || args.length < 2 ||
-          !allowed.some((a) => asciiLower(a) === asciiLower(text(args[at])))
+          !allowed.some((a) =>
+            asciiLower(a) === asciiLower(bytesToString(args[at]))
+          )
         ) {
           return { reason: "command", index: 0 };
         }
@@ -344,7 +346,9 @@ export class Selector {
     }
     if (!this.allKeys) {
       for (const key of keys()) {
-        if (!this.keyAllowed(text(args[key.index]), neededAccess(key))) {
+        if (
+          !this.keyAllowed(bytesToString(args[key.index]), neededAccess(key))
+        ) {
           return { reason: "key", index: key.index };
         }
       }
@@ -354,7 +358,8 @@ export class Selector {
       if (channels !== null) {
         const end = channels.first + channels.count;
         for (let i = channels.first; i < end; i++) {
-          if (!channelAllowed(this.channels, text(args[i]), channels.literal)) {
+          const channel = bytesToString(args[i]);
+          if (!channelAllowed(this.channels, channel, channels.literal)) {
             return { reason: "channel", index: i };
           }
         }

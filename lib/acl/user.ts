@@ -250,15 +250,9 @@ export class User {
   ): Denial | null {
     let keys: readonly KeyReference[] | null = null;
     const keysOnce = () => keys ??= findKeys(spec, args);
-    const texts = new Map<Uint8Array, string>();
-    const text = (arg: Uint8Array) => {
-      let s = texts.get(arg);
-      if (s === undefined) texts.set(arg, s = bytesToString(arg));
-      return s;
-    };
     let relevant: Denial = { reason: "command", index: 0 };
     for (const selector of this.selectors) {
-      const denial = selector.check(spec, args, keysOnce, text);
+      const denial = selector.check(spec, args, keysOnce);
       if (denial === null) return null;
       relevant = moreRelevant(relevant, denial);
     }
