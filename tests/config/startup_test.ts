@@ -319,7 +319,10 @@ Deno.test("always-show-logo prints a banner with Port and PID lines", async () =
   }
 });
 
-/** The permissions of `deno task start`. */
+/**
+ * Broad permissions short of --allow-all (the server's own detach, for
+ * `deno run` with permissions given by hand; the launcher grants fewer).
+ */
 const START_PERMISSIONS = [
   "--allow-net",
   "--allow-read",
@@ -328,7 +331,7 @@ const START_PERMISSIONS = [
   "--allow-sys",
 ];
 
-Deno.test("daemonize yes detaches with the start task's permissions and --allow-run", async () => {
+Deno.test("daemonize yes detaches with broad permissions and --allow-run", async () => {
   const dir = await Deno.makeTempDir({ prefix: "redis-ts-daemon-" });
   const pids: number[] = [];
   let client: RespClient | undefined;
