@@ -31,6 +31,7 @@ import { SCRIPTING_COMMANDS } from "./scripting.ts";
 import { FUNCTION_COMMANDS } from "./functions.ts";
 import { REPLICATION_COMMANDS } from "./replication.ts";
 import { ACL_COMMANDS } from "./acl.ts";
+import { CLUSTER_COMMANDS } from "./cluster.ts";
 import { CommandTable } from "./table.ts";
 
 /** Builds the table of every implemented command. */
@@ -63,5 +64,6 @@ export function createCommandTable(): CommandTable {
     ...FUNCTION_COMMANDS,
     ...REPLICATION_COMMANDS,
     ...ACL_COMMANDS,
+    ...CLUSTER_COMMANDS,
   ]);
 }
