@@ -12,10 +12,14 @@ import type { ConfigLine } from "../config/config.ts";
 import { FatalConfigError } from "../config/load.ts";
 import { AclCommandIndex } from "./command_index.ts";
 import { AclLog } from "./log.ts";
-import { RULE_ERROR_TEXT } from "./selector.ts";
-import { hasSpaces, mergeSelectorArguments, User } from "./user.ts";
+import { hasSpaces, RULE_ERROR_TEXT } from "./selector.ts";
+import { mergeSelectorArguments, User } from "./user.ts";
 import { bytesToString, stringToBytes } from "../util/bytes.ts";
-import { directoryOf, osErrorText, syncDirectory } from "../util/files.ts";
+import {
+  FileWriteError,
+  osErrorText,
+  replaceFileSafely,
+} from "../util/files.ts";
 
 /**
  * A start-up failure: the configuration's users cannot be loaded. Redis
@@ -287,33 +291,12 @@ export class Acl {
   saveFile(path: string): string | null {
     const text = this.sorted().map((u) => `user ${u.name} ${u.describe()}\n`)
       .join("");
-    const temp = `${path}.tmp-${Deno.pid}-${Date.now()}`;
     try {
-      const file = Deno.openSync(temp, {
-        write: true,
-        create: true,
-        truncate: true,
-      });
-      try {
-        const bytes = stringToBytes(text);
-        let written = 0;
-        while (written < bytes.length) {
-          written += file.writeSync(bytes.subarray(written));
-        }
-        file.syncSync();
-      } finally {
-        file.close();
-      }
-      Deno.renameSync(temp, path);
-      syncDirectory(directoryOf(path));
+      replaceFileSafely(path, stringToBytes(text));
       return null;
     } catch (error) {
-      try {
-        Deno.removeSync(temp);
-      } catch {
-        // Nothing was created.
-      }
-      return osErrorText(error);
+      if (error instanceof FileWriteError) return error.message;
+      throw error;
     }
   }
 }

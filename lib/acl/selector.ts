@@ -68,6 +68,12 @@ export interface Denial {
   readonly index: number;
 }
 
+/** The denial of a command itself (no argument to blame). */
+export const COMMAND_DENIED: Denial = Object.freeze({
+  reason: "command",
+  index: 0,
+});
+
 /** Order of the reasons when several selectors refuse (Redis's ACL_DENIED_*). */
 const REASON_RANK: { readonly [reason in DenialReason]: number } = {
   command: 1,
@@ -131,22 +137,19 @@ export function channelAllowed(
   return false;
 }
 
-function hasSpaces(text: string): boolean {
+/** Whether a user name or pattern has the characters Redis refuses. */
+export function hasSpaces(text: string): boolean {
   return /[\t\n\v\f\r \0]/.test(text);
 }
 
 /** Options of a new {@linkcode Selector}. */
 export interface SelectorOptions {
-  /** Whether this is a user's root selector. */
-  readonly root: boolean;
   /** Whether it starts with every channel (acl-pubsub-default allchannels). */
   readonly allChannels: boolean;
 }
 
 /** One selector: commands, keys and channels it allows. */
 export class Selector {
-  /** Whether this is a user's root selector (rules outside parentheses). */
-  readonly root: boolean;
   /** Every key is allowed (allkeys, ~*). */
   allKeys = false;
   /** Every channel is allowed (allchannels, &*). */
@@ -164,7 +167,6 @@ export class Selector {
 
   /** Creates a selector that allows nothing (but channels, if so configured). */
   constructor(readonly index: AclCommandIndex, options: SelectorOptions) {
-    this.root = options.root;
     this.allChannels = options.allChannels;
     this.commands = new Uint8Array(index.futureBit + 1);
   }
@@ -172,7 +174,6 @@ export class Selector {
   /** An independent copy. */
   copy(): Selector {
     const copy = new Selector(this.index, {
-      root: this.root,
       allChannels: this.allChannels,
     });
     copy.allKeys = this.allKeys;
@@ -340,7 +341,7 @@ export class Selector {
             asciiLower(a) === asciiLower(bytesToString(args[at]))
           )
         ) {
-          return { reason: "command", index: 0 };
+          return COMMAND_DENIED;
         }
       }
     }
@@ -412,12 +413,12 @@ export class Selector {
   describeCommands(): string {
     const index = this.index;
     const rules: string[] = [];
-    const fake = new Selector(index, { root: false, allChannels: false });
+    const fake = new Selector(index, { allChannels: false });
     const additive = this.commands[index.futureBit] === 0;
     rules.push(additive ? "-@all" : "+@all");
     fake.apply(additive ? "-@all" : "+@all");
     // What is left to explain: a category applied is taken out of it.
-    const rest = new Selector(index, { root: false, allChannels: false });
+    const rest = new Selector(index, { allChannels: false });
     rest.commands.set(this.commands);
     const applied = new Set<string>();
     while (true) {
@@ -478,9 +479,10 @@ export class Selector {
     const index = this.index;
     let on = 0;
     let off = 0;
-    for (const spec of index.specs) {
-      if (!index.inCategory(spec, category)) continue;
-      if (this.commands[index.idOf(spec)] === 1) on++;
+    const specs = index.specs;
+    for (let id = 0; id < specs.length; id++) {
+      if (!index.inCategory(specs[id], category)) continue;
+      if (this.commands[id] === 1) on++;
       else off++;
     }
     return { on, off };

@@ -12,6 +12,7 @@ import { bytesToString, stringToBytes } from "../util/bytes.ts";
 import type { CommandSpec, KeyReference } from "../commands/spec.ts";
 import { type AclCommandIndex, asciiLower } from "./command_index.ts";
 import {
+  COMMAND_DENIED,
   type Denial,
   moreRelevant,
   READ_ACCESS,
@@ -35,11 +36,6 @@ function sameHash(a: string, b: string): boolean {
     diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
   }
   return diff === 0;
-}
-
-/** Whether a user name or pattern has the characters Redis refuses. */
-export function hasSpaces(text: string): boolean {
-  return /[\t\n\v\f\r \0]/.test(text);
 }
 
 /**
@@ -98,12 +94,11 @@ export class User {
   /** Creates a user that is off, with no password and no permissions. */
   constructor(readonly name: string, options: UserOptions) {
     this.#options = options;
-    this.selectors = [this.#newSelector(true)];
+    this.selectors = [this.#newSelector()];
   }
 
-  #newSelector(root: boolean): Selector {
+  #newSelector(): Selector {
     return new Selector(this.#options.index, {
-      root,
       allChannels: this.#options.allChannelsByDefault(),
     });
   }
@@ -197,7 +192,7 @@ export class User {
       return null;
     }
     if (first === "(" && rule[rule.length - 1] === ")") {
-      const selector = this.#newSelector(false);
+      const selector = this.#newSelector();
       // Like Redis, unbalanced quotes inside give an empty selector.
       const words = splitInlineArgs(stringToBytes(rule.slice(1, -1))) ?? [];
       for (const word of words) {
@@ -250,7 +245,7 @@ export class User {
   ): Denial | null {
     let keys: readonly KeyReference[] | null = null;
     const keysOnce = () => keys ??= findKeys(spec, args);
-    let relevant: Denial = { reason: "command", index: 0 };
+    let relevant = COMMAND_DENIED;
     for (const selector of this.selectors) {
       const denial = selector.check(spec, args, keysOnce);
       if (denial === null) return null;

@@ -18,10 +18,15 @@ import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
 import { asciiLower } from "../acl/command_index.ts";
 import type { AclLogContext, AclLogReason } from "../acl/log.ts";
-import { channelAllowed, type Denial, type Selector } from "../acl/selector.ts";
-import { RULE_ERROR_TEXT } from "../acl/selector.ts";
-import { hasSpaces, mergeSelectorArguments, type User } from "../acl/user.ts";
-import { bytesToString } from "../util/bytes.ts";
+import {
+  channelAllowed,
+  type Denial,
+  hasSpaces,
+  RULE_ERROR_TEXT,
+  type Selector,
+} from "../acl/selector.ts";
+import { mergeSelectorArguments, type User } from "../acl/user.ts";
+import { bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
 import { formatDouble } from "../util/numbers.ts";
 
 /**
@@ -90,21 +95,39 @@ export function logAclDenial(ctx: CommandContext, event: AclDenialEvent): void {
   }, server.config.number("acllog-max-len"));
 }
 
-/** Logs a refused command: the command's name, or the key or channel. */
+/** Where a refused command came from, for {@linkcode logPermissionDenial}. */
+export interface DenialOrigin {
+  /** "multi" inside MULTI, "toplevel" otherwise, by default. */
+  readonly context?: AclLogContext;
+  /**
+   * The client to describe and its user, with the command it runs (EVAL's,
+   * for a script's command); the context's client and `args` by default.
+   */
+  readonly caller?: {
+    readonly client: Client;
+    readonly args: readonly Uint8Array[];
+  };
+}
+
+/**
+ * Logs a refused command `args`: the command's name, or the key or
+ * channel it was refused.
+ */
 export function logPermissionDenial(
   ctx: CommandContext,
   spec: CommandSpec,
   args: readonly Uint8Array[],
   denial: Denial,
-  context?: AclLogContext,
+  origin: DenialOrigin = {},
 ): void {
   logAclDenial(ctx, {
     reason: denial.reason,
     object: denial.reason === "command"
       ? spec.fullName
       : bytesToString(args[denial.index]),
-    context,
-    args,
+    context: origin.context,
+    client: origin.caller?.client,
+    args: origin.caller?.args ?? args,
   });
 }
 
@@ -332,7 +355,7 @@ function aclLog(ctx: CommandContext, args: Uint8Array[]): void {
   const log = ctx.server.acl.log;
   let count = 10;
   if (args.length === 3) {
-    if (asciiLower(bytesToString(args[2])) === "reset") {
+    if (equalsIgnoreCase(args[2], "reset")) {
       log.reset();
       ctx.reply.ok();
       return;

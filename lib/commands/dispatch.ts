@@ -28,7 +28,6 @@ import { subscriptionCount } from "../server/pubsub.ts";
 import { Scripting } from "../scripting/scripting.ts";
 import {
   checkPermission,
-  logAclDenial,
   logPermissionDenial,
   permissionError,
 } from "./acl.ts";
@@ -455,14 +454,11 @@ export class Dispatcher {
       );
       return false;
     }
-    const user = client.user;
-    if (user !== null && !user.unrestricted) {
-      const denial = checkPermission(user, spec, args);
-      if (denial !== null) {
-        logPermissionDenial(this.contextFor(client), spec, args, denial);
-        this.#reject(client, permissionError(spec, denial), spec);
-        return false;
-      }
+    const denial = checkPermission(client.user, spec, args);
+    if (denial !== null) {
+      logPermissionDenial(this.contextFor(client), spec, args, denial);
+      this.#reject(client, permissionError(spec, denial), spec);
+      return false;
     }
     if (
       client.protocol === 2 && !this.#allowedWhenSubscribed.has(spec) &&
@@ -543,19 +539,12 @@ export class Dispatcher {
       return "ERR This Redis command is not allowed from script";
     }
     const caller = this.scripting.caller;
-    const user = caller?.client.user ?? null;
-    const denial = checkPermission(user, spec, args);
+    const denial = checkPermission(caller?.client.user ?? null, spec, args);
     if (denial !== null) {
       // Logged as the caller's (EVAL's client and arguments) in context lua.
-      logAclDenial(ctx, {
-        reason: denial.reason,
-        object: denial.reason === "command"
-          ? spec.fullName
-          : bytesToString(args[denial.index]),
+      logPermissionDenial(ctx, spec, args, denial, {
         context: "lua",
-        username: user!.name,
-        client: caller!.client,
-        args: caller!.args,
+        caller: caller!,
       });
       return SCRIPT_DENIALS[denial.reason];
     }

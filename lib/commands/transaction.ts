@@ -83,7 +83,7 @@ function exec(ctx: CommandContext): void {
       else {
         // Logged as Redis logs it, with the client still shown in MULTI.
         client.multiQueue = queue;
-        logPermissionDenial(ctx, spec, args, denial, "multi");
+        logPermissionDenial(ctx, spec, args, denial, { context: "multi" });
         client.multiQueue = null;
         const message = changedPermissionError(denial);
         server.stats.countError(message);

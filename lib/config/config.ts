@@ -13,6 +13,7 @@ import {
   parseMemoryValue,
 } from "./directives.ts";
 import { dirWriteRefusal } from "./permissions.ts";
+import { osErrorText } from "../util/files.ts";
 
 /** A rejected value, with the reason in Redis's words. */
 export class ConfigError extends Error {
@@ -57,13 +58,6 @@ export interface ConfigLine {
 /** Splits a CONFIG SET value of a multi-word directive as Redis does: on single spaces. */
 export function splitConfigSetWords(value: string): string[] {
   return value === "" ? [] : value.split(" ");
-}
-
-/** Text of an OS error without Deno's "(os error N)" suffix. */
-function osErrorText(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const cut = message.indexOf(" (os error");
-  return cut < 0 ? message : message.slice(0, cut);
 }
 
 /** A binary string (one char per byte) as the file name it encodes (UTF-8). */

@@ -11,6 +11,7 @@ import { splitInlineArgs } from "../resp/inline.ts";
 import { bytesToString, stringToBytes, utf8 } from "../util/bytes.ts";
 import { quoteConfigValue } from "./rewrite.ts";
 import { globMatch } from "../store/glob.ts";
+import { osErrorText } from "../util/files.ts";
 import { Config, ConfigError, findDirective } from "./config.ts";
 
 /** Redis version whose behaviour this server implements. */
@@ -112,12 +113,6 @@ const DEPRECATED = [
   "list-max-ziplist-value",
   "lua-replicate-commands",
 ];
-
-/** Text of an OS error without Deno's "(os error N): ..." suffix. */
-function osErrorText(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/ \(os error.*$/s, "");
-}
 
 /** Reads a config file as a binary string, or throws ConfigFileError. */
 function readConfigFile(path: string): string {

@@ -14,7 +14,11 @@
 
 import { splitInlineArgs } from "../resp/inline.ts";
 import { bytesToString, stringToBytes } from "../util/bytes.ts";
-import { syncDirectory } from "../util/files.ts";
+import {
+  FileWriteError,
+  osErrorText,
+  replaceFileSafely,
+} from "../util/files.ts";
 import { findDirective } from "./config.ts";
 import { type ConfigReader, type Directive, DIRECTIVES } from "./directives.ts";
 
@@ -307,69 +311,6 @@ export function rewriteConfigText(
   return state.content();
 }
 
-/** Text of an OS error without Deno's "(os error N): ..." suffix, as strerror says it. */
-function osErrorText(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/ \(os error.*$/s, "");
-}
-
-/** Six random letters and digits, for a temporary file name. */
-function randomSuffix(): string {
-  const chars =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  const bytes = crypto.getRandomValues(new Uint8Array(6));
-  return Array.from(bytes, (b) => chars[b % chars.length]).join("");
-}
-
-/**
- * Replaces file `path` with `content` safely: writes a new file next to it
- * (`path` plus a random ".XXXXXX"), fsyncs it, renames it over `path` and
- * fsyncs the directory. On failure the temporary file is removed and a
- * ConfigRewriteError gives the reason.
- */
-export function replaceFileSafely(path: string, content: Uint8Array): void {
-  let temp = "";
-  let file: Deno.FsFile | undefined;
-  try {
-    for (let attempt = 0; file === undefined; attempt++) {
-      temp = `${path}.${randomSuffix()}`;
-      try {
-        file = Deno.openSync(temp, {
-          write: true,
-          createNew: true,
-          mode: 0o644,
-        });
-      } catch (error) {
-        if (!(error instanceof Deno.errors.AlreadyExists) || attempt > 100) {
-          temp = "";
-          throw error;
-        }
-      }
-    }
-    let written = 0;
-    while (written < content.length) {
-      written += file.writeSync(content.subarray(written));
-    }
-    file.syncSync();
-    file.close();
-    file = undefined;
-    Deno.renameSync(temp, path);
-    temp = "";
-  } catch (error) {
-    file?.close();
-    if (temp !== "") {
-      try {
-        Deno.removeSync(temp);
-      } catch {
-        // Nothing better to do; the error below says what went wrong.
-      }
-    }
-    throw new ConfigRewriteError(osErrorText(error));
-  }
-  const cut = path.lastIndexOf("/");
-  syncDirectory(cut < 0 ? "." : cut === 0 ? "/" : path.slice(0, cut));
-}
-
 /**
  * CONFIG REWRITE of the server's config file (`config.configFile`, which
  * must not be ""): reads it (a missing file counts as empty), rewrites it
@@ -389,5 +330,12 @@ export function rewriteConfigFile(
     }
   }
   const text = rewriteConfigText(old, config, options);
-  replaceFileSafely(path, stringToBytes(text));
+  try {
+    replaceFileSafely(path, stringToBytes(text));
+  } catch (error) {
+    if (error instanceof FileWriteError) {
+      throw new ConfigRewriteError(error.message);
+    }
+    throw error;
+  }
 }
