@@ -195,37 +195,35 @@ function clientInfoLine(source: InfoLineSource): string {
     `redir=${tracking === undefined ? -1 : tracking.redirect}`,
     `resp=${client.protocol}`,
   ];
-  return fields.join(" ") + "\n";
+  return fields.join(" ");
 }
 
 /**
- * The CLIENT INFO line of `client` running `running` (without its
- * newline), as the ACL log records the client of an entry.
+ * The CLIENT INFO line of `client` running `running` (null: not running a
+ * command now), without its newline, as the ACL log records the client of
+ * an entry.
  */
 export function clientInfoText(
   ctx: CommandContext,
   client: Client,
-  running: readonly Uint8Array[],
+  running: readonly Uint8Array[] | null,
 ): string {
   return clientInfoLine({
     client,
     now: ctx.now,
     running,
     tracking: ctx.server.tracking.stateOf(client),
-  }).slice(0, -1);
+  });
 }
 
+/** The CLIENT LIST / INFO line of `client`; `args` are the caller's command. */
 function infoLineFor(
   ctx: CommandContext,
   client: Client,
   args: readonly Uint8Array[],
 ): string {
-  return clientInfoLine({
-    client,
-    now: ctx.now,
-    running: client === ctx.client ? args : null,
-    tracking: ctx.server.tracking.stateOf(client),
-  });
+  return clientInfoText(ctx, client, client === ctx.client ? args : null) +
+    "\n";
 }
 
 function clientId(ctx: CommandContext): void {
