@@ -35,7 +35,7 @@ import { formatLogLine, Logger } from "./lib/server/log.ts";
 import { startServer } from "./lib/server/start.ts";
 import { LoadError } from "./lib/persistence/setup.ts";
 import { AclStartupError } from "./lib/acl/acl.ts";
-import { stringToBytes } from "./lib/util/bytes.ts";
+import { binaryToText, stringToBytes } from "./lib/util/bytes.ts";
 
 const USAGE = `Usage: redis-ts [/path/to/redis.conf] [options]
        redis-ts -v or --version
@@ -92,11 +92,6 @@ function configure(args: readonly string[]): Config {
   }
 }
 
-/** A binary string (a config value) as the file name it encodes. */
-function pathOf(value: string): string {
-  return new TextDecoder().decode(stringToBytes(value));
-}
-
 /**
  * `main.ts --print-permissions [redis-server arguments]`, for the launcher
  * (spawn_redis_server.sh): loads the configuration like the server, and
@@ -144,7 +139,7 @@ function printPermissions(args: readonly string[]): never {
  * permissions): better now than at the first SAVE.
  */
 function checkDirWritable(config: Config): void {
-  const refusal = dirWriteRefusal(pathOf(config.get("dir")));
+  const refusal = dirWriteRefusal(binaryToText(config.get("dir")));
   if (refusal === null) return;
   const error = new FatalConfigError(null, "", `Can't use dir: ${refusal}`);
   Deno.stderr.writeSync(stringToBytes(error.message));

@@ -14,6 +14,7 @@ import {
 } from "./directives.ts";
 import { dirWriteRefusal } from "./permissions.ts";
 import { osErrorText } from "../util/files.ts";
+import { binaryToText, textToBinary } from "../util/bytes.ts";
 
 /** A rejected value, with the reason in Redis's words. */
 export class ConfigError extends Error {
@@ -60,17 +61,6 @@ export function splitConfigSetWords(value: string): string[] {
   return value === "" ? [] : value.split(" ");
 }
 
-/** A binary string (one char per byte) as the file name it encodes (UTF-8). */
-function binaryToPath(value: string): string {
-  const bytes = Uint8Array.from(value, (c) => c.charCodeAt(0));
-  return new TextDecoder().decode(bytes);
-}
-
-/** A file name as a binary string of its UTF-8 bytes. */
-function pathToBinary(path: string): string {
-  return String.fromCharCode(...new TextEncoder().encode(path));
-}
-
 /**
  * Runs after new values are stored; throws ConfigError to make CONFIG SET
  * restore the previous values (e.g. a port that cannot be bound).
@@ -93,7 +83,7 @@ export class Config implements ConfigAccess {
   /** Creates a configuration holding every default; `cwd` is the default dir. */
   constructor(cwd: string) {
     for (const d of DIRECTIVES) this.#store(d, d.defaultValue);
-    this.#store(BY_NAME.get("dir")!, pathToBinary(cwd));
+    this.#store(BY_NAME.get("dir")!, textToBinary(cwd));
     // Redis's own apply steps of the table (TLS); directives sharing one
     // get one applier, run once per CONFIG SET.
     const wrapped = new Map<Directive["apply"], ConfigApplier>();
@@ -406,7 +396,7 @@ function formatNumber(d: Directive, n: bigint): string {
  * granted.
  */
 function refuseUnwritableDir(value: string): void {
-  const problem = dirWriteRefusal(binaryToPath(value));
+  const problem = dirWriteRefusal(binaryToText(value));
   if (problem !== null) throw new ConfigError(problem);
 }
 
@@ -416,9 +406,9 @@ function refuseUnwritableDir(value: string): void {
  */
 function changeDirectory(value: string): string {
   try {
-    Deno.chdir(binaryToPath(value));
+    Deno.chdir(binaryToText(value));
   } catch (error) {
     throw new ConfigError(osErrorText(error));
   }
-  return pathToBinary(Deno.cwd());
+  return textToBinary(Deno.cwd());
 }

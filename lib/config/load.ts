@@ -8,7 +8,13 @@
  */
 
 import { splitInlineArgs } from "../resp/inline.ts";
-import { bytesToString, stringToBytes, utf8 } from "../util/bytes.ts";
+import {
+  binaryToText,
+  bytesToString,
+  stringToBytes,
+  textToBinary,
+  utf8,
+} from "../util/bytes.ts";
 import { quoteConfigValue } from "./rewrite.ts";
 import { globMatch } from "../store/glob.ts";
 import { osErrorText } from "../util/files.ts";
@@ -67,7 +73,7 @@ export function flagsToConfigText(args: readonly string[]): string {
     const arg = args[j];
     if (!expectValue && arg.startsWith("--")) {
       if (options.length > 0) options += "\n";
-      options += bytesToString(utf8(arg.slice(2))) + " ";
+      options += textToBinary(arg.slice(2)) + " ";
       expectValue = wordCount(arg) === 1;
       if (expectValue && arg.toLowerCase() === "--save") {
         const last = j === args.length - 1;
@@ -77,7 +83,7 @@ export function flagsToConfigText(args: readonly string[]): string {
         }
       }
     } else {
-      options += quoteConfigValue(bytesToString(utf8(arg))) + " ";
+      options += quoteConfigValue(textToBinary(arg)) + " ";
       expectValue = false;
     }
   }
@@ -167,7 +173,7 @@ function globFiles(pattern: string): string[] {
     } catch {
       return false;
     }
-  }).map((path) => bytesToString(utf8(path)));
+  }).map((path) => textToBinary(path));
 }
 
 /**
@@ -193,11 +199,6 @@ function checkLogFile(config: Config): void {
       `Can't open the log file: ${osErrorText(error)}`,
     );
   }
-}
-
-/** A binary string holding UTF-8 bytes, as ordinary text. */
-function binaryToText(value: string): string {
-  return new TextDecoder().decode(stringToBytes(value));
 }
 
 /**
@@ -295,7 +296,7 @@ export function loadConfig(args: readonly string[], cwd: string): Config {
   let text = "";
   if (args.length > 0 && !args[0].startsWith("-")) {
     const path = args[0];
-    text = readConfigFile(bytesToString(utf8(path)));
+    text = readConfigFile(textToBinary(path));
     config.configFile = absolutePath(path, cwd);
     flags = args.slice(1);
   }

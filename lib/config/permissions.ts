@@ -16,7 +16,7 @@
 import type { ConfigReader } from "./directives.ts";
 import { splitInlineArgs } from "../resp/inline.ts";
 import { globMatch } from "../store/glob.ts";
-import { bytesToString, stringToBytes } from "../util/bytes.ts";
+import { binaryToText, bytesToString, stringToBytes } from "../util/bytes.ts";
 
 /**
  * What INFO asks the system (`Deno.osRelease`, `Deno.systemMemoryInfo`);
@@ -83,11 +83,6 @@ export interface PlanOptions {
   readonly env?: (name: string) => string | undefined;
 }
 
-/** A binary string (one char per byte) as the file name it encodes. */
-function toPath(value: string): string {
-  return new TextDecoder().decode(stringToBytes(value));
-}
-
 /**
  * `path` made absolute against `base` (an absolute directory), with "."
  * and ".." resolved by name, as Deno resolves permission paths.
@@ -134,9 +129,9 @@ export function planPermissions(
   config: ConfigReader,
   options: PlanOptions,
 ): PermissionPlan {
-  const dir = toPath(config.get("dir"));
+  const dir = binaryToText(config.get("dir"));
   const file = (name: string) => {
-    const value = toPath(config.get(name));
+    const value = binaryToText(config.get(name));
     return value === "" ? null : resolvePath(dir, value);
   };
   const read = new Set<string>(options.sources);
@@ -319,7 +314,7 @@ export function scanConfigSources(scan: SourceScan): string[] {
       const words = splitInlineArgs(stringToBytes(line))?.map(bytesToString);
       if (words === undefined || words.length !== 2) continue;
       const name = words[0].toLowerCase();
-      const value = toPath(words[1]);
+      const value = binaryToText(words[1]);
       if (name === "dir") {
         const target = resolvePath(base, value);
         found.add(target);

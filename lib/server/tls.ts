@@ -20,7 +20,7 @@ import {
   TLS_UPDATE_FAILED,
   tlsSettingsProblem,
 } from "../config/directives.ts";
-import { stringToBytes } from "../util/bytes.ts";
+import { binaryToText, stringToBytes } from "../util/bytes.ts";
 
 /** Certificates and keys read from the tls-* files, in the PEM form Deno's TLS takes. */
 export interface TlsMaterial {
@@ -47,11 +47,6 @@ export class TlsConfigError extends Error {
     super(logLine);
     this.name = "TlsConfigError";
   }
-}
-
-/** A directive's value (a binary string) as the file name it encodes. */
-function fileName(value: string): string {
-  return new TextDecoder().decode(stringToBytes(value));
 }
 
 /** An error's text without Deno's " (os error N): ..." suffix, as strerror says it. */
@@ -101,7 +96,7 @@ function readCertificates(
 
 /** A certificate chain file (tls-cert-file, tls-client-cert-file). */
 function loadCertificateChain(value: string): string[] {
-  const path = fileName(value);
+  const path = binaryToText(value);
   return readCertificates(
     path,
     (why) =>
@@ -117,7 +112,7 @@ function loadCertificateChain(value: string): string[] {
  * against the chain's leaf certificate, and exported as plain PKCS#8.
  */
 function loadPrivateKey(value: string, pass: string, leaf: string): string {
-  const path = fileName(value);
+  const path = binaryToText(value);
   const fail = (why: string) =>
     new TlsConfigError(
       `Failed to load private key: ${path}: ${why}`,
@@ -162,7 +157,7 @@ function loadCaCertificates(file: string, dir: string): string[] {
   if (file !== "") {
     certs.push(
       ...readCertificates(
-        fileName(file),
+        binaryToText(file),
         (why) =>
           new TlsConfigError(
             `Failed to configure CA certificate(s) file/directory: ${why}`,
@@ -172,7 +167,7 @@ function loadCaCertificates(file: string, dir: string): string[] {
     );
   }
   if (dir !== "") {
-    const path = fileName(dir);
+    const path = binaryToText(dir);
     let names: string[] = [];
     try {
       names = [...Deno.readDirSync(path)].map((entry) => entry.name)

@@ -45,6 +45,20 @@ export function utf8(s: string): Uint8Array {
 }
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * A binary string holding UTF-8 bytes (a config value, a file name) as the
+ * ordinary text it encodes.
+ */
+export function binaryToText(value: string): string {
+  return decoder.decode(stringToBytes(value));
+}
+
+/** Ordinary text (a file name) as a binary string of its UTF-8 bytes. */
+export function textToBinary(text: string): string {
+  return bytesToString(utf8(text));
+}
 
 /** Lower-cases ASCII letters of a byte string and returns it as a binary string. */
 export function lowerAscii(bytes: Uint8Array): string {
