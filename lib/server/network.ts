@@ -17,6 +17,7 @@ import {
 import type { Dispatcher } from "../commands/dispatch.ts";
 import type { Client, Transport } from "./client.ts";
 import type { Server } from "./server.ts";
+import { osErrorText } from "../util/files.ts";
 import {
   defaultUserHasNoPassword,
   PROTECTED_MODE_DENIED,
@@ -325,8 +326,7 @@ function listenFailure(error: unknown): string {
   if (error instanceof Deno.errors.AddrNotAvailable) {
     return "bind: Cannot assign requested address";
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/ \(os error \d+\)$/, "");
+  return osErrorText(error);
 }
 
 /** A listening server: accepts clients until stopped. */

@@ -21,6 +21,7 @@ import {
   tlsSettingsProblem,
 } from "../config/directives.ts";
 import { binaryToText, stringToBytes } from "../util/bytes.ts";
+import { osErrorText } from "../util/files.ts";
 
 /** Certificates and keys read from the tls-* files, in the PEM form Deno's TLS takes. */
 export interface TlsMaterial {
@@ -49,12 +50,6 @@ export class TlsConfigError extends Error {
   }
 }
 
-/** An error's text without Deno's " (os error N): ..." suffix, as strerror says it. */
-function reason(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/ \(os error.*$/s, "");
-}
-
 /** The PEM blocks of `text` whose label satisfies `wanted`, whole. */
 function pemBlocks(text: string, wanted: (label: string) => boolean): string[] {
   const blocks: string[] = [];
@@ -80,7 +75,7 @@ function readCertificates(
   try {
     text = Deno.readTextFileSync(path);
   } catch (error) {
-    throw fail(reason(error));
+    throw fail(osErrorText(error));
   }
   const certs = pemBlocks(text, isCertificate);
   if (certs.length === 0) throw fail("no certificate found");
@@ -88,7 +83,7 @@ function readCertificates(
     try {
       new X509Certificate(cert);
     } catch (error) {
-      throw fail(reason(error));
+      throw fail(osErrorText(error));
     }
   }
   return certs;
@@ -122,7 +117,7 @@ function loadPrivateKey(value: string, pass: string, leaf: string): string {
   try {
     text = Deno.readTextFileSync(path);
   } catch (error) {
-    throw fail(reason(error));
+    throw fail(osErrorText(error));
   }
   const block = pemBlocks(text, isPrivateKey)[0];
   if (block === undefined) throw fail("no private key found");
@@ -135,7 +130,7 @@ function loadPrivateKey(value: string, pass: string, leaf: string): string {
         : { key: block, passphrase: Buffer.from(stringToBytes(pass)) },
     );
   } catch (error) {
-    throw fail(reason(error));
+    throw fail(osErrorText(error));
   }
   if (!new X509Certificate(leaf).checkPrivateKey(key)) {
     throw fail("key values mismatch");
