@@ -99,21 +99,22 @@ export function resolvePath(base: string, path: string): string {
 }
 
 /**
- * Whether the server is supervised (upstart or systemd), by the rules of
- * startup.ts's detectSupervision, which runs later in the server itself:
- * then `daemonize` is ignored.
+ * Who supervises the server by `supervised` and the environment (`env`
+ * reads a variable): upstart (UPSTART_JOB), systemd (NOTIFY_SOCKET), or
+ * nobody: startup.ts acts on it, and the launcher decides with it whether
+ * `daemonize` applies.
  */
-function supervised(
+export function supervisor(
   config: ConfigReader,
   env: (name: string) => string | undefined,
-): boolean {
+): "upstart" | "systemd" | null {
+  // Read only when asked for: `supervised no` is granted no environment.
   const mode = config.get("supervised");
-  const upstart = env("UPSTART_JOB") !== undefined;
-  const systemd = env("NOTIFY_SOCKET") !== undefined;
-  if (mode === "auto") return upstart || systemd;
-  if (mode === "upstart") return upstart;
-  if (mode === "systemd") return systemd;
-  return false;
+  const upstart = () => env("UPSTART_JOB") !== undefined;
+  const systemd = () => env("NOTIFY_SOCKET") !== undefined;
+  if ((mode === "auto" || mode === "upstart") && upstart()) return "upstart";
+  if ((mode === "auto" || mode === "systemd") && systemd()) return "systemd";
+  return null;
 }
 
 /**
@@ -165,7 +166,8 @@ export function planPermissions(
     write: uncovered(write),
     env,
     sys: [...SERVER_SYS_PERMISSIONS],
-    detach: daemonize && !supervised(config, options.env ?? (() => undefined)),
+    detach: daemonize &&
+      supervisor(config, options.env ?? (() => undefined)) === null,
   };
 }
 

@@ -16,6 +16,7 @@
 
 import type { Config } from "./config.ts";
 import { tlsRequested } from "./directives.ts";
+import { supervisor } from "./permissions.ts";
 import { loadTlsMaterial, TlsConfigError } from "../server/tls.ts";
 import { REDIS_TS_VERSION, REDIS_VERSION } from "./load.ts";
 
@@ -40,43 +41,34 @@ export type StartupLog = (
  * warns that the unit should use Type=simple.
  */
 export function detectSupervision(config: Config, log: StartupLog): boolean {
-  let mode = config.get("supervised");
-  if (mode === "auto") {
-    if (Deno.env.get("UPSTART_JOB") !== undefined) {
-      log("verbose", "Upstart supervision detected.");
-      mode = "upstart";
-    } else if (Deno.env.get("NOTIFY_SOCKET") !== undefined) {
-      log("verbose", "Systemd supervision detected.");
-      mode = "systemd";
-    }
+  const mode = config.get("supervised");
+  const found = supervisor(config, (name) => Deno.env.get(name));
+  if (mode === "auto" && found === "upstart") {
+    log("verbose", "Upstart supervision detected.");
+  } else if (mode === "auto" && found === "systemd") {
+    log("verbose", "Systemd supervision detected.");
   }
-  if (mode === "upstart") {
-    if (Deno.env.get("UPSTART_JOB") === undefined) {
-      log(
-        "warning",
-        "upstart supervision requested, but UPSTART_JOB not found!",
-      );
-      return false;
-    }
+  if (found === "upstart") {
     log("notice", "supervised by upstart, will stop to signal readiness.");
     Deno.kill(Deno.pid, "SIGSTOP");
     Deno.env.delete("UPSTART_JOB");
     return true;
   }
-  if (mode === "systemd") {
-    if (Deno.env.get("NOTIFY_SOCKET") === undefined) {
-      log(
-        "warning",
-        "systemd supervision requested or auto-detected, but NOTIFY_SOCKET not found!",
-      );
-      return false;
-    }
+  if (found === "systemd") {
     // systemd runs the process: it must not go to the background.
     log(
       "warning",
       "Supervised by systemd, but redis-ts cannot send systemd its readiness notification: use Type=simple (not Type=notify) in the service unit.",
     );
     return true;
+  }
+  if (mode === "upstart") {
+    log("warning", "upstart supervision requested, but UPSTART_JOB not found!");
+  } else if (mode === "systemd") {
+    log(
+      "warning",
+      "systemd supervision requested or auto-detected, but NOTIFY_SOCKET not found!",
+    );
   }
   return false;
 }
