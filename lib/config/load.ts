@@ -16,7 +16,7 @@ import {
   utf8,
 } from "../util/bytes.ts";
 import { quoteConfigValue } from "./rewrite.ts";
-import { globMatch } from "../store/glob.ts";
+import { globMatch, hasWildcards } from "../store/glob.ts";
 import { osErrorText } from "../util/files.ts";
 import { Config, ConfigError, findDirective } from "./config.ts";
 
@@ -127,11 +127,6 @@ function readConfigFile(path: string): string {
   } catch (error) {
     throw new ConfigFileError(binaryToText(path), osErrorText(error));
   }
-}
-
-/** Whether a path has glob wildcards, which make include read every match. */
-function hasWildcards(path: string): boolean {
-  return /[*?[]/.test(path);
 }
 
 /**

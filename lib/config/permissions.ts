@@ -15,7 +15,7 @@
 
 import type { ConfigReader } from "./directives.ts";
 import { splitInlineArgs } from "../resp/inline.ts";
-import { globMatch } from "../store/glob.ts";
+import { globMatch, hasWildcards } from "../store/glob.ts";
 import { binaryToText, bytesToString, stringToBytes } from "../util/bytes.ts";
 
 /**
@@ -240,11 +240,6 @@ export interface SourceScan {
   readonly flagsText: string;
   /** The directory the server starts in (absolute). */
   readonly cwd: string;
-}
-
-/** Whether a path has glob wildcards, which make `include` read every match. */
-function hasWildcards(path: string): boolean {
-  return /[*?[]/.test(path);
 }
 
 /** The entries of directory `dir`, none when it cannot be read. */

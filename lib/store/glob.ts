@@ -143,3 +143,11 @@ export function globMatch(
 ): boolean {
   return matchFrom(pattern, 0, subject, 0, nocase, { skipLonger: false }, 0);
 }
+
+/**
+ * Whether `text` has glob wildcards (`*`, `?`, `[`): an `include` with
+ * them reads every file that matches.
+ */
+export function hasWildcards(text: string): boolean {
+  return /[*?[]/.test(text);
+}
