@@ -311,7 +311,7 @@ function aclCat(ctx: CommandContext, args: Uint8Array[]): void {
     ctx.reply.stringArray(ACL_CATEGORIES);
     return;
   }
-  if (args.length > 3) throw new CommandError(subcommandSyntax(args));
+  if (args.length > 3) throw new CommandError(Errors.subcommandSyntax(args));
   const category = asciiLower(bytesToString(args[2]));
   if (!ACL_CATEGORIES.includes(category)) {
     throw new CommandError(
@@ -326,17 +326,10 @@ function aclCat(ctx: CommandContext, args: Uint8Array[]): void {
   );
 }
 
-/** Redis's error for a subcommand given the wrong arguments. */
-function subcommandSyntax(args: readonly Uint8Array[]): string {
-  return `ERR unknown subcommand or wrong number of arguments for '${
-    bytesToString(args[1])
-  }'. Try ACL HELP.`;
-}
-
 const GENPASS_MAX_BITS = 4096;
 
 function aclGenPass(ctx: CommandContext, args: Uint8Array[]): void {
-  if (args.length > 3) throw new CommandError(subcommandSyntax(args));
+  if (args.length > 3) throw new CommandError(Errors.subcommandSyntax(args));
   const bits = args.length === 3 ? parseIntegerArgument(args[2]) : 256;
   if (bits <= 0 || bits > GENPASS_MAX_BITS) {
     throw new CommandError(
@@ -351,7 +344,7 @@ function aclGenPass(ctx: CommandContext, args: Uint8Array[]): void {
 }
 
 function aclLog(ctx: CommandContext, args: Uint8Array[]): void {
-  if (args.length > 3) throw new CommandError(subcommandSyntax(args));
+  if (args.length > 3) throw new CommandError(Errors.subcommandSyntax(args));
   const log = ctx.server.acl.log;
   let count = 10;
   if (args.length === 3) {

@@ -418,11 +418,7 @@ function clientSetinfo(ctx: CommandContext, args: Uint8Array[]): void {
 
 function clientUnblock(ctx: CommandContext, args: Uint8Array[]): void {
   if (args.length > 4) {
-    throw new CommandError(
-      `ERR unknown subcommand or wrong number of arguments for '${
-        bytesToString(args[1])
-      }'. Try ${bytesToString(args[0]).toUpperCase()} HELP.`,
-    );
+    throw new CommandError(Errors.subcommandSyntax(args));
   }
   let reason: "timeout" | "error" = "timeout";
   if (args.length === 4) {

@@ -23,7 +23,7 @@ import {
   valueDictKeys,
 } from "./debug_object.ts";
 import { datasetDigest, valueDigest } from "./digest.ts";
-import { CommandError } from "./errors.ts";
+import { CommandError, Errors } from "./errors.ts";
 import { isSharedInteger } from "./keys.ts";
 import type { CommandSpec } from "./spec.ts";
 
@@ -453,11 +453,7 @@ function debug(ctx: CommandContext, args: Uint8Array[]): void {
     server.activeExpire = atoi(bytesToString(args[2])) !== 0;
     ctx.reply.ok();
   } else {
-    throw new CommandError(
-      `ERR unknown subcommand or wrong number of arguments for '${
-        bytesToString(args[1].subarray(0, 128))
-      }'. Try DEBUG HELP.`,
-    );
+    throw new CommandError(Errors.subcommandSyntax(args));
   }
 }
 

@@ -17,6 +17,8 @@ export class CommandError extends Error {
   }
 }
 
+import { bytesToString } from "../util/bytes.ts";
+
 /** Redis's error texts that many commands share. */
 export const Errors = {
   syntax: "ERR syntax error",
@@ -31,6 +33,19 @@ export const Errors = {
     `ERR invalid expire time in '${command}' command`,
   wrongArity: (command: string) =>
     `ERR wrong number of arguments for '${command}' command`,
+  /**
+   * addReplySubcommandSyntaxError: a container's subcommand with arguments
+   * it does not take. `args` is the request; its subcommand is shown as C
+   * prints "%.128s" (up to a NUL, at most 128 bytes).
+   */
+  subcommandSyntax: (args: readonly Uint8Array[]) => {
+    const sub = args[1];
+    const nul = sub.indexOf(0);
+    const shown = sub.subarray(0, Math.min(nul < 0 ? sub.length : nul, 128));
+    return `ERR unknown subcommand or wrong number of arguments for '${
+      bytesToString(shown)
+    }'. Try ${bytesToString(args[0]).toUpperCase()} HELP.`;
+  },
   dbIndexOutOfRange: "ERR DB index is out of range",
   /** getRangeLongFromObjectOrReply's text for an integer out of bounds. */
   outOfRangeBetween: (min: number | bigint, max: number | bigint) =>

@@ -13,7 +13,7 @@ import type { SubscriptionKind } from "../server/pubsub.ts";
 import { bytesToString } from "../util/bytes.ts";
 import { replyHelp } from "./command.ts";
 import type { CommandContext } from "./context.ts";
-import { CommandError } from "./errors.ts";
+import { CommandError, Errors } from "./errors.ts";
 import type { CommandSpec } from "./spec.ts";
 
 function subscriber(kind: SubscriptionKind) {
@@ -43,11 +43,7 @@ function spublish(ctx: CommandContext, args: Uint8Array[]): void {
 function listChannels(kind: "channel" | "shard") {
   return (ctx: CommandContext, args: Uint8Array[]): void => {
     if (args.length > 3) {
-      throw new CommandError(
-        `ERR unknown subcommand or wrong number of arguments for '${
-          bytesToString(args[1])
-        }'. Try PUBSUB HELP.`,
-      );
+      throw new CommandError(Errors.subcommandSyntax(args));
     }
     const pattern = args.length === 3 ? bytesToString(args[2]) : null;
     ctx.reply.stringArray(ctx.server.pubsub.activeChannels(kind, pattern));

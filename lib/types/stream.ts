@@ -1483,11 +1483,7 @@ const KEY_REQUIRED =
   "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.";
 
 function subcommandSyntax(args: Uint8Array[]): CommandError {
-  return new CommandError(
-    `ERR unknown subcommand or wrong number of arguments for '${
-      cText(args[1])
-    }'. Try XGROUP HELP.`,
-  );
+  return new CommandError(Errors.subcommandSyntax(args));
 }
 
 function parseEntriesRead(arg: Uint8Array): bigint {
@@ -1624,12 +1620,7 @@ function xinfoStream(ctx: CommandContext, args: Uint8Array[]): void {
   let full = false;
   let count = 10n;
   const extra = args.length - 3;
-  const syntax = () =>
-    new CommandError(
-      `ERR unknown subcommand or wrong number of arguments for '${
-        cText(args[1])
-      }'. Try XINFO HELP.`,
-    );
+  const syntax = () => new CommandError(Errors.subcommandSyntax(args));
   if (extra === 1 || extra === 3) {
     if (!equalsIgnoreCase(args[3], "full")) throw syntax();
     full = true;
