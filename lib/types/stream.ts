@@ -1621,6 +1621,8 @@ function xinfoStream(ctx: CommandContext, args: Uint8Array[]): void {
   let count = 10n;
   const extra = args.length - 3;
   const syntax = () => new CommandError(Errors.subcommandSyntax(args));
+  // Like Redis, the key is looked up before the options are read.
+  const stream = xinfoTarget(ctx, args[2]);
   if (extra === 1 || extra === 3) {
     if (!equalsIgnoreCase(args[3], "full")) throw syntax();
     full = true;
@@ -1632,7 +1634,6 @@ function xinfoStream(ctx: CommandContext, args: Uint8Array[]): void {
   } else if (extra !== 0) {
     throw syntax();
   }
-  const stream = xinfoTarget(ctx, args[2]);
   const reply = ctx.reply;
   reply.map(full ? 9 : 10);
   reply.bulkString("length");
