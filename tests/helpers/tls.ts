@@ -166,17 +166,24 @@ export async function makeTlsFiles(): Promise<TlsFiles> {
   }
 }
 
-/** The flags that serve TLS on `tlsPort` with `files` (no client certificates). */
-export function tlsServerFlags(files: TlsFiles, tlsPort: number): string[] {
+/** The certificate, key and CA flags of `files`. */
+export function tlsFileFlags(files: TlsFiles): string[] {
   return [
-    "--tls-port",
-    String(tlsPort),
     "--tls-cert-file",
     files.server.cert,
     "--tls-key-file",
     files.server.key,
     "--tls-ca-cert-file",
     files.ca.cert,
+  ];
+}
+
+/** The flags that serve TLS on `tlsPort` with `files` (no client certificates). */
+export function tlsServerFlags(files: TlsFiles, tlsPort: number): string[] {
+  return [
+    "--tls-port",
+    String(tlsPort),
+    ...tlsFileFlags(files),
     "--tls-auth-clients",
     "no",
   ];

@@ -20,29 +20,22 @@ import {
   withNodes,
 } from "../helpers/replication.ts";
 import { freePort, hasRedisServer } from "../helpers/servers.ts";
-import { hasOpenssl, makeTlsFiles, type TlsFiles } from "../helpers/tls.ts";
+import {
+  hasOpenssl,
+  makeTlsFiles,
+  tlsFileFlags,
+  type TlsFiles,
+} from "../helpers/tls.ts";
 import { populate, Workload } from "./workload.ts";
 
 const ready = hasRedisServer() && hasOpenssl();
-
-/** The certificate, key and CA flags every node gets. */
-function certificateFlags(files: TlsFiles): string[] {
-  return [
-    "--tls-cert-file",
-    files.server.cert,
-    "--tls-key-file",
-    files.server.key,
-    "--tls-ca-cert-file",
-    files.ca.cert,
-  ];
-}
 
 /** The master's TLS listener; Redis keeps verifying client certificates. */
 function masterFlags(files: TlsFiles, kind: Kind, tlsPort: number): string[] {
   return [
     "--tls-port",
     String(tlsPort),
-    ...certificateFlags(files),
+    ...tlsFileFlags(files),
     ...(kind === "ours" ? ["--tls-auth-clients", "no"] : []),
   ];
 }
@@ -52,7 +45,7 @@ function replicaFlags(files: TlsFiles, kind: Kind, tlsPort = 0): string[] {
   return [
     "--tls-replication",
     "yes",
-    ...certificateFlags(files),
+    ...tlsFileFlags(files),
     ...(tlsPort === 0 ? [] : [
       "--tls-port",
       String(tlsPort),
