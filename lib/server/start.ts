@@ -259,9 +259,11 @@ export function startServer(config: Config): RunningServer {
   const { server, dispatcher, tls } = createServerCore(config);
   const network = new NetworkServer(server, dispatcher);
   openListeners(config, server, network, tls);
+  // As Redis: the pid file right after listening, before the data loads
+  // (a tool that waits for the port then reads the pid file finds it).
+  writePidFile(server);
   setUpPersistence(server, dispatcher);
   installListenerAppliers(config, network, tls, server.log);
-  writePidFile(server);
   const replicaof = config.get("replicaof");
   server.replication.restoreFromRdb(server.rdb.loadedAux, replicaof !== "");
   if (replicaof !== "") {
