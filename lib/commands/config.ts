@@ -9,6 +9,7 @@ import { ConfigSetError, findDirective } from "../config/config.ts";
 import type { Directive } from "../config/directives.ts";
 import { ConfigRewriteError, rewriteConfigFile } from "../config/rewrite.ts";
 import type { Client } from "../server/client.ts";
+import type { Server } from "../server/server.ts";
 import { isLoopbackAddress } from "../server/protected_mode.ts";
 import { globMatch } from "../store/glob.ts";
 import { bytesToString } from "../util/bytes.ts";
@@ -122,17 +123,28 @@ function configResetstat(ctx: CommandContext): void {
   ctx.reply.ok();
 }
 
+/**
+ * Rewrites the server's config file (which it must have) for its current
+ * configuration and users; `forceAll` writes every directive, defaults
+ * included. Throws ConfigRewriteError.
+ */
+export function rewriteServerConfig(
+  server: Server,
+  options: { readonly forceAll?: boolean } = {},
+): void {
+  // With an aclfile the users live there, not in the config file.
+  const users = server.config.get("aclfile") !== ""
+    ? []
+    : server.acl.sorted().map((u) => `user ${u.name} ${u.describe()}`);
+  rewriteConfigFile(server.config, { users, forceAll: options.forceAll });
+}
+
 function configRewrite(ctx: CommandContext): void {
-  const config = ctx.server.config;
-  if (config.configFile === "") {
+  if (ctx.server.config.configFile === "") {
     throw new CommandError("ERR The server is running without a config file");
   }
   try {
-    // With an aclfile the users live there, not in the config file.
-    const users = config.get("aclfile") !== ""
-      ? []
-      : ctx.server.acl.sorted().map((u) => `user ${u.name} ${u.describe()}`);
-    rewriteConfigFile(config, { users });
+    rewriteServerConfig(ctx.server);
   } catch (error) {
     if (!(error instanceof ConfigRewriteError)) throw error;
     ctx.server.log.warning(`CONFIG REWRITE failed: ${error.message}`);

@@ -9,11 +9,12 @@ import { parseMemoryValue } from "../config/directives.ts";
 import { AofError } from "../persistence/aof.ts";
 import { randomReplicationId } from "../replication/replication.ts";
 import type { Server } from "../server/server.ts";
-import type { Entry } from "../store/database.ts";
+import { ConfigRewriteError } from "../config/rewrite.ts";
+import { Entry } from "../store/database.ts";
 import { globMatch } from "../store/glob.ts";
-import { bytesToString, lowerAscii } from "../util/bytes.ts";
+import { bytesToString, lowerAscii, stringToBytes } from "../util/bytes.ts";
 import { parseIntegerArgument } from "./arguments.ts";
-import { protectedActionAllowed } from "./config.ts";
+import { protectedActionAllowed, rewriteServerConfig } from "./config.ts";
 import type { CommandContext } from "./context.ts";
 import { defineCommand } from "./define.ts";
 import {
@@ -36,10 +37,20 @@ const DEBUG_HELP = [
   "CHANGE-REPL-ID",
   "    Change the replication IDs of the instance.",
   "    Dangerous: should be used only for testing the replication subsystem.",
+  "CONFIG-REWRITE-FORCE-ALL",
+  "    Like CONFIG REWRITE but writes all configuration options, including",
+  "    keywords not listed in original configuration file or default values.",
   "DIGEST",
   "    Output a hex signature representing the current DB content.",
   "DIGEST-VALUE <key> [<key> ...]",
   "    Output a hex signature of the values of all the specified keys.",
+  "ERROR <string>",
+  "    Return a Redis protocol error with <string> as message. Useful for clients",
+  "    unit tests to simulate Redis errors.",
+  "LEAK <string>",
+  "    Create a memory leak of the input string.",
+  "LOG <message>",
+  "    Write <message> to the server log.",
   "HTSTATS <dbid>",
   "    Return hash table statistics of the specified Redis database.",
   "HTSTATS-KEY <key>",
@@ -48,6 +59,11 @@ const DEBUG_HELP = [
   "    Flush the AOF buffers on disk and reload the AOF in memory.",
   "OBJECT <key>",
   "    Show low level info about `key` and associated value.",
+  "POPULATE <count> [<prefix>] [<size>]",
+  "    Create <count> string keys named key:<num>. If <prefix> is specified then",
+  "    it is used instead of the 'key' prefix. These are not propagated to",
+  "    replicas. Cluster slots are not respected so keys not belonging to the",
+  "    current node can be created in cluster mode.",
   "PROTOCOL <type>",
   "    Reply with a test value of the specified type. <type> can be: string,",
   "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
@@ -72,6 +88,8 @@ const DEBUG_HELP = [
   "QUICKLIST-PACKED-THRESHOLD <size>",
   "    Sets the threshold for elements to be inserted as plain vs packed nodes",
   "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
+  "SET-SKIP-CHECKSUM-VALIDATION <0|1>",
+  "    Enables or disables checksum checks for RDB files and RESTORE's payload.",
   "SLEEP <seconds>",
   "    Stop the server for <seconds>. Decimals allowed.",
   "STRINGMATCH-TEST",
@@ -91,12 +109,8 @@ interface DebugState {
    * for lists (ql_nodes and the other quicklist fields, serializedlength).
    */
   packedThreshold: number;
-  /**
-   * DEBUG SET-DISABLE-DENY-SCRIPTS: in Redis, lets scripts run commands
-   * flagged noscript. There is no scripting here yet; the flag is kept for
-   * when there is.
-   */
-  disableDenyScripts: boolean;
+  /** DEBUG LEAK: strings kept forever, as Redis leaks them. */
+  readonly leaked: Uint8Array[];
 }
 
 const debugStates = new WeakMap<Server, DebugState>();
@@ -106,7 +120,7 @@ function debugState(server: Server): DebugState {
   if (state === undefined) {
     state = {
       packedThreshold: DEFAULT_PACKED_THRESHOLD,
-      disableDenyScripts: false,
+      leaked: [],
     };
     debugStates.set(server, state);
   }
@@ -393,6 +407,67 @@ function debugPackedThreshold(ctx: CommandContext, arg: Uint8Array): void {
   ctx.reply.ok();
 }
 
+const POSITIVE_ERROR = "ERR value is out of range, must be positive";
+
+/** A DEBUG POPULATE count or size: a non-negative integer. */
+function positiveArgument(arg: Uint8Array): number {
+  return parseIntegerArgument(arg, { min: 0, message: POSITIVE_ERROR });
+}
+
+/**
+ * Redis builds POPULATE's names and values in a 128-byte C buffer: a prefix
+ * ends at its first NUL byte and a name is cut to 127 bytes.
+ */
+function populateText(prefix: string, n: number): string {
+  const nul = prefix.indexOf("\0");
+  const text = `${nul === -1 ? prefix : prefix.slice(0, nul)}:${n}`;
+  return text.length > 127 ? text.slice(0, 127) : text;
+}
+
+/**
+ * DEBUG POPULATE count [prefix] [size]: string keys prefix:N holding
+ * "value:N" (zero-padded or cut to `size` bytes when given), skipping
+ * existing keys; not propagated, but WATCH and client caches see them.
+ */
+function debugPopulate(ctx: CommandContext, args: Uint8Array[]): void {
+  const count = positiveArgument(args[2]);
+  const size = args.length === 5 ? positiveArgument(args[4]) : 0;
+  const prefix = args.length >= 4 ? bytesToString(args[3]) : "key";
+  const server = ctx.server;
+  const db = ctx.db;
+  for (let n = 0; n < count; n++) {
+    const key = populateText(prefix, n);
+    if (db.get(key, ctx.now, false) !== undefined) continue;
+    const text = stringToBytes(`value:${n}`);
+    let value = text;
+    if (size !== 0) {
+      value = new Uint8Array(size);
+      value.set(text.subarray(0, size));
+    }
+    db.set(key, new Entry("string", value, ctx.now));
+    server.watches.keyChanged(db, key);
+    server.tracking.keyChanged(key);
+  }
+  ctx.reply.ok();
+}
+
+/** DEBUG CONFIG-REWRITE-FORCE-ALL: CONFIG REWRITE writing every directive. */
+function debugConfigRewriteForceAll(ctx: CommandContext): void {
+  // Redis reports the missing file as its strerror(EFAULT).
+  let failure = "Bad address";
+  if (ctx.server.config.configFile !== "") {
+    try {
+      rewriteServerConfig(ctx.server, { forceAll: true });
+      ctx.reply.ok();
+      return;
+    } catch (error) {
+      if (!(error instanceof ConfigRewriteError)) throw error;
+      failure = error.message;
+    }
+  }
+  throw new CommandError(`ERR CONFIG-REWRITE-FORCE-ALL failed: ${failure}`);
+}
+
 /** A new random replication id, as Redis's changeReplicationId makes. */
 function changeReplicationId(server: Server): void {
   server.replication.replid = randomReplicationId();
@@ -434,8 +509,24 @@ function debug(ctx: CommandContext, args: Uint8Array[]): void {
   } else if (sub === "stringmatch-test" && argc === 2) {
     debugStringmatchTest(ctx);
   } else if (sub === "set-disable-deny-scripts" && argc === 3) {
-    debugState(server).disableDenyScripts = atoi(bytesToString(args[2])) !== 0;
+    server.disableDenyScripts = atoi(bytesToString(args[2])) !== 0;
     ctx.reply.ok();
+  } else if (sub === "set-skip-checksum-validation" && argc === 3) {
+    server.skipChecksumValidation = atoi(bytesToString(args[2])) !== 0;
+    ctx.reply.ok();
+  } else if (sub === "populate" && argc >= 3 && argc <= 5) {
+    debugPopulate(ctx, args);
+  } else if (sub === "error" && argc === 3) {
+    // The whole argument is the error line, code included.
+    throw new CommandError(bytesToString(args[2]));
+  } else if (sub === "log" && argc === 3) {
+    server.log.warning(`DEBUG LOG: ${bytesToString(args[2])}`);
+    ctx.reply.ok();
+  } else if (sub === "leak" && argc === 3) {
+    debugState(server).leaked.push(args[2].slice());
+    ctx.reply.ok();
+  } else if (sub === "config-rewrite-force-all" && argc === 2) {
+    debugConfigRewriteForceAll(ctx);
   } else if (sub === "pause-cron" && argc === 3) {
     server.cronPaused = atoi(bytesToString(args[2])) !== 0;
     ctx.reply.ok();

@@ -535,7 +535,9 @@ export class Dispatcher {
       return "ERR Wrong number of args calling Redis command from script";
     }
     const flags = spec.flagBits;
-    if ((flags & FLAG_BITS.noscript) !== 0) {
+    if (
+      (flags & FLAG_BITS.noscript) !== 0 && !this.server.disableDenyScripts
+    ) {
       return "ERR This Redis command is not allowed from script";
     }
     const caller = this.scripting.caller;

@@ -48,12 +48,20 @@ function dump(ctx: CommandContext, args: Uint8Array[]): void {
   else ctx.reply.bulk(payload);
 }
 
-/** Whether a DUMP payload has a known RDB version and a correct CRC-64. */
-export function validPayload(payload: Uint8Array): boolean {
+/**
+ * Whether a DUMP payload has a known RDB version and a correct CRC-64 (not
+ * checked when `verifyChecksum` is false, as under DEBUG
+ * SET-SKIP-CHECKSUM-VALIDATION).
+ */
+export function validPayload(
+  payload: Uint8Array,
+  verifyChecksum: boolean,
+): boolean {
   if (payload.length < 10) return false;
   const footer = payload.length - 10;
   const version = payload[footer] | (payload[footer + 1] << 8);
   if (version > MAX_RDB_VERSION) return false;
+  if (!verifyChecksum) return true;
   const stored = payload.subarray(footer + 2);
   const view = new DataView(stored.buffer, stored.byteOffset, 8);
   return crc64(payload.subarray(0, footer + 2)) === view.getBigUint64(0, true);
@@ -95,7 +103,7 @@ function restore(ctx: CommandContext, args: Uint8Array[]): void {
     rangeMessage: "ERR Invalid TTL value, must be >= 0",
   });
   const payload = args[3];
-  if (!validPayload(payload)) {
+  if (!validPayload(payload, !ctx.server.skipChecksumValidation)) {
     throw new CommandError("ERR DUMP payload version or checksum are wrong");
   }
   let entry;

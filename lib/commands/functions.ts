@@ -195,7 +195,7 @@ function functionRestore(ctx: CommandContext, args: Uint8Array[]): void {
     }
   }
   const payload = args[2];
-  if (!validPayload(payload)) {
+  if (!validPayload(payload, !ctx.server.skipChecksumValidation)) {
     throw new CommandError("ERR DUMP payload version or checksum are wrong");
   }
   const codes: Uint8Array[] = [];

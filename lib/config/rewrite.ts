@@ -286,6 +286,11 @@ export interface RewriteOptions {
    * an aclfile, which holds the users instead) `user` lines are dropped.
    */
   readonly users?: readonly string[];
+  /**
+   * Write every directive, even at its default (DEBUG
+   * CONFIG-REWRITE-FORCE-ALL).
+   */
+  readonly forceAll?: boolean;
 }
 
 /**
@@ -301,7 +306,7 @@ export function rewriteConfigText(
   for (const d of DIRECTIVES) {
     state.handle(d.name);
     for (const line of wantedLines(d, config)) {
-      state.write(d.name, line.text, line.force);
+      state.write(d.name, line.text, line.force || options.forceAll === true);
     }
   }
   for (const line of options.users ?? []) state.write("user", line, true);

@@ -25,6 +25,8 @@ export interface PersistenceHost {
   dirty: number;
   /** Unix time (s) of the last successful save. */
   lastSave: number;
+  /** Load RDB files whatever their checksum (DEBUG SET-SKIP-CHECKSUM-VALIDATION). */
+  readonly skipChecksumValidation: boolean;
   /** The function libraries, saved in and loaded from RDB files. */
   readonly functionLibraries: FunctionLibraryStore;
   /**

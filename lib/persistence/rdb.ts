@@ -153,7 +153,7 @@ export class RdbPersistence {
           db.set(name, entry);
           this.loadedKeys++;
         },
-        server.config.flag("rdbchecksum"),
+        server.config.flag("rdbchecksum") && !server.skipChecksumValidation,
       );
       this.loadedAux = summary.aux;
       for (const code of summary.functions) {

@@ -209,6 +209,13 @@ export class Server {
   activeExpire = true;
   /** The cron skips all its work while set (DEBUG PAUSE-CRON). */
   cronPaused = false;
+  /**
+   * RESTORE, FUNCTION RESTORE and RDB loading accept wrong checksums while
+   * set (DEBUG SET-SKIP-CHECKSUM-VALIDATION).
+   */
+  skipChecksumValidation = false;
+  /** Scripts may call commands flagged noscript (DEBUG SET-DISABLE-DENY-SCRIPTS). */
+  disableDenyScripts = false;
   /** Listeners told about every key change. */
   readonly keyChangeListeners: KeyChangeListener[] = [];
   /**

@@ -491,8 +491,12 @@ async function normalised(
 }
 
 /** CONFIG REWRITE on both, with the same reply, then the same files. */
-async function sameRewrite(ours: Side, redis: Side): Promise<void> {
-  assert.equal(await same(ours, redis, ["CONFIG", "REWRITE"]), "+OK\r\n");
+async function sameRewrite(
+  ours: Side,
+  redis: Side,
+  command = ["CONFIG", "REWRITE"],
+): Promise<void> {
+  assert.equal(await same(ours, redis, command), "+OK\r\n");
   assert.deepEqual(await normalised(ours), await normalised(redis));
 }
 
@@ -595,6 +599,20 @@ function everyDefault(): string {
     ).join("\n") + "\n";
 }
 
+Deno.test({
+  name:
+    "differential: DEBUG CONFIG-REWRITE-FORCE-ALL writes every directive as redis-server does",
+  ignore: oracleMissing,
+  fn: () =>
+    withCopies(
+      "enable-debug-command yes\nsave 900 1\ntimeout 5\n",
+      {},
+      async (ours, redis) => {
+        await same(ours, redis, ["CONFIG", "SET", "maxmemory", "1mb"]);
+        await sameRewrite(ours, redis, ["DEBUG", "CONFIG-REWRITE-FORCE-ALL"]);
+      },
+    ),
+});
 Deno.test({
   name:
     "differential: CONFIG REWRITE of a file naming every directive at its default",

@@ -2,7 +2,8 @@
  * DEBUG against redis-server: DIGEST and DIGEST-VALUE agree on the same
  * data (every type, expiry, several databases, after random command
  * sequences), DEBUG PROTOCOL replies are byte-identical in RESP2 and RESP3,
- * and DEBUG OBJECT, HTSTATS and the error texts match where they can.
+ * DEBUG OBJECT, HTSTATS and the error texts match where they can, and
+ * POPULATE, ERROR, LOG, LEAK and the checksum and script switches act alike.
  */
 import assert from "node:assert/strict";
 import {
@@ -14,6 +15,7 @@ import {
 } from "../helpers/differential.ts";
 import { latin1 } from "../helpers/bytes.ts";
 import { DEBUG_COMMANDS } from "../../lib/commands/debug.ts";
+import { RespClient } from "../helpers/resp_client.ts";
 
 const DEBUG_FLAGS = { flags: ["--enable-debug-command", "yes"] };
 
@@ -802,4 +804,97 @@ differentialTest(
       ]
     ) await pair.same(args);
   },
+);
+
+differentialTest(
+  "differential: DEBUG POPULATE, ERROR, LOG, LEAK and CONFIG-REWRITE-FORCE-ALL",
+  async (pair) => {
+    await pair.same(["DEBUG", "POPULATE", "3"]);
+    await pair.sameUnordered(["KEYS", "*"]);
+    await pair.same(["GET", "key:2"]);
+    await pair.same(["OBJECT", "ENCODING", "key:0"]);
+    // Existing keys are kept; a size pads with zeros or cuts the value.
+    await pair.same(["SET", "p:1", "mine"]);
+    await pair.same(["DEBUG", "POPULATE", "2", "p", "12"]);
+    await pair.same(["GET", "p:0"]);
+    await pair.same(["GET", "p:1"]);
+    await pair.same(["DEBUG", "POPULATE", "2", "short", "3"]);
+    await pair.same(["GET", "short:1"]);
+    await pair.same(["DEBUG", "POPULATE", "1", "big", "100"]);
+    await pair.same(["OBJECT", "ENCODING", "big:0"]);
+    await pair.same(["DEBUG", "POPULATE", "1", "x".repeat(130)]);
+    await pair.same(["KEYS", "xxx*"]);
+    await pair.same(["DEBUG", "POPULATE", "1", "nul\0cut"]);
+    await pair.same(["EXISTS", "nul:0"]);
+    await pair.same(["DEBUG", "POPULATE", "0"]);
+    await pair.same(["DBSIZE"]);
+    for (const bad of ["-1", "abc", "1.5"]) {
+      await pair.same(["DEBUG", "POPULATE", bad]);
+      await pair.same(["DEBUG", "POPULATE", "1", "k", bad]);
+    }
+    await pair.same(["DEBUG", "POPULATE", "1", "a", "1", "extra"]);
+    await pair.same(["DEBUG", "ERROR", "WRONGTYPE made up"]);
+    await pair.same(["DEBUG", "ERROR", "no code here"]);
+    await pair.same(["DEBUG", "ERROR"]);
+    await pair.same(["DEBUG", "LOG", "a line"]);
+    await pair.same(["DEBUG", "LEAK", "bytes"]);
+    // Neither server has a config file here.
+    await pair.same(["DEBUG", "CONFIG-REWRITE-FORCE-ALL"]);
+  },
+  DEBUG_FLAGS,
+);
+
+differentialTest(
+  "differential: DEBUG POPULATE keys are seen by WATCH",
+  async (pair) => {
+    await pair.same(["WATCH", "key:0"]);
+    const other = await Promise.all(
+      [pair.ours, pair.oracle].map((server) => RespClient.connect(server.port)),
+    );
+    try {
+      for (const client of other) {
+        await client.call("DEBUG", "POPULATE", "1");
+      }
+    } finally {
+      for (const client of other) client.close();
+    }
+    await pair.same(["MULTI"]);
+    await pair.same(["PING"]);
+    await pair.same(["EXEC"]);
+  },
+  DEBUG_FLAGS,
+);
+
+differentialTest(
+  "differential: DEBUG SET-SKIP-CHECKSUM-VALIDATION lets RESTORE take a payload with a wrong checksum",
+  async (pair) => {
+    await pair.same(["SET", "k", "value"]);
+    const payload = await pair.oracleClient.call("DUMP", "k") as string;
+    const corrupt = payload.slice(0, -1) +
+      String.fromCharCode(payload.charCodeAt(payload.length - 1) ^ 1);
+    await pair.same(["RESTORE", "r", "0", corrupt]);
+    await pair.same(["DEBUG", "SET-SKIP-CHECKSUM-VALIDATION", "1"]);
+    await pair.same(["RESTORE", "r", "0", corrupt]);
+    await pair.same(["GET", "r"]);
+    // The version is still checked.
+    const future = payload.slice(0, -10) + "\xff\xff" + payload.slice(-8);
+    await pair.same(["RESTORE", "f", "0", future]);
+    await pair.same(["DEBUG", "SET-SKIP-CHECKSUM-VALIDATION", "0"]);
+    await pair.same(["RESTORE", "r2", "0", corrupt]);
+    await pair.same(["DEBUG", "SET-SKIP-CHECKSUM-VALIDATION"]);
+  },
+  DEBUG_FLAGS,
+);
+
+differentialTest(
+  "differential: DEBUG SET-DISABLE-DENY-SCRIPTS lets scripts call noscript commands",
+  async (pair) => {
+    const script = "return redis.call('debug', 'log', 'from a script')";
+    await pair.same(["EVAL", script, "0"]);
+    await pair.same(["DEBUG", "SET-DISABLE-DENY-SCRIPTS", "1"]);
+    await pair.same(["EVAL", script, "0"]);
+    await pair.same(["DEBUG", "SET-DISABLE-DENY-SCRIPTS", "0"]);
+    await pair.same(["EVAL", script, "0"]);
+  },
+  DEBUG_FLAGS,
 );
