@@ -517,8 +517,9 @@ function debug(ctx: CommandContext, args: Uint8Array[]): void {
   } else if (sub === "populate" && argc >= 3 && argc <= 5) {
     debugPopulate(ctx, args);
   } else if (sub === "error" && argc === 3) {
-    // The whole argument is the error line, code included.
-    throw new CommandError(bytesToString(args[2]));
+    // The whole argument is the error line, code included; Redis writes it
+    // as a raw reply, so errorstats do not see it.
+    ctx.reply.error(bytesToString(args[2]).replace(/[\r\n]/g, " "));
   } else if (sub === "log" && argc === 3) {
     server.log.warning(`DEBUG LOG: ${bytesToString(args[2])}`);
     ctx.reply.ok();

@@ -524,6 +524,25 @@ export class Dispatcher {
     options: { readonly readOnly: boolean; readonly wrote: boolean },
   ): CommandSpec | string {
     const spec = this.specOf(args);
+    const refusal = this.#scriptCallRefusal(ctx, spec, args, options);
+    if (refusal !== null) {
+      // Like Redis's scriptCall: a rejected call of the command, and an
+      // error counted as ERR whatever its text.
+      if (spec?.handler !== undefined) this.#stat(spec.fullName).rejected++;
+      this.server.stats.countErrorCode("ERR");
+      return refusal;
+    }
+    this.#run(ctx, spec!, args, null, null);
+    return spec!;
+  }
+
+  /** Why a script may not call `spec` with `args`, or null if it may. */
+  #scriptCallRefusal(
+    ctx: CommandContext,
+    spec: CommandSpec | undefined,
+    args: Uint8Array[],
+    options: { readonly readOnly: boolean; readonly wrote: boolean },
+  ): string | null {
     if (spec === undefined || spec.handler === undefined) {
       return "ERR Unknown Redis command called from script";
     }
@@ -570,8 +589,7 @@ export class Dispatcher {
         return "NOREPLICAS Not enough good replicas to write.";
       }
     }
-    this.#run(ctx, spec, args, null, null);
-    return spec;
+    return null;
   }
 
   /**
@@ -635,7 +653,7 @@ export class Dispatcher {
     // previous command finished, so EXEC does not fail for its commands'
     // errors, but a command that makes another client's blocked command
     // fail (CLIENT UNBLOCK ERROR) does. A completion keeps its own count.
-    const errorsBefore = stats.totalErrorReplies;
+    const errorsBefore = stats.failures;
     if (completion === null) this.#errorsSeen = errorsBefore;
     const started = this.#clock;
     const preciseStart = this.#preciseDurations ? performance.now() : 0;
@@ -667,10 +685,10 @@ export class Dispatcher {
     if (done) {
       let failed: boolean;
       if (completion === null) {
-        failed = stats.totalErrorReplies > this.#errorsSeen;
-        this.#errorsSeen = stats.totalErrorReplies;
+        failed = stats.failures > this.#errorsSeen;
+        this.#errorsSeen = stats.failures;
       } else {
-        failed = completion.failed || stats.totalErrorReplies > errorsBefore;
+        failed = completion.failed || stats.failures > errorsBefore;
       }
       // Like Redis, a command that blocks is counted once, when it completes.
       if (!client.blocked || completion !== null) {

@@ -66,7 +66,8 @@ class ReplyReader {
       case 43: // + status
         return fieldTable("ok", this.#line());
       case 45: // - error
-        return fieldTable("err", this.#line());
+        // Counted in errorstats when the command replied.
+        return errorTable(`-${this.#line()}`, { statsCounted: true });
       case 58: // : integer
         return Number(this.#line());
       case 36: { // $ bulk
@@ -131,6 +132,11 @@ export function replyToLua(bytes: Uint8Array): LuaValue {
 export interface LuaReplyOptions {
   /** The protocol the script chose with redis.setresp (2 or 3). */
   readonly scriptProtocol: 2 | 3;
+  /**
+   * Told of every error reply written, and whether errorstats already
+   * counted it (the table carries {@linkcode STATS_COUNTED_FIELD}).
+   */
+  readonly onError?: (message: string, statsCounted: boolean) => void;
 }
 
 /** Writes a script's result as Redis converts it (luaReplyToRedisReply). */
@@ -163,11 +169,14 @@ export function writeLuaReply(
   }
   if (depth > MAX_REPLY_DEPTH) {
     reply.error("ERR reached lua stack limit");
+    options.onError?.("ERR reached lua stack limit", false);
     return;
   }
   const err = value.get("err");
   if (typeof err === "string") {
-    reply.error(errorReplyText(err));
+    const message = err.replace(/[\r\n]/g, " ");
+    reply.error(message);
+    options.onError?.(message, value.get(STATS_COUNTED_FIELD) === true);
     return;
   }
   const ok = value.get("ok");
@@ -263,10 +272,34 @@ export function luaErrorText(value: LuaValue): string {
 }
 
 /**
- * An error table's message as a reply: on one line, without a leading "-"
- * (Redis writes `-My Error` for both "My Error" and "-My Error").
+ * The field Redis sets on error tables whose error was already counted in
+ * errorstats (a command's error reply, a refused redis.call), so that the
+ * script replying with the table does not count it again.
  */
-export function errorReplyText(message: string): string {
-  const text = message.replace(/[\r\n]/g, " ");
-  return text.startsWith("-") ? text.slice(1) : text;
+export const STATS_COUNTED_FIELD = "ignore_error_stats_update";
+
+/**
+ * An error table as Redis's luaPushErrorBuff makes it from `text`: "-CODE
+ * message" keeps its code (a text without a space, or without the "-",
+ * gets ERR), and the message loses line breaks at its ends.
+ */
+export function errorTable(
+  text: string,
+  options: { readonly statsCounted?: boolean } = {},
+): LuaTable {
+  let code = "ERR";
+  let message = text;
+  if (text.startsWith("-")) {
+    const space = text.indexOf(" ");
+    if (space === -1) message = text.slice(1);
+    else {
+      code = text.slice(1, space);
+      message = text.slice(space + 1);
+    }
+  }
+  message = message.replace(/^[\r\n]+|[\r\n]+$/g, "");
+  const table = new LuaTable();
+  table.set("err", `${code} ${message}`);
+  if (options.statsCounted) table.set(STATS_COUNTED_FIELD, true);
+  return table;
 }

@@ -36,7 +36,13 @@ import { Rand48 } from "../lua/lib_math.ts";
 import { cmsgpackLibrary } from "../lua/lib_cmsgpack.ts";
 import { bitLibrary } from "../lua/lib_bit.ts";
 import { structLibrary } from "../lua/lib_struct.ts";
-import { luaErrorText, replyToLua, writeLuaReply } from "./convert.ts";
+import {
+  errorTable,
+  luaErrorText,
+  replyToLua,
+  STATS_COUNTED_FIELD,
+  writeLuaReply,
+} from "./convert.ts";
 import { SCRIPT_FLAGS } from "./flags.ts";
 import { concatBytes } from "../util/bytes.ts";
 import { FunctionLibraries, type RegisteredFunction } from "./functions.ts";
@@ -101,8 +107,13 @@ const KILLED_MESSAGE = "ERR Script killed by user with SCRIPT KILL...";
 /**
  * Errors from commands the script called (redis.call): Redis hands them to
  * the script as plain strings and replies with them as they are.
+ * `statsCounted`: errorstats counted the error when the command replied.
  */
-class RedisCallError extends LuaError {}
+class RedisCallError extends LuaError {
+  constructor(message: string, readonly statsCounted: boolean) {
+    super(message);
+  }
+}
 
 /** The Lua scripting engine and script cache of one server. */
 export class Scripting {
@@ -426,7 +437,14 @@ export class Scripting {
   }
 
   #reply(ctx: CommandContext, run: ScriptRun, value: LuaValue): void {
-    writeLuaReply(ctx.reply, value, { scriptProtocol: run.protocol });
+    const stats = ctx.server.stats;
+    writeLuaReply(ctx.reply, value, {
+      scriptProtocol: run.protocol,
+      onError: (message, statsCounted) => {
+        if (statsCounted) stats.countUncountedFailure();
+        else stats.countError(message);
+      },
+    });
   }
 
   #replyError(ctx: CommandContext, run: ScriptRun, error: unknown): void {
@@ -437,17 +455,21 @@ export class Scripting {
     }.`;
     const value = error.value;
     let message: string;
+    let statsCounted = false;
     if (error instanceof RedisCallError || value === KILLED_MESSAGE) {
       message = luaErrorText(value);
+      statsCounted = error instanceof RedisCallError && error.statsCounted;
     } else if (
       value instanceof LuaTable && typeof value.get("err") === "string"
     ) {
       message = value.get("err") as string;
+      statsCounted = value.get(STATS_COUNTED_FIELD) === true;
     } else {
       message = `ERR ${luaErrorText(value)}`;
     }
     message = message.replace(/[\r\n]/g, " ") + suffix;
-    ctx.server.stats.countError(message);
+    if (statsCounted) ctx.server.stats.countUncountedFailure();
+    else ctx.server.stats.countError(message);
     ctx.reply.error(message);
   }
 
@@ -459,11 +481,9 @@ export class Scripting {
         position: true,
       });
     }
-    const fail = (message: string): LuaValue[] => {
-      if (raise) throw new RedisCallError(message);
-      const table = new LuaTable();
-      table.set("err", message);
-      return [table];
+    const fail = (message: string, statsCounted = false): LuaValue[] => {
+      if (raise) throw new RedisCallError(message, statsCounted);
+      return [errorTable(`-${message}`, { statsCounted })];
     };
     if (args.length === 0) {
       return fail(
@@ -490,16 +510,18 @@ export class Scripting {
       readOnly: run.call.readOnly,
       wrote: run.wrote,
     });
-    if (typeof ran === "string") return fail(ran);
+    // The dispatcher counted the refusal.
+    if (typeof ran === "string") return fail(ran, true);
     if ((ran.flagBits & FLAG_BITS.write) !== 0) run.wrote = true;
     const chunks = client.reply.take();
     const bytes = chunks.length === 1 ? chunks[0] : concatBytes(chunks);
     const value = replyToLua(bytes);
     if (
-      raise && value instanceof LuaTable && value.hash.size === 1 &&
-      typeof value.get("err") === "string"
+      raise && value instanceof LuaTable &&
+      typeof value.get("err") === "string" &&
+      value.get(STATS_COUNTED_FIELD) === true
     ) {
-      throw new RedisCallError(value.get("err") as string);
+      throw new RedisCallError(value.get("err") as string, true);
     }
     return [value];
   }
@@ -557,9 +579,8 @@ export class Scripting {
     define("call", (args) => this.#call(args, true));
     define("pcall", (args) => this.#call(args, false));
     define("error_reply", (args) => {
-      const table = new LuaTable();
-      table.set("err", checkString(args, 0, "error_reply"));
-      return [table];
+      const text = checkString(args, 0, "error_reply");
+      return [errorTable(text.startsWith("-") ? text : `-${text}`)];
     });
     define("status_reply", (args) => {
       const table = new LuaTable();

@@ -70,17 +70,41 @@ export class Stats {
   netReplInputBytes = 0;
   /** Error replies sent (total_error_replies). */
   totalErrorReplies = 0;
+  /**
+   * Error replies sent, with those not counted in errorstats because they
+   * were counted once already (a script replying with a command's error):
+   * what tells the dispatcher a command failed.
+   */
+  failures = 0;
   /** Per command: calls, total microseconds, rejected and failed calls. */
   readonly commands = new Map<string, CommandStat>();
   /** Error replies counted by their prefix ("ERR", "WRONGTYPE", ...). */
   readonly errors = new Map<string, number>();
 
-  /** Counts an error reply by its first word, as Redis's errorstats does. */
+  /**
+   * Counts an error reply by its first word, as Redis's errorstats does: a
+   * word of more than 30 bytes, or no space at all, counts as ERR.
+   */
   countError(message: string): void {
-    this.totalErrorReplies++;
     const space = message.indexOf(" ");
-    const prefix = space < 0 ? message : message.slice(0, space);
-    this.errors.set(prefix, (this.errors.get(prefix) ?? 0) + 1);
+    this.countErrorCode(
+      space < 0 || space > 30 ? "ERR" : message.slice(0, space),
+    );
+  }
+
+  /** Counts an error reply of error code `code`. */
+  countErrorCode(code: string): void {
+    this.totalErrorReplies++;
+    this.failures++;
+    this.errors.set(code, (this.errors.get(code) ?? 0) + 1);
+  }
+
+  /**
+   * Counts an error reply already counted in errorstats: only its command
+   * fails (Redis's ERR_REPLY_FLAG_NO_STATS_UPDATE).
+   */
+  countUncountedFailure(): void {
+    this.failures++;
   }
 
   /** Resets what CONFIG RESETSTAT resets. */

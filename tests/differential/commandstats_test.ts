@@ -125,3 +125,59 @@ differentialTest(
     }
   },
 );
+
+/** The script cases of the errorstats test: each alone after a reset. */
+const SCRIPT_ERROR_CASES = [
+  "return redis.error_reply('MY err')",
+  "return redis.error_reply('-CODE with dash')",
+  "return redis.error_reply('nospace')",
+  "return {err='X y'}",
+  "return {err='-MINUS x'}",
+  "return {err='AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA x'}",
+  "return {err='AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA x'}",
+  "return {1, {err='NESTED e'}}",
+  "return redis.pcall('incr', 'x', 'y')",
+  "return redis.call('incr', 'x', 'y')",
+  "return redis.pcall('nosuch')",
+  "return redis.call('nosuch')",
+  "return redis.pcall('debug', 'sleep', '0')",
+  "redis.call('set', 's', 'a'); return redis.pcall('lpush', 's', 'x')",
+  "redis.call('set', 's', 'a'); return redis.call('lpush', 's', 'x')",
+  "local t = redis.pcall('incr', 'x', 'y'); t.ignore_error_stats_update = nil; return t",
+  "error(redis.pcall('incr', 'x', 'y'))",
+  "return redis.pcall()",
+  "return redis.call()",
+  "error('boom')",
+  "error({err='-E y'})",
+];
+
+differentialTest(
+  "differential: INFO errorstats and commandstats count script errors like redis-server",
+  async (pair) => {
+    for (const script of SCRIPT_ERROR_CASES) {
+      await pair.same(["CONFIG", "RESETSTAT"]);
+      await pair.same(["DEL", "s"]);
+      await pair.same(["EVAL", script, "0"], `${script}: `);
+      await pair.same(["INFO", "errorstats"], `${script}: `);
+      const [ours, theirs] = await pair.both(["INFO", "commandstats"]);
+      assert.deepEqual(counters(ours), counters(theirs), script);
+    }
+    // EVAL_RO's refusal of a write, and ACL denials inside scripts.
+    await pair.same(["CONFIG", "RESETSTAT"]);
+    await pair.same(["EVAL_RO", "return redis.pcall('set', 'a', 'b')", "0"]);
+    await pair.same(["ACL", "SETUSER", "u", "on", "nopass", "+@all", "-get"]);
+    await pair.same(["AUTH", "u", "x"]);
+    await pair.same(["EVAL", "return redis.pcall('get', 'x')", "0"]);
+    await pair.same(["AUTH", "default", "x"]);
+    await pair.same(["INFO", "errorstats"]);
+    const [ours, theirs] = await pair.both(["INFO", "commandstats"]);
+    assert.deepEqual(counters(ours), counters(theirs));
+    // DEBUG ERROR's reply is raw: no error counted, DEBUG not failed.
+    await pair.same(["CONFIG", "RESETSTAT"]);
+    await pair.same(["DEBUG", "ERROR", "CODE a\r\nb"]);
+    await pair.same(["INFO", "errorstats"]);
+    const after = await pair.both(["INFO", "commandstats"]);
+    assert.deepEqual(counters(after[0]), counters(after[1]));
+  },
+  { flags: ["--enable-debug-command", "yes"] },
+);
