@@ -60,6 +60,13 @@ const SCRIPT_DENIALS: { readonly [reason in DenialReason]: string } = {
 /** Commands that run at once inside MULTI instead of being queued. */
 const RUN_IN_MULTI = ["exec", "discard", "multi", "watch", "quit", "reset"];
 
+/** Commands a client in MULTI may send when out of memory (Redis's list). */
+const ALLOWED_IN_MULTI_WHEN_OOM = ["exec", "discard", "quit", "reset"];
+
+/** Redis's shared.oomerr. */
+export const OOM_ERROR =
+  "OOM command not allowed when used memory > 'maxmemory'.";
+
 /** The only commands a RESP2 client may send in subscribed mode. */
 const ALLOWED_WHEN_SUBSCRIBED = [
   "ping",
@@ -98,6 +105,16 @@ export interface CompletionOptions {
   readonly failed?: boolean;
 }
 
+/** How a script calls a command (see {@linkcode Dispatcher.callFromScript}). */
+export interface ScriptCallOptions {
+  /** The script may not write (EVAL_RO, no-writes). */
+  readonly readOnly: boolean;
+  /** The script declared allow-oom. */
+  readonly allowOom: boolean;
+  /** The script already wrote. */
+  readonly wrote: boolean;
+}
+
 /** Runs client commands against the server. */
 export class Dispatcher {
   /** The command table requests are looked up in. */
@@ -107,6 +124,7 @@ export class Dispatcher {
   readonly #runInMulti: Set<CommandSpec | undefined>;
   readonly #allowedWhenSubscribed: Set<CommandSpec | undefined>;
   readonly #exec: CommandSpec | undefined;
+  readonly #allowedInMultiWhenOom: Set<CommandSpec | undefined>;
   /**
    * Top-level commands by hashName of the name clients call them by (the
    * table's, or rename-command's), so a request's command is found without
@@ -157,6 +175,9 @@ export class Dispatcher {
       ALLOWED_WHEN_SUBSCRIBED.map((n) => table.lookup(n)),
     );
     this.#exec = table.lookup("exec");
+    this.#allowedInMultiWhenOom = new Set(
+      ALLOWED_IN_MULTI_WHEN_OOM.map((n) => table.lookup(n)),
+    );
     const config = server.config;
     const readSlowerThan = () => {
       const slowerThan = config.number("slowlog-log-slower-than");
@@ -172,6 +193,7 @@ export class Dispatcher {
     config.setApplier("latency-monitor-threshold", readLatencyThreshold);
     const encoder = new TextEncoder();
     this.scripting = new Scripting(this);
+    server.isScriptBusy = () => this.scripting.busy;
     server.functionLibraries = this.scripting.functions;
     for (const spec of table.all()) {
       const name = server.commandRenames.get(spec) ?? spec.name;
@@ -305,7 +327,9 @@ export class Dispatcher {
     // an unknown command; commands run by EXEC leave it at "exec".
     client.lastCommand = spec === null ? "NULL" : spec.fullName;
     if (spec !== null && this.#admit(client, spec, args)) {
-      const refusal = this.server.replication.checksCommands && !client.isMaster
+      const refusal = this.#outOfMemory(client, spec)
+        ? OOM_ERROR
+        : this.server.replication.checksCommands && !client.isMaster
         ? this.#replicationRefusal(client, spec)
         : null;
       if (refusal !== null) this.#reject(client, refusal, spec);
@@ -340,6 +364,24 @@ export class Dispatcher {
     }
     this.server.outputLimits.check(client, now);
     this.server.blocking.serveReady();
+  }
+
+  /**
+   * Redis's maxmemory step: evicts what the policy allows, then tells
+   * whether `spec` must be refused because memory stays above maxmemory:
+   * commands that may grow it (denyoom, EXEC of a transaction holding
+   * one) and, in MULTI, anything but EXEC, DISCARD, QUIT and RESET. The
+   * master's commands are never refused. Scripts read the outcome from
+   * `server.outOfMemory` at their first write.
+   */
+  #outOfMemory(client: Client, spec: CommandSpec): boolean {
+    const server = this.server;
+    const oom = server.evictor.performEvictions(this.#clock) === "fail";
+    server.outOfMemory = oom;
+    if (!oom || client.isMaster) return false;
+    if (this.#hasFlag(client, spec, FLAG_BITS.denyoom)) return true;
+    return client.multiQueue !== null &&
+      !this.#allowedInMultiWhenOom.has(spec);
   }
 
   /**
@@ -521,15 +563,15 @@ export class Dispatcher {
   callFromScript(
     ctx: CommandContext,
     args: Uint8Array[],
-    options: { readonly readOnly: boolean; readonly wrote: boolean },
+    options: ScriptCallOptions,
   ): CommandSpec | string {
     const spec = this.specOf(args);
     const refusal = this.#scriptCallRefusal(ctx, spec, args, options);
     if (refusal !== null) {
       // Like Redis's scriptCall: a rejected call of the command, and an
-      // error counted as ERR whatever its text.
+      // error reply counted in errorstats.
       if (spec?.handler !== undefined) this.#stat(spec.fullName).rejected++;
-      this.server.stats.countErrorCode("ERR");
+      this.server.stats.countError(refusal);
       return refusal;
     }
     this.#run(ctx, spec!, args, null, null);
@@ -541,7 +583,7 @@ export class Dispatcher {
     ctx: CommandContext,
     spec: CommandSpec | undefined,
     args: Uint8Array[],
-    options: { readonly readOnly: boolean; readonly wrote: boolean },
+    options: ScriptCallOptions,
   ): string | null {
     if (spec === undefined || spec.handler === undefined) {
       return "ERR Unknown Redis command called from script";
@@ -588,6 +630,14 @@ export class Dispatcher {
       if (replication.tooFewReplicas) {
         return "NOREPLICAS Not enough good replicas to write.";
       }
+    }
+    // Like Redis, only before the script's first write, so that a script
+    // is not stopped half-way.
+    if (
+      (flags & FLAG_BITS.denyoom) !== 0 && this.server.outOfMemory &&
+      !options.allowOom && !options.wrote && !this.scripting.callerIsMaster
+    ) {
+      return OOM_ERROR;
     }
     return null;
   }

@@ -37,9 +37,6 @@ interface ServerSamples {
   ops: RateSampler;
   input: RateSampler;
   output: RateSampler;
-  peakMemory: number;
-  /** used_memory when the samples began, just after start-up. */
-  startupMemory: number;
 }
 
 const samples = new WeakMap<Server, ServerSamples>();
@@ -51,26 +48,10 @@ function samplesOf(server: Server): ServerSamples {
       ops: new RateSampler(),
       input: new RateSampler(),
       output: new RateSampler(),
-      peakMemory: 0,
-      startupMemory: currentMemory(),
     };
     samples.set(server, s);
   }
   return s;
-}
-
-/** Memory in use by the process's JavaScript heap and buffers. */
-/** V8 heap in use plus memory held outside it (buffers): used_memory. */
-function currentMemory(): number {
-  const usage = Deno.memoryUsage();
-  return usage.heapUsed + usage.external;
-}
-
-function usedMemory(server: Server): number {
-  const used = currentMemory();
-  const s = samplesOf(server);
-  if (used > s.peakMemory) s.peakMemory = used;
-  return used;
 }
 
 /**
@@ -82,7 +63,7 @@ export function sampleInfoMetrics(server: Server, now = Date.now()): void {
   s.ops.sample(server.stats.commandsProcessed, now);
   s.input.sample(server.stats.netInputBytes, now);
   s.output.sample(server.stats.netOutputBytes, now);
-  usedMemory(server);
+  server.memory.used(now); // the peak
 }
 
 /** Redis's bytesToHuman: 1023B, 1.00K, 1.50M, ... */
@@ -164,15 +145,6 @@ function clientsSection(server: Server): Field[] {
   ];
 }
 
-/** Bytes held in clients' query and reply buffers (mem_clients_normal). */
-function clientBufferBytes(server: Server): number {
-  let bytes = 0;
-  for (const client of server.clients.values()) {
-    bytes += client.queryBufferBytes + client.reply.pendingBytes;
-  }
-  return bytes;
-}
-
 /** A ratio with two decimals, as Redis prints them (0 for 0/0). */
 function ratio(a: number, b: number): string {
   return (b === 0 ? 0 : a / b).toFixed(2);
@@ -180,26 +152,26 @@ function ratio(a: number, b: number): string {
 
 /**
  * INFO memory, every field of Redis 7.0 in its order. A managed runtime
- * has no malloc to ask, so (see the README): used_memory is the V8 heap in
- * use plus external memory; the "allocator" is V8 (allocated: used_memory,
- * active: the heap V8 holds plus external, resident: the process's RSS);
- * overhead is the start-up memory plus client and AOF buffers, and the
- * dataset the rest. There is no Lua, replication or cluster memory.
+ * has no malloc to ask, so (see the README): used_memory is the server's
+ * estimate (lib/server/memory.ts: the start-up heap, the dataset as the
+ * databases account it, and the buffers); the "allocator" is V8
+ * (allocated: the heap in use plus external memory, active: the heap V8
+ * holds plus external, resident: the process's RSS). There is no Lua or
+ * cluster memory.
  */
 function memorySection(server: Server): Field[] {
-  const used = usedMemory(server);
+  const memory = server.memory.breakdown();
+  const used = memory.used;
   const usage = Deno.memoryUsage();
   const rss = usage.rss;
-  const s = samplesOf(server);
-  const peak = s.peakMemory;
+  const peak = server.memory.peak;
   const total = Deno.systemMemoryInfo().total;
   const maxmemory = BigInt(server.config.get("maxmemory"));
-  const startup = Math.min(s.startupMemory, used);
-  const clients = clientBufferBytes(server);
-  const aofBuffer = server.aof.bufferedBytes;
-  const overhead = Math.min(used, startup + clients + aofBuffer);
-  const dataset = used - overhead;
-  const active = Math.max(usage.heapTotal + usage.external, used);
+  const startup = memory.startup;
+  const dataset = memory.dataset;
+  const overhead = memory.overhead;
+  const allocated = usage.heapUsed + usage.external;
+  const active = usage.heapTotal + usage.external;
   return [
     ["used_memory", used],
     ["used_memory_human", bytesToHuman(used)],
@@ -217,7 +189,7 @@ function memorySection(server: Server): Field[] {
         (used === startup ? 0 : dataset * 100 / (used - startup)).toFixed(2)
       }%`,
     ],
-    ["allocator_allocated", used],
+    ["allocator_allocated", allocated],
     ["allocator_active", active],
     ["allocator_resident", rss],
     ["total_system_memory", total],
@@ -239,21 +211,24 @@ function memorySection(server: Server): Field[] {
     ["maxmemory", String(BigInt.asIntN(64, maxmemory))],
     ["maxmemory_human", bytesToHuman(maxmemory)],
     ["maxmemory_policy", server.config.get("maxmemory-policy")],
-    ["allocator_frag_ratio", ratio(active, used)],
-    ["allocator_frag_bytes", active - used],
+    ["allocator_frag_ratio", ratio(active, allocated)],
+    ["allocator_frag_bytes", active - allocated],
     ["allocator_rss_ratio", ratio(rss, active)],
     ["allocator_rss_bytes", rss - active],
     ["rss_overhead_ratio", ratio(rss, rss)],
     ["rss_overhead_bytes", 0],
     ["mem_fragmentation_ratio", ratio(rss, used)],
     ["mem_fragmentation_bytes", rss - used],
-    ["mem_not_counted_for_evict", aofBuffer],
-    ["mem_replication_backlog", 0],
-    ["mem_total_replication_buffers", 0],
-    ["mem_clients_slaves", 0],
-    ["mem_clients_normal", clients],
+    [
+      "mem_not_counted_for_evict",
+      memory.clientsReplicas + memory.aofBuffer,
+    ],
+    ["mem_replication_backlog", memory.backlog],
+    ["mem_total_replication_buffers", memory.backlog + memory.clientsReplicas],
+    ["mem_clients_slaves", memory.clientsReplicas],
+    ["mem_clients_normal", memory.clientsNormal],
     ["mem_cluster_links", 0],
-    ["mem_aof_buffer", aofBuffer],
+    ["mem_aof_buffer", memory.aofBuffer],
     ["mem_allocator", "v8"],
     ["active_defrag_running", 0],
     ["lazyfree_pending_objects", 0],
@@ -327,7 +302,7 @@ function statsSection(server: Server): Field[] {
     ["sync_partial_ok", server.replication.partialSyncsAccepted],
     ["sync_partial_err", server.replication.partialSyncsRefused],
     ["expired_keys", st.expiredKeys],
-    ["evicted_keys", 0],
+    ["evicted_keys", st.evictedKeys],
     ["evicted_clients", 0],
     ["keyspace_hits", st.keyspaceHits],
     ["keyspace_misses", st.keyspaceMisses],

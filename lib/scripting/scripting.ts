@@ -14,7 +14,7 @@
 
 import { checkPermission } from "../commands/acl.ts";
 import type { CommandContext } from "../commands/context.ts";
-import type { Dispatcher } from "../commands/dispatch.ts";
+import { type Dispatcher, OOM_ERROR } from "../commands/dispatch.ts";
 import { Client } from "../server/client.ts";
 import { sha1, toHex } from "../util/sha1.ts";
 import { FLAG_BITS } from "../commands/define.ts";
@@ -99,6 +99,8 @@ export interface ScriptCall {
   readonly chunk: string;
   /** EVAL_RO, EVALSHA_RO, FCALL_RO, or a no-writes script. */
   readonly readOnly: boolean;
+  /** Declared allow-oom: its commands run even above maxmemory. */
+  readonly allowOom: boolean;
 }
 
 /** Error of a script that was killed. */
@@ -207,23 +209,31 @@ export class Scripting {
         "ERR Can not execute a script with write flag using *_ro command.",
       );
     }
-    this.#checkReplication(ctx, new Set(fn.flags));
+    this.#checkDeclaredFlags(ctx, new Set(fn.flags));
     this.run(ctx, {
       fn: fn.fn,
       args: [stringArray(options.keys), stringArray(options.argv)],
       name: fn.name,
       chunk: "user_function",
       readOnly: options.readOnly || noWrites,
+      allowOom: fn.flags.includes("allow-oom"),
     }, this.#functionsLua);
   }
 
   /**
    * What a script that declares its flags (a shebang, or a function) may
-   * not do on this server, as Redis checks before running it: write on a
-   * read-only replica or without enough good replicas, or read stale data
-   * without allow-stale.
+   * not do on this server, as Redis checks before running it: run above
+   * maxmemory without allow-oom (or no-writes), write on a read-only
+   * replica or without enough good replicas, or read stale data without
+   * allow-stale.
    */
-  #checkReplication(ctx: CommandContext, flags: ReadonlySet<string>): void {
+  #checkDeclaredFlags(ctx: CommandContext, flags: ReadonlySet<string>): void {
+    if (
+      ctx.server.outOfMemory && !ctx.client.isMaster &&
+      !flags.has("allow-oom") && !flags.has("no-writes")
+    ) {
+      throw new CommandError(OOM_ERROR);
+    }
     const replication = ctx.server.replication;
     if (!replication.checksCommands || ctx.client.isMaster) return;
     const config = ctx.server.config;
@@ -321,7 +331,7 @@ export class Scripting {
       readOnly: boolean;
     },
   ): void {
-    if (script.flagged) this.#checkReplication(ctx, script.flags);
+    if (script.flagged) this.#checkDeclaredFlags(ctx, script.flags);
     const globals = this.#lua.globals;
     globals.readonly = false;
     globals.set("KEYS", stringArray(options.keys));
@@ -333,6 +343,7 @@ export class Scripting {
       name: options.sha,
       chunk: "user_script",
       readOnly: options.readOnly || script.flags.has("no-writes"),
+      allowOom: script.flagged && script.flags.has("allow-oom"),
     });
   }
 
@@ -508,6 +519,7 @@ export class Scripting {
     client.reply.protocol = run.protocol;
     const ran = this.#dispatcher.callFromScript(ctx, argv, {
       readOnly: run.call.readOnly,
+      allowOom: run.call.allowOom,
       wrote: run.wrote,
     });
     // The dispatcher counted the refusal.

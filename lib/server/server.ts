@@ -16,7 +16,14 @@ import { Client as ClientState } from "./client.ts";
 import { Logger } from "./log.ts";
 import { RdbPersistence } from "../persistence/rdb.ts";
 import { AofPersistence } from "../persistence/aof.ts";
-import type { Snapshot } from "../persistence/snapshot.ts";
+import { beforeWrite, type Snapshot } from "../persistence/snapshot.ts";
+import {
+  type EvictionHost,
+  type EvictionPolicy,
+  type EvictionSettings,
+  Evictor,
+} from "./eviction.ts";
+import { MemoryAccounting } from "./memory.ts";
 import type { CommandTable } from "../commands/table.ts";
 import type { CommandSpec } from "../commands/spec.ts";
 import { FatalConfigError } from "../config/load.ts";
@@ -58,6 +65,8 @@ export class Stats {
   rejectedConnections = 0;
   /** Keys deleted because they expired (expired_keys). */
   expiredKeys = 0;
+  /** Keys deleted by maxmemory eviction (evicted_keys). */
+  evictedKeys = 0;
   /** Key lookups that found the key (keyspace_hits). */
   keyspaceHits = 0;
   /** Key lookups that did not (keyspace_misses). */
@@ -113,6 +122,7 @@ export class Stats {
     this.commandsProcessed = 0;
     this.rejectedConnections = 0;
     this.expiredKeys = 0;
+    this.evictedKeys = 0;
     this.keyspaceHits = 0;
     this.keyspaceMisses = 0;
     this.netInputBytes = 0;
@@ -270,8 +280,53 @@ export class Server {
   readonly notifier: KeyspaceNotifier;
   /** Keys watched by WATCH. */
   readonly watches = new WatchRegistry();
+  /** The estimate of used memory that INFO reports and maxmemory limits. */
+  readonly memory: MemoryAccounting;
+  /** maxmemory eviction. */
+  readonly evictor: Evictor;
+  /**
+   * Whether a script runs past busy-reply-threshold; the dispatcher's
+   * scripting engine sets this (evictions wait for it, as in Redis).
+   */
+  isScriptBusy: () => boolean = () => false;
+  /**
+   * Whether memory stayed above maxmemory when the running command
+   * started (Redis's pre_command_oom_state), as scripts check it.
+   */
+  outOfMemory = false;
   #nextClientId = 1;
   #nextFd = 8;
+
+  #evictionHost(): EvictionHost {
+    const config = this.config;
+    let settings: EvictionSettings | null = null;
+    config.onChange((name) => {
+      if (name.startsWith("maxmemory")) settings = null;
+    });
+    return {
+      databases: this.keyspace.databases,
+      settings: () =>
+        settings ??= {
+          maxmemory: config.number("maxmemory"),
+          policy: config.get("maxmemory-policy") as EvictionPolicy,
+          samples: config.number("maxmemory-samples"),
+          tenacity: config.number("maxmemory-eviction-tenacity"),
+        },
+      usedMemory: () => this.memory.usedForEviction(),
+      // Like Redis: not while loading, paused or in a busy script, and not
+      // on a replica that leaves it to its master.
+      mayEvict: () =>
+        !this.loading && this.pause.mode === null && !this.isScriptBusy() &&
+        !(this.replication.isReplica &&
+          config.flag("replica-ignore-maxmemory")),
+      evict: (db, key) => {
+        beforeWrite(this.snapshots, db, [key]);
+        db.delete(key);
+        this.stats.evictedKeys++;
+        this.keyChanged(db, key, "e", "evicted");
+      },
+    };
+  }
 
   /** Creates the state of a server with `options.config`. */
   constructor(options: ServerOptions) {
@@ -289,6 +344,8 @@ export class Server {
       this.keyChanged(db, key, "x", "expired");
     });
     this.replication = new Replication(this);
+    this.memory = new MemoryAccounting(this);
+    this.evictor = new Evictor(this.#evictionHost());
     this.outputLimits = new OutputLimits(this);
     this.pubsub = new PubSub(this.outputLimits);
     const notifier = new KeyspaceNotifier(
@@ -300,6 +357,7 @@ export class Server {
       db.onAdded = (db, key) => notifier.notify(db, key, "n", "new");
     }
     this.keyChangeListeners.push(
+      (db, key) => db.reaccount(key),
       (db, key) => this.watches.keyChanged(db, key),
       (db, key) => this.blocking.keyChanged(db, key),
       (_db, key) => this.tracking.keyChanged(key),

@@ -188,9 +188,13 @@ export function createServerCore(config: Config): ServerCore {
   propagator.addTarget(server.aof);
   propagator.addTarget(server.replication);
   server.keyChangeListeners.push((db, key, _class, event) => {
-    if (event === "expired" && !server.loading) {
-      propagator.propagate(db.id, ["DEL", stringToBytes(key)]);
-    }
+    if (server.loading) return;
+    // DEL, or UNLINK when lazyfree-lazy-expire/eviction says, as in Redis.
+    let lazy: boolean;
+    if (event === "expired") lazy = config.flag("lazyfree-lazy-expire");
+    else if (event === "evicted") lazy = config.flag("lazyfree-lazy-eviction");
+    else return;
+    propagator.propagate(db.id, [lazy ? "UNLINK" : "DEL", stringToBytes(key)]);
   });
   const trackLfu = () => {
     accessTracking.lfu = config.get("maxmemory-policy").endsWith("-lfu");

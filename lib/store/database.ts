@@ -48,6 +48,8 @@ export class Entry {
   frequency: number = LFU_INIT_VAL;
   /** Type-specific flags (e.g. a string that Redis would hold as "raw"). */
   flags = 0;
+  /** Estimated bytes of the key and value, as last accounted. */
+  bytes = 0;
 
   /** Creates an entry for a value of the given type. */
   constructor(
@@ -89,6 +91,18 @@ export class Entry {
   }
 }
 
+/**
+ * How the keyspace estimates an entry's memory (key, value and per-key
+ * overhead, in bytes); the start-up wiring installs the estimator of
+ * lib/store/memory_usage.ts. Databases keep the sum up to date as entries
+ * are stored, changed (`reaccount`) and deleted.
+ */
+export const entrySizer: { estimate: (entry: Entry) => number } = {
+  estimate: (entry) =>
+    64 + entry.key.length +
+    (entry.value instanceof Uint8Array ? entry.value.length : 64),
+};
+
 /** Compaction threshold: holes in the key order before it is rebuilt. */
 const MIN_HOLES_TO_COMPACT = 1024;
 
@@ -104,6 +118,8 @@ export class Database {
   #holes = 0;
   #nextSeq = 1;
   #volatileCursor: Iterator<[string, Entry]> | null = null;
+  #sampleCursor: Iterator<Entry> | null = null;
+  #bytes = 0;
 
   /** Called with each key removed because its time ran out. */
   onExpired: ((db: Database, key: string) => void) | null = null;
@@ -121,6 +137,58 @@ export class Database {
   /** Insertion number of the newest key (snapshots include keys up to it). */
   get lastSeq(): number {
     return this.#nextSeq - 1;
+  }
+
+  /** Estimated bytes of all keys and values (see {@linkcode entrySizer}). */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** Re-estimates the memory of `key` after its value changed in place. */
+  reaccount(key: string): void {
+    const entry = this.#dict.get(key);
+    if (entry === undefined) return;
+    const bytes = entrySizer.estimate(entry);
+    this.#bytes += bytes - entry.bytes;
+    entry.bytes = bytes;
+  }
+
+  /**
+   * Up to `count` entries for eviction sampling: random keys, or with
+   * `volatileOnly` random keys with an expiry (expired ones included, as
+   * Redis samples its dictionaries). Keys with an expiry are found by
+   * drawing random keys; where they are too rare for that, the rest of the
+   * sample is taken in turn from them.
+   */
+  sampleEntries(count: number, volatileOnly: boolean): Entry[] {
+    const sample: Entry[] = [];
+    const order = this.#order;
+    if (volatileOnly) {
+      const size = this.#volatile.size;
+      if (size === 0) return sample;
+      for (let draws = count * 8; draws > 0 && sample.length < count; draws--) {
+        const entry = order[Math.floor(Math.random() * order.length)];
+        if (entry !== undefined && entry.expireAt !== 0) sample.push(entry);
+      }
+      let cursor = this.#sampleCursor ?? this.#volatile.values();
+      for (let i = sample.length; i < count && i < size; i++) {
+        let step = cursor.next();
+        if (step.done) {
+          cursor = this.#volatile.values();
+          step = cursor.next();
+          if (step.done) break;
+        }
+        sample.push(step.value);
+      }
+      this.#sampleCursor = cursor;
+      return sample;
+    }
+    if (this.#dict.size === 0) return sample;
+    while (sample.length < count) {
+      const entry = order[Math.floor(Math.random() * order.length)];
+      if (entry !== undefined) sample.push(entry);
+    }
+    return sample;
   }
 
   /** Number of keys with an expiry time. */
@@ -162,6 +230,9 @@ export class Database {
   set(key: string, entry: Entry): void {
     const old = this.#dict.get(key);
     entry.key = key;
+    const bytes = entrySizer.estimate(entry);
+    this.#bytes += bytes - (old === undefined ? 0 : old.bytes);
+    entry.bytes = bytes;
     if (old !== undefined) {
       entry.slot = old.slot;
       entry.seq = old.seq;
@@ -184,6 +255,7 @@ export class Database {
     const entry = this.#dict.get(key);
     if (entry === undefined) return false;
     this.#dict.delete(key);
+    this.#bytes -= entry.bytes;
     if (entry.expireAt !== 0) this.#volatile.delete(key);
     this.#order[entry.slot] = undefined;
     this.#holes++;
@@ -209,6 +281,8 @@ export class Database {
     this.#orderSeq = [];
     this.#holes = 0;
     this.#volatileCursor = null;
+    this.#sampleCursor = null;
+    this.#bytes = 0;
   }
 
   /** Iterates over all keys and entries, expired ones included. */

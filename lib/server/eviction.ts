@@ -1,0 +1,213 @@
+/**
+ * maxmemory eviction, with Redis 7.0's approximations: each round samples
+ * `maxmemory-samples` keys of every database into a pool of the 16 best
+ * candidates (idlest for LRU, least used for LFU, soonest to expire for
+ * volatile-ttl) and evicts the best; the random policies take a random key
+ * of the next database. Evictions stop after a time budget that
+ * `maxmemory-eviction-tenacity` sets, and go on from a timer, as Redis's
+ * evictionTimeProc does.
+ *
+ * @module
+ */
+
+import type { Database, Entry } from "../store/database.ts";
+
+/** What an eviction attempt achieved (Redis's EVICT_OK/RUNNING/FAIL). */
+export type EvictionResult = "ok" | "running" | "fail";
+
+/** The maxmemory policies of Redis 7.0. */
+export type EvictionPolicy =
+  | "noeviction"
+  | "allkeys-lru"
+  | "volatile-lru"
+  | "allkeys-lfu"
+  | "volatile-lfu"
+  | "allkeys-random"
+  | "volatile-random"
+  | "volatile-ttl";
+
+/** What the evictor needs of the server. */
+export interface EvictionHost {
+  /** The databases. */
+  readonly databases: readonly Database[];
+  /** The current policy, limit, samples and tenacity. */
+  settings(): EvictionSettings;
+  /** Memory counted against maxmemory now, in bytes. */
+  usedMemory(): number;
+  /** Whether evicting is safe now (not loading, paused, a busy script...). */
+  mayEvict(): boolean;
+  /** Deletes `key` of `db` as an eviction (events, propagation, stats). */
+  evict(db: Database, key: string): void;
+}
+
+/** The maxmemory directives. */
+export interface EvictionSettings {
+  /** maxmemory in bytes; 0 for no limit. */
+  readonly maxmemory: number;
+  /** maxmemory-policy. */
+  readonly policy: EvictionPolicy;
+  /** maxmemory-samples. */
+  readonly samples: number;
+  /** maxmemory-eviction-tenacity (0-100). */
+  readonly tenacity: number;
+}
+
+/** Redis's EVPOOL_SIZE. */
+const POOL_SIZE = 16;
+
+/** A candidate of the eviction pool. */
+interface Candidate {
+  score: number;
+  key: string;
+  db: Database;
+}
+
+/** The shortest budget, enough for the keys Redis evicts in its 50 µs. */
+const MIN_TIME_LIMIT_MS = 5;
+
+/**
+ * How long one eviction call may run, in ms, for a tenacity: Redis's
+ * evictionTimeLimitUs (50 µs at 10, growing 15% a step, unlimited at 100),
+ * but at least 5 ms, since an eviction costs several times Redis's here
+ * and the budget should cover as many keys.
+ */
+export function evictionTimeLimitMs(tenacity: number): number {
+  if (tenacity >= 100) return Infinity;
+  const micros = tenacity <= 10
+    ? 50 * tenacity / 10
+    : 500 * Math.pow(1.15, tenacity - 10);
+  return Math.max(MIN_TIME_LIMIT_MS, micros / 1000);
+}
+
+/**
+ * The pool score of `entry` under `policy` at `now`: the higher, the
+ * better to evict.
+ */
+function score(policy: EvictionPolicy, entry: Entry, now: number): number {
+  switch (policy) {
+    case "allkeys-lfu":
+    case "volatile-lfu":
+      return 255 - entry.decayedFrequency(now);
+    case "volatile-ttl":
+      return -entry.expireAt;
+    default:
+      return now - entry.accessedAt;
+  }
+}
+
+/** Evicts keys while used memory is above maxmemory. */
+export class Evictor {
+  readonly #host: EvictionHost;
+  /** Candidates, worst first, best last; at most POOL_SIZE. */
+  readonly #pool: Candidate[] = [];
+  /** The database the random policies look at next. */
+  #nextDb = 0;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+
+  /** Creates an evictor for `host`. */
+  constructor(host: EvictionHost) {
+    this.#host = host;
+  }
+
+  /** Whether an unfinished eviction goes on from a timer. */
+  get running(): boolean {
+    return this.#timer !== null;
+  }
+
+  /**
+   * Evicts until used memory is within maxmemory, within the time budget:
+   * "ok" when it is (or there is no limit), "running" when the budget ran
+   * out and a timer goes on, "fail" when nothing more can be evicted.
+   */
+  performEvictions(now = Date.now()): EvictionResult {
+    const host = this.#host;
+    const settings = host.settings();
+    if (settings.maxmemory === 0 || !host.mayEvict()) return "ok";
+    if (host.usedMemory() <= settings.maxmemory) return "ok";
+    if (settings.policy === "noeviction") return "fail";
+    const started = performance.now();
+    const limit = evictionTimeLimitMs(settings.tenacity);
+    let evicted = 0;
+    while (host.usedMemory() > settings.maxmemory) {
+      const best = this.#pick(settings, now);
+      if (best === null) return "fail";
+      host.evict(best.db, best.key);
+      evicted++;
+      // Like Redis, the clock is read every 16 keys.
+      if (evicted % 16 === 0 && performance.now() - started > limit) {
+        this.#continueLater();
+        return "running";
+      }
+    }
+    return "ok";
+  }
+
+  #continueLater(): void {
+    if (this.#timer !== null) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      if (this.performEvictions() === "running") this.#continueLater();
+    }, 0);
+  }
+
+  /** Stops the timer of an unfinished eviction (server shutdown). */
+  stop(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  /** The next key to evict, or null when no key may be evicted. */
+  #pick(settings: EvictionSettings, now: number): Candidate | null {
+    const policy = settings.policy;
+    const volatileOnly = policy.startsWith("volatile-");
+    const databases = this.#host.databases;
+    if (policy.endsWith("-random")) {
+      for (let i = 0; i < databases.length; i++) {
+        this.#nextDb = (this.#nextDb + 1) % databases.length;
+        const db = databases[this.#nextDb];
+        const [entry] = db.sampleEntries(1, volatileOnly);
+        if (entry !== undefined) return { score: 0, key: entry.key, db };
+      }
+      return null;
+    }
+    while (true) {
+      let keys = 0;
+      for (const db of databases) {
+        const count = volatileOnly ? db.volatileCount : db.size;
+        if (count === 0) continue;
+        keys += count;
+        for (const entry of db.sampleEntries(settings.samples, volatileOnly)) {
+          this.#offer({ score: score(policy, entry, now), key: entry.key, db });
+        }
+      }
+      if (keys === 0) return null;
+      // Best first; a candidate deleted since it was pooled is skipped.
+      while (this.#pool.length > 0) {
+        const candidate = this.#pool.pop()!;
+        const entry = candidate.db.peek(candidate.key);
+        if (entry !== undefined && (!volatileOnly || entry.expireAt !== 0)) {
+          return candidate;
+        }
+      }
+    }
+  }
+
+  /** Puts `candidate` in the pool if it beats the worst of a full pool. */
+  #offer(candidate: Candidate): void {
+    const pool = this.#pool;
+    for (const pooled of pool) {
+      if (pooled.key === candidate.key && pooled.db === candidate.db) {
+        pooled.score = candidate.score;
+        pool.sort((a, b) => a.score - b.score);
+        return;
+      }
+    }
+    if (pool.length === POOL_SIZE) {
+      if (candidate.score <= pool[0].score) return;
+      pool.shift();
+    }
+    let at = pool.length;
+    while (at > 0 && pool[at - 1].score > candidate.score) at--;
+    pool.splice(at, 0, candidate);
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * Memory accounting: the estimate of what the server holds, which
+ * used_memory reports and maxmemory is checked against. The dataset part
+ * is kept up to date by the databases as keys change (see `entrySizer` in
+ * lib/store/database.ts); the buffers part (clients, replicas, AOF,
+ * backlog, script cache) is summed at most every 100 ms, since walking
+ * every client for each command would cost more than the command.
+ *
+ * @module
+ */
+
+import type { Server } from "./server.ts";
+
+/** How long a sum of the buffers is reused, in ms. */
+const OVERHEAD_REFRESH_MS = 100;
+
+/** The parts of used memory, in bytes. */
+export interface MemoryBreakdown {
+  /** The runtime's own heap at start-up (used_memory_startup). */
+  readonly startup: number;
+  /** Keys, values and expiry entries (used_memory_dataset). */
+  readonly dataset: number;
+  /** Buffers of ordinary clients (mem_clients_normal). */
+  readonly clientsNormal: number;
+  /** Output buffers of replicas (mem_clients_slaves). */
+  readonly clientsReplicas: number;
+  /** The replication backlog (mem_replication_backlog). */
+  readonly backlog: number;
+  /** AOF bytes not yet written (mem_aof_buffer). */
+  readonly aofBuffer: number;
+  /** Cached EVAL scripts (used_memory_scripts_eval). */
+  readonly scripts: number;
+  /** Everything but the dataset (used_memory_overhead). */
+  readonly overhead: number;
+  /** The total (used_memory). */
+  readonly used: number;
+}
+
+/** The buffers part of a breakdown. */
+interface Buffers {
+  clientsNormal: number;
+  clientsReplicas: number;
+  backlog: number;
+  aofBuffer: number;
+  scripts: number;
+}
+
+/** Used memory of one server, as an estimate maintained incrementally. */
+export class MemoryAccounting {
+  readonly #server: Server;
+  /** The V8 heap in use when the server was created. */
+  readonly startup: number;
+  #buffers: Buffers | null = null;
+  #buffersAt = 0;
+  /** The highest used memory seen (used_memory_peak). */
+  peak = 0;
+
+  /** Accounting for `server`; the start-up heap is measured now. */
+  constructor(server: Server) {
+    this.#server = server;
+    this.startup = Deno.memoryUsage().heapUsed;
+  }
+
+  /** Bytes of all databases' keys and values. */
+  dataset(): number {
+    let bytes = 0;
+    for (const db of this.#server.keyspace.databases) bytes += db.bytes;
+    return bytes;
+  }
+
+  /** used_memory, with the buffers as summed in the last 100 ms. */
+  used(now = Date.now()): number {
+    const buffers = this.#recentBuffers(now);
+    const used = this.startup + this.dataset() + buffers.clientsNormal +
+      buffers.clientsReplicas + buffers.backlog + buffers.aofBuffer +
+      buffers.scripts;
+    if (used > this.peak) this.peak = used;
+    return used;
+  }
+
+  /**
+   * Memory not counted against maxmemory, as Redis leaves out replica
+   * output buffers and the AOF buffer (mem_not_counted_for_evict).
+   */
+  notCountedForEviction(now = Date.now()): number {
+    const buffers = this.#recentBuffers(now);
+    return buffers.clientsReplicas + buffers.aofBuffer;
+  }
+
+  /** What maxmemory is checked against. */
+  usedForEviction(now = Date.now()): number {
+    return this.used(now) - this.notCountedForEviction(now);
+  }
+
+  /** Every part, summed now. */
+  breakdown(): MemoryBreakdown {
+    this.#buffers = null;
+    const buffers = this.#recentBuffers(Date.now());
+    const dataset = this.dataset();
+    const overhead = this.startup + buffers.clientsNormal +
+      buffers.clientsReplicas + buffers.backlog + buffers.aofBuffer +
+      buffers.scripts;
+    const used = overhead + dataset;
+    if (used > this.peak) this.peak = used;
+    return { startup: this.startup, dataset, overhead, used, ...buffers };
+  }
+
+  #recentBuffers(now: number): Buffers {
+    if (this.#buffers !== null && now - this.#buffersAt < OVERHEAD_REFRESH_MS) {
+      return this.#buffers;
+    }
+    const server = this.#server;
+    let clientsNormal = 0;
+    let clientsReplicas = 0;
+    const replicas = new Set(server.replication.replicas);
+    for (const client of server.clients.values()) {
+      const bytes = client.readBufferBytes + client.reply.pendingBytes +
+        client.writingBytes;
+      if (replicas.has(client)) clientsReplicas += bytes;
+      else clientsNormal += bytes;
+    }
+    this.#buffers = {
+      clientsNormal,
+      clientsReplicas,
+      backlog: server.replication.backlog?.size ?? 0,
+      aofBuffer: server.aof.bufferedBytes,
+      scripts: server.scriptCache.bytes,
+    };
+    this.#buffersAt = now;
+    return this.#buffers;
+  }
+}
