@@ -55,6 +55,7 @@ function clientFlags(client: Client, tracking: TrackingState | undefined) {
   }
   if (client.dirtyCas) flags += "d";
   if (client.closeAfterReply) flags += "c";
+  if (client.unixSocket !== null) flags += "U";
   if (client.noEvict) flags += "e";
   return flags === "" ? "N" : flags;
 }

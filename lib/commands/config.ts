@@ -19,9 +19,11 @@ import type { CommandSpec } from "./spec.ts";
 
 /**
  * Whether a client is local for the enable-* directives' "local": the same
- * rule as protected mode's (Redis's islocalClient).
+ * rule as protected mode's (Redis's islocalClient), unix socket clients
+ * included.
  */
 export function isLocalClient(client: Client): boolean {
+  if (client.unixSocket !== null) return true;
   const address = client.address;
   return isLoopbackAddress(address.slice(0, address.lastIndexOf(":")));
 }

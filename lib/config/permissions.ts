@@ -120,8 +120,9 @@ export function supervisor(
 /**
  * The permissions the server needs to serve `config` (as loaded, so `dir`
  * is absolute): read and write its `dir`, write the log, pid and ACL
- * files, read what loading the configuration reads, the ACL file and the
- * TLS files, the few environment variables and system calls it uses.
+ * files, read and write the unix socket's path, read what loading the
+ * configuration reads, the ACL file and the TLS files, the few environment
+ * variables and system calls it uses.
  * Relative file names are resolved against `dir`, as the server opens them
  * after changing into it. The network is not in the plan: it is always
  * granted in full (see {@linkcode denoRunFlags}).
@@ -148,6 +149,13 @@ export function planPermissions(
   if (aclfile !== null) {
     read.add(aclfile);
     write.add(aclfile);
+  }
+  const unixSocket = file("unixsocket");
+  if (unixSocket !== null) {
+    // Deno's unix listen needs both; removing a stale socket and the chmod
+    // need the write grant of that one path, nothing of its directory.
+    read.add(unixSocket);
+    write.add(unixSocket);
   }
   for (const name of TLS_PATHS) {
     const path = file(name);

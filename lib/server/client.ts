@@ -133,6 +133,11 @@ export class Client {
   replica: AttachedReplica | null = null;
   /** The client is this replica's link to its master (CLIENT LIST flag "M"). */
   isMaster = false;
+  /**
+   * The unix socket's configured path when the client connected over it
+   * (CLIENT LIST flag "U", MONITOR's "unix:" label; always local), else null.
+   */
+  unixSocket: string | null = null;
   /** master_repl_offset after this client's last write (WAIT waits for it). */
   replicationOffset = 0;
   /** The reusable context its commands run in (made by the dispatcher). */

@@ -3,6 +3,7 @@
  * in Redis's format:
  *
  *     +1339518083.107412 [0 127.0.0.1:60866] "keys" "*"
+ *     +1339518083.107412 [0 unix:/run/redis.sock] "get" "k"
  *
  * The dispatcher's execution path feeds it after each command (commands of
  * EXEC included, admin commands left out); this module keeps the monitoring
@@ -86,8 +87,12 @@ export class Monitors {
     );
     const seconds = Math.floor(micros / 1_000_000);
     const fraction = String(micros % 1_000_000).padStart(6, "0");
-    let line =
-      `+${seconds}.${fraction} [${command.dbIndex} ${command.client.address}]`;
+    const { client } = command;
+    // Redis names a unix socket client by the socket, not by its address.
+    const peer = client.unixSocket === null
+      ? client.address
+      : `unix:${client.unixSocket}`;
+    let line = `+${seconds}.${fraction} [${command.dbIndex} ${peer}]`;
     const { args, redacted } = command;
     for (let i = 0; i < args.length; i++) {
       line += redacted !== null && redacted.has(i)

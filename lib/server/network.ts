@@ -1,9 +1,9 @@
 /**
- * The network layer: accepts TCP and TLS connections, reads each
- * connection's ReadableStream through the RESP decoder into the dispatcher,
- * and writes replies back with backpressure. Connections accepted on the
- * TLS port go through the same read loop once their handshake is done. It
- * knows nothing of data types.
+ * The network layer: accepts TCP, TLS and unix socket connections, reads
+ * each connection's ReadableStream through the RESP decoder into the
+ * dispatcher, and writes replies back with backpressure. Connections
+ * accepted on the TLS port go through the same read loop once their
+ * handshake is done. It knows nothing of data types.
  *
  * @module
  */
@@ -18,6 +18,7 @@ import type { Dispatcher } from "../commands/dispatch.ts";
 import type { Client, Transport } from "./client.ts";
 import type { Server } from "./server.ts";
 import { osErrorText } from "../util/files.ts";
+import { binaryToText } from "../util/bytes.ts";
 import {
   defaultUserHasNoPassword,
   PROTECTED_MODE_DENIED,
@@ -67,17 +68,20 @@ class Connection implements Transport {
   #closed = false;
   #closeWhenFlushed = false;
 
+  /** `unixSocket` is the socket's configured path for its clients, else null. */
   constructor(
-    readonly conn: Deno.TcpConn | Deno.TlsConn,
+    readonly conn: Deno.TcpConn | Deno.TlsConn | Deno.UnixConn,
     readonly tls: boolean,
     readonly server: Server,
     readonly dispatcher: Dispatcher,
+    unixSocket: string | null,
   ) {
-    this.client = server.addClient(
-      formatAddress(conn.remoteAddr),
-      formatAddress(conn.localAddr),
-      this,
-    );
+    // A unix peer has no name; Redis shows both ends as the socket's path.
+    const [address, localAddress] = unixSocket === null
+      ? [formatAddress(conn.remoteAddr), formatAddress(conn.localAddr)]
+      : [`${unixSocket}:0`, `${unixSocket}:0`];
+    this.client = server.addClient(address, localAddress, this);
+    this.client.unixSocket = unixSocket;
   }
 
   /** Reads requests until the peer disconnects or the client is closed. */
@@ -305,6 +309,74 @@ export class ListenError extends Error {
   }
 }
 
+/** The unix socket to listen on: `unixsocket` and `unixsocketperm`. */
+export interface UnixSocketAddress {
+  /**
+   * Its path as configured (a binary string): relative ones lie in the
+   * working directory, `dir`, as in Redis.
+   */
+  readonly path: string;
+  /** Mode bits the socket file gets; 0 leaves what the umask gave it. */
+  readonly perm: number;
+}
+
+/** The unix socket could not be opened; the reason as Redis's log words it. */
+export class UnixSocketError extends Error {
+  /** Wraps `reason` ("bind: Address already in use"). */
+  constructor(readonly reason: string) {
+    super(`Failed opening Unix socket: ${reason}`);
+    this.name = "UnixSocketError";
+  }
+}
+
+/** The longest socket path, in bytes: sockaddr_un's sun_path less its NUL. */
+const MAX_UNIX_PATH_BYTES = 107;
+
+/** The open unix socket listener and its accept loop. */
+interface UnixListening {
+  readonly listener: Deno.UnixListener;
+  /** The configured path, as clients show it (a binary string). */
+  readonly path: string;
+  /** Settles once the listener is closed and its pending accept is over. */
+  readonly accepting: Promise<void>;
+}
+
+/**
+ * Opens the unix socket as Redis does: whatever is at the path is removed
+ * first (a stale socket of a server that did not shut down; a directory
+ * stays, and binding then fails), the socket is bound, then given `perm`.
+ */
+function openUnixSocket(address: UnixSocketAddress): Deno.UnixListener {
+  const path = binaryToText(address.path);
+  try {
+    // unlink(2) never removes a directory; Deno.removeSync would.
+    if (!Deno.lstatSync(path).isDirectory) Deno.removeSync(path);
+  } catch {
+    // Nothing there, or not removable: binding tells.
+  }
+  if (address.path.length > MAX_UNIX_PATH_BYTES) {
+    throw new UnixSocketError(
+      `unix socket path too long (${address.path.length}), must be under ${
+        MAX_UNIX_PATH_BYTES + 1
+      }`,
+    );
+  }
+  let listener: Deno.UnixListener;
+  try {
+    listener = Deno.listen({ transport: "unix", path });
+  } catch (error) {
+    throw new UnixSocketError(`bind: ${osErrorText(error)}`);
+  }
+  if (address.perm !== 0) {
+    try {
+      Deno.chmodSync(path, address.perm);
+    } catch {
+      // Redis ignores a failed chmod too: the socket keeps the umask's mode.
+    }
+  }
+  return listener;
+}
+
 /** One open listener and its accept loop. */
 interface Listening {
   readonly listener: Deno.TcpListener | Deno.TlsListener;
@@ -334,6 +406,7 @@ export class NetworkServer {
   #listening: Listening[] = [];
   #addresses: ListenAddresses = { hostnames: [], port: 0, tlsPort: 0 };
   #tlsKeys: TlsListenerKeys | null = null;
+  #unix: UnixListening | null = null;
   /** The TLS listeners being reopened with new keys, if any. */
   #swapping: Promise<void> = Promise.resolve();
   readonly #connections = new Set<Promise<void>>();
@@ -342,12 +415,34 @@ export class NetworkServer {
   constructor(readonly server: Server, readonly dispatcher: Dispatcher) {}
 
   /**
-   * Starts listening on `addresses`; a TLS port needs `tlsKeys`. Throws
-   * ListenError, with nothing left open, when an address cannot be bound.
+   * Starts listening on `addresses`, then on `unixSocket` when given; a
+   * TLS port needs `tlsKeys`. Throws ListenError or UnixSocketError, with
+   * nothing left open, when an address cannot be bound.
    */
-  listen(addresses: ListenAddresses, tlsKeys: TlsListenerKeys | null): void {
+  listen(
+    addresses: ListenAddresses,
+    tlsKeys: TlsListenerKeys | null,
+    unixSocket: UnixSocketAddress | null = null,
+  ): void {
     this.#tlsKeys = tlsKeys;
     this.rebind(addresses);
+    if (unixSocket === null) return;
+    let listener: Deno.UnixListener;
+    try {
+      listener = openUnixSocket(unixSocket);
+    } catch (error) {
+      this.rebind({ hostnames: [], port: 0, tlsPort: 0 });
+      throw error;
+    }
+    const path = unixSocket.path;
+    this.#unix = {
+      listener,
+      path,
+      accepting: this.#accept(
+        listener,
+        (conn) => this.#handle(conn, false, path),
+      ),
+    };
   }
 
   /**
@@ -476,7 +571,10 @@ export class NetworkServer {
       keys,
       accepting: Promise.resolve(),
     };
-    listening.accepting = this.#acceptLoop(listening);
+    listening.accepting = this.#accept<Deno.TcpConn | Deno.TlsConn>(
+      listener,
+      (conn) => this.#handle(conn, tls, null),
+    );
     return listening;
   }
 
@@ -488,27 +586,38 @@ export class NetworkServer {
     }
   }
 
-  async #acceptLoop(listening: Listening): Promise<void> {
+  async #accept<C extends Deno.Conn>(
+    listener: Deno.Listener<C>,
+    serve: (conn: C) => void,
+  ): Promise<void> {
     while (true) {
-      let conn: Deno.TcpConn | Deno.TlsConn;
+      let conn: C;
       try {
-        conn = await listening.listener.accept();
+        conn = await listener.accept();
       } catch {
         return; // Listener closed.
       }
-      this.#handle(conn, listening.tls);
+      serve(conn);
     }
   }
 
-  #handle(conn: Deno.TcpConn | Deno.TlsConn, tls: boolean): void {
+  /**
+   * Serves a connection accepted on a TCP or TLS port, or on the unix
+   * socket at `unixSocket` (its configured path).
+   */
+  #handle(
+    conn: Deno.TcpConn | Deno.TlsConn | Deno.UnixConn,
+    tls: boolean,
+    unixSocket: string | null,
+  ): void {
     const server = this.server;
     // Refused before it becomes a client: the connection limit first, then
-    // protected mode, in Redis's order.
+    // protected mode, in Redis's order. A unix socket client is local.
     let refusal: Uint8Array | null = null;
     if (server.clients.size >= server.config.number("maxclients")) {
       refusal = MAX_CLIENTS_ERROR;
     } else if (
-      protectedModeRefuses({
+      unixSocket === null && protectedModeRefuses({
         protectedMode: server.config.flag("protected-mode"),
         defaultUserHasNoPassword: defaultUserHasNoPassword(server),
         remoteAddress: (conn.remoteAddr as Deno.NetAddr).hostname,
@@ -528,7 +637,7 @@ export class NetworkServer {
       this.#track(done);
       return;
     }
-    if (!tls) {
+    if (!tls && unixSocket === null) {
       try {
         const tcp = conn as Deno.TcpConn;
         tcp.setNoDelay(true);
@@ -537,7 +646,13 @@ export class NetworkServer {
         // Socket options are best effort.
       }
     }
-    const connection = new Connection(conn, tls, server, this.dispatcher);
+    const connection = new Connection(
+      conn,
+      tls,
+      server,
+      this.dispatcher,
+      unixSocket,
+    );
     this.#track(connection.run());
   }
 
@@ -546,15 +661,41 @@ export class NetworkServer {
     task.finally(() => this.#connections.delete(task));
   }
 
-  /** Stops listening, disconnects every client and waits for their loops to end. */
+  /**
+   * Stops listening, removes the unix socket file as Redis does at
+   * shutdown, disconnects every client and waits for their loops to end.
+   */
   async close(): Promise<void> {
     await this.#swapping;
     for (const listening of this.#listening) this.#closeListener(listening);
     await Promise.all(this.#listening.map((l) => l.accepting));
     this.#listening = [];
+    if (this.#unix !== null) await this.#closeUnixSocket(this.#unix);
     for (const client of [...this.server.clients.values()]) {
       client.transport.close(false);
     }
     await Promise.all([...this.#connections]);
+  }
+
+  /**
+   * Removes the socket file, then closes the listener: Deno unlinks the
+   * path too once the listener is gone, and after us it finds nothing.
+   */
+  async #closeUnixSocket(unix: UnixListening): Promise<void> {
+    this.#unix = null;
+    this.server.log.notice("Removing the unix socket file.");
+    try {
+      Deno.removeSync(binaryToText(unix.path));
+    } catch (error) {
+      this.server.log.warning(
+        `Error removing the unix socket file: ${osErrorText(error)}`,
+      );
+    }
+    try {
+      unix.listener.close();
+    } catch {
+      // Already closed.
+    }
+    await unix.accepting;
   }
 }

@@ -1,8 +1,8 @@
 /**
  * Wires the server together, in one place: state, command table,
- * dispatcher, propagation, persistence, network listeners (plain and TLS),
- * the periodic cron (active expiry, idle client timeout, INFO samples), the
- * pid file and the start-up log lines.
+ * dispatcher, propagation, persistence, network listeners (plain, TLS and
+ * the unix socket), the periodic cron (active expiry, idle client timeout,
+ * INFO samples), the pid file and the start-up log lines.
  *
  * @module
  */
@@ -17,7 +17,12 @@ import { Dispatcher } from "../commands/dispatch.ts";
 import { sampleInfoMetrics } from "../commands/info.ts";
 import { createCommandTable } from "../commands/registry.ts";
 import { persistenceCron, setUpPersistence } from "../persistence/setup.ts";
-import { type ListenAddresses, ListenError, NetworkServer } from "./network.ts";
+import {
+  type ListenAddresses,
+  ListenError,
+  NetworkServer,
+  UnixSocketError,
+} from "./network.ts";
 import { type MasterDialer, MasterLink } from "../replication/master_link.ts";
 import {
   connectMasterTls,
@@ -29,7 +34,7 @@ import type { Logger } from "./log.ts";
 import { shutdownCron } from "../commands/server.ts";
 import { subscriptionCount } from "./pubsub.ts";
 import { Server } from "./server.ts";
-import { stringToBytes } from "../util/bytes.ts";
+import { binaryToText, stringToBytes } from "../util/bytes.ts";
 import { accessTracking } from "../store/database.ts";
 
 /** A running server instance. */
@@ -215,8 +220,9 @@ export function createServerCore(config: Config): ServerCore {
 
 /**
  * Opens the listeners, or exits as redis-server does when it cannot: with
- * no port at all, with TLS files that cannot be read (main.ts checks them
- * first, so only if they changed meanwhile), or an address in use.
+ * no port and no unix socket, with TLS files that cannot be read (main.ts
+ * checks them first, so only if they changed meanwhile), an address in
+ * use, or a unix socket that cannot be bound.
  */
 function openListeners(
   config: Config,
@@ -225,7 +231,8 @@ function openListeners(
   tls: TlsContext,
 ): void {
   const addresses = listenAddresses(config);
-  if (addresses.port === 0 && addresses.tlsPort === 0) {
+  const unixSocket = config.get("unixsocket");
+  if (addresses.port === 0 && addresses.tlsPort === 0 && unixSocket === "") {
     server.log.warning("Configured to not listen anywhere, exiting.");
     Deno.exit(1);
   }
@@ -241,8 +248,18 @@ function openListeners(
     }
   }
   try {
-    network.listen(addresses, material);
+    network.listen(
+      addresses,
+      material,
+      unixSocket === ""
+        ? null
+        : { path: unixSocket, perm: config.number("unixsocketperm") },
+    );
   } catch (error) {
+    if (error instanceof UnixSocketError) {
+      server.log.warning(error.message);
+      Deno.exit(1);
+    }
     if (!(error instanceof ListenError)) throw error;
     server.log.warning(`Warning: ${error.message}`);
     server.log.warning(
@@ -320,6 +337,16 @@ export function startServer(config: Config): RunningServer {
   const port = network.port || network.tlsPort;
   server.log.notice(`Running mode=standalone, port=${port}.`);
   server.log.warning("Server initialized");
-  server.log.notice("Ready to accept connections");
+  if (network.port !== 0 || network.tlsPort !== 0) {
+    server.log.notice("Ready to accept connections");
+  }
+  const unixSocket = config.get("unixsocket");
+  if (unixSocket !== "") {
+    server.log.notice(
+      `The server is now ready to accept connections at ${
+        binaryToText(unixSocket)
+      }`,
+    );
+  }
   return { server, port, stop, finished };
 }

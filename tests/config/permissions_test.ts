@@ -77,6 +77,25 @@ Deno.test("log, pid, ACL and TLS files are granted, relative ones against dir", 
   assert.deepEqual(plan.env, []);
 });
 
+Deno.test("the unix socket's path is readable and writable, its directory is not", () => {
+  // Deno's unix listen needs both grants; a socket in dir needs none more.
+  for (
+    const [socket, granted] of [
+      ["/run/redis/redis.sock", ["/srv/redis", "/run/redis/redis.sock"]],
+      ["../run/redis.sock", ["/srv/redis", "/srv/run/redis.sock"]],
+      ["redis.sock", ["/srv/redis"]],
+    ]
+  ) {
+    const config = configWith("/srv/redis", {
+      unixsocket: socket as string,
+      unixsocketperm: "700",
+    });
+    const plan = planPermissions(config, { sources: [] });
+    assert.deepEqual(plan.read, granted, socket as string);
+    assert.deepEqual(plan.write, granted, socket as string);
+  }
+});
+
 Deno.test("daemonize yes detaches unless supervised, with Redis's default pid file", () => {
   const config = configWith("/srv/redis", { daemonize: "yes" });
   const plan = planPermissions(config, { sources: [] });
@@ -205,16 +224,18 @@ Deno.test("main.ts --print-permissions prints the mode, Deno and the flags", asy
       `${base}/redis.conf`,
       `dir ${base}/data\nlogfile ${base}/redis.log\n`,
     );
-    const result = await printPermissions(["redis.conf", "--port", "0"], base, {
-      REDIS_TS_ALLOW_WRITE: "extra",
-    });
+    const result = await printPermissions(
+      ["redis.conf", "--port", "0", "--unixsocket", "../redis.sock"],
+      base,
+      { REDIS_TS_ALLOW_WRITE: "extra" },
+    );
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(result.stdout.split("\n"), [
       "run",
       Deno.execPath(),
       "--no-prompt",
-      `--allow-read=${base}/redis.conf,${base}/data,${base}/extra`,
-      `--allow-write=${base}/data,${base}/redis.log,${base}/extra`,
+      `--allow-read=${base}/redis.conf,${base}/data,${base}/redis.sock,${base}/extra`,
+      `--allow-write=${base}/data,${base}/redis.log,${base}/redis.sock,${base}/extra`,
       "--allow-net",
       SYS,
       "",

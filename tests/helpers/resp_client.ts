@@ -140,13 +140,21 @@ export class RespClient {
   #buf = new Uint8Array(0);
   readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
 
-  private constructor(readonly conn: Deno.TcpConn | Deno.TlsConn) {
+  private constructor(
+    readonly conn: Deno.TcpConn | Deno.TlsConn | Deno.UnixConn,
+  ) {
     this.#reader = conn.readable.getReader();
   }
 
   /** Connects to 127.0.0.1:`port`. */
   static async connect(port: number): Promise<RespClient> {
     const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    return new RespClient(conn);
+  }
+
+  /** Connects to the unix socket at `path`. */
+  static async connectUnix(path: string): Promise<RespClient> {
+    const conn = await Deno.connect({ transport: "unix", path });
     return new RespClient(conn);
   }
 
