@@ -743,7 +743,7 @@ export const DIRECTIVES: readonly Directive[] = [
 
   // Strings.
   text("aclfile", "", { immutable: true }),
-  text("unixsocket", "", { immutable: true, ...NOT_ENFORCED }),
+  text("unixsocket", "", { immutable: true }),
   text("pidfile", "", { immutable: true }),
   text("replica-announce-ip", "", {
     aliases: ["slave-announce-ip"],
@@ -909,11 +909,7 @@ export const DIRECTIVES: readonly Directive[] = [
   int("shutdown-timeout", 10, 0n, INT_MAX),
   int("repl-diskless-sync-max-replicas", 0, 0n, INT_MAX),
   int("maxclients", 10000, 1n, UINT_MAX),
-  int("unixsocketperm", 0, 0n, 0o777n, {
-    immutable: true,
-    octal: true,
-    ...NOT_ENFORCED,
-  }),
+  int("unixsocketperm", 0, 0n, 0o777n, { immutable: true, octal: true }),
   int("socket-mark-id", 0, 0n, UINT_MAX, { immutable: true, ...NOT_ENFORCED }),
   int("active-defrag-max-scan-fields", 1000, 1n, LONG_MAX, NOT_ENFORCED),
   int("slowlog-max-len", 128, 0n, LONG_MAX),
