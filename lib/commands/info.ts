@@ -232,7 +232,7 @@ function memorySection(server: Server): Field[] {
     ["mem_allocator", "v8"],
     ["active_defrag_running", 0],
     ["lazyfree_pending_objects", 0],
-    ["lazyfreed_objects", 0],
+    ["lazyfreed_objects", server.stats.lazyfreedObjects],
   ];
 }
 

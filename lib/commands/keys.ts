@@ -20,6 +20,7 @@ import type { CommandSpec, KeySpec, KeySpecFlag } from "./spec.ts";
 import { Entry } from "../store/database.ts";
 import { globMatch } from "../store/glob.ts";
 import { valueTypeOps } from "../store/value_types.ts";
+import { freedLazily } from "../store/lazyfree.ts";
 import { bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
 import { LLONG_MAX, LLONG_MIN, parseInt64 } from "../util/numbers.ts";
 
@@ -29,12 +30,19 @@ const INT_MAX = 2147483647;
 /** Re-exported from arguments.ts for modules that import it from here. */
 export { parseScanCursor };
 
+/** DEL and UNLINK (which frees large values lazily, as DEL may). */
 function del(ctx: CommandContext, args: Uint8Array[]): void {
   const db = ctx.db;
+  const config = ctx.server.config;
+  const lazy = ctx.spec?.name === "unlink" ||
+    config.flag("lazyfree-lazy-user-del");
   let deleted = 0;
   for (let i = 1; i < args.length; i++) {
     const key = bytesToString(args[i]);
-    db.get(key, ctx.now, false);
+    const entry = db.get(key, ctx.now, false);
+    if (lazy && entry !== undefined && freedLazily(entry, config)) {
+      ctx.server.stats.lazyfreedObjects++;
+    }
     if (db.delete(key)) {
       ctx.keyChanged(key, "g", "del");
       deleted++;
@@ -245,18 +253,23 @@ function dbsize(ctx: CommandContext): void {
   ctx.reply.integer(ctx.db.size);
 }
 
-/** Validates FLUSHDB/FLUSHALL's optional SYNC or ASYNC argument. */
-function checkFlushMode(args: Uint8Array[]): void {
-  if (args.length === 1) return;
-  if (
-    args.length === 2 &&
-    (equalsIgnoreCase(args[1], "sync") || equalsIgnoreCase(args[1], "async"))
-  ) return;
+/**
+ * Validates FLUSHDB/FLUSHALL's optional SYNC or ASYNC argument; returns
+ * whether the flush is lazy (ASYNC, or lazyfree-lazy-user-flush without an
+ * argument).
+ */
+function flushIsLazy(ctx: CommandContext, args: Uint8Array[]): boolean {
+  if (args.length === 1) {
+    return ctx.server.config.flag("lazyfree-lazy-user-flush");
+  }
+  if (args.length === 2 && equalsIgnoreCase(args[1], "sync")) return false;
+  if (args.length === 2 && equalsIgnoreCase(args[1], "async")) return true;
   throw new CommandError(Errors.syntax);
 }
 
 function flushdb(ctx: CommandContext, args: Uint8Array[]): void {
-  checkFlushMode(args);
+  // Like Redis, a lazy flush counts every key as freed lazily.
+  if (flushIsLazy(ctx, args)) ctx.server.stats.lazyfreedObjects += ctx.db.size;
   const db = ctx.db;
   ctx.server.dirty += db.size;
   ctx.server.databaseReplaced(db);
@@ -268,9 +281,11 @@ function flushdb(ctx: CommandContext, args: Uint8Array[]): void {
 }
 
 function flushall(ctx: CommandContext, args: Uint8Array[]): void {
-  checkFlushMode(args);
   const server = ctx.server;
   const keyspace = server.keyspace;
+  if (flushIsLazy(ctx, args)) {
+    server.stats.lazyfreedObjects += keyspace.totalKeys;
+  }
   server.dirty += keyspace.totalKeys;
   for (const db of keyspace.databases) server.databaseReplaced(db);
   keyspace.clear();

@@ -24,6 +24,7 @@ import {
   Evictor,
 } from "./eviction.ts";
 import { MemoryAccounting } from "./memory.ts";
+import { freedLazily } from "../store/lazyfree.ts";
 import type { CommandTable } from "../commands/table.ts";
 import type { CommandSpec } from "../commands/spec.ts";
 import { FatalConfigError } from "../config/load.ts";
@@ -67,6 +68,8 @@ export class Stats {
   expiredKeys = 0;
   /** Keys deleted by maxmemory eviction (evicted_keys). */
   evictedKeys = 0;
+  /** Values freed as Redis frees them in the background (lazyfreed_objects). */
+  lazyfreedObjects = 0;
   /** Key lookups that found the key (keyspace_hits). */
   keyspaceHits = 0;
   /** Key lookups that did not (keyspace_misses). */
@@ -123,6 +126,7 @@ export class Stats {
     this.rejectedConnections = 0;
     this.expiredKeys = 0;
     this.evictedKeys = 0;
+    this.lazyfreedObjects = 0;
     this.keyspaceHits = 0;
     this.keyspaceMisses = 0;
     this.netInputBytes = 0;
@@ -321,6 +325,11 @@ export class Server {
           config.flag("replica-ignore-maxmemory")),
       evict: (db, key) => {
         beforeWrite(this.snapshots, db, [key]);
+        const entry = db.peek(key);
+        if (
+          entry !== undefined && config.flag("lazyfree-lazy-eviction") &&
+          freedLazily(entry, config)
+        ) this.stats.lazyfreedObjects++;
         db.delete(key);
         this.stats.evictedKeys++;
         this.keyChanged(db, key, "e", "evicted");
