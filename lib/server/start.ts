@@ -203,9 +203,13 @@ export function createServerCore(config: Config): ServerCore {
   });
   const trackLfu = () => {
     accessTracking.lfu = config.get("maxmemory-policy").endsWith("-lfu");
+    accessTracking.logFactor = config.number("lfu-log-factor");
+    accessTracking.decayMinutes = config.number("lfu-decay-time");
   };
   trackLfu();
-  config.setApplier("maxmemory-policy", trackLfu);
+  for (const name of ["maxmemory-policy", "lfu-log-factor", "lfu-decay-time"]) {
+    config.setApplier(name, trackLfu);
+  }
   const dispatcher = new Dispatcher(server);
   server.pause.onRelease((client) => dispatcher.resume(client));
   const replication = server.replication;

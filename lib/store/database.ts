@@ -10,18 +10,20 @@ export type ValueType = "string" | "list" | "set" | "zset" | "hash" | "stream";
 
 /** LFU counter of a new key (Redis's LFU_INIT_VAL). */
 const LFU_INIT_VAL = 5;
-/** Redis's default lfu-log-factor. */
-const LFU_LOG_FACTOR = 10;
-/** Redis's default lfu-decay-time, in minutes. */
-const LFU_DECAY_MINUTES = 1;
 
 /**
  * How lookups count as accesses. `enabled` is off while a client in CLIENT
  * NO-TOUCH mode runs a command (other than TOUCH); the dispatcher sets it.
  * `lfu` is on under an LFU maxmemory-policy: only then does an access
- * update the LFU counter, as in Redis (the wiring follows the directive).
+ * update the LFU counter, as in Redis. `logFactor` and `decayMinutes` are
+ * lfu-log-factor and lfu-decay-time (the wiring follows the directives).
  */
-export const accessTracking = { enabled: true, lfu: false };
+export const accessTracking = {
+  enabled: true,
+  lfu: false,
+  logFactor: 10,
+  decayMinutes: 1,
+};
 
 /**
  * How lookups treat expired keys. `suspended` (CLIENT PAUSE) and `replica`
@@ -76,16 +78,21 @@ export class Entry {
     const counter = this.decayedFrequency(now);
     const base = Math.max(0, counter - LFU_INIT_VAL);
     const grows = counter < 255 &&
-      Math.random() < 1 / (base * LFU_LOG_FACTOR + 1);
+      Math.random() < 1 / (base * accessTracking.logFactor + 1);
     this.frequency = grows ? counter + 1 : counter;
     this.accessedAt = now;
   }
 
-  /** The LFU counter after decay for the time since the last access. */
+  /**
+   * The LFU counter after decay for the time since the last access (no
+   * decay with an lfu-decay-time of 0).
+   */
   decayedFrequency(now: number): number {
+    const decay = accessTracking.decayMinutes;
+    if (decay === 0) return this.frequency;
     const periods = Math.floor(
       (Math.floor(now / 60_000) - Math.floor(this.accessedAt / 60_000)) /
-        LFU_DECAY_MINUTES,
+        decay,
     );
     return periods > 0 ? Math.max(0, this.frequency - periods) : this.frequency;
   }
