@@ -170,11 +170,15 @@ function selectedSuites(options: BenchOptions): BenchSuite[] {
 }
 
 /** Runs a case's setup commands on `server`. */
-async function prepare(server: BenchServer, benchCase: BenchCase) {
-  if (benchCase.setup === undefined) return;
+/** Runs `commands` (a case's setup or teardown) on `server`. */
+async function runCommands(
+  server: BenchServer,
+  commands: readonly (readonly string[])[] | undefined,
+) {
+  if (commands === undefined) return;
   const client = await server.connect();
   try {
-    for (const command of benchCase.setup) await client.call(...command);
+    for (const command of commands) await client.call(...command);
   } finally {
     client.close();
   }
@@ -208,7 +212,7 @@ async function runCase(
     for (const kind of roundOrder(kinds, round)) {
       const server = servers[kind]!;
       try {
-        await prepare(server, benchCase);
+        await runCommands(server, benchCase.setup);
         const sample = await runBenchmark({
           port: server.port,
           requests: options.requests,
@@ -218,6 +222,7 @@ async function runCase(
           args: benchCase.args,
           signal: interrupted,
         });
+        await runCommands(server, benchCase.teardown);
         samples[kind]!.push(sample);
         progress.push(`${kind} ${sample.rps.toFixed(0)}`);
       } catch (error) {

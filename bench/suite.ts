@@ -23,6 +23,8 @@ export interface BenchCase {
    * data (e.g. fill a list that LPOP then drains).
    */
   readonly setup?: readonly (readonly string[])[];
+  /** Command lines run after the case, to undo what `setup` changed. */
+  readonly teardown?: readonly (readonly string[])[];
   /**
    * Whether bench/ceiling.ts can run this case (PING, SET, GET, INCR, MSET
    * only): if so, `deno task bench` runs it there too, as the ceiling.

@@ -13,6 +13,7 @@ import { STREAMS_SUITE } from "./streams.ts";
 import { HYPERLOGLOG_SUITE } from "./hyperloglog.ts";
 import { BITMAPS_SUITE } from "./bitmaps.ts";
 import { SCRIPTING_SUITE } from "./scripting.ts";
+import { EVICTION_SUITE } from "./eviction.ts";
 import type { BenchSuite } from "./suite.ts";
 
 /** All suites, in the order they run. */
@@ -25,4 +26,5 @@ export const SUITES: readonly BenchSuite[] = [
   HYPERLOGLOG_SUITE,
   BITMAPS_SUITE,
   SCRIPTING_SUITE,
+  EVICTION_SUITE,
 ];

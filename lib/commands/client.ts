@@ -13,6 +13,7 @@ import type { Client } from "../server/client.ts";
 import type { Acl } from "../acl/acl.ts";
 import type { User } from "../acl/user.ts";
 import { subscriptionCount } from "../server/pubsub.ts";
+import { clientMemory, REPLY_BUFFER_BYTES } from "../server/memory.ts";
 import { bytesToString, equalsIgnoreCase, lowerAscii } from "../util/bytes.ts";
 import { parseIntegerArgument } from "./arguments.ts";
 import { replyHelp } from "./command.ts";
@@ -61,47 +62,6 @@ function clientFlags(client: Client, tracking: TrackingState | undefined) {
 }
 
 /**
- * What CLIENT LIST's reply-buffer size (rbs) reports: the ReplyWriter's
- * buffer, 16 KiB (lib/resp/encoder.ts); it grows for a batch of replies
- * that does not fit, where Redis spills into its reply list instead.
- */
-const REPLY_BUFFER_BYTES = 16 * 1024;
-
-/** The argument bytes of a command (Redis's argv_len_sum). */
-function argsBytes(args: readonly Uint8Array[]): number {
-  let total = 0;
-  for (const arg of args) total += arg.length;
-  return total;
-}
-
-/** Length of the decimal text of a non-negative integer. */
-function digits(n: number): number {
-  return n < 10 ? 1 : String(n).length;
-}
-
-/**
- * The size of a command as a RESP multibulk request ("*N\r\n" and one
- * "$len\r\n...\r\n" per argument): what Redis's query buffer holds for
- * it (an inline request counts as if sent as a multibulk).
- */
-function requestBytes(args: readonly Uint8Array[]): number {
-  let total = 3 + digits(args.length);
-  for (const arg of args) total += 5 + digits(arg.length) + arg.length;
-  return total;
-}
-
-/**
- * Redis's mstate.argv_len_sums: per queued command its argument bytes plus
- * one pointer (8 bytes) per argument.
- */
-function queuedBytes(queue: readonly Uint8Array[][] | null): number {
-  let total = 0;
-  if (queue === null) return 0;
-  for (const args of queue) total += argsBytes(args) + 8 * args.length;
-  return total;
-}
-
-/**
  * One CLIENT LIST / CLIENT INFO line, with the fields of Redis 7.0 in its
  * order.
  *
@@ -147,25 +107,12 @@ interface InfoLineSource {
 function clientInfoLine(source: InfoLineSource): string {
   const { client, now, running, tracking } = source;
   const seconds = (ms: number) => Math.floor(ms / 1000);
-  let qbuf = client.processingInputBytes;
-  if (qbuf === 0) {
-    qbuf = client.bufferedInputBytes;
-    for (const args of client.pending) qbuf += requestBytes(args);
-    // Run from the held commands, outside a read: still in Redis's buffer.
-    if (running !== null) qbuf += requestBytes(running);
-  }
-  const qbufFree = Math.max(0, client.readBufferBytes - qbuf);
-  let argvMem = 0;
-  if (running !== null) {
-    argvMem = client.inTransaction && client.lastCommand === "exec"
-      ? 4
-      : argsBytes(running);
-  }
-  const multiMem = queuedBytes(client.multiQueue);
+  const { qbuf, qbufFree, argvMem, multiMem, total: totMem } = clientMemory(
+    client,
+    running,
+  );
   const obl = client.reply.pendingBytes;
   client.recordOutputPeak(0, now);
-  const totMem = qbuf + qbufFree + argvMem + multiMem +
-    Math.max(REPLY_BUFFER_BYTES, obl) + client.writingBytes;
   const fields = [
     `id=${client.id}`,
     `addr=${client.address}`,

@@ -303,7 +303,7 @@ function statsSection(server: Server): Field[] {
     ["sync_partial_err", server.replication.partialSyncsRefused],
     ["expired_keys", st.expiredKeys],
     ["evicted_keys", st.evictedKeys],
-    ["evicted_clients", 0],
+    ["evicted_clients", st.evictedClients],
     ["keyspace_hits", st.keyspaceHits],
     ["keyspace_misses", st.keyspaceMisses],
     ["pubsub_channels", server.pubsub.channelCount("channel")],

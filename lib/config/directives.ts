@@ -957,10 +957,7 @@ export const DIRECTIVES: readonly Directive[] = [
   }),
   memory("hll-sparse-max-bytes", 3000, 0n, LONG_MAX),
   memory("client-query-buffer-limit", 1024 * MB, 1048576n, LONG_MAX),
-  memory("maxmemory-clients", 0, -100n, SSIZE_MAX, {
-    percent: true,
-    ...NOT_ENFORCED,
-  }),
+  memory("maxmemory-clients", 0, -100n, SSIZE_MAX, { percent: true }),
   memory("auto-aof-rewrite-min-size", 64 * MB, 0n, LLONG_MAX),
 
   // TLS (lib/server/tls.ts): changing any of these runs the TLS

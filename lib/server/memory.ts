@@ -9,10 +9,96 @@
  * @module
  */
 
+import type { Client } from "./client.ts";
 import type { Server } from "./server.ts";
 
 /** How long a sum of the buffers is reused, in ms. */
 const OVERHEAD_REFRESH_MS = 100;
+
+/**
+ * What CLIENT LIST's reply-buffer size (rbs) reports: the ReplyWriter's
+ * buffer, 16 KiB (lib/resp/encoder.ts); it grows for a batch of replies
+ * that does not fit, where Redis spills into its reply list instead.
+ */
+export const REPLY_BUFFER_BYTES = 16 * 1024;
+
+/** The argument bytes of a command (Redis's argv_len_sum). */
+function argsBytes(args: readonly Uint8Array[]): number {
+  let total = 0;
+  for (const arg of args) total += arg.length;
+  return total;
+}
+
+/** Length of the decimal text of a non-negative integer. */
+function digits(n: number): number {
+  return n < 10 ? 1 : String(n).length;
+}
+
+/**
+ * The size of a command as a RESP multibulk request ("*N\r\n" and one
+ * "$len\r\n...\r\n" per argument): what Redis's query buffer holds for
+ * it (an inline request counts as if sent as a multibulk).
+ */
+function requestBytes(args: readonly Uint8Array[]): number {
+  let total = 3 + digits(args.length);
+  for (const arg of args) total += 5 + digits(arg.length) + arg.length;
+  return total;
+}
+
+/**
+ * Redis's mstate.argv_len_sums: per queued command its argument bytes plus
+ * one pointer (8 bytes) per argument.
+ */
+function queuedBytes(queue: readonly Uint8Array[][] | null): number {
+  let total = 0;
+  if (queue === null) return 0;
+  for (const args of queue) total += argsBytes(args) + 8 * args.length;
+  return total;
+}
+
+/** A client's memory, as CLIENT LIST reports it. */
+export interface ClientMemory {
+  /** Input read and not yet run (qbuf). */
+  readonly qbuf: number;
+  /** Room left in the read buffer (qbuf-free). */
+  readonly qbufFree: number;
+  /** The running command's arguments (argv-mem). */
+  readonly argvMem: number;
+  /** Commands queued by MULTI (multi-mem). */
+  readonly multiMem: number;
+  /** Everything (tot-mem), what client eviction compares. */
+  readonly total: number;
+}
+
+/**
+ * The memory `client` holds: buffers, queued commands and, when it is
+ * the caller, `running`'s arguments (see CLIENT LIST in
+ * lib/commands/client.ts for what each figure means here).
+ */
+export function clientMemory(
+  client: Client,
+  running: readonly Uint8Array[] | null = null,
+): ClientMemory {
+  let qbuf = client.processingInputBytes;
+  if (qbuf === 0) {
+    qbuf = client.bufferedInputBytes;
+    for (const args of client.pending) qbuf += requestBytes(args);
+    // Run from the held commands, outside a read: still in Redis's buffer.
+    if (running !== null) qbuf += requestBytes(running);
+  }
+  const qbufFree = Math.max(0, client.readBufferBytes - qbuf);
+  let argvMem = 0;
+  if (running !== null) {
+    argvMem = client.inTransaction && client.lastCommand === "exec"
+      ? 4
+      : argsBytes(running);
+  }
+  const multiMem = queuedBytes(client.multiQueue);
+  const total = qbuf + qbufFree + argvMem + multiMem +
+    Math.max(REPLY_BUFFER_BYTES, client.reply.pendingBytes) +
+    client.writingBytes;
+  return { qbuf, qbufFree, argvMem, multiMem, total };
+}
 
 /** The parts of used memory, in bytes. */
 export interface MemoryBreakdown {
@@ -114,8 +200,7 @@ export class MemoryAccounting {
     let clientsReplicas = 0;
     const replicas = new Set(server.replication.replicas);
     for (const client of server.clients.values()) {
-      const bytes = client.readBufferBytes + client.reply.pendingBytes +
-        client.writingBytes;
+      const bytes = clientMemory(client).total;
       if (replicas.has(client)) clientsReplicas += bytes;
       else clientsNormal += bytes;
     }

@@ -123,6 +123,7 @@ class Connection implements Transport {
           this.#feed(decoder, input, sink);
           client.processingInputBytes = 0;
           client.bufferedInputBytes = decoder.bufferedBytes;
+          server.clientEviction.check();
           input = NO_INPUT;
           // The AOF is written (and fsynced with appendfsync always) before
           // any of these replies leaves, once for all clients of this turn.

@@ -24,6 +24,7 @@ import {
   Evictor,
 } from "./eviction.ts";
 import { MemoryAccounting } from "./memory.ts";
+import { ClientEviction } from "./client_eviction.ts";
 import { freedLazily } from "../store/lazyfree.ts";
 import type { CommandTable } from "../commands/table.ts";
 import type { CommandSpec } from "../commands/spec.ts";
@@ -68,6 +69,8 @@ export class Stats {
   expiredKeys = 0;
   /** Keys deleted by maxmemory eviction (evicted_keys). */
   evictedKeys = 0;
+  /** Clients disconnected by maxmemory-clients (evicted_clients). */
+  evictedClients = 0;
   /** Values freed as Redis frees them in the background (lazyfreed_objects). */
   lazyfreedObjects = 0;
   /** Key lookups that found the key (keyspace_hits). */
@@ -126,6 +129,7 @@ export class Stats {
     this.rejectedConnections = 0;
     this.expiredKeys = 0;
     this.evictedKeys = 0;
+    this.evictedClients = 0;
     this.lazyfreedObjects = 0;
     this.keyspaceHits = 0;
     this.keyspaceMisses = 0;
@@ -288,6 +292,8 @@ export class Server {
   readonly memory: MemoryAccounting;
   /** maxmemory eviction. */
   readonly evictor: Evictor;
+  /** maxmemory-clients eviction. */
+  readonly clientEviction: ClientEviction;
   /**
    * Whether a script runs past busy-reply-threshold; the dispatcher's
    * scripting engine sets this (evictions wait for it, as in Redis).
@@ -355,6 +361,7 @@ export class Server {
     this.replication = new Replication(this);
     this.memory = new MemoryAccounting(this);
     this.evictor = new Evictor(this.#evictionHost());
+    this.clientEviction = new ClientEviction(this);
     this.outputLimits = new OutputLimits(this);
     this.pubsub = new PubSub(this.outputLimits);
     const notifier = new KeyspaceNotifier(
