@@ -8,6 +8,7 @@
 import process from "node:process";
 import { REDIS_TS_VERSION, REDIS_VERSION } from "../config/load.ts";
 import type { Server } from "../server/server.ts";
+import { allocatorFigures } from "../server/memory.ts";
 
 /** Per-second rates sampled by the cron, like Redis's instantaneous metrics. */
 class RateSampler {
@@ -162,16 +163,13 @@ function ratio(a: number, b: number): string {
 function memorySection(server: Server): Field[] {
   const memory = server.memory.breakdown();
   const used = memory.used;
-  const usage = Deno.memoryUsage();
-  const rss = usage.rss;
+  const { allocated, active, resident: rss } = allocatorFigures();
   const peak = server.memory.peak;
   const total = Deno.systemMemoryInfo().total;
   const maxmemory = BigInt(server.config.get("maxmemory"));
   const startup = memory.startup;
   const dataset = memory.dataset;
   const overhead = memory.overhead;
-  const allocated = usage.heapUsed + usage.external;
-  const active = usage.heapTotal + usage.external;
   return [
     ["used_memory", used],
     ["used_memory_human", bytesToHuman(used)],

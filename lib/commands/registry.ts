@@ -27,6 +27,7 @@ import { TRANSACTION_COMMANDS } from "./transaction.ts";
 import { PUBSUB_COMMANDS } from "./pubsub.ts";
 import { SLOWLOG_COMMANDS } from "./slowlog.ts";
 import { LATENCY_COMMANDS } from "./latency.ts";
+import { MEMORY_COMMANDS } from "./memory.ts";
 import { SCRIPTING_COMMANDS } from "./scripting.ts";
 import { FUNCTION_COMMANDS } from "./functions.ts";
 import { REPLICATION_COMMANDS } from "./replication.ts";
@@ -60,6 +61,7 @@ export function createCommandTable(): CommandTable {
     ...PUBSUB_COMMANDS,
     ...SLOWLOG_COMMANDS,
     ...LATENCY_COMMANDS,
+    ...MEMORY_COMMANDS,
     ...SCRIPTING_COMMANDS,
     ...FUNCTION_COMMANDS,
     ...REPLICATION_COMMANDS,

@@ -1,14 +1,18 @@
 /**
  * Memory accounting: the estimate of what the server holds, which
  * used_memory reports and maxmemory is checked against. The dataset part
- * is kept up to date by the databases as keys change (see `entrySizer` in
- * lib/store/database.ts); the buffers part (clients, replicas, AOF,
+ * is kept up to date by the databases as keys change (with the estimate of
+ * lib/store/memory_usage.ts); the buffers part (clients, replicas, AOF,
  * backlog, script cache) is summed at most every 100 ms, since walking
  * every client for each command would cost more than the command.
  *
  * @module
  */
 
+import {
+  EXPIRY_BYTES,
+  KEYSPACE_SLOT_BYTES,
+} from "../store/memory_usage.ts";
 import type { Client } from "./client.ts";
 import type { Server } from "./server.ts";
 
@@ -100,11 +104,25 @@ export function clientMemory(
   return { qbuf, qbufFree, argvMem, multiMem, total };
 }
 
+/** The keyspace overhead of one database with keys (MEMORY STATS db.N). */
+export interface DatabaseOverhead {
+  /** The database's number. */
+  readonly id: number;
+  /** The key dictionary's own bytes (overhead.hashtable.main). */
+  readonly main: number;
+  /** The expiry dictionary's bytes (overhead.hashtable.expires). */
+  readonly expires: number;
+}
+
 /** The parts of used memory, in bytes. */
 export interface MemoryBreakdown {
+  /** The databases with keys and their dictionaries' overhead. */
+  readonly databases: readonly DatabaseOverhead[];
+  /** Keys in all databases (keys.count). */
+  readonly keys: number;
   /** The runtime's own heap at start-up (used_memory_startup). */
   readonly startup: number;
-  /** Keys, values and expiry entries (used_memory_dataset). */
+  /** Keys and values, the dictionaries aside (used_memory_dataset). */
   readonly dataset: number;
   /** Buffers of ordinary clients (mem_clients_normal). */
   readonly clientsNormal: number;
@@ -182,13 +200,35 @@ export class MemoryAccounting {
   breakdown(): MemoryBreakdown {
     this.#buffers = null;
     const buffers = this.#recentBuffers(Date.now());
-    const dataset = this.dataset();
+    const databases: DatabaseOverhead[] = [];
+    let keys = 0;
+    let dictionaries = 0;
+    let data = 0;
+    for (const db of this.#server.keyspace.databases) {
+      data += db.bytes;
+      if (db.size === 0) continue;
+      keys += db.size;
+      const main = db.size * KEYSPACE_SLOT_BYTES;
+      const expires = db.volatileCount * EXPIRY_BYTES;
+      dictionaries += main + expires;
+      databases.push({ id: db.id, main, expires });
+    }
     const overhead = this.startup + buffers.clientsNormal +
       buffers.clientsReplicas + buffers.backlog + buffers.aofBuffer +
+      buffers.scripts + dictionaries;
+    const used = this.startup + data + buffers.clientsNormal +
+      buffers.clientsReplicas + buffers.backlog + buffers.aofBuffer +
       buffers.scripts;
-    const used = overhead + dataset;
     if (used > this.peak) this.peak = used;
-    return { startup: this.startup, dataset, overhead, used, ...buffers };
+    return {
+      databases,
+      keys,
+      startup: this.startup,
+      dataset: used - overhead,
+      overhead,
+      used,
+      ...buffers,
+    };
   }
 
   #recentBuffers(now: number): Buffers {
@@ -214,4 +254,28 @@ export class MemoryAccounting {
     this.#buffersAt = now;
     return this.#buffers;
   }
+}
+
+/**
+ * What a malloc would tell about itself, from V8: allocated is the heap in
+ * use plus memory outside it (buffers), active the heap V8 holds plus the
+ * same, resident the process's RSS.
+ */
+export interface AllocatorFigures {
+  /** allocator_allocated. */
+  readonly allocated: number;
+  /** allocator_active. */
+  readonly active: number;
+  /** allocator_resident and used_memory_rss. */
+  readonly resident: number;
+}
+
+/** The runtime's figures now (INFO memory, MEMORY STATS, MEMORY DOCTOR). */
+export function allocatorFigures(): AllocatorFigures {
+  const usage = Deno.memoryUsage();
+  return {
+    allocated: usage.heapUsed + usage.external,
+    active: usage.heapTotal + usage.external,
+    resident: usage.rss,
+  };
 }

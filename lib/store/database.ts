@@ -5,6 +5,8 @@
  * @module
  */
 
+import { entryBytes } from "./memory_usage.ts";
+
 /** Redis value types, as TYPE reports them. */
 export type ValueType = "string" | "list" | "set" | "zset" | "hash" | "stream";
 
@@ -98,18 +100,6 @@ export class Entry {
   }
 }
 
-/**
- * How the keyspace estimates an entry's memory (key, value and per-key
- * overhead, in bytes); the start-up wiring installs the estimator of
- * lib/store/memory_usage.ts. Databases keep the sum up to date as entries
- * are stored, changed (`reaccount`) and deleted.
- */
-export const entrySizer: { estimate: (entry: Entry) => number } = {
-  estimate: (entry) =>
-    64 + entry.key.length +
-    (entry.value instanceof Uint8Array ? entry.value.length : 64),
-};
-
 /** Compaction threshold: holes in the key order before it is rebuilt. */
 const MIN_HOLES_TO_COMPACT = 1024;
 
@@ -146,7 +136,7 @@ export class Database {
     return this.#nextSeq - 1;
   }
 
-  /** Estimated bytes of all keys and values (see {@linkcode entrySizer}). */
+  /** Estimated bytes of all keys and values (see lib/store/memory_usage.ts). */
   get bytes(): number {
     return this.#bytes;
   }
@@ -155,7 +145,7 @@ export class Database {
   reaccount(key: string): void {
     const entry = this.#dict.get(key);
     if (entry === undefined) return;
-    const bytes = entrySizer.estimate(entry);
+    const bytes = entryBytes(entry);
     this.#bytes += bytes - entry.bytes;
     entry.bytes = bytes;
   }
@@ -237,7 +227,7 @@ export class Database {
   set(key: string, entry: Entry): void {
     const old = this.#dict.get(key);
     entry.key = key;
-    const bytes = entrySizer.estimate(entry);
+    const bytes = entryBytes(entry);
     this.#bytes += bytes - (old === undefined ? 0 : old.bytes);
     entry.bytes = bytes;
     if (old !== undefined) {

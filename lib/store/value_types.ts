@@ -27,6 +27,11 @@ export interface ValueTypeOps {
   copy(value: unknown): unknown;
   /** The encoding Redis would report for this value (OBJECT ENCODING). */
   encoding(value: unknown, config: Config, flags: number): string;
+  /**
+   * The value's estimated bytes, collections estimated from their first
+   * `samples` elements (all with 0); see lib/store/memory_usage.ts.
+   */
+  memoryBytes(value: unknown, samples: number): number;
   /** The value in plain form, for saving (RDB, DUMP, AOF rewrite). */
   toPlain?(value: unknown): PlainValue;
   /**

@@ -20,6 +20,7 @@ import type { CommandSpec } from "../commands/spec.ts";
 import type { Config } from "../config/config.ts";
 import { Entry } from "../store/database.ts";
 import { globMatch } from "../store/glob.ts";
+import { bytesBytes, sampledBytes, stringBytes } from "../store/memory_usage.ts";
 import { registerValueType } from "../store/value_types.ts";
 import {
   bytesToString,
@@ -37,6 +38,11 @@ import {
 } from "../util/numbers.ts";
 import { IndexedMap, lookupValue } from "./indexed_map.ts";
 import { distinctRandomKeys, parseRandomCount } from "./set.ts";
+
+/** A HashValue and its IndexedMap, empty. */
+const HASH_BYTES = 600;
+/** Per field slot: the Map entry and the three arrays' slots. */
+const HASH_SLOT_BYTES = 48;
 
 /** A hash value. */
 export class HashValue {
@@ -72,6 +78,16 @@ export class HashValue {
 }
 
 registerValueType("hash", {
+  memoryBytes: (value, samples) => {
+    const fields = (value as HashValue).fields;
+    return HASH_BYTES + HASH_SLOT_BYTES * fields.slots +
+      sampledBytes(
+        fields.entries(),
+        fields.size,
+        samples,
+        ([field, v]) => stringBytes(field.length) + bytesBytes(v),
+      );
+  },
   copy: (value) => {
     const source = value as HashValue;
     const copy = new HashValue();

@@ -37,6 +37,11 @@ export class IndexedMap<V> {
     return this.#slotOf.size;
   }
 
+  /** Slots in use, holes included (the memory estimate counts them). */
+  get slots(): number {
+    return this.#keys.length;
+  }
+
   /** The value of `key`, or undefined. */
   get(key: string): V | undefined {
     const slot = this.#slotOf.get(key);

@@ -18,6 +18,7 @@ import type { CommandContext } from "../commands/context.ts";
 import { CommandError, Errors } from "../commands/errors.ts";
 import type { CommandSpec } from "../commands/spec.ts";
 import { Entry } from "../store/database.ts";
+import { bytesBytes, sampledBytes } from "../store/memory_usage.ts";
 import { registerValueType } from "../store/value_types.ts";
 import { lookupValue } from "./indexed_map.ts";
 import {
@@ -29,6 +30,8 @@ import {
 import { LLONG_MIN, parseInt64 } from "../util/numbers.ts";
 
 const INITIAL_CAPACITY = 8;
+/** A Deque and its buffer array, beyond the buffer's slots. */
+const LIST_BYTES = 160;
 
 /** A double-ended queue of byte strings backed by a growable ring buffer. */
 export class Deque {
@@ -39,6 +42,16 @@ export class Deque {
   /** Number of elements. */
   get length(): number {
     return this.#length;
+  }
+
+  /** Slots of the ring buffer (the memory estimate counts them). */
+  get capacity(): number {
+    return this.#buf.length;
+  }
+
+  /** Elements from the head on. */
+  *values(): IterableIterator<Uint8Array> {
+    for (let i = 0; i < this.#length; i++) yield this.at(i);
   }
 
   /** Element at `index` (0 = head); the index must be in range. */
@@ -136,6 +149,11 @@ registerValueType("list", {
   },
   // Redis 7.0 keeps every list in a quicklist, whatever its size.
   encoding: () => "quicklist",
+  memoryBytes: (value, samples) => {
+    const list = value as Deque;
+    return LIST_BYTES + 8 * list.capacity +
+      sampledBytes(list.values(), list.length, samples, bytesBytes);
+  },
   toPlain: (value) => ({ type: "list", items: (value as Deque).toArray() }),
   fromPlain: (plain) => {
     const list = new Deque();

@@ -23,6 +23,7 @@ import type { CommandSpec } from "../commands/spec.ts";
 import type { Config } from "../config/config.ts";
 import { Entry } from "../store/database.ts";
 import { globMatch } from "../store/glob.ts";
+import { sampledBytes, stringBytes } from "../store/memory_usage.ts";
 import { registerValueType } from "../store/value_types.ts";
 import {
   bytesToString,
@@ -31,6 +32,11 @@ import {
 } from "../util/bytes.ts";
 import { LLONG_MAX, parseInt64 } from "../util/numbers.ts";
 import { IndexedMap, lookupValue } from "./indexed_map.ts";
+
+/** A SetValue and its IndexedMap, empty. */
+const SET_BYTES = 520;
+/** Per member slot: the Map entry and the three arrays' slots. */
+const SET_SLOT_BYTES = 31;
 
 /** Whether Redis would hold `member` in an intset (a canonical int64). */
 function isIntsetMember(member: string): boolean {
@@ -107,6 +113,16 @@ registerValueType("set", {
     return copy;
   },
   encoding: (value) => (value as SetValue).intset ? "intset" : "hashtable",
+  memoryBytes: (value, samples) => {
+    const members = (value as SetValue).members;
+    return SET_BYTES + SET_SLOT_BYTES * members.slots +
+      sampledBytes(
+        members.keys(),
+        members.size,
+        samples,
+        (member) => stringBytes(member.length),
+      );
+  },
   toPlain: (value) => ({
     type: "set",
     members: [...(value as SetValue).members.keys()].map(stringToBytes),

@@ -30,6 +30,7 @@ import type { BlockedRequest } from "../server/blocking.ts";
 import { KeyspaceNotifier } from "../server/notifications.ts";
 import type { Server } from "../server/server.ts";
 import { Entry } from "../store/database.ts";
+import { bytesBytes, DEFAULT_SAMPLES, sampledBytes } from "../store/memory_usage.ts";
 import { type PlainValue, registerValueType } from "../store/value_types.ts";
 import {
   bytesToString,
@@ -180,7 +181,44 @@ function streamFromPlain(
   return stream;
 }
 
+/** A Stream with its node array and group Map, empty. */
+const STREAM_BYTES = 400;
+/** A StreamNode object with its two buffers' views and objects. */
+const STREAM_NODE_BYTES = 1000;
+/** A consumer group or consumer with its PEL and Map entry. */
+const STREAM_GROUP_BYTES = 300;
+/** A pending entry: the Nack object and its IdMap slot. */
+const STREAM_NACK_BYTES = 120;
+
+/** A stream's estimated bytes: its nodes (sampled), groups and PELs. */
+function streamBytes(stream: Stream, samples: number): number {
+  const nodes = sampledBytes(
+    stream.nodes,
+    stream.nodes.length,
+    samples,
+    (node) =>
+      STREAM_NODE_BYTES + node.data.buffer.byteLength +
+      node.offsets.buffer.byteLength +
+      sampledBytes(
+        node.masterFields,
+        node.masterFields.length,
+        DEFAULT_SAMPLES,
+        bytesBytes,
+      ),
+  );
+  let groups = 0;
+  for (const group of stream.groups.values()) {
+    groups += STREAM_GROUP_BYTES + STREAM_NACK_BYTES * group.pel.size;
+    for (const consumer of group.consumers.values()) {
+      groups += STREAM_GROUP_BYTES + consumer.name.length +
+        STREAM_NACK_BYTES * consumer.pel.size;
+    }
+  }
+  return STREAM_BYTES + nodes + groups;
+}
+
 registerValueType("stream", {
+  memoryBytes: (value, samples) => streamBytes(value as Stream, samples),
   copy: (value) => (value as Stream).clone(),
   encoding: () => "stream",
   toPlain: (value): PlainValue => ({

@@ -21,6 +21,7 @@ import type { CommandContext } from "../commands/context.ts";
 import { CommandError, Errors } from "../commands/errors.ts";
 import type { CommandSpec, KeyReference } from "../commands/spec.ts";
 import { Entry } from "../store/database.ts";
+import { bytesBytes } from "../store/memory_usage.ts";
 import { registerValueType } from "../store/value_types.ts";
 import {
   bytesToString,
@@ -72,6 +73,7 @@ function stringEncoding(value: Uint8Array, flags: number): string {
 
 registerValueType("string", {
   copy: (value) => (value as Uint8Array).slice(),
+  memoryBytes: (value) => bytesBytes(value as Uint8Array),
   encoding: (value, _config, flags) =>
     stringEncoding(value as Uint8Array, flags),
 });

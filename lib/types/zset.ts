@@ -25,6 +25,7 @@ import { CommandError, Errors } from "../commands/errors.ts";
 import type { CommandSpec } from "../commands/spec.ts";
 import { Entry } from "../store/database.ts";
 import { globMatch } from "../store/glob.ts";
+import { sampledBytes, stringBytes } from "../store/memory_usage.ts";
 import { registerValueType } from "../store/value_types.ts";
 import {
   bytesToString,
@@ -65,6 +66,14 @@ export function listpackLimits(ctx: CommandContext): ListpackLimits {
     value: config.number("zset-max-listpack-value"),
   };
 }
+
+/** A ZSet with its Map and skip list arrays, empty. */
+const ZSET_BYTES = 2000;
+/**
+ * Per member beyond its string: the SkipNode with its boxed score, its
+ * skip list slots, the Map entry and the ZSCAN order slots.
+ */
+const ZSET_NODE_BYTES = 152;
 
 /**
  * A sorted set value. `listpack` tracks whether Redis would still hold it in
@@ -223,6 +232,16 @@ export class ZSet {
 }
 
 registerValueType("zset", {
+  memoryBytes: (value, samples) => {
+    const zset = value as ZSet;
+    return ZSET_BYTES + ZSET_NODE_BYTES * zset.size +
+      sampledBytes(
+        zset.dict.keys(),
+        zset.size,
+        samples,
+        (member) => stringBytes(member.length),
+      );
+  },
   copy: (value) => (value as ZSet).copy(),
   encoding: (value) => (value as ZSet).listpack ? "listpack" : "skiplist",
   toPlain: (value) => {

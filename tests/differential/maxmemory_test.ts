@@ -102,6 +102,8 @@ for (
       await pair.same(["SET", "other-db", "v", "EX", "1000"]);
       await pair.same(["SELECT", "0"]);
       await pair.same(["CONFIG", "SET", "maxmemory-policy", policy]);
+      // No time budget: a slow first eviction must not defer to the timer.
+      await pair.same(["CONFIG", "SET", "maxmemory-eviction-tenacity", "100"]);
       await pair.same(["CONFIG", "SET", "notify-keyspace-events", "Ee"]);
       const listeners = await Promise.all([
         pair.ours.connect(),
