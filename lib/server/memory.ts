@@ -9,10 +9,7 @@
  * @module
  */
 
-import {
-  EXPIRY_BYTES,
-  KEYSPACE_SLOT_BYTES,
-} from "../store/memory_usage.ts";
+import { EXPIRY_BYTES, KEYSPACE_SLOT_BYTES } from "../store/memory_usage.ts";
 import type { Client } from "./client.ts";
 import type { Server } from "./server.ts";
 

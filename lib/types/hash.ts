@@ -20,7 +20,11 @@ import type { CommandSpec } from "../commands/spec.ts";
 import type { Config } from "../config/config.ts";
 import { Entry } from "../store/database.ts";
 import { globMatch } from "../store/glob.ts";
-import { bytesBytes, sampledBytes, stringBytes } from "../store/memory_usage.ts";
+import {
+  bytesBytes,
+  sampledBytes,
+  stringBytes,
+} from "../store/memory_usage.ts";
 import { registerValueType } from "../store/value_types.ts";
 import {
   bytesToString,

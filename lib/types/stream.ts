@@ -30,7 +30,11 @@ import type { BlockedRequest } from "../server/blocking.ts";
 import { KeyspaceNotifier } from "../server/notifications.ts";
 import type { Server } from "../server/server.ts";
 import { Entry } from "../store/database.ts";
-import { bytesBytes, DEFAULT_SAMPLES, sampledBytes } from "../store/memory_usage.ts";
+import {
+  bytesBytes,
+  DEFAULT_SAMPLES,
+  sampledBytes,
+} from "../store/memory_usage.ts";
 import { type PlainValue, registerValueType } from "../store/value_types.ts";
 import {
   bytesToString,
