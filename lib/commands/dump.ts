@@ -1,5 +1,5 @@
 /**
- * DUMP and RESTORE, with Redis's payload: an RDB-encoded value, the RDB
+ * DUMP, RESTORE and RESTORE-ASKING, with Redis's payload: an RDB-encoded value, the RDB
  * version (2 bytes, little-endian) and a CRC-64 of both (8 bytes).
  *
  * @module
@@ -144,7 +144,23 @@ function restore(ctx: CommandContext, args: Uint8Array[]): void {
   ctx.reply.ok();
 }
 
-/** DUMP and RESTORE. */
+/** What RESTORE and RESTORE-ASKING (MIGRATE's form in a cluster) share. */
+const restoreDeclaration = {
+  arity: -4,
+  flags: ["write", "denyoom"],
+  keySpecs: [keyRange(["OW", "update"], 1)],
+  categories: ["keyspace", "dangerous"],
+  complexity:
+    "O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting values into sorted sets is O(log(N)).",
+  history: [
+    ["3.0.0", "Added the `REPLACE` modifier."],
+    ["5.0.0", "Added the `ABSTTL` modifier."],
+    ["5.0.0", "Added the `IDLETIME` and `FREQ` options."],
+  ],
+  handler: restore,
+} as const;
+
+/** DUMP, RESTORE and RESTORE-ASKING. */
 export const DUMP_COMMANDS: readonly CommandSpec[] = [
   defineCommand({
     name: "dump",
@@ -155,23 +171,27 @@ export const DUMP_COMMANDS: readonly CommandSpec[] = [
     group: "generic",
     since: "2.6.0",
     summary:
-      "Returns a serialized representation of the value stored at a key.",
+      "Return a serialized version of the value stored at the specified key.",
     complexity:
-      "O(1) to find the key, plus O(N*M) to serialize N elements of average size M",
+      "O(1) to access the key and additional O(N*M) to serialize it, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1).",
     handler: dump,
     tips: ["nondeterministic_output"],
   }),
   defineCommand({
+    ...restoreDeclaration,
     name: "restore",
-    arity: -4,
-    flags: ["write", "denyoom"],
-    keySpecs: [keyRange(["OW", "update"], 1)],
-    categories: ["keyspace", "dangerous"],
     group: "generic",
     since: "2.6.0",
-    summary: "Creates a key from the serialized representation of a value.",
-    complexity:
-      "O(1) to create the key, plus O(N*M) to rebuild N elements of average size M (O(N*M*log(N)) for sorted sets)",
-    handler: restore,
+    summary:
+      "Create a key using the provided serialized value, previously obtained using DUMP.",
+  }),
+  defineCommand({
+    ...restoreDeclaration,
+    name: "restore-asking",
+    flags: ["write", "denyoom", "asking"],
+    group: "server",
+    since: "3.0.0",
+    summary: "An internal command for migrating keys in a cluster",
+    docFlags: ["syscmd"],
   }),
 ];

@@ -33,6 +33,7 @@ import { FUNCTION_COMMANDS } from "./functions.ts";
 import { REPLICATION_COMMANDS } from "./replication.ts";
 import { ACL_COMMANDS } from "./acl.ts";
 import { CLUSTER_COMMANDS } from "./cluster.ts";
+import { MODULE_COMMANDS } from "./module.ts";
 import { CommandTable } from "./table.ts";
 
 /** Builds the table of every implemented command. */
@@ -67,5 +68,6 @@ export function createCommandTable(): CommandTable {
     ...REPLICATION_COMMANDS,
     ...ACL_COMMANDS,
     ...CLUSTER_COMMANDS,
+    ...MODULE_COMMANDS,
   ]);
 }
