@@ -230,7 +230,7 @@ function writeDocs(ctx: CommandContext, spec: CommandSpec): void {
  * Looks a command up by the name COMMAND INFO and DOCS accept: "get", or
  * "config|get" for a subcommand, in any case.
  */
-function lookupByFullName(
+export function lookupByFullName(
   ctx: CommandContext,
   name: Uint8Array,
 ): CommandSpec | undefined {

@@ -26,6 +26,7 @@ import { beforeWrite } from "../persistence/snapshot.ts";
 import { accessTracking } from "../store/database.ts";
 import { subscriptionCount } from "../server/pubsub.ts";
 import { Scripting } from "../scripting/scripting.ts";
+import { LatencyHistogram } from "../server/latency_histogram.ts";
 import {
   checkPermission,
   logPermissionDenial,
@@ -155,6 +156,8 @@ export class Dispatcher {
   #slowerThan = -1;
   /** latency-monitor-threshold in ms (0: off), kept current the same way. */
   #latencyThreshold = 0;
+  /** latency-tracking: whether calls' durations go to their histograms. */
+  #latencyTracking = true;
   /**
    * Whether the slow log needs durations finer than #clock's milliseconds
    * (a threshold under 1 ms), paying two performance.now() per command.
@@ -191,6 +194,11 @@ export class Dispatcher {
     };
     readLatencyThreshold();
     config.setApplier("latency-monitor-threshold", readLatencyThreshold);
+    const readLatencyTracking = () => {
+      this.#latencyTracking = config.flag("latency-tracking");
+    };
+    readLatencyTracking();
+    config.setApplier("latency-tracking", readLatencyTracking);
     const encoder = new TextEncoder();
     this.scripting = new Scripting(this);
     server.isScriptBusy = () => this.scripting.busy;
@@ -257,6 +265,14 @@ export class Dispatcher {
     const usec = (now - this.#batchStart) * 1000 / count;
     const batch = this.#batchStats;
     for (let i = 0; i < count; i++) batch[i].usec += usec;
+    if (this.#latencyTracking) {
+      // In whole microseconds, as Redis measures a call.
+      const nanoseconds = Math.floor(usec) * 1000;
+      for (let i = 0; i < count; i++) {
+        const stat = batch[i];
+        (stat.histogram ??= new LatencyHistogram()).record(nanoseconds);
+      }
+    }
     this.#batchCount = 0;
     this.#batchStart = now;
   }
@@ -541,7 +557,7 @@ export class Dispatcher {
     const commands = this.server.stats.commands;
     let stat = commands.get(fullName);
     if (stat === undefined) {
-      stat = { calls: 0, usec: 0, rejected: 0, failed: 0 };
+      stat = { calls: 0, usec: 0, rejected: 0, failed: 0, histogram: null };
       commands.set(fullName, stat);
     }
     return stat;

@@ -451,6 +451,22 @@ function commandstatsSection(server: Server): string[] {
   return lines;
 }
 
+function latencystatsSection(server: Server): string[] {
+  const words = server.config.get("latency-tracking-info-percentiles");
+  // The words are already in Redis's "%f" form with trailing zeros trimmed.
+  const percentiles = words === "" ? [] : words.split(" ");
+  const lines: string[] = [];
+  for (const [name, stat] of server.stats.commands) {
+    const histogram = stat.histogram;
+    if (histogram === null) continue;
+    const values = percentiles.map((p) =>
+      `p${p}=${(histogram.valueAtPercentile(Number(p)) / 1000).toFixed(3)}`
+    );
+    lines.push(`latency_percentiles_usec_${name}:${values.join(",")}`);
+  }
+  return lines;
+}
+
 function errorstatsSection(server: Server): string[] {
   // Redis keeps error prefixes in a radix tree, so they come out sorted.
   const names = [...server.stats.errors.keys()].sort();
@@ -509,6 +525,7 @@ const SECTIONS: [string, string, boolean][] = [
   ["modules", "Modules", true],
   ["commandstats", "Commandstats", false],
   ["errorstats", "Errorstats", true],
+  ["latencystats", "Latencystats", false],
   ["cluster", "Cluster", true],
   ["keyspace", "Keyspace", true],
 ];
@@ -534,6 +551,8 @@ function sectionLines(server: Server, name: string): string[] {
       return commandstatsSection(server);
     case "errorstats":
       return errorstatsSection(server);
+    case "latencystats":
+      return latencystatsSection(server);
     case "cluster":
       return ["cluster_enabled:0"];
     case "keyspace":

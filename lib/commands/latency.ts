@@ -1,15 +1,19 @@
 /**
- * LATENCY LATEST, HISTORY, RESET and HELP: the latency monitor the
- * dispatcher and the cron feed (lib/server/latency.ts).
+ * LATENCY: the latency monitor the dispatcher and the cron feed
+ * (lib/server/latency.ts), and the per-command latency histograms
+ * (lib/server/latency_histogram.ts).
  *
  * @module
  */
 
-import { replyHelp } from "./command.ts";
+import { lookupByFullName, replyHelp } from "./command.ts";
 import type { CommandContext } from "./context.ts";
+import { CommandError } from "./errors.ts";
 import { defineCommand } from "./define.ts";
 import type { CommandSpec } from "./spec.ts";
 import { bytesToString } from "../util/bytes.ts";
+import { latencyGraph, latencyReport } from "../server/latency.ts";
+import type { LatencyHistogram } from "../server/latency_histogram.ts";
 
 const LATENCY_HELP = [
   "DOCTOR",
@@ -54,12 +58,74 @@ function latencyHistory(ctx: CommandContext, args: Uint8Array[]): void {
   }
 }
 
+function latencyGraphCommand(ctx: CommandContext, args: Uint8Array[]): void {
+  const name = bytesToString(args[2]);
+  const event = ctx.server.latency.event(name);
+  if (event === undefined) {
+    throw new CommandError(`ERR No samples available for event '${name}'`);
+  }
+  ctx.reply.verbatim(latencyGraph(name, event));
+}
+
+function latencyDoctor(ctx: CommandContext): void {
+  const config = ctx.server.config;
+  ctx.reply.verbatim(latencyReport(ctx.server.latency, {
+    threshold: config.number("latency-monitor-threshold"),
+    slowlogSlowerThan: config.number("slowlog-log-slower-than"),
+    fsyncAlways: config.get("appendfsync") === "always",
+    hz: config.number("hz"),
+  }));
+}
+
+/** A command's histogram as LATENCY HISTOGRAM shows it. */
+function writeHistogram(ctx: CommandContext, histogram: LatencyHistogram) {
+  const reply = ctx.reply;
+  reply.map(2);
+  reply.bulkString("calls");
+  reply.integer(histogram.count);
+  reply.bulkString("histogram_usec");
+  const buckets = histogram.cumulativeBuckets();
+  reply.map(buckets.length);
+  for (const [micros, count] of buckets) {
+    reply.integer(micros);
+    reply.integer(count);
+  }
+}
+
+function latencyHistogram(ctx: CommandContext, args: Uint8Array[]): void {
+  const stats = ctx.server.stats.commands;
+  const found: [string, LatencyHistogram][] = [];
+  const add = (spec: CommandSpec) => {
+    const histogram = stats.get(spec.fullName)?.histogram;
+    if (histogram) found.push([spec.fullName, histogram]);
+  };
+  // A container command brings its subcommands, as in Redis; a name given
+  // twice is answered twice.
+  const addWithSubcommands = (spec: CommandSpec) => {
+    add(spec);
+    for (const sub of spec.subcommands ?? []) add(sub);
+  };
+  if (args.length === 2) {
+    for (const spec of ctx.server.commands.all()) addWithSubcommands(spec);
+  } else {
+    for (const name of args.slice(2)) {
+      const spec = lookupByFullName(ctx, name);
+      if (spec !== undefined) addWithSubcommands(spec);
+    }
+  }
+  ctx.reply.map(found.length);
+  for (const [name, histogram] of found) {
+    ctx.reply.bulkString(name);
+    writeHistogram(ctx, histogram);
+  }
+}
+
 function latencyReset(ctx: CommandContext, args: Uint8Array[]): void {
   const names = args.slice(2).map(bytesToString);
   ctx.reply.integer(ctx.server.latency.reset(names));
 }
 
-/** LATENCY and the subcommands implemented so far. */
+/** LATENCY and its subcommands. */
 export const LATENCY_COMMANDS: readonly CommandSpec[] = [
   defineCommand({
     name: "latency",
@@ -69,6 +135,53 @@ export const LATENCY_COMMANDS: readonly CommandSpec[] = [
     summary: "A container for latency diagnostics commands.",
     complexity: "Depends on subcommand.",
     subcommands: [
+      defineCommand({
+        name: "doctor",
+        arity: 2,
+        flags: ["admin", "noscript", "loading", "stale"],
+        group: "server",
+        since: "2.8.13",
+        summary: "Return a human readable latency analysis report.",
+        complexity: "O(1)",
+        handler: latencyDoctor,
+        tips: [
+          "nondeterministic_output",
+          "request_policy:all_nodes",
+          "response_policy:special",
+        ],
+      }),
+      defineCommand({
+        name: "graph",
+        arity: 3,
+        flags: ["admin", "noscript", "loading", "stale"],
+        group: "server",
+        since: "2.8.13",
+        summary: "Return a latency graph for the event.",
+        complexity: "O(1)",
+        handler: latencyGraphCommand,
+        tips: [
+          "nondeterministic_output",
+          "request_policy:all_nodes",
+          "response_policy:special",
+        ],
+      }),
+      defineCommand({
+        name: "histogram",
+        arity: -2,
+        flags: ["admin", "noscript", "loading", "stale"],
+        group: "server",
+        since: "7.0.0",
+        summary:
+          "Return the cumulative distribution of latencies of a subset of commands or all.",
+        complexity:
+          "O(N) where N is the number of commands with latency information being retrieved.",
+        handler: latencyHistogram,
+        tips: [
+          "nondeterministic_output",
+          "request_policy:all_nodes",
+          "response_policy:special",
+        ],
+      }),
       defineCommand({
         name: "latest",
         arity: 2,

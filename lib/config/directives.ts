@@ -731,7 +731,7 @@ export const DIRECTIVES: readonly Directive[] = [
   bool("disable-thp", "yes", { immutable: true, ...NOT_ENFORCED }),
   bool("cluster-allow-replica-migration", "yes", NOT_ENFORCED),
   bool("replica-announced", "yes"),
-  bool("latency-tracking", "yes", NOT_ENFORCED),
+  bool("latency-tracking", "yes"),
   bool("aof-disable-auto-gc", "no", NOT_ENFORCED),
   bool("replica-ignore-disk-write-errors", "no", NOT_ENFORCED),
   bool("lua-enable-deprecated-api", "no", {
@@ -919,7 +919,7 @@ export const DIRECTIVES: readonly Directive[] = [
   }),
   int("cluster-node-timeout", 15000, 0n, LLONG_MAX, NOT_ENFORCED),
   int("slowlog-log-slower-than", 10000, -1n, LLONG_MAX),
-  int("latency-monitor-threshold", 0, 0n, LLONG_MAX, NOT_ENFORCED),
+  int("latency-monitor-threshold", 0, 0n, LLONG_MAX),
   int("stream-node-max-entries", 100, 0n, LLONG_MAX),
   int("hash-max-listpack-entries", 512, 0n, LONG_MAX, {
     aliases: ["hash-max-ziplist-entries"],
@@ -928,7 +928,7 @@ export const DIRECTIVES: readonly Directive[] = [
   int("zset-max-listpack-entries", 128, 0n, LONG_MAX, {
     aliases: ["zset-max-ziplist-entries"],
   }),
-  int("tracking-table-max-keys", 1000000, 0n, LONG_MAX, NOT_ENFORCED),
+  int("tracking-table-max-keys", 1000000, 0n, LONG_MAX),
   int("repl-backlog-ttl", 3600, 0n, LONG_MAX),
   int(
     "loading-process-events-interval-bytes",
@@ -1010,7 +1010,6 @@ export const DIRECTIVES: readonly Directive[] = [
     "latency-tracking-info-percentiles",
     "50 99 99.9",
     normalizePercentiles,
-    NOT_ENFORCED,
   ),
   multi("shutdown-on-sigint", "default", normalizeShutdownFlags),
   multi("shutdown-on-sigterm", "default", normalizeShutdownFlags),

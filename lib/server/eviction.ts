@@ -192,16 +192,13 @@ export class Evictor {
     }
   }
 
-  /** Puts `candidate` in the pool if it beats the worst of a full pool. */
+  /**
+   * Puts `candidate` in the pool if it beats the worst of a full pool. As
+   * in Redis, a key sampled again may be pooled twice: whichever copy is
+   * taken first evicts it, and the other is skipped as gone.
+   */
   #offer(candidate: Candidate): void {
     const pool = this.#pool;
-    for (const pooled of pool) {
-      if (pooled.key === candidate.key && pooled.db === candidate.db) {
-        pooled.score = candidate.score;
-        pool.sort((a, b) => a.score - b.score);
-        return;
-      }
-    }
     if (pool.length === POOL_SIZE) {
       if (candidate.score <= pool[0].score) return;
       pool.shift();

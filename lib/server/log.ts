@@ -54,7 +54,7 @@ export function formatLogLine(
   role: LogRole = "M",
 ): string {
   const stamp =
-    `${date.getDate()} ${MONTHS[date.getMonth()]} ${date.getFullYear()} ` +
+    `${pad(date.getDate())} ${MONTHS[date.getMonth()]} ${date.getFullYear()} ` +
     `${pad(date.getHours())}:${pad(date.getMinutes())}:${
       pad(date.getSeconds())
     }.` +

@@ -36,6 +36,9 @@ export const accessTracking = {
  */
 export const expiry = { suspended: false, replica: false, masterView: false };
 
+/** The origin of entries' access times: the time this module loaded. */
+const CLOCK_BASE = Date.now();
+
 /** A key's value and its metadata. */
 export class Entry {
   /** Absolute expiry time in ms since the epoch, or 0 for no expiry. */
@@ -46,8 +49,13 @@ export class Entry {
   slot: number = -1;
   /** Monotonic insertion number; SCAN cursors are built from it. */
   seq = 0;
-  /** Last access time in ms (OBJECT IDLETIME). */
-  accessedAt: number;
+  /**
+   * Last access time, in ms since {@linkcode CLOCK_BASE}: a small integer
+   * is stored in the object itself, where an absolute time would be a
+   * boxed double, one more allocation per key and one more memory load
+   * per eviction sample.
+   */
+  #accessed: number;
   /** LFU access counter (OBJECT FREQ). */
   frequency: number = LFU_INIT_VAL;
   /** Type-specific flags (e.g. a string that Redis would hold as "raw"). */
@@ -63,7 +71,16 @@ export class Entry {
     public value: unknown,
     now = Date.now(),
   ) {
-    this.accessedAt = now;
+    this.#accessed = now - CLOCK_BASE;
+  }
+
+  /** Last access time in ms since the epoch (OBJECT IDLETIME). */
+  get accessedAt(): number {
+    return CLOCK_BASE + this.#accessed;
+  }
+
+  set accessedAt(ms: number) {
+    this.#accessed = ms - CLOCK_BASE;
   }
 
   /**
@@ -74,7 +91,7 @@ export class Entry {
    */
   touch(now: number): void {
     if (!accessTracking.lfu) {
-      this.accessedAt = now;
+      this.#accessed = now - CLOCK_BASE;
       return;
     }
     const counter = this.decayedFrequency(now);
@@ -82,7 +99,7 @@ export class Entry {
     const grows = counter < 255 &&
       Math.random() < 1 / (base * accessTracking.logFactor + 1);
     this.frequency = grows ? counter + 1 : counter;
-    this.accessedAt = now;
+    this.#accessed = now - CLOCK_BASE;
   }
 
   /**

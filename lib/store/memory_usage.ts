@@ -22,11 +22,10 @@ import { hasValueType, valueTypeOps } from "./value_types.ts";
 export const DEFAULT_SAMPLES = 5;
 
 /**
- * Per key, beyond the key's string and its value: the Entry object (with
- * its boxed access time), the keyspace Map's entry and the SCAN order's
- * two array slots.
+ * Per key, beyond the key's string and its value: the Entry object, the
+ * keyspace Map's entry and the SCAN order's two array slots.
  */
-export const KEY_OVERHEAD_BYTES = 184;
+export const KEY_OVERHEAD_BYTES = 168;
 /**
  * The part of {@linkcode KEY_OVERHEAD_BYTES} that is the keyspace's own
  * (the Map entry and the SCAN order slots), which MEMORY STATS reports as
