@@ -20,16 +20,12 @@ import { plainValueOf } from "../persistence/snapshot.ts";
 import { EncodingError } from "../persistence/compact.ts";
 import { bytesToString, concatBytes, equalsIgnoreCase } from "../util/bytes.ts";
 import type { CommandContext } from "./context.ts";
+import type { Entry } from "../store/database.ts";
 import { CommandError, Errors } from "./errors.ts";
 import type { CommandSpec } from "./spec.ts";
 
-/** Serialises a value the way DUMP does. */
-function dumpPayload(
-  ctx: CommandContext,
-  key: string,
-): Uint8Array | null {
-  const entry = ctx.db.get(key, ctx.now);
-  if (entry === undefined) return null;
+/** Serialises `entry`'s value the way DUMP does (MIGRATE sends the same). */
+export function dumpPayload(ctx: CommandContext, entry: Entry): Uint8Array {
   const chunks: Uint8Array[] = [];
   const writer = new RdbWriter((chunk) => chunks.push(chunk), {
     compress: ctx.server.config.flag("rdbcompression"),
@@ -43,9 +39,9 @@ function dumpPayload(
 }
 
 function dump(ctx: CommandContext, args: Uint8Array[]): void {
-  const payload = dumpPayload(ctx, bytesToString(args[1]));
-  if (payload === null) ctx.reply.nullBulk();
-  else ctx.reply.bulk(payload);
+  const entry = ctx.db.get(bytesToString(args[1]), ctx.now);
+  if (entry === undefined) ctx.reply.nullBulk();
+  else ctx.reply.bulk(dumpPayload(ctx, entry));
 }
 
 /**

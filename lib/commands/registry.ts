@@ -34,6 +34,7 @@ import { REPLICATION_COMMANDS } from "./replication.ts";
 import { ACL_COMMANDS } from "./acl.ts";
 import { CLUSTER_COMMANDS } from "./cluster.ts";
 import { MODULE_COMMANDS } from "./module.ts";
+import { MIGRATE_COMMANDS } from "./migrate.ts";
 import { CommandTable } from "./table.ts";
 
 /** Builds the table of every implemented command. */
@@ -69,5 +70,6 @@ export function createCommandTable(): CommandTable {
     ...ACL_COMMANDS,
     ...CLUSTER_COMMANDS,
     ...MODULE_COMMANDS,
+    ...MIGRATE_COMMANDS,
   ]);
 }
