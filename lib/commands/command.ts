@@ -13,6 +13,8 @@ import { parseInt64 } from "../util/numbers.ts";
 import type { CommandContext } from "./context.ts";
 import { CommandError, Errors } from "./errors.ts";
 import type {
+  ArgumentFlag,
+  CommandArgument,
   CommandFlag,
   CommandSpec,
   KeyReference,
@@ -177,36 +179,104 @@ function writeInfo(ctx: CommandContext, spec: CommandSpec): void {
   }
 }
 
-/** The COMMAND DOCS map of one command. */
+/** Argument flags in the order Redis lists them. */
+const ARGUMENT_FLAG_ORDER: readonly ArgumentFlag[] = [
+  "optional",
+  "multiple",
+  "multiple_token",
+];
+
+/** Writes the string fields that are present, as name/value pairs. */
+function writePresent(
+  ctx: CommandContext,
+  fields: readonly (readonly [string, string | undefined])[],
+): void {
+  for (const [name, value] of fields) {
+    if (value === undefined) continue;
+    ctx.reply.bulkString(name);
+    ctx.reply.bulkString(value);
+  }
+}
+
+function countPresent(values: readonly unknown[]): number {
+  return values.filter((value) => value !== undefined).length;
+}
+
+/** COMMAND DOCS `arguments`: one map per argument, fields in Redis's order. */
+function writeArguments(
+  ctx: CommandContext,
+  args: readonly CommandArgument[],
+): void {
+  const reply = ctx.reply;
+  reply.array(args.length);
+  for (const arg of args) {
+    const flags = ARGUMENT_FLAG_ORDER.filter((f) => arg.flags?.includes(f));
+    const described = [
+      ["token", arg.token],
+      ["summary", arg.summary],
+      ["since", arg.since],
+      ["deprecated_since", arg.deprecatedSince],
+    ] as const;
+    reply.map(
+      2 + countPresent([arg.displayText, arg.keySpecIndex, arg.arguments]) +
+        countPresent(described.map(([, value]) => value)) +
+        (flags.length > 0 ? 1 : 0),
+    );
+    reply.bulkString("name");
+    reply.bulkString(arg.name);
+    reply.bulkString("type");
+    reply.bulkString(arg.type);
+    writePresent(ctx, [["display_text", arg.displayText]]);
+    if (arg.keySpecIndex !== undefined) {
+      reply.bulkString("key_spec_index");
+      reply.integer(arg.keySpecIndex);
+    }
+    writePresent(ctx, described);
+    if (flags.length > 0) {
+      reply.bulkString("flags");
+      reply.set(flags.length);
+      for (const flag of flags) reply.simple(flag);
+    }
+    if (arg.arguments !== undefined) {
+      reply.bulkString("arguments");
+      writeArguments(ctx, arg.arguments);
+    }
+  }
+}
+
+/**
+ * The COMMAND DOCS map of one command, fields in Redis's order: summary,
+ * since, group, then those present of complexity, doc_flags,
+ * deprecated_since, replaced_by, history, arguments and subcommands.
+ */
 function writeDocs(ctx: CommandContext, spec: CommandSpec): void {
   const reply = ctx.reply;
-  const fields = 4 + (spec.docFlags !== undefined ? 1 : 0) +
-    (spec.deprecatedSince !== undefined ? 1 : 0) +
-    (spec.replacedBy !== undefined ? 1 : 0) +
-    (spec.history !== undefined ? 1 : 0) +
-    (spec.subcommands !== undefined ? 1 : 0);
-  reply.map(fields);
-  reply.bulkString("summary");
-  reply.bulkString(spec.summary);
-  reply.bulkString("since");
-  reply.bulkString(spec.since);
-  reply.bulkString("group");
-  reply.bulkString(spec.group);
-  reply.bulkString("complexity");
-  reply.bulkString(spec.complexity);
+  reply.map(
+    3 + countPresent([
+      spec.complexity,
+      spec.docFlags,
+      spec.deprecatedSince,
+      spec.replacedBy,
+      spec.history,
+      spec.arguments,
+      spec.subcommands,
+    ]),
+  );
+  writePresent(ctx, [
+    ["summary", spec.summary],
+    ["since", spec.since],
+    ["group", spec.group],
+    ["complexity", spec.complexity],
+  ]);
   if (spec.docFlags !== undefined) {
     reply.bulkString("doc_flags");
     reply.set(spec.docFlags.length);
     for (const flag of spec.docFlags) reply.simple(flag);
   }
-  if (spec.deprecatedSince !== undefined) {
-    reply.bulkString("deprecated_since");
-    reply.bulkString(spec.deprecatedSince);
-  }
-  if (spec.replacedBy !== undefined) {
-    reply.bulkString("replaced_by");
-    reply.bulkString(spec.replacedBy);
-  }
+  writePresent(ctx, [
+    ["deprecated_since", spec.deprecatedSince],
+    ["replaced_by", spec.replacedBy],
+  ]);
   if (spec.history !== undefined) {
     reply.bulkString("history");
     reply.set(spec.history.length);
@@ -215,6 +285,10 @@ function writeDocs(ctx: CommandContext, spec: CommandSpec): void {
       reply.bulkString(version);
       reply.bulkString(change);
     }
+  }
+  if (spec.arguments !== undefined) {
+    reply.bulkString("arguments");
+    writeArguments(ctx, spec.arguments);
   }
   if (spec.subcommands !== undefined) {
     reply.bulkString("subcommands");

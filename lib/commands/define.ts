@@ -3,12 +3,18 @@
  * declaration (an options object) into its command-table entry, deriving
  * what Redis derives (legacy first/last/step key positions, movablekeys, ACL
  * categories, a flag bitmask for the hot path). The key-spec helpers build
- * the key specs most commands share.
+ * the key specs most commands share; the argument builders write COMMAND
+ * DOCS argument trees compactly, and {@linkcode withDocs} gives the table's
+ * entries Redis's documentation records.
  *
  * @module
  */
 
 import {
+  type ArgumentFlag,
+  type ArgumentType,
+  type CommandArgument,
+  type CommandDocs,
   type CommandFlag,
   type CommandHandler,
   type CommandSpec,
@@ -290,5 +296,160 @@ export function unknownKeys(
     flags,
     beginSearch: { type: "unknown" },
     findKeys: { type: "unknown" },
+  };
+}
+
+/** Options of the argument builders ({@linkcode string}, {@linkcode oneof}...). */
+export interface ArgumentOptions {
+  /** The keyword preceding the value. */
+  readonly token?: string;
+  /** Redis version that added the argument. */
+  readonly since?: string;
+  /** Redis version that deprecated the argument. */
+  readonly deprecatedSince?: string;
+  /** Short description of the argument. */
+  readonly summary?: string;
+  /** What hints show instead of the name. */
+  readonly displayText?: string;
+  /** The key spec that finds the keys this argument names (SORT's BY pattern). */
+  readonly keySpecIndex?: number;
+  /** The argument may be left out. */
+  readonly optional?: boolean;
+  /** The argument may be repeated. */
+  readonly multiple?: boolean;
+  /** Each repetition repeats the token too. */
+  readonly multipleToken?: boolean;
+}
+
+function argument(
+  type: ArgumentType,
+  name: string,
+  options: ArgumentOptions,
+  nested?: readonly CommandArgument[],
+): CommandArgument {
+  const flags: ArgumentFlag[] = [];
+  if (options.optional) flags.push("optional");
+  if (options.multiple) flags.push("multiple");
+  if (options.multipleToken) flags.push("multiple_token");
+  return {
+    name,
+    type,
+    displayText: options.displayText,
+    keySpecIndex: options.keySpecIndex,
+    token: options.token,
+    summary: options.summary,
+    since: options.since,
+    deprecatedSince: options.deprecatedSince,
+    flags: flags.length > 0 ? flags : undefined,
+    arguments: nested,
+  };
+}
+
+/** A string argument. */
+export function string(
+  name: string,
+  options: ArgumentOptions = {},
+): CommandArgument {
+  return argument("string", name, options);
+}
+
+/** An integer argument. */
+export function integer(
+  name: string,
+  options: ArgumentOptions = {},
+): CommandArgument {
+  return argument("integer", name, options);
+}
+
+/** A floating-point argument. */
+export function double(
+  name: string,
+  options: ArgumentOptions = {},
+): CommandArgument {
+  return argument("double", name, options);
+}
+
+/** A glob-style pattern argument. */
+export function pattern(
+  name: string,
+  options: ArgumentOptions = {},
+): CommandArgument {
+  return argument("pattern", name, options);
+}
+
+/** A Unix time argument. */
+export function unixTime(
+  name: string,
+  options: ArgumentOptions = {},
+): CommandArgument {
+  return argument("unix-time", name, options);
+}
+
+/** A key argument, found by the key spec at `keySpecIndex`. */
+export function key(
+  name: string,
+  keySpecIndex: number,
+  options: ArgumentOptions = {},
+): CommandArgument {
+  return argument("key", name, { ...options, keySpecIndex });
+}
+
+/**
+ * A pure token: the keyword alone. Its name is the lower-case token unless
+ * `options.name` says otherwise.
+ */
+export function token(
+  keyword: string,
+  options: ArgumentOptions & { readonly name?: string } = {},
+): CommandArgument {
+  const { name, ...rest } = options;
+  return argument("pure-token", name ?? keyword.toLowerCase(), {
+    token: keyword,
+    ...rest,
+  });
+}
+
+/** One of the `alternatives`. */
+export function oneof(
+  name: string,
+  alternatives: readonly CommandArgument[],
+  options: ArgumentOptions = {},
+): CommandArgument {
+  return argument("oneof", name, options, alternatives);
+}
+
+/** The `parts`, in order, as one argument. */
+export function block(
+  name: string,
+  parts: readonly CommandArgument[],
+  options: ArgumentOptions = {},
+): CommandArgument {
+  return argument("block", name, options, parts);
+}
+
+/**
+ * `spec` documented as `docs` documents its full name, and its subcommands
+ * likewise, replacing the declared documentation; a command `docs` lacks
+ * (one Redis 7.0 does not have) keeps its own.
+ */
+export function withDocs(
+  spec: CommandSpec,
+  docs: Readonly<Record<string, CommandDocs>>,
+): CommandSpec {
+  const subcommands = spec.subcommands?.map((sub) => withDocs(sub, docs));
+  if (!Object.hasOwn(docs, spec.fullName)) return { ...spec, subcommands };
+  const own = docs[spec.fullName];
+  return {
+    ...spec,
+    summary: own.summary,
+    since: own.since,
+    group: own.group,
+    complexity: own.complexity,
+    docFlags: own.docFlags,
+    deprecatedSince: own.deprecatedSince,
+    replacedBy: own.replacedBy,
+    history: own.history,
+    arguments: own.arguments,
+    subcommands,
   };
 }

@@ -36,8 +36,13 @@ import { CLUSTER_COMMANDS } from "./cluster.ts";
 import { MODULE_COMMANDS } from "./module.ts";
 import { MIGRATE_COMMANDS } from "./migrate.ts";
 import { CommandTable } from "./table.ts";
+import { withDocs } from "./define.ts";
+import { COMMAND_DOCS } from "./command_arguments.ts";
 
-/** Builds the table of every implemented command. */
+/**
+ * Builds the table of every implemented command, documented as Redis 7.0.15
+ * documents it (COMMAND DOCS, arguments included).
+ */
 export function createCommandTable(): CommandTable {
   return new CommandTable([
     ...CONNECTION_COMMANDS,
@@ -71,5 +76,5 @@ export function createCommandTable(): CommandTable {
     ...CLUSTER_COMMANDS,
     ...MODULE_COMMANDS,
     ...MIGRATE_COMMANDS,
-  ]);
+  ].map((spec) => withDocs(spec, COMMAND_DOCS)));
 }

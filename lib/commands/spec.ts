@@ -112,12 +112,76 @@ export interface LegacyKeyPositions {
   readonly step: number;
 }
 
+/** Types of a command argument, as COMMAND DOCS names them. */
+export type ArgumentType =
+  | "string"
+  | "integer"
+  | "double"
+  | "key"
+  | "pattern"
+  | "unix-time"
+  | "pure-token"
+  | "oneof"
+  | "block";
+
+/** Flags of a command argument, as COMMAND DOCS names them. */
+export type ArgumentFlag = "optional" | "multiple" | "multiple_token";
+
+/**
+ * One argument of a command as COMMAND DOCS describes it; redis-cli builds
+ * its command-line hints from these.
+ */
+export interface CommandArgument {
+  /** Identifies the argument; hints show it for value arguments. */
+  readonly name: string;
+  /** What the argument is; oneof and block ones have nested arguments. */
+  readonly type: ArgumentType;
+  /** What hints show instead of the name. */
+  readonly displayText?: string;
+  /** Index of the key spec that finds this key argument. */
+  readonly keySpecIndex?: number;
+  /** The keyword preceding the value, or the pure token itself. */
+  readonly token?: string;
+  /** Short description of the argument. */
+  readonly summary?: string;
+  /** Redis version that added the argument. */
+  readonly since?: string;
+  /** Redis version that deprecated the argument. */
+  readonly deprecatedSince?: string;
+  /** Optional, repeated, repeated with its token each time. */
+  readonly flags?: readonly ArgumentFlag[];
+  /** The alternatives of a oneof, the parts of a block. */
+  readonly arguments?: readonly CommandArgument[];
+}
+
+/** What COMMAND DOCS tells about a command, its subcommands aside. */
+export interface CommandDocs {
+  /** One-line description. */
+  readonly summary: string;
+  /** Redis version that introduced the command. */
+  readonly since: string;
+  /** Command group ("string", "generic", "server", ...). */
+  readonly group: string;
+  /** Time complexity; Redis gives none for a few (MONITOR, SYNC...). */
+  readonly complexity?: string;
+  /** doc_flags. */
+  readonly docFlags?: readonly ("deprecated" | "syscmd")[];
+  /** deprecated_since. */
+  readonly deprecatedSince?: string;
+  /** replaced_by. */
+  readonly replacedBy?: string;
+  /** [version, change] pairs. */
+  readonly history?: readonly (readonly [string, string])[];
+  /** The arguments, in order. */
+  readonly arguments?: readonly CommandArgument[];
+}
+
 /**
  * One command (or subcommand) of the command table, as
  * `defineCommand` builds it from a declaration: the declared
  * metadata plus what is derived from it.
  */
-export interface CommandSpec extends LegacyKeyPositions {
+export interface CommandSpec extends LegacyKeyPositions, CommandDocs {
   /** Lower-case name; subcommands use their own word ("get" for CONFIG GET). */
   readonly name: string;
   /** "get" for GET, "config|get" for CONFIG GET (INFO commandstats, ACL). */
@@ -132,14 +196,6 @@ export interface CommandSpec extends LegacyKeyPositions {
   readonly categories?: readonly string[];
   /** Every ACL category, "@"-prefixed in Redis's order, flags' ones included. */
   readonly aclCategories: readonly string[];
-  /** Command group for COMMAND DOCS ("string", "generic", "server", ...). */
-  readonly group: string;
-  /** Redis version that introduced the command. */
-  readonly since: string;
-  /** One-line description for COMMAND DOCS. */
-  readonly summary: string;
-  /** Time complexity for COMMAND DOCS. */
-  readonly complexity: string;
   /** The implementation; container commands (CONFIG, CLIENT...) have none. */
   readonly handler?: CommandHandler;
   /** Subcommands of a container command. */
@@ -159,14 +215,6 @@ export interface CommandSpec extends LegacyKeyPositions {
    * Returns null for invalid arguments.
    */
   readonly getKeys?: (args: readonly Uint8Array[]) => KeyReference[] | null;
-  /** COMMAND DOCS history: [version, change] pairs. */
-  readonly history?: readonly (readonly [string, string])[];
-  /** COMMAND DOCS doc_flags. */
-  readonly docFlags?: readonly ("deprecated" | "syscmd")[];
-  /** COMMAND DOCS deprecated_since. */
-  readonly deprecatedSince?: string;
-  /** COMMAND DOCS replaced_by. */
-  readonly replacedBy?: string;
   /** Whether the command writes databases other than the selected one. */
   readonly crossDatabase: boolean;
 }

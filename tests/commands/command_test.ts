@@ -248,7 +248,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "COMMAND DOCS: summary, since, group, complexity, history, subcommands",
+  name:
+    "COMMAND DOCS: summary, since, group, complexity, history, arguments, subcommands",
   fn: async () => {
     await withServer({}, async ([client]) => {
       await client.call("HELLO", "3");
@@ -264,8 +265,14 @@ Deno.test({
       const get = docs.get("get")!;
       assert.deepEqual(
         [...get.keys()],
-        ["summary", "since", "group", "complexity"],
+        ["summary", "since", "group", "complexity", "arguments"],
       );
+      const [key] = get.get("arguments") as Map<string, unknown>[];
+      assert.deepEqual([...key.entries()], [
+        ["name", "key"],
+        ["type", "key"],
+        ["key_spec_index", 0],
+      ]);
       assert.equal(get.get("since"), "1.0.0");
       assert.equal(get.get("group"), "string");
       assert.equal(get.get("complexity"), "O(1)");
