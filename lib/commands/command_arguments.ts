@@ -3820,4 +3820,10 @@ export const COMMAND_DOCS: Readonly<Record<string, CommandDocs>> = {
       }),
     ],
   },
+  "lolwut": {
+    summary: "Display some computer art and the Redis version",
+    since: "5.0.0",
+    group: "server",
+    arguments: [integer("version", { token: "VERSION", optional: true })],
+  },
 };
