@@ -35,6 +35,7 @@ import { ACL_COMMANDS } from "./acl.ts";
 import { CLUSTER_COMMANDS } from "./cluster.ts";
 import { MODULE_COMMANDS } from "./module.ts";
 import { MIGRATE_COMMANDS } from "./migrate.ts";
+import { LOLWUT_COMMANDS } from "./lolwut.ts";
 import { CommandTable } from "./table.ts";
 import { withDocs } from "./define.ts";
 import { COMMAND_DOCS } from "./command_arguments.ts";
@@ -76,5 +77,6 @@ export function createCommandTable(): CommandTable {
     ...CLUSTER_COMMANDS,
     ...MODULE_COMMANDS,
     ...MIGRATE_COMMANDS,
+    ...LOLWUT_COMMANDS,
   ].map((spec) => withDocs(spec, COMMAND_DOCS)));
 }
