@@ -21,6 +21,7 @@ import type { HashValue } from "../types/hash.ts";
 import { Deque } from "../types/list.ts";
 import type { SetValue } from "../types/set.ts";
 import type { ZSet } from "../types/zset.ts";
+import type { StringValue } from "../types/string.ts";
 import { strtod } from "../types/zset_score.ts";
 
 /** One element being sorted, with what it is compared by. */
@@ -66,7 +67,8 @@ function lookupByPattern(
   if (entry === undefined) return null;
   if (field === null) {
     if (entry.type !== "string") return null;
-    return bytesToString(entry.value as Uint8Array);
+    const value = entry.value as StringValue;
+    return typeof value === "string" ? value : bytesToString(value);
   }
   if (entry.type !== "hash") return null;
   const value = (entry.value as HashValue).fields.get(field);

@@ -20,6 +20,7 @@ import { valueTypeOps } from "../store/value_types.ts";
 import type { PlainValue } from "../store/value_types.ts";
 import { RdbWriter } from "./rdb_writer.ts";
 import { REDIS_VERSION } from "../config/load.ts";
+import { stringToBytes } from "../util/bytes.ts";
 
 /** Keys serialised per slice of an incremental save. */
 const SLICE_KEYS = 1000;
@@ -27,7 +28,12 @@ const SLICE_KEYS = 1000;
 /** The plain form of an entry's value. */
 export function plainValueOf(entry: Entry): PlainValue {
   if (entry.type === "string") {
-    return { type: "string", value: entry.value as Uint8Array };
+    // Short values are held as binary strings (lib/types/string.ts).
+    const value = entry.value as Uint8Array | string;
+    return {
+      type: "string",
+      value: typeof value === "string" ? stringToBytes(value) : value,
+    };
   }
   const ops = valueTypeOps(entry.type);
   if (ops.toPlain === undefined) {

@@ -44,14 +44,6 @@ export const BUFFER_BYTES = 56;
  */
 const SLAB_VALUE_MAX = 64;
 
-/**
- * A key longer than this is built by concatenation (bytesToString), and
- * the flattened string keeps its ConsString wrapper.
- */
-const FLAT_KEY_MAX = 12;
-/** The ConsString wrapper of a long key. */
-const CONS_STRING_BYTES = 40;
-
 /** Heap bytes of a V8 string of `length` one-byte characters. */
 export function stringBytes(length: number): number {
   return (16 + length + 7) & ~7;
@@ -100,9 +92,7 @@ export function sampledBytes<T>(
  * overhead, as MEMORY USAGE reports it.
  */
 export function entryBytes(entry: Entry, samples = DEFAULT_SAMPLES): number {
-  const keyLength = entry.key.length;
-  let bytes = KEY_OVERHEAD_BYTES + stringBytes(keyLength);
-  if (keyLength > FLAT_KEY_MAX) bytes += CONS_STRING_BYTES;
+  let bytes = KEY_OVERHEAD_BYTES + stringBytes(entry.key.length);
   if (entry.expireAt !== 0) bytes += EXPIRY_BYTES;
   const value = entry.value;
   if (value instanceof Uint8Array) return bytes + bytesBytes(value);

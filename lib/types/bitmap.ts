@@ -22,7 +22,13 @@ import type { CommandContext } from "../commands/context.ts";
 import { CommandError, Errors } from "../commands/errors.ts";
 import type { CommandSpec, KeyReference } from "../commands/spec.ts";
 import { bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
-import { cString, growString, readString, storeString } from "./string.ts";
+import {
+  cString,
+  growString,
+  readString,
+  storeString,
+  type StringValue,
+} from "./string.ts";
 
 const EMPTY = new Uint8Array(0);
 
@@ -299,7 +305,7 @@ function writableBitmap(
   let oldLength = 0;
   if (entry === undefined) entry = storeString(ctx, key, EMPTY);
   else if (entry.type !== "string") throw new CommandError(Errors.wrongType);
-  else oldLength = (entry.value as Uint8Array).length;
+  else oldLength = (entry.value as StringValue).length;
   const value = growString(entry, length);
   return { value, grown: value.length !== oldLength };
 }

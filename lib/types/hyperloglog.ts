@@ -40,6 +40,8 @@ import {
   storeString,
   STRING_OWNED,
   STRING_RAW,
+  type StringValue,
+  valueBytes,
 } from "./string.ts";
 
 /** Bits of the hash that select the register (Redis's HLL_P). */
@@ -502,8 +504,12 @@ export function isHll(v: Uint8Array): boolean {
 /** The HyperLogLog of a string entry; WRONGTYPE errors otherwise. */
 function hllValue(entry: Entry): Uint8Array {
   if (entry.type !== "string") throw new CommandError(Errors.wrongType);
-  const v = entry.value as Uint8Array;
+  const value = entry.value as StringValue;
+  const v = valueBytes(value);
   if (!isHll(v)) throw new CommandError(Errors.hllWrongType);
+  // A HyperLogLog is edited in place (its cached cardinality too): held as
+  // bytes from now on.
+  if (typeof value === "string") entry.value = v;
   return v;
 }
 
@@ -512,18 +518,18 @@ function hllValue(entry: Entry): Uint8Array {
  * (Redis's dbUnshareStringValue: the value also becomes "raw").
  */
 function unshare(entry: Entry): Uint8Array {
-  const v = entry.value as Uint8Array;
-  if (entry.flags & STRING_OWNED) return v;
-  const copy = v.slice();
+  const v = entry.value as StringValue;
+  if (entry.flags & STRING_OWNED) return v as Uint8Array;
+  const copy = typeof v === "string" ? valueBytes(v) : v.slice();
   setStringValue(entry, copy, STRING_RAW | STRING_OWNED);
   return copy;
 }
 
 /** Stores a new empty HyperLogLog at `key`. */
 function storeHll(ctx: CommandContext, key: string): Entry {
-  const entry = storeString(ctx, key, createHll());
-  entry.flags = STRING_RAW | STRING_OWNED;
-  return entry;
+  return storeString(ctx, key, createHll(), {
+    flags: STRING_RAW | STRING_OWNED,
+  });
 }
 
 /**

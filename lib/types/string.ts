@@ -1,5 +1,6 @@
 /**
- * The string type: values are byte arrays. Commands: GET, SET, SETNX, SETEX,
+ * The string type: values are bytes, held as a binary string (one char
+ * per byte) up to 44 bytes and as a byte array beyond. Commands: GET, SET, SETNX, SETEX,
  * PSETEX, GETSET, GETDEL, GETEX, MGET, MSET, MSETNX, APPEND, STRLEN,
  * GETRANGE, SUBSTR, SETRANGE, INCR, DECR, INCRBY, DECRBY, INCRBYFLOAT, LCS.
  *
@@ -21,7 +22,7 @@ import type { CommandContext } from "../commands/context.ts";
 import { CommandError, Errors } from "../commands/errors.ts";
 import type { CommandSpec, KeyReference } from "../commands/spec.ts";
 import { Entry } from "../store/database.ts";
-import { bytesBytes } from "../store/memory_usage.ts";
+import { bytesBytes, stringBytes } from "../store/memory_usage.ts";
 import { registerValueType } from "../store/value_types.ts";
 import {
   bytesToString,
@@ -52,6 +53,28 @@ export const STRING_OWNED = 4;
 
 /** Longest string Redis embeds in its object header (OBJ_ENCODING_EMBSTR). */
 const EMBSTR_SIZE_LIMIT = 44;
+
+/**
+ * A string value: a binary string for a short value, whose 16-byte header
+ * costs a fraction of a byte array view (about 110 bytes of heap), else the
+ * bytes. Values edited in place (STRING_OWNED) are always bytes.
+ */
+export type StringValue = Uint8Array | string;
+
+/** How short values are held: as binary strings up to Redis's embstr size. */
+function compactString(value: Uint8Array): StringValue {
+  return value.length <= EMBSTR_SIZE_LIMIT ? bytesToString(value) : value;
+}
+
+/** The bytes of a string value (a fresh array for a binary string). */
+export function valueBytes(value: StringValue): Uint8Array {
+  return typeof value === "string" ? stringToBytes(value) : value;
+}
+
+/** The bytes of a string entry's value (a fresh array for a short one). */
+export function stringValueBytes(entry: Entry): Uint8Array {
+  return valueBytes(entry.value as StringValue);
+}
 /** sds stops doubling its capacity beyond this size (SDS_MAX_PREALLOC). */
 const MAX_PREALLOC = 1024 * 1024;
 /** Replies this large are queued by reference by the ReplyWriter. */
@@ -65,17 +88,23 @@ const STRING_TOO_LONG =
  * flags: "int" for a string2l-style integer of at most 20 characters,
  * "embstr" up to 44 bytes, "raw" otherwise or once modified in place.
  */
-function stringEncoding(value: Uint8Array, flags: number): string {
+function stringEncoding(value: StringValue, flags: number): string {
   if (flags & STRING_RAW) return "raw";
-  if (!(flags & STRING_NOT_INT) && parseInteger(value) !== null) return "int";
+  if (!(flags & STRING_NOT_INT) && parseInteger(valueBytes(value)) !== null) {
+    return "int";
+  }
   return value.length <= EMBSTR_SIZE_LIMIT ? "embstr" : "raw";
 }
 
 registerValueType("string", {
-  copy: (value) => (value as Uint8Array).slice(),
-  memoryBytes: (value) => bytesBytes(value as Uint8Array),
+  copy: (value) =>
+    typeof value === "string" ? value : (value as Uint8Array).slice(),
+  memoryBytes: (value) =>
+    typeof value === "string"
+      ? stringBytes(value.length)
+      : bytesBytes(value as Uint8Array),
   encoding: (value, _config, flags) =>
-    stringEncoding(value as Uint8Array, flags),
+    stringEncoding(value as StringValue, flags),
 });
 
 /**
@@ -86,32 +115,54 @@ export function readString(
   ctx: CommandContext,
   key: string,
 ): Uint8Array | null {
+  const value = readStringValue(ctx, key);
+  return value === null ? null : valueBytes(value);
+}
+
+/** Like {@linkcode readString}, in whichever form the value is held. */
+function readStringValue(ctx: CommandContext, key: string): StringValue | null {
   const entry = ctx.readKey(key);
   if (entry === undefined) return null;
   if (entry.type !== "string") throw new CommandError(Errors.wrongType);
-  return entry.value as Uint8Array;
+  return entry.value as StringValue;
+}
+
+/** Options of {@linkcode storeString}. */
+export interface StoreStringOptions {
+  /** Absolute expiry time in ms, or 0 (the default) for none. */
+  expireAt?: number;
+  /** Entry flags; with STRING_OWNED the bytes are kept as given. */
+  flags?: number;
 }
 
 /** Stores a string value, replacing whatever `key` held (and its TTL). */
 export function storeString(
   ctx: CommandContext,
   key: string,
-  value: Uint8Array,
-  expireAt = 0,
+  value: StringValue,
+  options: StoreStringOptions = {},
 ): Entry {
-  const entry = new Entry("string", value, ctx.now);
-  entry.expireAt = expireAt;
+  const flags = options.flags ?? 0;
+  const entry = new Entry("string", held(value, flags), ctx.now);
+  entry.expireAt = options.expireAt ?? 0;
+  entry.flags = flags;
   ctx.db.set(key, entry);
   return entry;
+}
+
+function held(value: StringValue, flags: number): StringValue {
+  return typeof value === "string" || flags & STRING_OWNED
+    ? value
+    : compactString(value);
 }
 
 /** Replaces the value of an existing string entry, keeping its TTL. */
 export function setStringValue(
   entry: Entry,
-  value: Uint8Array,
+  value: StringValue,
   flags = 0,
 ): void {
-  entry.value = value;
+  entry.value = held(value, flags);
   entry.flags = flags;
 }
 
@@ -122,7 +173,7 @@ export function setStringValue(
  * growth is amortised O(1) per added byte. Returns the new value.
  */
 export function growString(entry: Entry, length: number): Uint8Array {
-  const old = entry.value as Uint8Array;
+  const old = stringValueBytes(entry);
   const size = Math.max(old.length, length);
   let value: Uint8Array;
   if (
@@ -149,8 +200,9 @@ export function growString(entry: Entry, length: number): Uint8Array {
  * reply writer would otherwise keep a reference that APPEND or SETRANGE
  * could change before it is sent.
  */
-function replyValue(ctx: CommandContext, value: Uint8Array): void {
-  ctx.reply.bulk(value.length >= REFERENCED_REPLY ? value.slice() : value);
+function replyValue(ctx: CommandContext, value: StringValue): void {
+  if (typeof value === "string") ctx.reply.bulkString(value);
+  else ctx.reply.bulk(value.length >= REFERENCED_REPLY ? value.slice() : value);
 }
 
 /** The C string an option argument stands for: Redis compares up to a NUL. */
@@ -192,7 +244,7 @@ function expireArgumentToMs(
 }
 
 function get(ctx: CommandContext, args: Uint8Array[]): void {
-  const value = readString(ctx, bytesToString(args[1]));
+  const value = readStringValue(ctx, bytesToString(args[1]));
   if (value === null) ctx.reply.nullBulk();
   else replyValue(ctx, value);
 }
@@ -298,7 +350,7 @@ function setGeneric(
   if (flags & OPT_GET) {
     if (old === undefined) ctx.reply.nullBulk();
     else if (old.type !== "string") throw new CommandError(Errors.wrongType);
-    else replyValue(ctx, old.value as Uint8Array);
+    else replyValue(ctx, old.value as StringValue);
   }
   if ((flags & OPT_NX && old !== undefined) || (flags & OPT_XX && !old)) {
     if (flags & OPT_GET) return;
@@ -309,7 +361,9 @@ function setGeneric(
   const keptExpire = flags & OPT_KEEPTTL && old !== undefined
     ? old.expireAt
     : 0;
-  storeString(ctx, key, value, options.expire === null ? keptExpire : expireAt);
+  storeString(ctx, key, value, {
+    expireAt: options.expire === null ? keptExpire : expireAt,
+  });
   ctx.keyChanged(key, "$", "set");
   if (options.expire !== null) {
     ctx.server.keyChanged(db, key, "g", "expire");
@@ -365,7 +419,7 @@ function psetex(ctx: CommandContext, args: Uint8Array[]): void {
 
 function getset(ctx: CommandContext, args: Uint8Array[]): void {
   const key = bytesToString(args[1]);
-  const old = readString(ctx, key);
+  const old = readStringValue(ctx, key);
   if (old === null) ctx.reply.nullBulk();
   else replyValue(ctx, old);
   storeString(ctx, key, args[2]);
@@ -374,7 +428,7 @@ function getset(ctx: CommandContext, args: Uint8Array[]): void {
 
 function getdel(ctx: CommandContext, args: Uint8Array[]): void {
   const key = bytesToString(args[1]);
-  const value = readString(ctx, key);
+  const value = readStringValue(ctx, key);
   if (value === null) {
     ctx.reply.nullBulk();
     return;
@@ -400,7 +454,7 @@ function getex(ctx: CommandContext, args: Uint8Array[]): void {
     ? 0
     : optionExpireMs(ctx, options, "getex");
   const expireAt = Number(when);
-  replyValue(ctx, entry.value as Uint8Array);
+  replyValue(ctx, entry.value as StringValue);
   if (flags & (OPT_EXAT | OPT_PXAT) && ctx.alreadyExpired(expireAt)) {
     db.delete(key);
     ctx.keyChanged(key, "g", "del");
@@ -421,7 +475,7 @@ function mget(ctx: CommandContext, args: Uint8Array[]): void {
   for (let i = 1; i < args.length; i++) {
     const entry = ctx.readKey(bytesToString(args[i]));
     if (entry === undefined || entry.type !== "string") ctx.reply.nullBulk();
-    else replyValue(ctx, entry.value as Uint8Array);
+    else replyValue(ctx, entry.value as StringValue);
   }
 }
 
@@ -474,7 +528,7 @@ function append(ctx: CommandContext, args: Uint8Array[]): void {
     length = suffix.length;
   } else {
     if (entry.type !== "string") throw new CommandError(Errors.wrongType);
-    const start = (entry.value as Uint8Array).length;
+    const start = (entry.value as StringValue).length;
     length = start + suffix.length;
     checkStringLength(ctx, length);
     growString(entry, length).set(suffix, start);
@@ -484,7 +538,7 @@ function append(ctx: CommandContext, args: Uint8Array[]): void {
 }
 
 function strlen(ctx: CommandContext, args: Uint8Array[]): void {
-  const value = readString(ctx, bytesToString(args[1]));
+  const value = readStringValue(ctx, bytesToString(args[1]));
   ctx.reply.integer(value === null ? 0 : value.length);
 }
 
@@ -493,7 +547,7 @@ const EMPTY = new Uint8Array(0);
 function getrange(ctx: CommandContext, args: Uint8Array[]): void {
   let start = parseIntegerArgument(args[2]);
   let end = parseIntegerArgument(args[3]);
-  const value = readString(ctx, bytesToString(args[1]));
+  const value = readStringValue(ctx, bytesToString(args[1]));
   if (value === null || (start < 0 && end < 0 && start > end)) {
     ctx.reply.bulk(EMPTY);
     return;
@@ -503,7 +557,9 @@ function getrange(ctx: CommandContext, args: Uint8Array[]): void {
   if (end < 0) end = Math.max(0, length + end);
   if (end >= length) end = length - 1;
   if (start > end || length === 0) ctx.reply.bulk(EMPTY);
-  else replyValue(ctx, value.subarray(start, end + 1));
+  else if (typeof value === "string") {
+    replyValue(ctx, value.slice(start, end + 1));
+  } else replyValue(ctx, value.subarray(start, end + 1));
 }
 
 function setrange(ctx: CommandContext, args: Uint8Array[]): void {
@@ -524,7 +580,7 @@ function setrange(ctx: CommandContext, args: Uint8Array[]): void {
   } else {
     if (entry.type !== "string") throw new CommandError(Errors.wrongType);
     if (patch.length === 0) {
-      ctx.reply.integer((entry.value as Uint8Array).length);
+      ctx.reply.integer((entry.value as StringValue).length);
       return;
     }
     checkStringLength(ctx, offset + patch.length);
@@ -553,7 +609,7 @@ function incrDecr(
   let current = 0;
   if (entry !== undefined) {
     if (entry.type !== "string") throw new CommandError(Errors.wrongType);
-    current = parseIntegerArgument(entry.value as Uint8Array);
+    current = parseIntegerArgument(stringValueBytes(entry));
   }
   let result: number | bigint;
   if (
@@ -564,7 +620,7 @@ function incrDecr(
   } else {
     const old = Math.abs(current) <= SAFE_OPERAND
       ? BigInt(current)
-      : parseInt64(entry!.value as Uint8Array)!;
+      : parseInt64(stringValueBytes(entry!))!;
     const incr = BigInt(increment);
     if (
       (incr < 0n && old < 0n && incr < LLONG_MIN - old) ||
@@ -572,9 +628,9 @@ function incrDecr(
     ) throw new CommandError(Errors.overflow);
     result = old + incr;
   }
-  const bytes = stringToBytes(String(result));
-  if (entry === undefined) storeString(ctx, key, bytes);
-  else setStringValue(entry, bytes);
+  const text = String(result);
+  if (entry === undefined) storeString(ctx, key, text);
+  else setStringValue(entry, text);
   ctx.keyChanged(key, "$", "incrby");
   ctx.reply.integer(result);
 }
@@ -612,7 +668,7 @@ function incrbyfloat(ctx: CommandContext, args: Uint8Array[]): void {
     throw new CommandError(Errors.wrongType);
   }
   const current = parseLongDoubleArgument(
-    entry === undefined ? ZERO_TEXT : entry.value as Uint8Array,
+    entry === undefined ? ZERO_TEXT : stringValueBytes(entry),
   );
   const increment = parseLongDoubleArgument(args[2]);
   const sum = addLongDouble(current, increment);
@@ -621,7 +677,7 @@ function incrbyfloat(ctx: CommandContext, args: Uint8Array[]): void {
   }
   const bytes = stringToBytes(formatLongDouble(sum));
   if (entry === undefined) {
-    storeString(ctx, key, bytes).flags = STRING_NOT_INT;
+    storeString(ctx, key, bytes, { flags: STRING_NOT_INT });
   } else setStringValue(entry, bytes, STRING_NOT_INT);
   ctx.keyChanged(key, "$", "incrbyfloat");
   // Replaying the float arithmetic could round differently: log the result.
@@ -642,8 +698,8 @@ function lcs(ctx: CommandContext, args: Uint8Array[]): void {
       "ERR The specified keys must contain string values",
     );
   }
-  const a = entryA === undefined ? EMPTY : entryA.value as Uint8Array;
-  const b = entryB === undefined ? EMPTY : entryB.value as Uint8Array;
+  const a = entryA === undefined ? EMPTY : stringValueBytes(entryA);
+  const b = entryB === undefined ? EMPTY : stringValueBytes(entryB);
   let getIdx = false;
   let getLen = false;
   let withMatchLen = false;

@@ -1,17 +1,24 @@
 /**
  * Conversions between byte arrays and "binary strings" (one char per byte,
  * char codes 0-255). Keys are held as binary strings because JavaScript maps
- * compare strings by value; values stay byte arrays.
+ * compare strings by value; so are short string values (lib/types/string.ts).
  *
  * @module
  */
 
 const CHUNK = 8192;
 
-/** Converts bytes to a binary string (one char per byte). */
+/**
+ * Longest string built by concatenation: V8 makes longer concatenations
+ * cons strings (a tree of pieces), which cost several objects until
+ * something flattens them, and a stored value may never be flattened.
+ */
+const CONCATENATED_MAX = 12;
+
+/** Converts bytes to a binary string (one char per byte), flat. */
 export function bytesToString(bytes: Uint8Array): string {
   const n = bytes.length;
-  if (n <= 16) {
+  if (n <= CONCATENATED_MAX) {
     let s = "";
     for (let i = 0; i < n; i++) s += String.fromCharCode(bytes[i]);
     return s;

@@ -20,8 +20,8 @@ async function redisCli(port: number, ...args: string[]): Promise<string> {
 }
 
 /**
- * Runs redis-cli for `ms` milliseconds, then interrupts it as a user's
- * Ctrl-C would; returns what it printed.
+ * Runs redis-cli for `ms` milliseconds, then stops it (SIGTERM: a child of
+ * a shell without job control ignores SIGINT); returns what it printed.
  */
 async function redisCliFor(
   ms: number,
@@ -36,7 +36,7 @@ async function redisCliFor(
   }).spawn();
   const output = new Response(child.stdout).text();
   await new Promise((resolve) => setTimeout(resolve, ms));
-  child.kill("SIGINT");
+  child.kill("SIGTERM");
   await child.status;
   return await output;
 }

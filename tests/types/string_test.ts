@@ -335,3 +335,37 @@ Deno.test("string: the largest PXAT reaches the AOF exactly (a rounded time fail
     assert.ok(text.endsWith(expected), JSON.stringify(text));
   });
 });
+
+Deno.test("string: short values, held as binary strings, keep every byte", async () => {
+  await withServer({}, async ([c]) => {
+    for (let start = 0; start < 256; start += 44) {
+      const value = Uint8Array.from(
+        { length: Math.min(44, 256 - start) },
+        (_, i) => start + i,
+      );
+      assert.equal(await c.call("SET", "s", value), "OK");
+      assert.equal(await c.call("GET", "s"), latin1(value));
+      assert.equal(await c.call("STRLEN", "s"), value.length);
+      assert.equal(
+        await c.call("GETRANGE", "s", "1", "3"),
+        latin1(value.subarray(1, 4)),
+      );
+      const dump = await c.callRaw("DUMP", "s");
+      assert.ok(dump.length > value.length);
+    }
+    // Edited in place after being short: APPEND, SETRANGE, SETBIT.
+    await c.call("SET", "t", "\xff\x80");
+    assert.equal(await c.call("APPEND", "t", "\x00"), 3);
+    assert.equal(await c.call("SETRANGE", "t", "1", "\x7f"), 3);
+    assert.equal(await c.call("SETBIT", "t", "0", "0"), 1);
+    assert.equal(await c.call("GET", "t"), "\x7f\x7f\x00");
+    // A HyperLogLog copied with SET is read and updated.
+    await c.call("PFADD", "h", "a", "b");
+    await c.call("SET", "h2", await c.call("GET", "h") as string);
+    assert.equal(await c.call("PFADD", "h2", "c"), 1);
+    assert.equal(await c.call("PFCOUNT", "h2"), 3);
+    assert.equal(await c.call("INCR", "n"), 1);
+    assert.equal(await c.call("INCRBY", "n", "41"), 42);
+    assert.equal(await c.call("OBJECT", "ENCODING", "n"), "int");
+  });
+});
