@@ -34,7 +34,7 @@ import type { Logger } from "./log.ts";
 import { shutdownCron } from "../commands/server.ts";
 import { subscriptionCount } from "./pubsub.ts";
 import { Server } from "./server.ts";
-import { binaryToText, stringToBytes } from "../util/bytes.ts";
+import { binaryToText } from "../util/bytes.ts";
 import { accessTracking } from "../store/database.ts";
 
 /** A running server instance. */
@@ -199,7 +199,8 @@ export function createServerCore(config: Config): ServerCore {
     if (event === "expired") lazy = config.flag("lazyfree-lazy-expire");
     else if (event === "evicted") lazy = config.flag("lazyfree-lazy-eviction");
     else return;
-    propagator.propagate(db.id, [lazy ? "UNLINK" : "DEL", stringToBytes(key)]);
+    // The key as it is: a binary string is propagated byte for byte.
+    propagator.propagate(db.id, [lazy ? "UNLINK" : "DEL", key]);
   });
   const trackLfu = () => {
     accessTracking.lfu = config.get("maxmemory-policy").endsWith("-lfu");
