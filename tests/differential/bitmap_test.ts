@@ -11,8 +11,7 @@ import {
   Picker,
   prng,
 } from "../helpers/differential.ts";
-import { binary, latin1 } from "../helpers/bytes.ts";
-import { parseReply, type Reply } from "../helpers/resp_client.ts";
+import { latin1 } from "../helpers/bytes.ts";
 import { BITMAP_COMMANDS } from "../../lib/types/bitmap.ts";
 
 const KEYS = ["b1", "b2", "b3", "num", "list"];
@@ -584,33 +583,6 @@ differentialTest(
 );
 
 commandInfoTest("bitmap", BITMAP_COMMANDS);
-
-/** A COMMAND DOCS reply (RESP2) as nested plain data, "arguments" left out. */
-function docsWithoutArguments(raw: string): unknown {
-  const reply = parseReply(binary(raw), 0)![0] as Reply[];
-  const strip = (doc: Reply[]) => {
-    const fields: Reply[] = [];
-    for (let i = 0; i < doc.length; i += 2) {
-      if (doc[i] !== "arguments") fields.push(doc[i], doc[i + 1]);
-    }
-    return fields;
-  };
-  return [reply[0], strip(reply[1] as Reply[])];
-}
-
-differentialTest(
-  "differential: COMMAND DOCS of the bitmap commands matches redis-server (but for arguments)",
-  async (pair) => {
-    for (const spec of BITMAP_COMMANDS) {
-      const [ours, theirs] = await pair.both(["COMMAND", "DOCS", spec.name]);
-      assert.deepEqual(
-        docsWithoutArguments(ours),
-        docsWithoutArguments(theirs),
-        spec.name,
-      );
-    }
-  },
-);
 
 differentialTest(
   "differential: bitmap keyspace notifications match redis-server",

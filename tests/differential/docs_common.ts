@@ -1,6 +1,6 @@
 /**
- * COMMAND DOCS compared with redis-server but for the argument
- * descriptions, which this server's command table does not hold.
+ * COMMAND DOCS of one command compared with redis-server's, its
+ * subcommands in name order.
  *
  * @module
  */
@@ -11,21 +11,19 @@ import type { Pair } from "../helpers/differential.ts";
 import { parseReply, type Reply } from "../helpers/resp_client.ts";
 
 /**
- * A RESP2 COMMAND DOCS map (flat pairs), "arguments" left out at every
- * depth and subcommands sorted by name: Redis lists them in its dict's
- * order, which varies from run to run.
+ * A RESP2 COMMAND DOCS map (flat pairs) with its subcommands sorted by
+ * name: Redis lists them in its dict's order, which varies from run to run.
  */
-function withoutArguments(doc: Reply[]): Reply[] {
+function withSortedSubcommands(doc: Reply[]): Reply[] {
   const fields: Reply[] = [];
   for (let i = 0; i < doc.length; i += 2) {
-    if (doc[i] === "arguments") continue;
     if (doc[i] === "subcommands") {
       const subs = doc[i + 1] as Reply[];
       const stripped: [string, Reply[]][] = [];
       for (let j = 0; j < subs.length; j += 2) {
         stripped.push([
           String(subs[j]),
-          withoutArguments(subs[j + 1] as Reply[]),
+          withSortedSubcommands(subs[j + 1] as Reply[]),
         ]);
       }
       stripped.sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
@@ -35,15 +33,12 @@ function withoutArguments(doc: Reply[]): Reply[] {
   return fields;
 }
 
-/**
- * Asserts that COMMAND DOCS of `name` (with its subcommands) matches
- * redis-server's once argument descriptions are left out.
- */
+/** Asserts that COMMAND DOCS of `name` (with its subcommands) matches redis-server's. */
 export async function sameDocs(pair: Pair, name: string): Promise<void> {
   const [ours, theirs] = await pair.both(["COMMAND", "DOCS", name]);
   const docs = (raw: string) => {
     const reply = parseReply(binary(raw), 0)![0] as Reply[];
-    return [reply[0], withoutArguments(reply[1] as Reply[])];
+    return [reply[0], withSortedSubcommands(reply[1] as Reply[])];
   };
   assert.deepEqual(docs(ours), docs(theirs), name);
 }

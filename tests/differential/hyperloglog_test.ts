@@ -22,28 +22,6 @@ import { hasRedisServer, withServer } from "../helpers/servers.ts";
 
 commandInfoTest("hyperloglog", HYPERLOGLOG_COMMANDS);
 
-differentialTest(
-  "differential: COMMAND DOCS of the hyperloglog commands match redis-server",
-  async (pair) => {
-    for (const { name } of HYPERLOGLOG_COMMANDS) {
-      const [ours, theirs] = await Promise.all([
-        pair.ourClient.call("COMMAND", "DOCS", name),
-        pair.oracleClient.call("COMMAND", "DOCS", name),
-      ]);
-      // Argument descriptions are not part of this server's command table.
-      const fields = (reply: unknown) => {
-        const doc = (reply as unknown[])[1] as unknown[];
-        const out: unknown[] = [];
-        for (let i = 0; i < doc.length; i += 2) {
-          if (doc[i] !== "arguments") out.push(doc[i], doc[i + 1]);
-        }
-        return out;
-      };
-      assert.deepEqual(fields(ours), fields(theirs), name);
-    }
-  },
-);
-
 /** Sends `commands` to both servers pipelined and asserts identical replies. */
 async function pipelineSame(
   pair: Pair,
