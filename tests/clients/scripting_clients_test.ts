@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { withServer } from "../helpers/servers.ts";
 import { text } from "../helpers/bytes.ts";
 import { nodeClientsInstalled, runNode } from "../helpers/node_clients.ts";
+import { redisPyInstalled, runRedisPy } from "../helpers/python_clients.ts";
 
 const ready = nodeClientsInstalled("client tests", "bullmq", "ioredis");
 
@@ -32,40 +33,13 @@ Deno.test({
   fn: () => runClientScript("ioredis_scripts.mjs"),
 });
 
-const DEBIAN_PYTHON = "/usr/bin/python3";
-
-/** Whether Debian's python3 has the redis module (apt python3-redis). */
-function hasRedisPy(): boolean {
-  try {
-    const out = new Deno.Command(DEBIAN_PYTHON, {
-      args: ["-c", "import redis"],
-      stdout: "null",
-      stderr: "null",
-    }).outputSync();
-    return out.success;
-  } catch {
-    return false;
-  }
-}
-
 Deno.test({
   name: "redis-py: Lock acquire, extend and release, and register_script",
-  ignore: !hasRedisPy(),
+  ignore: !redisPyInstalled("redis-py scripting test"),
   async fn() {
     await withServer({ clients: 0 }, async (_clients, server) => {
-      const out = await new Deno.Command(DEBIAN_PYTHON, {
-        args: [
-          new URL("./python/lock_and_scripts.py", import.meta.url).pathname,
-          String(server.port),
-        ],
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      assert.ok(
-        out.success,
-        `redis-py failed:\n${text(out.stdout)}\n${text(out.stderr)}`,
-      );
-      assert.equal(text(out.stdout).trim(), "ok");
+      const out = await runRedisPy("lock_and_scripts.py", server.port);
+      assert.equal(out.trim(), "ok");
     });
   },
 });
