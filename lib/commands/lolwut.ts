@@ -161,8 +161,8 @@ export const LOLWUT_COMMANDS: readonly CommandSpec[] = [
     group: "server",
     since: "5.0.0",
     summary: "Display some computer art and the Redis version",
-    // Redis documents none; until declarations may leave it out, the
-    // drawing's cost: one pass over its pixels.
+    // Redis documents none, and COMMAND DOCS takes Redis's record
+    // (command_arguments.ts); declarations still need one.
     complexity: "O(N) where N is the number of pixels drawn",
     handler: lolwut,
   }),
