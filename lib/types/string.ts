@@ -156,6 +156,25 @@ function held(value: StringValue, flags: number): StringValue {
     : compactString(value);
 }
 
+/**
+ * SET over an existing string: the entry is reused, as if replaced (new
+ * value and expiry, access time now; SCAN position and LFU counter kept,
+ * as Database.set keeps them), which saves an allocation and two lookups.
+ * The dispatcher's snapshot hook has saved the old value already, and the
+ * caller's keyChanged re-accounts the key's memory.
+ */
+function overwriteString(
+  ctx: CommandContext,
+  key: string,
+  entry: Entry,
+  value: Uint8Array,
+  expireAt: number,
+): void {
+  setStringValue(entry, value);
+  ctx.db.setExpire(key, entry, expireAt);
+  entry.accessedAt = ctx.now;
+}
+
 /** Replaces the value of an existing string entry, keeping its TTL. */
 export function setStringValue(
   entry: Entry,
@@ -361,9 +380,10 @@ function setGeneric(
   const keptExpire = flags & OPT_KEEPTTL && old !== undefined
     ? old.expireAt
     : 0;
-  storeString(ctx, key, value, {
-    expireAt: options.expire === null ? keptExpire : expireAt,
-  });
+  const newExpire = options.expire === null ? keptExpire : expireAt;
+  if (old !== undefined && old.type === "string") {
+    overwriteString(ctx, key, old, value, newExpire);
+  } else storeString(ctx, key, value, { expireAt: newExpire });
   ctx.keyChanged(key, "$", "set");
   if (options.expire !== null) {
     ctx.server.keyChanged(db, key, "g", "expire");
