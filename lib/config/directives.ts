@@ -832,10 +832,7 @@ export const DIRECTIVES: readonly Directive[] = [
   ),
   oneOf("enable-protected-configs", "no", YES_NO_LOCAL, { immutable: true }),
   oneOf("enable-debug-command", "no", YES_NO_LOCAL, { immutable: true }),
-  oneOf("enable-module-command", "no", YES_NO_LOCAL, {
-    immutable: true,
-    ...NOT_ENFORCED,
-  }),
+  oneOf("enable-module-command", "no", YES_NO_LOCAL, { immutable: true }),
   oneOf("cluster-preferred-endpoint-type", "ip", [
     "ip",
     "hostname",
