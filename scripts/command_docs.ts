@@ -44,8 +44,6 @@ const STRING_OPTIONS: Record<string, string> = {
   token: "token",
   since: "since",
   deprecated_since: "deprecatedSince",
-  summary: "summary",
-  display_text: "displayText",
 };
 
 /** The RESP client's binary strings hold UTF-8 bytes. */

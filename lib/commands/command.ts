@@ -213,20 +213,21 @@ function writeArguments(
     const flags = ARGUMENT_FLAG_ORDER.filter((f) => arg.flags?.includes(f));
     const described = [
       ["token", arg.token],
-      ["summary", arg.summary],
       ["since", arg.since],
       ["deprecated_since", arg.deprecatedSince],
     ] as const;
     reply.map(
-      2 + countPresent([arg.displayText, arg.keySpecIndex, arg.arguments]) +
-        countPresent(described.map(([, value]) => value)) +
-        (flags.length > 0 ? 1 : 0),
+      2 + countPresent([
+        arg.keySpecIndex,
+        ...described.map(([, value]) => value),
+        flags.length > 0 ? flags : undefined,
+        arg.arguments,
+      ]),
     );
     reply.bulkString("name");
     reply.bulkString(arg.name);
     reply.bulkString("type");
     reply.bulkString(arg.type);
-    writePresent(ctx, [["display_text", arg.displayText]]);
     if (arg.keySpecIndex !== undefined) {
       reply.bulkString("key_spec_index");
       reply.integer(arg.keySpecIndex);

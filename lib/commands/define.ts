@@ -307,10 +307,6 @@ export interface ArgumentOptions {
   readonly since?: string;
   /** Redis version that deprecated the argument. */
   readonly deprecatedSince?: string;
-  /** Short description of the argument. */
-  readonly summary?: string;
-  /** What hints show instead of the name. */
-  readonly displayText?: string;
   /** The key spec that finds the keys this argument names (SORT's BY pattern). */
   readonly keySpecIndex?: number;
   /** The argument may be left out. */
@@ -334,10 +330,8 @@ function argument(
   return {
     name,
     type,
-    displayText: options.displayText,
     keySpecIndex: options.keySpecIndex,
     token: options.token,
-    summary: options.summary,
     since: options.since,
     deprecatedSince: options.deprecatedSince,
     flags: flags.length > 0 ? flags : undefined,

@@ -136,14 +136,10 @@ export interface CommandArgument {
   readonly name: string;
   /** What the argument is; oneof and block ones have nested arguments. */
   readonly type: ArgumentType;
-  /** What hints show instead of the name. */
-  readonly displayText?: string;
   /** Index of the key spec that finds this key argument. */
   readonly keySpecIndex?: number;
   /** The keyword preceding the value, or the pure token itself. */
   readonly token?: string;
-  /** Short description of the argument. */
-  readonly summary?: string;
   /** Redis version that added the argument. */
   readonly since?: string;
   /** Redis version that deprecated the argument. */
