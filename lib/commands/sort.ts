@@ -21,7 +21,7 @@ import type { HashValue } from "../types/hash.ts";
 import { Deque } from "../types/list.ts";
 import type { SetValue } from "../types/set.ts";
 import type { ZSet } from "../types/zset.ts";
-import type { StringValue } from "../types/string.ts";
+import type { StringValue } from "../store/string_value.ts";
 import { strtod } from "../types/zset_score.ts";
 
 /** One element being sorted, with what it is compared by. */

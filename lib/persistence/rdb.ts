@@ -11,6 +11,7 @@ import { syncDirectory } from "../util/files.ts";
 import { Entry } from "../store/database.ts";
 import { hasValueType, valueTypeOps } from "../store/value_types.ts";
 import type { PlainValue } from "../store/value_types.ts";
+import { compactString } from "../store/string_value.ts";
 import { bytesToString } from "../util/bytes.ts";
 import { type LoadedKey, RdbError, readRdb } from "./rdb_reader.ts";
 import {
@@ -28,7 +29,9 @@ export function entryFromPlain(
   plain: PlainValue,
   now: number,
 ): Entry {
-  if (plain.type === "string") return new Entry("string", plain.value, now);
+  if (plain.type === "string") {
+    return new Entry("string", compactString(plain.value), now);
+  }
   if (!hasValueType(plain.type)) {
     throw new RdbError(
       `this server does not support the ${plain.type} type yet`,

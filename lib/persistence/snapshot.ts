@@ -20,7 +20,7 @@ import { valueTypeOps } from "../store/value_types.ts";
 import type { PlainValue } from "../store/value_types.ts";
 import { RdbWriter } from "./rdb_writer.ts";
 import { REDIS_VERSION } from "../config/load.ts";
-import { stringToBytes } from "../util/bytes.ts";
+import { type StringValue, valueBytes } from "../store/string_value.ts";
 
 /** Keys serialised per slice of an incremental save. */
 const SLICE_KEYS = 1000;
@@ -28,12 +28,7 @@ const SLICE_KEYS = 1000;
 /** The plain form of an entry's value. */
 export function plainValueOf(entry: Entry): PlainValue {
   if (entry.type === "string") {
-    // Short values are held as binary strings (lib/types/string.ts).
-    const value = entry.value as Uint8Array | string;
-    return {
-      type: "string",
-      value: typeof value === "string" ? stringToBytes(value) : value,
-    };
+    return { type: "string", value: valueBytes(entry.value as StringValue) };
   }
   const ops = valueTypeOps(entry.type);
   if (ops.toPlain === undefined) {

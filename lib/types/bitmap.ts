@@ -22,13 +22,8 @@ import type { CommandContext } from "../commands/context.ts";
 import { CommandError, Errors } from "../commands/errors.ts";
 import type { CommandSpec, KeyReference } from "../commands/spec.ts";
 import { bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
-import {
-  cString,
-  growString,
-  readString,
-  storeString,
-  type StringValue,
-} from "./string.ts";
+import { cString, growString, readString, storeString } from "./string.ts";
+import type { StringValue } from "../store/string_value.ts";
 
 const EMPTY = new Uint8Array(0);
 

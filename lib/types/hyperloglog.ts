@@ -40,9 +40,8 @@ import {
   storeString,
   STRING_OWNED,
   STRING_RAW,
-  type StringValue,
-  valueBytes,
 } from "./string.ts";
+import { type StringValue, valueBytes } from "../store/string_value.ts";
 
 /** Bits of the hash that select the register (Redis's HLL_P). */
 const HLL_P = 14;

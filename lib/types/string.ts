@@ -23,6 +23,12 @@ import { CommandError, Errors } from "../commands/errors.ts";
 import type { CommandSpec, KeyReference } from "../commands/spec.ts";
 import { Entry } from "../store/database.ts";
 import { bytesBytes, stringBytes } from "../store/memory_usage.ts";
+import {
+  compactString,
+  EMBSTR_SIZE_LIMIT,
+  type StringValue,
+  valueBytes,
+} from "../store/string_value.ts";
 import { registerValueType } from "../store/value_types.ts";
 import {
   bytesToString,
@@ -50,26 +56,6 @@ const STRING_NOT_INT = 2;
  * alone; the bytes after it are free capacity.
  */
 export const STRING_OWNED = 4;
-
-/** Longest string Redis embeds in its object header (OBJ_ENCODING_EMBSTR). */
-const EMBSTR_SIZE_LIMIT = 44;
-
-/**
- * A string value: a binary string for a short value, whose 16-byte header
- * costs a fraction of a byte array view (about 110 bytes of heap), else the
- * bytes. Values edited in place (STRING_OWNED) are always bytes.
- */
-export type StringValue = Uint8Array | string;
-
-/** How short values are held: as binary strings up to Redis's embstr size. */
-function compactString(value: Uint8Array): StringValue {
-  return value.length <= EMBSTR_SIZE_LIMIT ? bytesToString(value) : value;
-}
-
-/** The bytes of a string value (a fresh array for a binary string). */
-export function valueBytes(value: StringValue): Uint8Array {
-  return typeof value === "string" ? stringToBytes(value) : value;
-}
 
 /** The bytes of a string entry's value (a fresh array for a short one). */
 export function stringValueBytes(entry: Entry): Uint8Array {
