@@ -1,10 +1,11 @@
 /**
- * LOLWUT: computer art and the server's version. As in Redis 7.0, only
- * VERSION 5 draws (a homage to Georg Nees's "Schotter": a grid of squares
- * that tumble more and more down the page, in Braille characters) and any
- * other version answers the version line alone. The drawing is this
- * server's own; its size follows Redis's parameters (columns, squares per
- * row, squares per column) and the trailing line is Redis's.
+ * LOLWUT: computer art and the server's version. As in Redis 7.0, VERSION
+ * 5 draws a homage to Georg Nees's "Schotter" (a grid of squares that
+ * tumble more and more down the page, in Braille characters), VERSION 6 an
+ * 8-bit city skyline in four greys (terminal colour codes, one space per
+ * pixel), and any other version answers the version line alone. The
+ * drawings are this server's own; their sizes follow Redis's parameters
+ * and the trailing lines are Redis's.
  *
  * @module
  */
@@ -122,7 +123,42 @@ function schotter(columns: number, perRow: number, perColumn: number): string {
   return canvas.render();
 }
 
-/** LOLWUT VERSION 5's optional numbers: argument `index`, else `fallback`. */
+/** The four greys of VERSION 6, darkest first, as terminal colour codes. */
+const GREYS = ["30;40", "90;100", "37;47", "97;107"];
+
+/**
+ * A skyline `columns` by `rows` pixels: white sky, then three rows of
+ * buildings of random widths and heights, each nearer one darker, with lit
+ * windows in the farther ones.
+ */
+function skyline(columns: number, rows: number): string {
+  const pixels = new Uint8Array(columns * rows).fill(3);
+  for (let layer = 2; layer >= 0; layer--) {
+    const tallest = rows * (0.45 + 0.15 * layer);
+    for (let left = 0; left < columns;) {
+      const width = 3 + Math.floor(Math.random() * 8);
+      const height = Math.floor(tallest * (0.3 + 0.7 * Math.random()));
+      for (let y = rows - height; y < rows; y++) {
+        for (let x = left; x < left + width && x < columns; x++) {
+          const window = layer > 0 && x % 3 === 1 && y % 3 === 1 &&
+            Math.random() < 0.5;
+          pixels[y * columns + x] = window ? layer + 1 : layer;
+        }
+      }
+      left += width + Math.floor(Math.random() * 4);
+    }
+  }
+  let out = "";
+  for (let y = 0; y < rows; y++) {
+    for (let x = 0; x < columns; x++) {
+      out += `\x1b[0;${GREYS[pixels[y * columns + x]]}m \x1b[0m`;
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+/** LOLWUT's optional drawing numbers: argument `index`, else `fallback`. */
 function drawingParameter(
   args: Uint8Array[],
   index: number,
@@ -137,6 +173,16 @@ function lolwut(ctx: CommandContext, args: Uint8Array[]): void {
     version = parseIntegerArgument(args[2]);
   }
   const versionLine = `Redis ver. ${REDIS_VERSION}\n`;
+  if (version === 6) {
+    const columns = clamp(drawingParameter(args, 3, 80), 1, 1000);
+    const rows = clamp(drawingParameter(args, 4, 20), 1, 1000);
+    ctx.reply.verbatim(
+      skyline(columns, rows) +
+        "Dedicated to the 8 bit game developers of past and present.\n" +
+        `Original 8 bit image from Plaguemon by hikikomori. ${versionLine}`,
+    );
+    return;
+  }
   if (version !== 5) {
     ctx.reply.verbatim(versionLine);
     return;

@@ -1,8 +1,8 @@
 /**
  * LOLWUT against redis-server: the version line, argument errors and
- * metadata exactly; VERSION 5's random drawing by its structure (reply
- * type, line count and width for the given parameters, Braille cells only,
- * the trailing line).
+ * metadata exactly; the random drawings of VERSION 5 (Braille cells) and
+ * VERSION 6 (grey pixels) by their structure: reply type, line count and
+ * width for the given parameters, the trailing lines.
  *
  * @module
  */
@@ -42,9 +42,30 @@ function structure(
   };
 }
 
+/** One VERSION 6 pixel: a space in one of four greys. */
+// deno-lint-ignore no-control-regex -- terminal escapes are the drawing
+const PIXEL = /\x1b\[0;(?:30;40|90;100|37;47|97;107)m \x1b\[0m/g;
+
+/** What a VERSION 6 drawing is made of: its rows' widths in pixels, the text after them. */
+function skylineStructure(
+  raw: string,
+): { type: string; widths: number[]; tail: string } {
+  const body = raw.slice(raw.indexOf("\r\n") + 2, -2);
+  const text = raw[0] === "=" ? body.slice(4) : body;
+  const lines = text.split("\n");
+  const rows = lines.slice(0, -3);
+  for (const row of rows) assert.equal(row.replace(PIXEL, ""), "", row);
+  return {
+    type: raw[0],
+    widths: rows.map((row) => row.match(PIXEL)?.length ?? 0),
+    tail: lines.slice(-3).join("\n"),
+  };
+}
+
 async function sameStructure(pair: Pair, args: string[]): Promise<void> {
   const [ours, theirs] = await pair.both(args);
-  assert.deepEqual(structure(ours), structure(theirs), JSON.stringify(args));
+  const shape = args[2] === "6" ? skylineStructure : structure;
+  assert.deepEqual(shape(ours), shape(theirs), JSON.stringify(args));
 }
 
 differentialTest(
@@ -66,6 +87,8 @@ differentialTest(
           ["LOLWUT", "VERSION", "5", "10", "x"],
           ["LOLWUT", "VERSION", "5", "10", "2", "x"],
           ["LOLWUT", "VERSION", "5", "99999999999999999999"],
+          ["LOLWUT", "VERSION", "6", "x"],
+          ["LOLWUT", "VERSION", "6", "10", "x"],
         ]
       ) await pair.same(args);
       for (
@@ -87,6 +110,18 @@ differentialTest(
           ["20", "3", "4", "extra"],
         ]
       ) await sameStructure(pair, ["LOLWUT", "version", "5", ...parameters]);
+      for (
+        const parameters of [
+          [],
+          ["1"],
+          ["1", "1"],
+          ["0", "0"],
+          ["30", "8"],
+          ["2000", "3"],
+          ["3", "1200"],
+          ["20", "5", "extra"],
+        ]
+      ) await sameStructure(pair, ["LOLWUT", "version", "6", ...parameters]);
     }
     await pair.both(["HELLO", "2"]);
     await pair.same(["COMMAND", "DOCS", "lolwut"]);
