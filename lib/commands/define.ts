@@ -42,8 +42,8 @@ export interface CommandDefinition {
   readonly since: string;
   /** One-line description for COMMAND DOCS. */
   readonly summary: string;
-  /** Time complexity for COMMAND DOCS. */
-  readonly complexity: string;
+  /** Time complexity for COMMAND DOCS; Redis gives none for a few. */
+  readonly complexity?: string;
   /** The implementation; container commands (CONFIG, CLIENT...) have none. */
   readonly handler?: CommandHandler;
   /** Subcommands of a container command. */

@@ -209,7 +209,6 @@ export const LOLWUT_COMMANDS: readonly CommandSpec[] = [
     summary: "Display some computer art and the Redis version",
     // Redis documents none, and COMMAND DOCS takes Redis's record
     // (command_arguments.ts); declarations still need one.
-    complexity: "O(N) where N is the number of pixels drawn",
     handler: lolwut,
   }),
 ];
