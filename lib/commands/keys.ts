@@ -98,10 +98,8 @@ function scan(ctx: CommandContext, args: Uint8Array[]): void {
   const { pattern, type: typeName } = options;
 
   const db = ctx.db;
-  const start = cursor > BigInt(Number.MAX_SAFE_INTEGER)
-    ? Number.MAX_SAFE_INTEGER
-    : Number(cursor);
-  const step = db.scan(start, count);
+  // Bits above the table's size do not matter to a cursor, as in Redis.
+  const step = db.scan(Number(cursor & 0xffffffffn), count);
   const result: string[] = [];
   for (const key of step.keys) {
     if (pattern !== null && !globMatch(pattern, key)) continue;

@@ -683,7 +683,7 @@ export const DIRECTIVES: readonly Directive[] = [
   bool("protected-mode", "yes"),
   bool("rdbcompression", "yes"),
   bool("rdb-del-sync-files", "no", NOT_ENFORCED),
-  bool("activerehashing", "yes", NOT_ENFORCED),
+  bool("activerehashing", "yes"),
   bool("stop-writes-on-bgsave-error", "yes", NOT_ENFORCED),
   bool("set-proc-title", "yes", { immutable: true, ...NOT_ENFORCED }),
   bool("dynamic-hz", "yes", NOT_ENFORCED),

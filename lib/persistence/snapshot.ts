@@ -3,8 +3,8 @@
  * (SAVE) or a slice at a time while the server keeps serving clients
  * (BGSAVE).
  *
- * Consistency without fork(): the snapshot walks each database in key
- * order (Entry.seq) and only includes keys that existed when it started.
+ * Consistency without fork(): the snapshot scans each database as SCAN
+ * does and only includes keys that existed when it started (Entry.seq).
  * Before a command modifies a key the snapshot has not reached yet, the
  * dispatcher calls {@linkcode Snapshot.beforeWrite}, which serialises that
  * key's current value first (copy-on-write at key granularity). Commands
@@ -41,7 +41,7 @@ interface DatabaseProgress {
   readonly db: Database;
   /** Keys with seq above this were created after the snapshot started. */
   readonly maxSeq: number;
-  /** Next scan cursor (a seq); 0 before the first slice. */
+  /** Next scan cursor; 0 before the first slice. */
   cursor: number;
   started: boolean;
   done: boolean;
@@ -195,7 +195,7 @@ export class Snapshot {
     if (progress === undefined || progress.done) return;
     const entry = db.peek(key);
     if (entry === undefined || entry.seq > progress.maxSeq) return;
-    if (progress.cursor !== 0 && entry.seq < progress.cursor) return; // already written
+    if (progress.cursor !== 0 && db.scanned(key, progress.cursor)) return;
     if (progress.early.has(key)) return;
     // Databases are written in index order, so an early key of a later
     // database must wait for its SELECTDB: finish the snapshot instead.

@@ -466,6 +466,17 @@ export class Server {
   }
 
   /**
+   * Hash table upkeep of every database, run from the server cron:
+   * incremental rehashing (activerehashing) and shrinking, held back while
+   * a snapshot scans the keyspace.
+   */
+  maintainKeyspace(): void {
+    const rehash = this.config.get("activerehashing") === "yes";
+    const shrink = this.snapshots.size === 0;
+    for (const db of this.keyspace.databases) db.maintain({ rehash, shrink });
+  }
+
+  /**
    * Active expiry, run from the server cron: samples keys with a TTL in each
    * database and repeats while more than a quarter of a sample had expired,
    * within a time budget, like Redis's activeExpireCycle.

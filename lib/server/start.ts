@@ -304,6 +304,7 @@ export function startServer(config: Config): RunningServer {
   const cron = setInterval(() => {
     if (server.cronPaused) return;
     server.activeExpireCycle(25);
+    server.maintainKeyspace();
     server.clientEviction.check();
     server.tracking.limitKeys(config.number("tracking-table-max-keys"));
     sampleInfoMetrics(server);

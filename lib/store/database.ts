@@ -5,6 +5,7 @@
  * @module
  */
 
+import { KeyTable } from "./key_table.ts";
 import { entryBytes } from "./memory_usage.ts";
 
 /** Redis value types, as TYPE reports them. */
@@ -39,15 +40,29 @@ export const expiry = { suspended: false, replica: false, masterView: false };
 /** The origin of entries' access times: the time this module loaded. */
 const CLOCK_BASE = Date.now();
 
-/** A key's value and its metadata. */
+/** Value types in the order of their codes in {@linkcode Entry}'s metadata. */
+const VALUE_TYPES: readonly ValueType[] = [
+  "string",
+  "list",
+  "set",
+  "zset",
+  "hash",
+  "stream",
+];
+
+/**
+ * A key's value and its metadata. Every key has one, so it keeps few
+ * fields: the type, the LFU counter and the flags share one small integer.
+ */
 export class Entry {
   /** Absolute expiry time in ms since the epoch, or 0 for no expiry. */
   expireAt = 0;
   /** The key the entry is stored under (set by Database.set). */
   key = "";
-  /** Position in the database's key order (for SCAN and RANDOMKEY). */
-  slot: number = -1;
-  /** Monotonic insertion number; SCAN cursors are built from it. */
+  /**
+   * Monotonic insertion number: a snapshot leaves out keys created after
+   * it started.
+   */
   seq = 0;
   /**
    * Last access time, in ms since {@linkcode CLOCK_BASE}: a small integer
@@ -56,22 +71,43 @@ export class Entry {
    * per eviction sample.
    */
   #accessed: number;
-  /** LFU access counter (OBJECT FREQ). */
-  frequency: number = LFU_INIT_VAL;
-  /** Type-specific flags (e.g. a string that Redis would hold as "raw"). */
-  flags = 0;
+  /** Bits 0-7 the LFU counter, 8-15 the flags, 16-18 the type's code. */
+  #meta: number;
   /** Estimated bytes of the key and value, as last accounted. */
   bytes = 0;
 
   /** Creates an entry for a value of the given type. */
   constructor(
-    /** The value's type. */
-    public type: ValueType,
-    /** The value: Uint8Array for strings, the type's structure otherwise. */
+    type: ValueType,
+    /** The value: a string value for strings, the type's structure otherwise. */
     public value: unknown,
     now = Date.now(),
   ) {
     this.#accessed = now - CLOCK_BASE;
+    this.#meta = LFU_INIT_VAL | VALUE_TYPES.indexOf(type) << 16;
+  }
+
+  /** The value's type. */
+  get type(): ValueType {
+    return VALUE_TYPES[this.#meta >>> 16];
+  }
+
+  /** LFU access counter (OBJECT FREQ), 0 to 255. */
+  get frequency(): number {
+    return this.#meta & 0xff;
+  }
+
+  set frequency(counter: number) {
+    this.#meta = (this.#meta & ~0xff) | counter;
+  }
+
+  /** Type-specific flags (e.g. a string that Redis would hold as "raw"). */
+  get flags(): number {
+    return (this.#meta >>> 8) & 0xff;
+  }
+
+  set flags(flags: number) {
+    this.#meta = (this.#meta & ~0xff00) | flags << 8;
   }
 
   /** Last access time in ms since the epoch (OBJECT IDLETIME). */
@@ -117,19 +153,14 @@ export class Entry {
   }
 }
 
-/** Compaction threshold: holes in the key order before it is rebuilt. */
-const MIN_HOLES_TO_COMPACT = 1024;
+/** Bucket chains an active rehash moves per cron run (about 1 ms). */
+const REHASH_CHAINS_PER_CRON = 10_000;
 
 /** A database of keys. Lookups hide expired keys and delete them lazily. */
 export class Database {
-  readonly #dict = new Map<string, Entry>();
+  readonly #dict = new KeyTable<Entry>();
   /** Keys that have an expiry time, in the order they got it. */
   readonly #volatile = new Map<string, Entry>();
-  /** Keys in insertion order; deleted keys leave holes until compaction. */
-  #order: (Entry | undefined)[] = [];
-  /** seq of each slot of #order, ascending, for cursor lookups. */
-  #orderSeq: number[] = [];
-  #holes = 0;
   #nextSeq = 1;
   #volatileCursor: Iterator<[string, Entry]> | null = null;
   #sampleCursor: Iterator<Entry> | null = null;
@@ -176,13 +207,13 @@ export class Database {
    */
   sampleEntries(count: number, volatileOnly: boolean): Entry[] {
     const sample: Entry[] = [];
-    const order = this.#order;
+    const dict = this.#dict;
     if (volatileOnly) {
       const size = this.#volatile.size;
       if (size === 0) return sample;
       for (let draws = count * 8; draws > 0 && sample.length < count; draws--) {
-        const entry = order[Math.floor(Math.random() * order.length)];
-        if (entry !== undefined && entry.expireAt !== 0) sample.push(entry);
+        const entry = dict.random()!;
+        if (entry.expireAt !== 0) sample.push(entry);
       }
       let cursor = this.#sampleCursor ?? this.#volatile.values();
       for (let i = sample.length; i < count && i < size; i++) {
@@ -197,11 +228,8 @@ export class Database {
       this.#sampleCursor = cursor;
       return sample;
     }
-    if (this.#dict.size === 0) return sample;
-    while (sample.length < count) {
-      const entry = order[Math.floor(Math.random() * order.length)];
-      if (entry !== undefined) sample.push(entry);
-    }
+    if (dict.size === 0) return sample;
+    while (sample.length < count) sample.push(dict.random()!);
     return sample;
   }
 
@@ -242,41 +270,28 @@ export class Database {
    * Redis's dbOverwrite does, its LFU counter.
    */
   set(key: string, entry: Entry): void {
-    const old = this.#dict.get(key);
     entry.key = key;
+    const old = this.#dict.set(entry);
     const bytes = entryBytes(entry);
     this.#bytes += bytes - (old === undefined ? 0 : old.bytes);
     entry.bytes = bytes;
     if (old !== undefined) {
-      entry.slot = old.slot;
       entry.seq = old.seq;
       entry.frequency = old.frequency;
-      this.#order[old.slot] = entry;
       if (old.expireAt !== 0) this.#volatile.delete(key);
     } else {
       entry.seq = this.#nextSeq++;
-      entry.slot = this.#order.length;
-      this.#order.push(entry);
-      this.#orderSeq.push(entry.seq);
     }
-    this.#dict.set(key, entry);
     if (entry.expireAt !== 0) this.#volatile.set(key, entry);
     if (old === undefined) this.onAdded?.(this, key);
   }
 
   /** Removes `key`; returns whether it existed (expired or not). */
   delete(key: string): boolean {
-    const entry = this.#dict.get(key);
+    const entry = this.#dict.delete(key);
     if (entry === undefined) return false;
-    this.#dict.delete(key);
     this.#bytes -= entry.bytes;
     if (entry.expireAt !== 0) this.#volatile.delete(key);
-    this.#order[entry.slot] = undefined;
-    this.#holes++;
-    if (
-      this.#holes >= MIN_HOLES_TO_COMPACT &&
-      this.#holes * 2 > this.#order.length
-    ) this.#compact();
     return true;
   }
 
@@ -291,24 +306,23 @@ export class Database {
   clear(): void {
     this.#dict.clear();
     this.#volatile.clear();
-    this.#order = [];
-    this.#orderSeq = [];
-    this.#holes = 0;
     this.#volatileCursor = null;
     this.#sampleCursor = null;
     this.#bytes = 0;
   }
 
   /** Iterates over all keys and entries, expired ones included. */
-  entries(): IterableIterator<[string, Entry]> {
-    return this.#dict.entries();
+  *entries(): IterableIterator<[string, Entry]> {
+    for (const entry of this.#dict.values()) yield [entry.key, entry];
   }
 
   /**
-   * One step of SCAN: up to `count` keys from `cursor` on, in key order.
-   * Returns the keys (expired ones included; callers filter) and the next
-   * cursor, 0 when done. Every key present for the whole iteration is
-   * returned because keys never move backwards in the order.
+   * One step of SCAN: about `count` keys from `cursor` on, and the next
+   * cursor, 0 when done. The cursor walks the hash table's buckets in
+   * reverse-binary order, as Redis's does, so every key present for the
+   * whole iteration is returned, even while the table grows or shrinks
+   * (a shrink may return some keys twice). Expired keys are included;
+   * callers filter.
    */
   scan(cursor: number, count: number): { keys: string[]; next: number } {
     const { entries, next } = this.scanEntries(cursor, count);
@@ -320,33 +334,33 @@ export class Database {
     cursor: number,
     count: number,
   ): { entries: Entry[]; next: number } {
-    const order = this.#order;
-    const seqs = this.#orderSeq;
-    let lo = 0;
-    let hi = seqs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (seqs[mid] < cursor) lo = mid + 1;
-      else hi = mid;
-    }
-    const entries: Entry[] = [];
-    let i = lo;
-    for (; i < order.length && entries.length < count; i++) {
-      const entry = order[i];
-      if (entry !== undefined) entries.push(entry);
-    }
-    while (i < order.length && order[i] === undefined) i++;
-    return { entries, next: i < order.length ? seqs[i] : 0 };
+    const { items, next } = this.#dict.scan(cursor, count);
+    return { entries: items, next };
+  }
+
+  /**
+   * Whether a scan from cursor 0 that has reached `cursor` (not yet back
+   * at 0) has returned `key` already.
+   */
+  scanned(key: string, cursor: number): boolean {
+    return this.#dict.scanned(key, cursor);
+  }
+
+  /**
+   * Background upkeep of the hash table, from the server's cron: advances
+   * an incremental rehash (with `rehash`, activerehashing) and, with
+   * `shrink` (no snapshot is scanning), shrinks a sparse table.
+   */
+  maintain(options: { rehash: boolean; shrink: boolean }): void {
+    this.#dict.maintain({
+      steps: options.rehash ? REHASH_CHAINS_PER_CRON : 0,
+      shrink: options.shrink,
+    });
   }
 
   /** A random key (possibly expired; callers check), or undefined when empty. */
   randomKey(): string | undefined {
-    if (this.#dict.size === 0) return undefined;
-    const order = this.#order;
-    while (true) {
-      const entry = order[Math.floor(Math.random() * order.length)];
-      if (entry !== undefined) return entry.key;
-    }
+    return this.#dict.random()?.key;
   }
 
   /**
@@ -395,20 +409,5 @@ export class Database {
   #expire(key: string): void {
     this.delete(key);
     this.onExpired?.(this, key);
-  }
-
-  #compact(): void {
-    const order: Entry[] = [];
-    const seqs: number[] = [];
-    for (let i = 0; i < this.#order.length; i++) {
-      const entry = this.#order[i];
-      if (entry === undefined) continue;
-      entry.slot = order.length;
-      order.push(entry);
-      seqs.push(this.#orderSeq[i]);
-    }
-    this.#order = order;
-    this.#orderSeq = seqs;
-    this.#holes = 0;
   }
 }

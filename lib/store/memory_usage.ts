@@ -22,18 +22,18 @@ import { hasValueType, valueTypeOps } from "./value_types.ts";
 export const DEFAULT_SAMPLES = 5;
 
 /**
- * Per key, beyond the key's string and its value: the Entry object, the
- * keyspace Map's entry and the SCAN order's two array slots.
+ * Per key, beyond the key's string and its value: the Entry object and
+ * the key's node and bucket in the keyspace's hash table.
  */
-export const KEY_OVERHEAD_BYTES = 168;
+export const KEY_OVERHEAD_BYTES = 113;
 /**
  * The part of {@linkcode KEY_OVERHEAD_BYTES} that is the keyspace's own
- * (the Map entry and the SCAN order slots), which MEMORY STATS reports as
- * the main hash table's overhead rather than as data.
+ * (the hash table's node and bucket), which MEMORY STATS reports as the
+ * main hash table's overhead rather than as data.
  */
-export const KEYSPACE_SLOT_BYTES = 64;
+export const KEYSPACE_SLOT_BYTES = 33;
 /** A key with an expiry: its entry in the volatile Map and the boxed time. */
-export const EXPIRY_BYTES = 26;
+export const EXPIRY_BYTES = 49;
 /** A Uint8Array view object, whatever it views. */
 export const VIEW_BYTES = 108;
 /** An ArrayBuffer of its own: the object and its backing store's record. */

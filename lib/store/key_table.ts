@@ -1,0 +1,383 @@
+/**
+ * The hash table under a database: string keys to items that know their
+ * key, chained through typed arrays instead of a `Map`, so a key costs a
+ * few bytes of typed array and one array slot rather than a map entry and
+ * order bookkeeping. As in Redis's dict, the table grows and shrinks by
+ * incremental rehashing (no lookup waits for a whole table to be copied)
+ * and SCAN walks buckets with a reverse-binary cursor, which returns every
+ * key present for the whole scan even while the table is resized.
+ *
+ * @module
+ */
+
+/** What the table stores: anything that carries its own key. */
+export interface Keyed {
+  /** The key the item is stored under. */
+  readonly key: string;
+}
+
+/** Buckets of a new or emptied table. */
+const INITIAL_BUCKETS = 4;
+/** Bucket chains moved per table operation while a rehash is running. */
+const REHASH_STEP = 1;
+/** Empty buckets skipped per chain moved, as Redis bounds a rehash step. */
+const EMPTY_VISITS_PER_STEP = 10;
+
+/** Per-process seed, so that clients cannot choose colliding keys. */
+const SEED = crypto.getRandomValues(new Uint32Array(1))[0] | 0;
+
+/** The 32-bit hash of a binary string key (one char per byte). */
+export function hashKey(key: string): number {
+  let h = SEED ^ key.length;
+  for (let i = 0; i < key.length; i++) {
+    h = Math.imul(h ^ key.charCodeAt(i), 0x5bd1e995);
+    h ^= h >>> 15;
+  }
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/** The bits of a 32-bit number in reverse order (SCAN's cursor order). */
+export function reverseBits(v: number): number {
+  v = ((v >>> 1) & 0x55555555) | ((v & 0x55555555) << 1);
+  v = ((v >>> 2) & 0x33333333) | ((v & 0x33333333) << 2);
+  v = ((v >>> 4) & 0x0f0f0f0f) | ((v & 0x0f0f0f0f) << 4);
+  v = ((v >>> 8) & 0x00ff00ff) | ((v & 0x00ff00ff) << 8);
+  return ((v >>> 16) | (v << 16)) >>> 0;
+}
+
+/**
+ * A chained hash table from keys to items. Items live in numbered nodes
+ * (1-based; 0 means none): the item, its key's hash and the next node of
+ * its bucket's chain. Freed nodes are reused before new ones are added.
+ */
+export class KeyTable<T extends Keyed> {
+  #items: (T | undefined)[] = [undefined];
+  #hashes = new Int32Array(INITIAL_BUCKETS + 1);
+  #next = new Int32Array(INITIAL_BUCKETS + 1);
+  /** Nodes handed out so far (the highest node number). */
+  #used = 0;
+  /** First node of the free list (chained through #next). */
+  #free = 0;
+  #size = 0;
+  /** Chain heads; while rehashing, #old holds the table being emptied. */
+  #buckets = new Int32Array(INITIAL_BUCKETS);
+  #old: Int32Array<ArrayBuffer> | null = null;
+  /** Next bucket of #old to move. */
+  #rehashIndex = 0;
+  /** Number of items. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Buckets of the main table (and of the one being emptied, if any). */
+  get bucketCount(): number {
+    return this.#buckets.length + (this.#old?.length ?? 0);
+  }
+
+  /** True while an incremental rehash is in progress. */
+  get rehashing(): boolean {
+    return this.#old !== null;
+  }
+
+  /** The item stored under `key`. */
+  get(key: string): T | undefined {
+    if (this.#size === 0) return undefined;
+    if (this.#old !== null) this.#rehashStep(REHASH_STEP);
+    const node = this.#find(key, hashKey(key));
+    return node === 0 ? undefined : this.#items[node];
+  }
+
+  /** Stores `item` under its key; returns the item it replaced, if any. */
+  set(item: T): T | undefined {
+    if (this.#old !== null) this.#rehashStep(REHASH_STEP);
+    const key = item.key;
+    const hash = hashKey(key);
+    const found = this.#find(key, hash);
+    if (found !== 0) {
+      const old = this.#items[found];
+      this.#items[found] = item;
+      return old;
+    }
+    const node = this.#allocate();
+    this.#items[node] = item;
+    this.#hashes[node] = hash;
+    const buckets = this.#buckets;
+    const bucket = hash & (buckets.length - 1);
+    this.#next[node] = buckets[bucket];
+    buckets[bucket] = node;
+    this.#size++;
+    if (this.#old === null && this.#size > buckets.length) {
+      this.#startRehash(buckets.length * 2);
+    }
+    return undefined;
+  }
+
+  /** Removes the item stored under `key`; returns it, if there was one. */
+  delete(key: string): T | undefined {
+    if (this.#size === 0) return undefined;
+    if (this.#old !== null) this.#rehashStep(REHASH_STEP);
+    const hash = hashKey(key);
+    const items = this.#items;
+    const next = this.#next;
+    for (let t = 0; t < 2; t++) {
+      const buckets = t === 0 ? this.#buckets : this.#old;
+      if (buckets === null) break;
+      const bucket = hash & (buckets.length - 1);
+      let previous = 0;
+      for (let node = buckets[bucket]; node !== 0; node = next[node]) {
+        if (this.#hashes[node] === hash && items[node]!.key === key) {
+          if (previous === 0) buckets[bucket] = next[node];
+          else next[previous] = next[node];
+          const item = items[node];
+          items[node] = undefined;
+          next[node] = this.#free;
+          this.#free = node;
+          this.#size--;
+          return item;
+        }
+        previous = node;
+      }
+    }
+    return undefined;
+  }
+
+  /** Removes every item. */
+  clear(): void {
+    this.#items = [undefined];
+    this.#hashes = new Int32Array(INITIAL_BUCKETS + 1);
+    this.#next = new Int32Array(INITIAL_BUCKETS + 1);
+    this.#used = 0;
+    this.#free = 0;
+    this.#size = 0;
+    this.#buckets = new Int32Array(INITIAL_BUCKETS);
+    this.#old = null;
+    this.#rehashIndex = 0;
+  }
+
+  /**
+   * Every item, in node order. Items added during the iteration may or may
+   * not be visited; removed ones are not.
+   */
+  *values(): IterableIterator<T> {
+    for (let node = 1; node <= this.#used; node++) {
+      const item = this.#items[node];
+      if (item !== undefined) yield item;
+    }
+  }
+
+  /**
+   * A uniformly random item, or undefined when empty. Expected O(1) while
+   * the nodes are at least a quarter in use, which {@linkcode compact}
+   * restores.
+   */
+  random(): T | undefined {
+    if (this.#size === 0) return undefined;
+    const items = this.#items;
+    const used = this.#used;
+    while (true) {
+      const item = items[1 + Math.floor(Math.random() * used)];
+      if (item !== undefined) return item;
+    }
+  }
+
+  /**
+   * One step of a scan, as Redis's dictScan: the items of the bucket(s) at
+   * `cursor` and following ones, until at least `count` items or
+   * `count * 10` buckets, and the cursor to continue from (0 when done).
+   */
+  scan(cursor: number, count: number): { items: T[]; next: number } {
+    const items: T[] = [];
+    let v = cursor >>> 0;
+    if (this.#size === 0) return { items, next: 0 };
+    let visits = Math.max(1, count * 10);
+    do {
+      v = this.#scanBucket(v, items);
+    } while (v !== 0 && --visits > 0 && items.length < count);
+    return { items, next: v };
+  }
+
+  /**
+   * Whether a scan that started at cursor 0 and has reached `cursor` has
+   * returned `key` already (keys of buckets before the cursor in
+   * reverse-binary order), whatever resizes happened in between. True for
+   * every key once the cursor is back at 0 after a full scan is not
+   * expressible; callers track completion themselves.
+   */
+  scanned(key: string, cursor: number): boolean {
+    return reverseBits(hashKey(key)) < reverseBits(cursor >>> 0);
+  }
+
+  /**
+   * Background upkeep, run from the server's cron as Redis's
+   * databasesCron does: advances a running rehash by up to `steps` chains,
+   * and with `shrink` starts shrinking a table under 10% full and compacts
+   * sparse nodes. A shrink may make a scan in progress return keys twice,
+   * so it waits while snapshots scan the table.
+   */
+  maintain(options: { steps: number; shrink: boolean }): void {
+    if (this.#old !== null) this.#rehashStep(options.steps);
+    else if (options.shrink) this.#maybeShrink();
+    if (options.shrink) this.compact();
+  }
+
+  /**
+   * Renumbers the nodes densely when fewer than a quarter are in use, so
+   * that {@linkcode random} stays O(1) after mass deletions. Must not run
+   * while {@linkcode values} is being iterated.
+   */
+  compact(): void {
+    if (this.#used <= 64 || this.#size * 4 >= this.#used) return;
+    const live: T[] = [];
+    const hashes: number[] = [];
+    for (let node = 1; node <= this.#used; node++) {
+      const item = this.#items[node];
+      if (item === undefined) continue;
+      live.push(item);
+      hashes.push(this.#hashes[node]);
+    }
+    const bucketCount = this.#old !== null
+      ? Math.max(this.#buckets.length, this.#old.length)
+      : this.#buckets.length;
+    this.#items = [undefined];
+    this.#hashes = new Int32Array(live.length + 1);
+    this.#next = new Int32Array(live.length + 1);
+    this.#used = 0;
+    this.#free = 0;
+    this.#old = null;
+    this.#rehashIndex = 0;
+    const buckets = new Int32Array(bucketCount);
+    this.#buckets = buckets;
+    for (let i = 0; i < live.length; i++) {
+      const node = this.#allocate();
+      this.#items[node] = live[i];
+      const hash = hashes[i];
+      this.#hashes[node] = hash;
+      const bucket = hash & (bucketCount - 1);
+      this.#next[node] = buckets[bucket];
+      buckets[bucket] = node;
+    }
+  }
+
+  #find(key: string, hash: number): number {
+    const items = this.#items;
+    const hashes = this.#hashes;
+    const next = this.#next;
+    let buckets = this.#buckets;
+    for (let node = buckets[hash & (buckets.length - 1)]; node !== 0;) {
+      if (hashes[node] === hash && items[node]!.key === key) return node;
+      node = next[node];
+    }
+    if (this.#old === null) return 0;
+    buckets = this.#old;
+    for (let node = buckets[hash & (buckets.length - 1)]; node !== 0;) {
+      if (hashes[node] === hash && items[node]!.key === key) return node;
+      node = next[node];
+    }
+    return 0;
+  }
+
+  #allocate(): number {
+    if (this.#free !== 0) {
+      const node = this.#free;
+      this.#free = this.#next[node];
+      return node;
+    }
+    const node = ++this.#used;
+    if (node >= this.#hashes.length) {
+      const capacity = this.#hashes.length * 2;
+      const hashes = new Int32Array(capacity);
+      hashes.set(this.#hashes);
+      this.#hashes = hashes;
+      const next = new Int32Array(capacity);
+      next.set(this.#next);
+      this.#next = next;
+    }
+    this.#items.push(undefined);
+    return node;
+  }
+
+  #maybeShrink(): void {
+    const length = this.#buckets.length;
+    if (
+      this.#old === null && length > INITIAL_BUCKETS &&
+      this.#size * 10 < length
+    ) {
+      let target = INITIAL_BUCKETS;
+      while (target < this.#size) target *= 2;
+      this.#startRehash(target);
+    }
+  }
+
+  #startRehash(bucketCount: number): void {
+    this.#old = this.#buckets;
+    this.#buckets = new Int32Array(bucketCount);
+    this.#rehashIndex = 0;
+  }
+
+  #rehashStep(chains: number): void {
+    const old = this.#old!;
+    const buckets = this.#buckets;
+    const mask = buckets.length - 1;
+    const next = this.#next;
+    const hashes = this.#hashes;
+    let emptyVisits = chains * EMPTY_VISITS_PER_STEP;
+    while (chains > 0 && this.#rehashIndex < old.length) {
+      let node = old[this.#rehashIndex];
+      if (node === 0) {
+        this.#rehashIndex++;
+        if (--emptyVisits === 0) return;
+        continue;
+      }
+      while (node !== 0) {
+        const following = next[node];
+        const bucket = hashes[node] & mask;
+        next[node] = buckets[bucket];
+        buckets[bucket] = node;
+        node = following;
+      }
+      old[this.#rehashIndex++] = 0;
+      chains--;
+    }
+    if (this.#rehashIndex >= old.length) {
+      this.#old = null;
+      this.#rehashIndex = 0;
+    }
+  }
+
+  /** Collects the items of one bucket chain of `buckets`. */
+  #collect(buckets: Int32Array<ArrayBuffer>, bucket: number, into: T[]): void {
+    const next = this.#next;
+    for (let node = buckets[bucket]; node !== 0; node = next[node]) {
+      into.push(this.#items[node]!);
+    }
+  }
+
+  /** Redis's dictScan step: emits the bucket(s) at `v`, returns the next v. */
+  #scanBucket(v: number, into: T[]): number {
+    if (this.#old === null) {
+      const mask = this.#buckets.length - 1;
+      this.#collect(this.#buckets, v & mask, into);
+      return advance(v, mask);
+    }
+    let small = this.#old;
+    let large = this.#buckets;
+    if (small.length > large.length) [small, large] = [large, small];
+    const smallMask = small.length - 1;
+    const largeMask = large.length - 1;
+    this.#collect(small, v & smallMask, into);
+    // The buckets of the larger table that the smaller one's bucket
+    // expands to (its rehashed keys are there).
+    do {
+      this.#collect(large, v & largeMask, into);
+      v = advance(v, largeMask);
+    } while ((v & (smallMask ^ largeMask)) !== 0);
+    return v;
+  }
+}
+
+/** Increments the reversed cursor over the bits of `mask`. */
+function advance(v: number, mask: number): number {
+  v = (v | ~mask) >>> 0;
+  return reverseBits((reverseBits(v) + 1) >>> 0);
+}

@@ -1,0 +1,145 @@
+import assert from "node:assert/strict";
+import { hashKey, KeyTable, reverseBits } from "../../lib/store/key_table.ts";
+
+interface Item {
+  key: string;
+  value: number;
+}
+
+function filled(count: number): KeyTable<Item> {
+  const table = new KeyTable<Item>();
+  for (let i = 0; i < count; i++) table.set({ key: `k${i}`, value: i });
+  return table;
+}
+
+function scanAll(
+  table: KeyTable<Item>,
+  count: number,
+  between: () => void = () => {},
+): string[] {
+  const keys: string[] = [];
+  let cursor = 0;
+  do {
+    const step = table.scan(cursor, count);
+    for (const item of step.items) keys.push(item.key);
+    cursor = step.next;
+    between();
+  } while (cursor !== 0);
+  return keys;
+}
+
+Deno.test("key table: get, set, replace and delete through growth", () => {
+  const table = filled(10_000);
+  assert.equal(table.size, 10_000);
+  for (let i = 0; i < 10_000; i++) assert.equal(table.get(`k${i}`)?.value, i);
+  assert.equal(table.get("missing"), undefined);
+  const old = table.set({ key: "k7", value: -7 });
+  assert.equal(old?.value, 7);
+  assert.equal(table.get("k7")?.value, -7);
+  assert.equal(table.size, 10_000);
+  for (let i = 0; i < 10_000; i += 2) {
+    assert.equal(table.delete(`k${i}`)?.key, `k${i}`);
+  }
+  assert.equal(table.delete("k0"), undefined);
+  assert.equal(table.size, 5_000);
+  for (let i = 0; i < 10_000; i++) {
+    assert.equal(table.get(`k${i}`) !== undefined, i % 2 === 1);
+  }
+});
+
+Deno.test("key table: binary keys, including every byte value", () => {
+  const table = new KeyTable<Item>();
+  const keys = ["", "\x00", "\x00\x00", "\xff\x00\x80"];
+  for (let b = 0; b < 256; b++) keys.push(String.fromCharCode(b, 0, b));
+  keys.forEach((key, value) => table.set({ key, value }));
+  keys.forEach((key, value) => assert.equal(table.get(key)?.value, value));
+  assert.equal(table.size, keys.length);
+});
+
+Deno.test("key table: a full scan returns every key exactly once when nothing changes", () => {
+  const table = filled(3_000);
+  const keys = scanAll(table, 7);
+  assert.equal(keys.length, 3_000);
+  assert.equal(new Set(keys).size, 3_000);
+});
+
+Deno.test("key table: a scan returns every key present throughout while the table grows", () => {
+  const table = filled(100);
+  let added = 0;
+  const keys = new Set(
+    scanAll(table, 5, () => {
+      for (let i = 0; i < 50; i++) {
+        table.set({ key: `new${added++}`, value: 0 });
+      }
+    }),
+  );
+  assert.ok(table.bucketCount > 128, "the table grew during the scan");
+  for (let i = 0; i < 100; i++) assert.ok(keys.has(`k${i}`), `k${i}`);
+});
+
+Deno.test("key table: a scan returns every remaining key while the table shrinks", () => {
+  const table = filled(4_096);
+  let deleted = 0;
+  const keys = new Set(
+    scanAll(table, 5, () => {
+      for (let i = 0; i < 100 && deleted < 4_000; i++) {
+        table.delete(`k${deleted++}`);
+      }
+      table.maintain({ steps: 50, shrink: true });
+    }),
+  );
+  assert.ok(table.bucketCount < 4_096, "the table shrank during the scan");
+  for (let i = 4_000; i < 4_096; i++) assert.ok(keys.has(`k${i}`), `k${i}`);
+});
+
+Deno.test("key table: scanned() tells the keys a scan has returned", () => {
+  const table = filled(1_000);
+  let cursor = 0;
+  const returned = new Set<string>();
+  for (let step = 0; step < 20; step++) {
+    const result = table.scan(cursor, 10);
+    for (const item of result.items) returned.add(item.key);
+    cursor = result.next;
+    // Growth in between must not change which keys count as scanned.
+    for (let i = 0; i < 200; i++) table.set({ key: `g${step}:${i}`, value: 0 });
+    for (let i = 0; i < 1_000; i++) {
+      const key = `k${i}`;
+      assert.equal(table.scanned(key, cursor), returned.has(key), key);
+    }
+  }
+});
+
+Deno.test("key table: random() draws every item and stays uniform after compaction", () => {
+  const table = filled(10_000);
+  for (let i = 0; i < 9_990; i++) table.delete(`k${i}`);
+  table.maintain({ steps: 1_000_000, shrink: true });
+  const counts = new Map<string, number>();
+  for (let i = 0; i < 10_000; i++) {
+    const key = table.random()!.key;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  assert.equal(counts.size, 10);
+  for (const count of counts.values()) assert.ok(count > 800 && count < 1_200);
+  for (let i = 9_990; i < 10_000; i++) {
+    assert.equal(table.get(`k${i}`)?.value, i);
+  }
+  assert.equal(new KeyTable<Item>().random(), undefined);
+});
+
+Deno.test("key table: values() and clear()", () => {
+  const table = filled(50);
+  table.delete("k3");
+  assert.equal([...table.values()].length, 49);
+  table.clear();
+  assert.equal(table.size, 0);
+  assert.equal(table.get("k1"), undefined);
+  assert.equal(scanAll(table, 10).length, 0);
+});
+
+Deno.test("key table: reverseBits and hashKey", () => {
+  assert.equal(reverseBits(1), 0x80000000);
+  assert.equal(reverseBits(0x80000000), 1);
+  assert.equal(reverseBits(0xf0), 0x0f000000);
+  assert.equal(hashKey("abc"), hashKey("abc"));
+  assert.notEqual(hashKey("abc"), hashKey("abd"));
+});
