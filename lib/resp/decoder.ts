@@ -97,8 +97,9 @@ export class RespDecoder {
   #slab = new Uint8Array(0);
   #slabPos = 0;
   readonly #limits: DecoderLimits;
+  #maxBulkLength = 0;
 
-  /** Creates a decoder that enforces the given limits (read live on each request). */
+  /** Creates a decoder that enforces the given limits (read at each chunk fed). */
   constructor(limits: DecoderLimits) {
     this.#limits = limits;
   }
@@ -124,6 +125,8 @@ export class RespDecoder {
 
   /** Consumes `chunk`, passing every complete command to `sink`. */
   feed(chunk: Uint8Array, sink: CommandSink): void {
+    // Limits are read once per chunk: reading them is a config lookup.
+    this.#maxBulkLength = this.#limits.maxBulkLength;
     let data = chunk;
     this.#paused = false;
     this.#sinkStopped = false;
@@ -238,7 +241,7 @@ export class RespDecoder {
     }
     const length = parseDecimal(data, pos + 1, cr);
     if (
-      length === null || length < 0 || length > this.#limits.maxBulkLength
+      length === null || length < 0 || length > this.#maxBulkLength
     ) {
       throw new ProtocolError("Protocol error: invalid bulk length");
     }

@@ -65,6 +65,13 @@ export class KeyTable<T extends Keyed> {
   #old: Int32Array<ArrayBuffer> | null = null;
   /** Next bucket of #old to move. */
   #rehashIndex = 0;
+  /**
+   * The last key found and its node: a command that looks its key up
+   * again (SET re-accounting its memory after writing) skips the probe.
+   * Cleared whenever a node is freed or nodes are renumbered.
+   */
+  #lastKey: string | null = null;
+  #lastNode = 0;
   /** Number of items. */
   get size(): number {
     return this.#size;
@@ -82,10 +89,14 @@ export class KeyTable<T extends Keyed> {
 
   /** The item stored under `key`. */
   get(key: string): T | undefined {
+    if (key === this.#lastKey) return this.#items[this.#lastNode];
     if (this.#size === 0) return undefined;
     if (this.#old !== null) this.#rehashStep(REHASH_STEP);
     const node = this.#find(key, hashKey(key));
-    return node === 0 ? undefined : this.#items[node];
+    if (node === 0) return undefined;
+    this.#lastKey = key;
+    this.#lastNode = node;
+    return this.#items[node];
   }
 
   /** Stores `item` under its key; returns the item it replaced, if any. */
@@ -97,10 +108,14 @@ export class KeyTable<T extends Keyed> {
     if (found !== 0) {
       const old = this.#items[found];
       this.#items[found] = item;
+      this.#lastKey = key;
+      this.#lastNode = found;
       return old;
     }
     const node = this.#allocate();
     this.#items[node] = item;
+    this.#lastKey = key;
+    this.#lastNode = node;
     this.#hashes[node] = hash;
     const buckets = this.#buckets;
     const bucket = hash & (buckets.length - 1);
@@ -117,6 +132,7 @@ export class KeyTable<T extends Keyed> {
   delete(key: string): T | undefined {
     if (this.#size === 0) return undefined;
     if (this.#old !== null) this.#rehashStep(REHASH_STEP);
+    this.#lastKey = null;
     const hash = hashKey(key);
     const items = this.#items;
     const next = this.#next;
@@ -144,6 +160,7 @@ export class KeyTable<T extends Keyed> {
 
   /** Removes every item. */
   clear(): void {
+    this.#lastKey = null;
     this.#items = [undefined];
     this.#hashes = new Int32Array(INITIAL_BUCKETS + 1);
     this.#next = new Int32Array(INITIAL_BUCKETS + 1);
@@ -236,6 +253,7 @@ export class KeyTable<T extends Keyed> {
       live.push(item);
       hashes.push(this.#hashes[node]);
     }
+    this.#lastKey = null;
     const bucketCount = this.#old !== null
       ? Math.max(this.#buckets.length, this.#old.length)
       : this.#buckets.length;

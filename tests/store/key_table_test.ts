@@ -143,3 +143,23 @@ Deno.test("key table: reverseBits and hashKey", () => {
   assert.equal(hashKey("abc"), hashKey("abc"));
   assert.notEqual(hashKey("abc"), hashKey("abd"));
 });
+
+Deno.test("key table: the remembered last lookup never outlives its key", () => {
+  const table = filled(100);
+  const key = "k5";
+  assert.equal(table.get(key)?.value, 5);
+  assert.equal(table.delete(key)?.value, 5);
+  assert.equal(table.get(key), undefined);
+  table.set({ key: "other", value: 1 }); // reuses the freed node
+  assert.equal(table.get(key), undefined);
+  table.set({ key, value: 50 });
+  assert.equal(table.get(key)?.value, 50);
+  for (let i = 0; i < 100; i++) if (i !== 5) table.delete(`k${i}`);
+  for (let i = 0; i < 1000; i++) table.set({ key: `x${i}`, value: i });
+  for (let i = 0; i < 1000; i++) table.delete(`x${i}`);
+  assert.equal(table.get(key)?.value, 50);
+  table.maintain({ steps: 1_000_000, shrink: true }); // renumbers the nodes
+  assert.equal(table.get("other")?.value, 1);
+  assert.equal(table.get(key)?.value, 50);
+  assert.equal(table.size, 2);
+});
