@@ -23,17 +23,31 @@ function keyBytes(count: number): Uint8Array[] {
   return keys;
 }
 
+/** The two stores compared, behind the two operations the keyspace uses. */
+interface Store {
+  readonly name: string;
+  get(key: string): Item | undefined;
+  put(item: Item): void;
+}
+
+function stores(): Store[] {
+  const map = new Map<string, Item>();
+  const table = new KeyTable<Item>();
+  return [
+    { name: "Map", get: (key) => map.get(key), put: (i) => map.set(i.key, i) },
+    {
+      name: "KeyTable",
+      get: (key) => table.get(key),
+      put: (i) => table.set(i),
+    },
+  ];
+}
+
 const LOOKUPS = 1000;
+let sink = 0;
 
 for (const size of [1_000, 100_000, 1_000_000]) {
   const keys = keyBytes(size);
-  const map = new Map<string, Item>();
-  const table = new KeyTable<Item>();
-  for (let i = 0; i < size; i++) {
-    const key = bytesToString(keys[i]);
-    map.set(key, { key, value: i });
-    table.set({ key, value: i });
-  }
   const probes = Array.from(
     { length: LOOKUPS },
     () => keys[Math.floor(Math.random() * size)],
@@ -42,63 +56,41 @@ for (const size of [1_000, 100_000, 1_000_000]) {
     { length: LOOKUPS },
     (_, i) => utf8(`absent:${i}`),
   );
-  let sink = 0;
-
-  Deno.bench({
-    name: `Map get, ${size} keys`,
-    group: `get ${size}`,
-    baseline: true,
-    fn() {
-      for (const probe of probes) sink += map.get(bytesToString(probe))!.value;
-    },
-  });
-  Deno.bench({
-    name: `KeyTable get, ${size} keys`,
-    group: `get ${size}`,
-    fn() {
-      for (const probe of probes) {
-        sink += table.get(bytesToString(probe))!.value;
-      }
-    },
-  });
-  Deno.bench({
-    name: `Map miss, ${size} keys`,
-    group: `miss ${size}`,
-    baseline: true,
-    fn() {
-      for (const probe of misses) {
-        if (map.get(bytesToString(probe)) === undefined) sink++;
-      }
-    },
-  });
-  Deno.bench({
-    name: `KeyTable miss, ${size} keys`,
-    group: `miss ${size}`,
-    fn() {
-      for (const probe of misses) {
-        if (table.get(bytesToString(probe)) === undefined) sink++;
-      }
-    },
-  });
-  Deno.bench({
-    name: `Map overwrite, ${size} keys`,
-    group: `overwrite ${size}`,
-    baseline: true,
-    fn() {
-      for (const probe of probes) {
-        const key = bytesToString(probe);
-        map.set(key, { key, value: 1 });
-      }
-    },
-  });
-  Deno.bench({
-    name: `KeyTable overwrite, ${size} keys`,
-    group: `overwrite ${size}`,
-    fn() {
-      for (const probe of probes) {
-        table.set({ key: bytesToString(probe), value: 1 });
-      }
-    },
-  });
-  if (sink === -1) console.log(sink);
+  for (const store of stores()) {
+    for (let i = 0; i < size; i++) {
+      store.put({ key: bytesToString(keys[i]), value: i });
+    }
+    const baseline = store.name === "Map";
+    Deno.bench({
+      name: `${store.name} get, ${size} keys`,
+      group: `get ${size}`,
+      baseline,
+      fn() {
+        for (const probe of probes) {
+          sink += store.get(bytesToString(probe))!.value;
+        }
+      },
+    });
+    Deno.bench({
+      name: `${store.name} miss, ${size} keys`,
+      group: `miss ${size}`,
+      baseline,
+      fn() {
+        for (const probe of misses) {
+          if (store.get(bytesToString(probe)) === undefined) sink++;
+        }
+      },
+    });
+    Deno.bench({
+      name: `${store.name} overwrite, ${size} keys`,
+      group: `overwrite ${size}`,
+      baseline,
+      fn() {
+        for (const probe of probes) {
+          store.put({ key: bytesToString(probe), value: 1 });
+        }
+      },
+    });
+  }
 }
+if (sink === -1) console.log(sink);

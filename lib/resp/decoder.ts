@@ -97,9 +97,10 @@ export class RespDecoder {
   #slab = new Uint8Array(0);
   #slabPos = 0;
   readonly #limits: DecoderLimits;
+  /** proto-max-bulk-len as it was when the current command began. */
   #maxBulkLength = 0;
 
-  /** Creates a decoder that enforces the given limits (read at each chunk fed). */
+  /** Creates a decoder that enforces the given limits (read at each command). */
   constructor(limits: DecoderLimits) {
     this.#limits = limits;
   }
@@ -125,8 +126,6 @@ export class RespDecoder {
 
   /** Consumes `chunk`, passing every complete command to `sink`. */
   feed(chunk: Uint8Array, sink: CommandSink): void {
-    // Limits are read once per chunk: reading them is a config lookup.
-    this.#maxBulkLength = this.#limits.maxBulkLength;
     let data = chunk;
     this.#paused = false;
     this.#sinkStopped = false;
@@ -220,8 +219,11 @@ export class RespDecoder {
     }
     const next = cr + 2;
     if (count <= 0) return next; // Redis silently skips empty multibulks.
-    // #args and #commandBytes were reset by the previous #emit.
+    // #args and #commandBytes were reset by the previous #emit. The limit
+    // is read once per command, not per argument (it is a config lookup):
+    // configuration only changes between commands.
     this.#argsLeft = count;
+    this.#maxBulkLength = this.#limits.maxBulkLength;
     return next;
   }
 

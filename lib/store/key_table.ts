@@ -82,11 +82,6 @@ export class KeyTable<T extends Keyed> {
     return this.#buckets.length + (this.#old?.length ?? 0);
   }
 
-  /** True while an incremental rehash is in progress. */
-  get rehashing(): boolean {
-    return this.#old !== null;
-  }
-
   /** The item stored under `key`. */
   get(key: string): T | undefined {
     if (key === this.#lastKey) return this.#items[this.#lastNode];
@@ -217,9 +212,8 @@ export class KeyTable<T extends Keyed> {
   /**
    * Whether a scan that started at cursor 0 and has reached `cursor` has
    * returned `key` already (keys of buckets before the cursor in
-   * reverse-binary order), whatever resizes happened in between. True for
-   * every key once the cursor is back at 0 after a full scan is not
-   * expressible; callers track completion themselves.
+   * reverse-binary order), whatever growth happened in between. A cursor
+   * of 0 means not started: callers track a finished scan themselves.
    */
   scanned(key: string, cursor: number): boolean {
     return reverseBits(hashKey(key)) < reverseBits(cursor >>> 0);
@@ -304,12 +298,8 @@ export class KeyTable<T extends Keyed> {
     const node = ++this.#used;
     if (node >= this.#hashes.length) {
       const capacity = this.#hashes.length * 2;
-      const hashes = new Int32Array(capacity);
-      hashes.set(this.#hashes);
-      this.#hashes = hashes;
-      const next = new Int32Array(capacity);
-      next.set(this.#next);
-      this.#next = next;
+      this.#hashes = grown(this.#hashes, capacity);
+      this.#next = grown(this.#next, capacity);
     }
     this.#items.push(undefined);
     return node;
@@ -392,6 +382,16 @@ export class KeyTable<T extends Keyed> {
     } while ((v & (smallMask ^ largeMask)) !== 0);
     return v;
   }
+}
+
+/** A copy of `array` with room for `capacity` elements. */
+function grown(
+  array: Int32Array,
+  capacity: number,
+): Int32Array<ArrayBuffer> {
+  const copy = new Int32Array(capacity);
+  copy.set(array);
+  return copy;
 }
 
 /** Increments the reversed cursor over the bits of `mask`. */

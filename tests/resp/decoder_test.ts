@@ -189,6 +189,24 @@ Deno.test("decoder: commands before bad input are delivered first", () => {
   assert.equal(error.message, "Protocol error: invalid multibulk length");
 });
 
+Deno.test("decoder: a proto-max-bulk-len changed by a command applies to the next one in the same chunk", () => {
+  const limits = { ...LIMITS };
+  const decoder = new RespDecoder(limits);
+  const seen: string[] = [];
+  const chunk = binary("*1\r\n$5\r\nfirst\r\n*1\r\n$6\r\nsecond\r\n");
+  assert.throws(
+    () =>
+      decoder.feed(chunk, (args) => {
+        seen.push(latin1(args[0]));
+        limits.maxBulkLength = 5; // as CONFIG SET proto-max-bulk-len would
+      }),
+    (error) =>
+      error instanceof ProtocolError &&
+      error.message === "Protocol error: invalid bulk length",
+  );
+  assert.deepEqual(seen, ["first"]);
+});
+
 Deno.test("decoder: proto-max-bulk-len and unauthenticated limits", () => {
   const small = { ...LIMITS, maxBulkLength: 10 };
   assert.deepEqual(decode([binary("*1\r\n$10\r\n0123456789\r\n")], small), [[
