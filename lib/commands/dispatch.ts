@@ -323,6 +323,15 @@ export class Dispatcher {
       for (const arg of args) client.pendingBytes -= arg.length;
       this.execute(client, args);
     }
+    const protocolError = client.deferredProtocolError;
+    if (protocolError !== null && client.pending.length === 0) {
+      client.deferredProtocolError = null;
+      if (!client.closed) {
+        client.reply.error(protocolError);
+        client.transport.close(true);
+        return;
+      }
+    }
     client.transport.flush();
   }
 

@@ -53,6 +53,13 @@ export class Client {
   lastCommand = "NULL";
   /** Close after the pending replies are written (QUIT, protocol errors). */
   closeAfterReply = false;
+  /**
+   * A protocol error found in input read while commands before it were
+   * still waiting (the client was blocked): as Redis reports it only when
+   * it reaches the bad bytes, the error is sent and the client closed once
+   * those commands have run. Input read after it is ignored.
+   */
+  deferredProtocolError: string | null = null;
   /** Set once the client is being disconnected. */
   closed = false;
   /** CLIENT REPLY OFF is in effect. */

@@ -117,6 +117,8 @@ class Connection implements Transport {
         server.stats.netInputBytes += value.length;
         // Like Redis's lastinteraction, reads and writes count (CLIENT LIST idle).
         client.lastInteraction = Date.now();
+        // Still read (to see the peer close) but nothing more is parsed.
+        if (client.deferredProtocolError !== null) continue;
         let input = value;
         do {
           client.processingInputBytes = decoder.bufferedBytes + input.length;
@@ -189,9 +191,11 @@ class Connection implements Transport {
         server.log.verbose(
           `Protocol error (${error.message}) from client: id=${client.id} addr=${client.address}`,
         );
-        if (!client.blocked && client.pending.length === 0) {
-          client.reply.error(`ERR ${error.message}`);
+        if (client.blocked || client.pending.length > 0) {
+          client.deferredProtocolError = `ERR ${error.message}`;
+          return;
         }
+        client.reply.error(`ERR ${error.message}`);
         this.close(true);
       } else if (error instanceof QueryBufferLimitError) {
         server.log.warning(

@@ -110,6 +110,10 @@ const CASES: Case[] = [
   ["commands before a protocol error are answered", [
     "*1\r\n$4\r\nPING\r\nPING\r\n*1\r\n$abc\r\n*1\r\n$4\r\nPING\r\n",
   ]],
+  ["a protocol error behind a blocked command waits for it", [
+    "*3\r\n$5\r\nBLPOP\r\n$1\r\nl\r\n$3\r\n0.1\r\n",
+    "*2\r\n$3\r\nGET\r\n$1\r\nx\r\n*abc\r\n",
+  ]],
   ["header split between CR and LF", ["*1\r", "\n$4\r", "\nPING\r", "\n"]],
   ["multibulk with an empty argument", ["*2\r\n$4\r\nECHO\r\n$0\r\n\r\n"]],
   ["binary argument", ["*2\r\n$4\r\nECHO\r\n$5\r\n\x00\xff\r\n\x80\r\n"]],
