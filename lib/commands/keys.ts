@@ -21,7 +21,7 @@ import { Entry } from "../store/database.ts";
 import { globMatch } from "../store/glob.ts";
 import { valueTypeOps } from "../store/value_types.ts";
 import { freedLazily } from "../store/lazyfree.ts";
-import { stringValueBytes } from "../types/string.ts";
+import { stringValueScratch } from "../types/string.ts";
 import { bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
 import { LLONG_MAX, LLONG_MIN, parseInt64 } from "../util/numbers.ts";
 
@@ -349,7 +349,7 @@ export function isSharedInteger(ctx: CommandContext, entry: Entry): boolean {
   ) {
     return false;
   }
-  const value = parseInt64(stringValueBytes(entry));
+  const value = parseInt64(stringValueScratch(entry));
   return value !== null && value >= 0n && value < 10000n;
 }
 

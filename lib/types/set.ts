@@ -28,6 +28,7 @@ import { registerValueType } from "../store/value_types.ts";
 import {
   bytesToString,
   equalsIgnoreCase,
+  scratchBytes,
   stringToBytes,
 } from "../util/bytes.ts";
 import { LLONG_MAX, parseInt64 } from "../util/numbers.ts";
@@ -40,7 +41,7 @@ const SET_SLOT_BYTES = 31;
 
 /** Whether Redis would hold `member` in an intset (a canonical int64). */
 function isIntsetMember(member: string): boolean {
-  return member.length <= 20 && parseInt64(stringToBytes(member)) !== null;
+  return member.length <= 20 && parseInt64(scratchBytes(member)) !== null;
 }
 
 /** A set value. */

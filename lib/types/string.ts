@@ -33,6 +33,7 @@ import { registerValueType } from "../store/value_types.ts";
 import {
   bytesToString,
   equalsIgnoreCase,
+  scratchBytes,
   stringToBytes,
 } from "../util/bytes.ts";
 import {
@@ -61,6 +62,16 @@ export const STRING_OWNED = 4;
 export function stringValueBytes(entry: Entry): Uint8Array {
   return valueBytes(entry.value as StringValue);
 }
+
+/**
+ * The bytes of a string entry's value, to be read at once: a short one's
+ * are in a shared buffer valid until the next call (see scratchBytes).
+ */
+export function stringValueScratch(entry: Entry): Uint8Array {
+  const value = entry.value as StringValue;
+  return typeof value === "string" ? scratchBytes(value) : value;
+}
+
 /** sds stops doubling its capacity beyond this size (SDS_MAX_PREALLOC). */
 const MAX_PREALLOC = 1024 * 1024;
 /** Replies this large are queued by reference by the ReplyWriter. */
@@ -76,7 +87,11 @@ const STRING_TOO_LONG =
  */
 function stringEncoding(value: StringValue, flags: number): string {
   if (flags & STRING_RAW) return "raw";
-  if (!(flags & STRING_NOT_INT) && parseInteger(valueBytes(value)) !== null) {
+  if (
+    !(flags & STRING_NOT_INT) &&
+    parseInteger(typeof value === "string" ? scratchBytes(value) : value) !==
+      null
+  ) {
     return "int";
   }
   return value.length <= EMBSTR_SIZE_LIMIT ? "embstr" : "raw";
@@ -615,7 +630,7 @@ function incrDecr(
   let current = 0;
   if (entry !== undefined) {
     if (entry.type !== "string") throw new CommandError(Errors.wrongType);
-    current = parseIntegerArgument(stringValueBytes(entry));
+    current = parseIntegerArgument(stringValueScratch(entry));
   }
   let result: number | bigint;
   if (
@@ -626,7 +641,7 @@ function incrDecr(
   } else {
     const old = Math.abs(current) <= SAFE_OPERAND
       ? BigInt(current)
-      : parseInt64(stringValueBytes(entry!))!;
+      : parseInt64(stringValueScratch(entry!))!;
     const incr = BigInt(increment);
     if (
       (incr < 0n && old < 0n && incr < LLONG_MIN - old) ||
@@ -674,7 +689,7 @@ function incrbyfloat(ctx: CommandContext, args: Uint8Array[]): void {
     throw new CommandError(Errors.wrongType);
   }
   const current = parseLongDoubleArgument(
-    entry === undefined ? ZERO_TEXT : stringValueBytes(entry),
+    entry === undefined ? ZERO_TEXT : stringValueScratch(entry),
   );
   const increment = parseLongDoubleArgument(args[2]);
   const sum = addLongDouble(current, increment);

@@ -46,6 +46,23 @@ export function stringToBytes(s: string): Uint8Array {
   return out;
 }
 
+/** Longest string {@linkcode scratchBytes} copies into its shared buffer. */
+const SCRATCH_SIZE = 64;
+const scratch = new Uint8Array(SCRATCH_SIZE);
+
+/**
+ * The bytes of a binary string for a caller that only reads them at once
+ * (to parse a number, say): a short string is copied into one shared
+ * buffer, valid until the next call, because allocating a small
+ * Uint8Array costs several times more than parsing it.
+ */
+export function scratchBytes(s: string): Uint8Array {
+  const n = s.length;
+  if (n > SCRATCH_SIZE) return stringToBytes(s);
+  for (let i = 0; i < n; i++) scratch[i] = s.charCodeAt(i);
+  return scratch.subarray(0, n);
+}
+
 /** Encodes ordinary text (ASCII or UTF-8) to bytes. */
 export function utf8(s: string): Uint8Array {
   return encoder.encode(s);
