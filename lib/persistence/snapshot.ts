@@ -4,11 +4,13 @@
  * (BGSAVE).
  *
  * Consistency without fork(): the snapshot scans each database as SCAN
- * does and only includes keys that existed when it started (Entry.seq).
- * Before a command modifies a key the snapshot has not reached yet, the
- * dispatcher calls {@linkcode Snapshot.beforeWrite}, which serialises that
- * key's current value first (copy-on-write at key granularity). Commands
- * whose keys cannot be known in advance finish the snapshot synchronously.
+ * does and only includes keys that existed when it started. Before a
+ * command modifies a key the snapshot has not reached yet, the dispatcher
+ * calls {@linkcode Snapshot.beforeWrite}, which serialises that key's
+ * current value first (copy-on-write at key granularity); a key created
+ * ahead of the scan is noted by {@linkcode Snapshot.created} and passed
+ * over. Commands whose keys cannot be known in advance finish the snapshot
+ * synchronously.
  *
  * @module
  */
@@ -39,14 +41,15 @@ export function plainValueOf(entry: Entry): PlainValue {
 
 interface DatabaseProgress {
   readonly db: Database;
-  /** Keys with seq above this were created after the snapshot started. */
-  readonly maxSeq: number;
   /** Next scan cursor; 0 before the first slice. */
   cursor: number;
   started: boolean;
   done: boolean;
-  /** Keys already written ahead of the cursor by beforeWrite. */
-  readonly early: Set<string>;
+  /**
+   * Keys ahead of the cursor the scan must pass over: written early by
+   * beforeWrite, or created after the snapshot started.
+   */
+  readonly skip: Set<string>;
 }
 
 /** Options of a {@linkcode Snapshot}. */
@@ -107,11 +110,10 @@ export class Snapshot {
     for (const db of databases) {
       this.#progress.push({
         db,
-        maxSeq: db.lastSeq,
         cursor: 0,
         started: false,
         done: db.size === 0,
-        early: new Set(),
+        skip: new Set(),
       });
     }
   }
@@ -160,8 +162,7 @@ export class Snapshot {
         budget,
       );
       for (const entry of entries) {
-        if (entry.seq > progress.maxSeq) continue;
-        if (progress.early.size > 0 && progress.early.delete(entry.key)) {
+        if (progress.skip.size > 0 && progress.skip.delete(entry.key)) {
           continue;
         }
         this.#write(entry.key, entry);
@@ -194,9 +195,9 @@ export class Snapshot {
     const progress = this.#progress.find((p) => p.db === db);
     if (progress === undefined || progress.done) return;
     const entry = db.peek(key);
-    if (entry === undefined || entry.seq > progress.maxSeq) return;
+    if (entry === undefined) return;
     if (progress.cursor !== 0 && db.scanned(key, progress.cursor)) return;
-    if (progress.early.has(key)) return;
+    if (progress.skip.has(key)) return;
     // Databases are written in index order, so an early key of a later
     // database must wait for its SELECTDB: finish the snapshot instead.
     if (this.#progress[this.#index] !== progress) {
@@ -204,8 +205,20 @@ export class Snapshot {
       return;
     }
     this.#start(progress);
-    progress.early.add(key);
+    progress.skip.add(key);
     this.#write(key, entry);
+  }
+
+  /**
+   * Called when `key` was just created in `db`: a key the scan has yet to
+   * reach did not exist when the snapshot started, so it is passed over.
+   */
+  created(db: Database, key: string): void {
+    if (this.#finished) return;
+    const progress = this.#progress.find((p) => p.db === db);
+    if (progress === undefined || progress.done) return;
+    if (progress.cursor !== 0 && db.scanned(key, progress.cursor)) return;
+    progress.skip.add(key);
   }
 }
 
@@ -225,6 +238,15 @@ export function beforeWrite(
     if (keys === null) snapshot.finish();
     else for (const key of keys) snapshot.beforeWrite(db, key);
   }
+}
+
+/** Called when `key` was created in `db`, for every snapshot in progress. */
+export function keyCreated(
+  snapshots: ReadonlySet<Snapshot>,
+  db: Database,
+  key: string,
+): void {
+  for (const snapshot of snapshots) snapshot.created(db, key);
 }
 
 /**

@@ -16,7 +16,11 @@ import { Client as ClientState } from "./client.ts";
 import { Logger } from "./log.ts";
 import { RdbPersistence } from "../persistence/rdb.ts";
 import { AofPersistence } from "../persistence/aof.ts";
-import { beforeWrite, type Snapshot } from "../persistence/snapshot.ts";
+import {
+  beforeWrite,
+  keyCreated,
+  type Snapshot,
+} from "../persistence/snapshot.ts";
 import {
   type EvictionHost,
   type EvictionPolicy,
@@ -373,7 +377,10 @@ export class Server {
     );
     this.notifier = notifier;
     for (const db of this.keyspace.databases) {
-      db.onAdded = (db, key) => notifier.notify(db, key, "n", "new");
+      db.onAdded = (db, key) => {
+        if (this.snapshots.size > 0) keyCreated(this.snapshots, db, key);
+        notifier.notify(db, key, "n", "new");
+      };
     }
     this.keyChangeListeners.push(
       (db, key) => db.reaccount(key),

@@ -60,11 +60,6 @@ export class Entry {
   /** The key the entry is stored under (set by Database.set). */
   key = "";
   /**
-   * Monotonic insertion number: a snapshot leaves out keys created after
-   * it started.
-   */
-  seq = 0;
-  /**
    * Last access time, in ms since {@linkcode CLOCK_BASE}: a small integer
    * is stored in the object itself, where an absolute time would be a
    * boxed double, one more allocation per key and one more memory load
@@ -161,7 +156,6 @@ export class Database {
   readonly #dict = new KeyTable<Entry>();
   /** Keys that have an expiry time, in the order they got it. */
   readonly #volatile = new Map<string, Entry>();
-  #nextSeq = 1;
   #volatileCursor: Iterator<[string, Entry]> | null = null;
   #sampleCursor: Iterator<Entry> | null = null;
   #bytes = 0;
@@ -177,11 +171,6 @@ export class Database {
   /** Number of keys, including expired keys not yet reclaimed (like Redis). */
   get size(): number {
     return this.#dict.size;
-  }
-
-  /** Insertion number of the newest key (snapshots include keys up to it). */
-  get lastSeq(): number {
-    return this.#nextSeq - 1;
   }
 
   /** Estimated bytes of all keys and values (see lib/store/memory_usage.ts). */
@@ -276,11 +265,8 @@ export class Database {
     this.#bytes += bytes - (old === undefined ? 0 : old.bytes);
     entry.bytes = bytes;
     if (old !== undefined) {
-      entry.seq = old.seq;
       entry.frequency = old.frequency;
       if (old.expireAt !== 0) this.#volatile.delete(key);
-    } else {
-      entry.seq = this.#nextSeq++;
     }
     if (entry.expireAt !== 0) this.#volatile.set(key, entry);
     if (old === undefined) this.onAdded?.(this, key);
