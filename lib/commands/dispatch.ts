@@ -21,6 +21,7 @@ import type { CommandSpec } from "./spec.ts";
 import type { CommandTable } from "./table.ts";
 import type { CommandStat } from "../server/server.ts";
 import { commandKeys } from "./command.ts";
+import { clientInfoText } from "./client.ts";
 import { FLAG_BITS } from "./define.ts";
 import { beforeWrite } from "../persistence/snapshot.ts";
 import { accessTracking } from "../store/database.ts";
@@ -345,6 +346,7 @@ export class Dispatcher {
     client.lastInteraction = now;
 
     const replyStart = client.reply.pendingBytes;
+    const fromReplica = client.replica !== null;
     client.skipThisReply = client.skipNextReply;
     client.skipNextReply = false;
     const spec = this.#resolve(client, args);
@@ -387,8 +389,36 @@ export class Dispatcher {
         client.keptPushes.length = 0;
       }
     }
+    if (
+      fromReplica && client.reply.pendingBytes > replyStart &&
+      !isReplconfAck(args)
+    ) {
+      this.#disconnectRepliedReplica(ctx, args, replyStart);
+      return;
+    }
     this.server.outputLimits.check(client, now);
     this.server.blocking.serveReady();
+  }
+
+  /**
+   * A replica's link carries the replication stream only: a command of a
+   * replica that produced a reply gets no reply, and the replica is
+   * disconnected, as Redis does. (REPLCONF ACK replies nothing, but may
+   * start the stream on the same link, so it is not checked.)
+   */
+  #disconnectRepliedReplica(
+    ctx: CommandContext,
+    args: Uint8Array[],
+    replyStart: number,
+  ): void {
+    const client = ctx.client;
+    client.reply.truncate(replyStart);
+    this.server.log.warning(
+      `Replica generated a reply to command '${client.lastCommand}', disconnecting it: ${
+        clientInfoText(ctx, client, args)
+      }`,
+    );
+    client.transport.close(false);
   }
 
   /**
@@ -847,4 +877,10 @@ function keysForSnapshot(
   return keys.length === 0
     ? null
     : keys.map((k) => bytesToString(args[k.index]));
+}
+
+/** Whether `args` is REPLCONF ACK (a replica acknowledging an offset). */
+function isReplconfAck(args: readonly Uint8Array[]): boolean {
+  return args.length > 1 && equalsIgnoreCase(args[0], "replconf") &&
+    equalsIgnoreCase(args[1], "ack");
 }

@@ -336,9 +336,11 @@ export class Replication implements PropagationTarget {
     this.secondOffset = -1;
   }
 
-  /** The address of a replica as INFO and the log show it ("ip:port"). */
+  /** The address of a replica as the log shows it ("ip:port"). */
   replicaAddress(client: Client): string {
-    const port = client.replicaSettings?.listeningPort ?? 0;
+    // As Redis names a replica that sent no REPLCONF listening-port.
+    const port = client.replicaSettings?.listeningPort ||
+      "<unknown-replica-port>";
     return `${this.replicaIp(client)}:${port}`;
   }
 
@@ -732,12 +734,9 @@ export class Replication implements PropagationTarget {
     const index = this.replicas.indexOf(client);
     if (index < 0) return;
     this.replicas.splice(index, 1);
-    const replica = client.replica!;
-    if (replica.state === "online") {
-      this.server.log.notice(
-        `Connection with replica ${this.replicaAddress(client)} lost.`,
-      );
-    }
+    this.server.log.warning(
+      `Connection with replica ${this.replicaAddress(client)} lost.`,
+    );
     if (this.replicas.length === 0) this.#noReplicasSince = Date.now();
     this.refreshGoodReplicas();
   }

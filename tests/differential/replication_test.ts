@@ -140,3 +140,56 @@ differentialTest(
     await pair.same(["CONFIG", "GET", "replicaof"]);
   },
 );
+
+/**
+ * What a client that sent SYNC receives: the payload's `$<length>` header
+ * and payload, then everything after a PING sent once the payload is in,
+ * until the server closes the connection.
+ */
+async function syncThenPing(port: number): Promise<string> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  try {
+    await conn.write(binary("*1\r\n$4\r\nSYNC\r\n"));
+    let received = "";
+    const buf = new Uint8Array(65536);
+    const readMore = async () => {
+      const n = await conn.read(buf);
+      if (n === null) return false;
+      received += String.fromCharCode(...buf.subarray(0, n));
+      return true;
+    };
+    // Redis may send newlines while it prepares the payload.
+    let header: RegExpMatchArray | null = null;
+    while ((header = received.match(/^\n*\$(\d+)\r\n/)) === null) {
+      assert.ok(await readMore(), "closed before the payload");
+    }
+    const end = header[0].length + Number(header[1]);
+    while (received.length < end) {
+      assert.ok(await readMore(), "closed in the payload");
+    }
+    assert.equal(received.slice(header[0].length, end).slice(0, 5), "REDIS");
+    const after = received.length;
+    await conn.write(binary("*1\r\n$4\r\nPING\r\n"));
+    while (await readMore()) { /* until the server hangs up */ }
+    return received.slice(after);
+  } finally {
+    try {
+      conn.close();
+    } catch {
+      // Closed by the server already.
+    }
+  }
+}
+
+differentialTest(
+  "differential: a replica (SYNC) that sends a command with a reply gets no reply and is disconnected",
+  async (pair) => {
+    const [ours, theirs] = await Promise.all([
+      syncThenPing(pair.ours.port),
+      syncThenPing(pair.oracle.port),
+    ]);
+    assert.equal(ours, theirs);
+    assert.equal(ours, "");
+    assert.equal(await pair.ourClient.call("PING"), "PONG");
+  },
+);

@@ -12,6 +12,8 @@ const SKIPPED = new Set([
   "shutdown",
   "debug",
   "monitor",
+  "sync",
+  "psync",
   "quit",
   "reset",
   "client",
