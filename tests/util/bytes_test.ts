@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { scratchBytes, stringToBytes } from "../../lib/util/bytes.ts";
+import {
+  bytesToString,
+  scratchBytes,
+  stringToBytes,
+} from "../../lib/util/bytes.ts";
 
 Deno.test("scratchBytes gives a binary string's bytes, short ones in one reused buffer", () => {
   const first = scratchBytes("12\xff\x00");
@@ -14,4 +18,16 @@ Deno.test("scratchBytes gives a binary string's bytes, short ones in one reused 
   const copy = scratchBytes(long);
   assert.notEqual(copy.buffer, second.buffer);
   assert.deepEqual(copy, stringToBytes(long));
+});
+
+Deno.test("bytesToString and stringToBytes round-trip every byte at every short length", () => {
+  for (let n = 0; n <= 70; n++) {
+    const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 97 + n) & 0xff);
+    const text = bytesToString(bytes);
+    assert.equal(text.length, n);
+    for (let i = 0; i < n; i++) assert.equal(text.charCodeAt(i), bytes[i]);
+    assert.deepEqual(stringToBytes(text), bytes);
+  }
+  const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+  assert.deepEqual(stringToBytes(bytesToString(all)), all);
 });
