@@ -95,6 +95,8 @@ export function entryBytes(entry: Entry, samples = DEFAULT_SAMPLES): number {
   let bytes = KEY_OVERHEAD_BYTES + stringBytes(entry.key.length);
   if (entry.expireAt !== 0) bytes += EXPIRY_BYTES;
   const value = entry.value;
+  // Only string values are held as strings: no type lookup on SET's path.
+  if (typeof value === "string") return bytes + stringBytes(value.length);
   if (value instanceof Uint8Array) return bytes + bytesBytes(value);
   if (!hasValueType(entry.type)) return bytes;
   return bytes + valueTypeOps(entry.type).memoryBytes(value, samples);
