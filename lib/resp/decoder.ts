@@ -327,10 +327,15 @@ export class RespDecoder {
  * NUL, so such a request waits for more input until it is too big.
  */
 function findBeforeNul(data: Uint8Array, pos: number, byte: number): number {
-  const found = data.indexOf(byte, pos);
-  if (found < 0) return -1;
-  for (let i = pos; i < found; i++) if (data[i] === 0) return -1;
-  return found;
+  // One pass, in JavaScript: most lines are a few bytes long ("$3\r\n"),
+  // where calling indexOf costs more than the scan.
+  const end = data.length;
+  for (let i = pos; i < end; i++) {
+    const c = data[i];
+    if (c === byte) return i;
+    if (c === 0) return -1;
+  }
+  return -1;
 }
 
 /**
