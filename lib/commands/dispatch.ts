@@ -324,14 +324,17 @@ export class Dispatcher {
       for (const arg of args) client.pendingBytes -= arg.length;
       this.execute(client, args);
     }
+    // The bad bytes come after the queued commands: their error waits until
+    // the last of them has run, blocking ones included.
     const protocolError = client.deferredProtocolError;
-    if (protocolError !== null && client.pending.length === 0) {
+    if (
+      protocolError !== null && client.pending.length === 0 &&
+      !client.blocked && !client.closed
+    ) {
       client.deferredProtocolError = null;
-      if (!client.closed) {
-        client.reply.error(protocolError);
-        client.transport.close(true);
-        return;
-      }
+      client.reply.error(protocolError);
+      client.transport.close(true);
+      return;
     }
     client.transport.flush();
   }

@@ -192,12 +192,10 @@ export class Snapshot {
    */
   beforeWrite(db: Database, key: string): void {
     if (this.#finished) return;
-    const progress = this.#progress.find((p) => p.db === db);
-    if (progress === undefined || progress.done) return;
+    const progress = this.#aheadOfScan(db, key);
+    if (progress === null || progress.skip.has(key)) return;
     const entry = db.peek(key);
     if (entry === undefined) return;
-    if (progress.cursor !== 0 && db.scanned(key, progress.cursor)) return;
-    if (progress.skip.has(key)) return;
     // Databases are written in index order, so an early key of a later
     // database must wait for its SELECTDB: finish the snapshot instead.
     if (this.#progress[this.#index] !== progress) {
@@ -215,10 +213,15 @@ export class Snapshot {
    */
   created(db: Database, key: string): void {
     if (this.#finished) return;
+    this.#aheadOfScan(db, key)?.skip.add(key);
+  }
+
+  /** The progress of `db` if its scan has yet to reach `key`, else null. */
+  #aheadOfScan(db: Database, key: string): DatabaseProgress | null {
     const progress = this.#progress.find((p) => p.db === db);
-    if (progress === undefined || progress.done) return;
-    if (progress.cursor !== 0 && db.scanned(key, progress.cursor)) return;
-    progress.skip.add(key);
+    if (progress === undefined || progress.done) return null;
+    if (progress.cursor !== 0 && db.scanned(key, progress.cursor)) return null;
+    return progress;
   }
 }
 

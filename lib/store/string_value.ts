@@ -8,7 +8,7 @@
  * @module
  */
 
-import { bytesToString, stringToBytes } from "../util/bytes.ts";
+import { bytesToString, scratchBytes, stringToBytes } from "../util/bytes.ts";
 
 /** A string value: a binary string when short, else its bytes. */
 export type StringValue = Uint8Array | string;
@@ -24,4 +24,12 @@ export function compactString(value: Uint8Array): StringValue {
 /** The bytes of a string value (a fresh array for a binary string). */
 export function valueBytes(value: StringValue): Uint8Array {
   return typeof value === "string" ? stringToBytes(value) : value;
+}
+
+/**
+ * The bytes of a string value, to be read at once: a short one's are in a
+ * shared buffer valid until the next call (see scratchBytes).
+ */
+export function scratchValueBytes(value: StringValue): Uint8Array {
+  return typeof value === "string" ? scratchBytes(value) : value;
 }

@@ -26,6 +26,7 @@ import { bytesBytes, stringBytes } from "../store/memory_usage.ts";
 import {
   compactString,
   EMBSTR_SIZE_LIMIT,
+  scratchValueBytes,
   type StringValue,
   valueBytes,
 } from "../store/string_value.ts";
@@ -33,7 +34,6 @@ import { registerValueType } from "../store/value_types.ts";
 import {
   bytesToString,
   equalsIgnoreCase,
-  scratchBytes,
   stringToBytes,
 } from "../util/bytes.ts";
 import {
@@ -68,8 +68,7 @@ export function stringValueBytes(entry: Entry): Uint8Array {
  * are in a shared buffer valid until the next call (see scratchBytes).
  */
 export function stringValueScratch(entry: Entry): Uint8Array {
-  const value = entry.value as StringValue;
-  return typeof value === "string" ? scratchBytes(value) : value;
+  return scratchValueBytes(entry.value as StringValue);
 }
 
 /** sds stops doubling its capacity beyond this size (SDS_MAX_PREALLOC). */
@@ -88,9 +87,7 @@ const STRING_TOO_LONG =
 function stringEncoding(value: StringValue, flags: number): string {
   if (flags & STRING_RAW) return "raw";
   if (
-    !(flags & STRING_NOT_INT) &&
-    parseInteger(typeof value === "string" ? scratchBytes(value) : value) !==
-      null
+    !(flags & STRING_NOT_INT) && parseInteger(scratchValueBytes(value)) !== null
   ) {
     return "int";
   }
