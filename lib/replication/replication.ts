@@ -593,6 +593,9 @@ export class Replication implements PropagationTarget {
     const replica = client.replica!;
     replica.state = "online";
     replica.ackTime = Date.now();
+    // Counted as good at once, as Redis's replicaPutOnline does, even while
+    // a diskless replica's stream waits for its first ACK.
+    this.refreshGoodReplicas();
     if (replica.settings.rdbOnly) {
       // redis-cli --rdb: the snapshot is all it wanted.
       replica.held = null;
