@@ -250,7 +250,6 @@ function debugObject(ctx: CommandContext, key: Uint8Array): void {
     config: server.config,
     address: addressOf(entry),
     shared: isSharedInteger(ctx, entry),
-    lfu: server.config.get("maxmemory-policy").endsWith("-lfu"),
     packedThreshold: debugState(server).packedThreshold,
     now: ctx.now,
   }));

@@ -349,24 +349,18 @@ export interface DebugObjectOptions {
   readonly address: number;
   /** Whether Redis would share the value (a small integer): refcount INT_MAX. */
   readonly shared: boolean;
-  /** Under an LFU maxmemory-policy the lru field holds LFU data, as in Redis. */
-  readonly lfu: boolean;
   /** The quicklist packed threshold (DEBUG QUICKLIST-PACKED-THRESHOLD). */
   readonly packedThreshold: number;
   /** The time now, ms since the epoch. */
   readonly now: number;
 }
 
-/** Redis's LRU clock: seconds, 24 bits. */
-const LRU_CLOCK_MAX = (1 << 24) - 1;
-
 /**
  * The DEBUG OBJECT line of `entry`. The address is a stand-in (values have
- * no stable address here), unique per stored value. lru is Redis's 24-bit
- * seconds clock at the key's last access (or, under an LFU policy, the
- * minutes of the last access shifted left 8 bits with the LFU counter in
- * the low 8 bits, as Redis packs it); lru_seconds_idle is computed from
- * that field the way Redis computes it. For lists the quicklist fields
+ * no stable address here), unique per stored value. lru is the entry's
+ * 24-bit access field (the LRU clock, or LFU data under an LFU policy, as
+ * Redis packs it); lru_seconds_idle is computed from that field the way
+ * Redis computes it, whatever the policy. For lists the quicklist fields
  * describe the nodes Redis would have built (see
  * {@linkcode quicklistNodes}).
  */
@@ -380,12 +374,8 @@ export function debugObjectLine(
     config,
     entry.flags,
   );
-  const lru = options.lfu
-    ? ((Math.floor(entry.accessedAt / 60_000) & 0xffff) << 8) |
-      entry.decayedFrequency(entry.accessedAt)
-    : Math.floor(entry.accessedAt / 1000) & LRU_CLOCK_MAX;
-  const clock = Math.floor(now / 1000) & LRU_CLOCK_MAX;
-  const idle = clock >= lru ? clock - lru : clock + (LRU_CLOCK_MAX - lru);
+  const lru = entry.clock;
+  const idle = Math.floor(entry.idleMs(now) / 1000);
   let extra = "";
   if (entry.type === "list") {
     const items = (plainValueOf(entry) as { items: Uint8Array[] }).items;

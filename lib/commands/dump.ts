@@ -127,8 +127,10 @@ function restore(ctx: CommandContext, args: Uint8Array[]): void {
     return;
   }
   entry.expireAt = expireAt;
-  if (idleSeconds >= 0) entry.accessedAt = ctx.now - idleSeconds * 1000;
-  if (frequency >= 0) entry.frequency = frequency;
+  entry.restoreAccess({
+    idleSeconds: idleSeconds >= 0 ? idleSeconds : undefined,
+    frequency: frequency >= 0 ? frequency : undefined,
+  }, ctx.now);
   db.set(key, entry);
   if (expireAt !== 0 && !absoluteTtl) {
     const rewritten = [...args];

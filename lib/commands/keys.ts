@@ -367,13 +367,7 @@ function objectIdletime(ctx: CommandContext, args: Uint8Array[]): void {
       "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
     );
   }
-  // Redis's LRU clock ticks in whole seconds.
-  ctx.reply.integer(
-    Math.max(
-      0,
-      Math.floor(ctx.now / 1000) - Math.floor(entry.accessedAt / 1000),
-    ),
-  );
+  ctx.reply.integer(Math.floor(entry.idleMs(ctx.now) / 1000));
 }
 
 function objectFreq(ctx: CommandContext, args: Uint8Array[]): void {

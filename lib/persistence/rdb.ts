@@ -147,12 +147,7 @@ export class RdbPersistence {
           }
           const entry = entryFromPlain(server, loaded.value, now);
           entry.expireAt = loaded.expireAt;
-          if (loaded.idleSeconds !== undefined) {
-            entry.accessedAt = now - loaded.idleSeconds * 1000;
-          }
-          if (loaded.frequency !== undefined) {
-            entry.frequency = loaded.frequency;
-          }
+          entry.restoreAccess(loaded, now);
           db.set(name, entry);
           this.loadedKeys++;
         },

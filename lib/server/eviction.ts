@@ -91,7 +91,7 @@ function score(policy: EvictionPolicy, entry: Entry, now: number): number {
     case "volatile-ttl":
       return -entry.expireAt;
     default:
-      return now - entry.accessedAt;
+      return entry.idleMs(now);
   }
 }
 

@@ -37,9 +37,6 @@ export const accessTracking = {
  */
 export const expiry = { suspended: false, replica: false, masterView: false };
 
-/** The origin of entries' access times: the time this module loaded. */
-const CLOCK_BASE = Date.now();
-
 /** Value types in the order of their codes in {@linkcode Entry}'s metadata. */
 const VALUE_TYPES: readonly ValueType[] = [
   "string",
@@ -50,23 +47,52 @@ const VALUE_TYPES: readonly ValueType[] = [
   "stream",
 ];
 
+/** Bits of the access clock field, as Redis's LRU_BITS. */
+const CLOCK_BITS = 24;
+/** Largest value of the LRU clock (Redis's LRU_CLOCK_MAX). */
+export const LRU_CLOCK_MAX = (1 << CLOCK_BITS) - 1;
+const TYPE_SHIFT = CLOCK_BITS;
+const FLAGS_SHIFT = CLOCK_BITS + 3;
+
+/** Redis's LRU clock at `now`: whole seconds, wrapping at 24 bits. */
+export function lruClock(now: number): number {
+  return Math.floor(now / 1000) & LRU_CLOCK_MAX;
+}
+
+/** Minutes at `now` in the 16 bits an LFU field keeps of them. */
+function lfuMinutes(now: number): number {
+  return Math.floor(now / 60_000) & 0xffff;
+}
+
+/** The access field of a key created at `now` under the current policy. */
+function newClock(now: number): number {
+  return accessTracking.lfu
+    ? lfuMinutes(now) << 8 | LFU_INIT_VAL
+    : lruClock(now);
+}
+
+/** How a restored key's access history is given (RESTORE, RDB loading). */
+export interface RestoredAccess {
+  /** Seconds idle (IDLETIME, the RDB's IDLE), honoured under an LRU policy. */
+  readonly idleSeconds?: number;
+  /** LFU counter (FREQ), honoured under an LFU policy. */
+  readonly frequency?: number;
+}
+
 /**
  * A key's value and its metadata. Every key has one, so it keeps few
- * fields: the type, the LFU counter and the flags share one small integer.
+ * fields: the type, the flags and the access clock share one small
+ * integer. As in Redis's 24-bit `lru` field, the clock is the LRU clock
+ * (seconds) under an LRU policy and, under an LFU policy, the minutes of
+ * the last decrement and the LFU counter; switching policies reinterprets
+ * it, as Redis does.
  */
 export class Entry {
   /** Absolute expiry time in ms since the epoch, or 0 for no expiry. */
   expireAt = 0;
   /** The key the entry is stored under (set by Database.set). */
   key = "";
-  /**
-   * Last access time, in ms since {@linkcode CLOCK_BASE}: a small integer
-   * is stored in the object itself, where an absolute time would be a
-   * boxed double, one more allocation per key and one more memory load
-   * per eviction sample.
-   */
-  #accessed: number;
-  /** Bits 0-7 the LFU counter, 8-15 the flags, 16-18 the type's code. */
+  /** Bits 0-23 the access clock, 24-26 the type's code, 27-29 the flags. */
   #meta: number;
   /** Estimated bytes of the key and value, as last accounted. */
   bytes = 0;
@@ -78,73 +104,111 @@ export class Entry {
     public value: unknown,
     now = Date.now(),
   ) {
-    this.#accessed = now - CLOCK_BASE;
-    this.#meta = LFU_INIT_VAL | VALUE_TYPES.indexOf(type) << 16;
+    this.#meta = newClock(now) | VALUE_TYPES.indexOf(type) << TYPE_SHIFT;
   }
 
   /** The value's type. */
   get type(): ValueType {
-    return VALUE_TYPES[this.#meta >>> 16];
-  }
-
-  /** LFU access counter (OBJECT FREQ), 0 to 255. */
-  get frequency(): number {
-    return this.#meta & 0xff;
-  }
-
-  set frequency(counter: number) {
-    this.#meta = (this.#meta & ~0xff) | counter;
+    return VALUE_TYPES[(this.#meta >>> TYPE_SHIFT) & 7];
   }
 
   /** Type-specific flags (e.g. a string that Redis would hold as "raw"). */
   get flags(): number {
-    return (this.#meta >>> 8) & 0xff;
+    return this.#meta >>> FLAGS_SHIFT;
   }
 
   set flags(flags: number) {
-    this.#meta = (this.#meta & ~0xff00) | flags << 8;
+    this.#meta = (this.#meta & ((1 << FLAGS_SHIFT) - 1)) |
+      flags << FLAGS_SHIFT;
   }
 
-  /** Last access time in ms since the epoch (OBJECT IDLETIME). */
-  get accessedAt(): number {
-    return CLOCK_BASE + this.#accessed;
-  }
-
-  set accessedAt(ms: number) {
-    this.#accessed = ms - CLOCK_BASE;
+  /** The raw 24-bit access field (DEBUG OBJECT's lru). */
+  get clock(): number {
+    return this.#meta & LRU_CLOCK_MAX;
   }
 
   /**
-   * Records an access: the idle clock restarts and, under an LFU policy,
-   * the LFU counter first decays by the minutes since the previous access,
-   * then grows with a probability that falls as it rises, as Redis's
-   * updateLFU does.
+   * Sets the access field. Not a #private method: one of those would cost
+   * every instance a slot for its brand.
+   */
+  private setClock(clock: number): void {
+    this.#meta = (this.#meta & ~LRU_CLOCK_MAX) | clock;
+  }
+
+  /**
+   * Milliseconds since the last access by the LRU clock, as Redis's
+   * estimateObjectIdleTime (whole seconds; the clock wraps after 194 days).
+   */
+  idleMs(now: number): number {
+    const clock = lruClock(now);
+    const lru = this.clock;
+    return (clock >= lru ? clock - lru : clock + (LRU_CLOCK_MAX - lru)) *
+      1000;
+  }
+
+  /**
+   * Records an access: under an LRU policy the clock restarts; under an
+   * LFU policy the counter first decays by the minutes since its last
+   * decrement, then grows with a probability that falls as it rises, as
+   * Redis's updateLFU does.
    */
   touch(now: number): void {
     if (!accessTracking.lfu) {
-      this.#accessed = now - CLOCK_BASE;
+      this.setClock(lruClock(now));
       return;
     }
     const counter = this.decayedFrequency(now);
     const base = Math.max(0, counter - LFU_INIT_VAL);
     const grows = counter < 255 &&
       Math.random() < 1 / (base * accessTracking.logFactor + 1);
-    this.frequency = grows ? counter + 1 : counter;
-    this.#accessed = now - CLOCK_BASE;
+    this.setClock(lfuMinutes(now) << 8 | (grows ? counter + 1 : counter));
   }
 
   /**
-   * The LFU counter after decay for the time since the last access (no
-   * decay with an lfu-decay-time of 0).
+   * A new value of the key, written at `now` (SET over an existing key):
+   * under an LFU policy the key keeps its counter, as Redis's dbOverwrite
+   * does, otherwise its clock restarts.
+   */
+  rewritten(now: number): void {
+    if (!accessTracking.lfu) this.setClock(lruClock(now));
+  }
+
+  /** Takes over the access history of the entry it replaces (LFU only). */
+  inheritAccess(old: Entry): void {
+    if (accessTracking.lfu) this.setClock(old.clock);
+  }
+
+  /**
+   * Sets the access history of a restored key as Redis's
+   * objectSetLRUOrLFU: the frequency under an LFU policy, the idle time
+   * otherwise.
+   */
+  restoreAccess(access: RestoredAccess, now: number): void {
+    if (accessTracking.lfu) {
+      if (access.frequency !== undefined) {
+        this.setClock(lfuMinutes(now) << 8 | access.frequency);
+      }
+    } else if (access.idleSeconds !== undefined) {
+      const span = LRU_CLOCK_MAX + 1;
+      const clock = (lruClock(now) - access.idleSeconds) % span;
+      this.setClock(clock < 0 ? clock + span : clock);
+    }
+  }
+
+  /**
+   * The LFU counter after decay for the minutes since its last decrement
+   * (no decay with an lfu-decay-time of 0), as Redis's LFUDecrAndReturn.
    */
   decayedFrequency(now: number): number {
+    const field = this.clock;
+    const counter = field & 0xff;
     const decay = accessTracking.decayMinutes;
-    if (decay === 0) return this.frequency;
-    const periods = Math.floor(
-      (Math.floor(now / 60_000) - Math.floor(this.accessedAt / 60_000)) /
-        decay,
-    );
-    return periods > 0 ? Math.max(0, this.frequency - periods) : this.frequency;
+    if (decay === 0) return counter;
+    const last = field >>> 8;
+    const minutes = lfuMinutes(now);
+    const elapsed = minutes >= last ? minutes - last : 65535 - last + minutes;
+    const periods = Math.floor(elapsed / decay);
+    return periods > 0 ? Math.max(0, counter - periods) : counter;
   }
 }
 
@@ -265,7 +329,7 @@ export class Database {
     this.#bytes += bytes - (old === undefined ? 0 : old.bytes);
     entry.bytes = bytes;
     if (old !== undefined) {
-      entry.frequency = old.frequency;
+      entry.inheritAccess(old);
       if (old.expireAt !== 0) this.#volatile.delete(key);
     }
     if (entry.expireAt !== 0) this.#volatile.set(key, entry);

@@ -25,7 +25,7 @@ export const DEFAULT_SAMPLES = 5;
  * Per key, beyond the key's string and its value: the Entry object and
  * the key's node and bucket in the keyspace's hash table.
  */
-export const KEY_OVERHEAD_BYTES = 105;
+export const KEY_OVERHEAD_BYTES = 97;
 /**
  * The part of {@linkcode KEY_OVERHEAD_BYTES} that is the keyspace's own
  * (the hash table's node and bucket), which MEMORY STATS reports as the

@@ -170,7 +170,7 @@ function overwriteString(
 ): void {
   setStringValue(entry, value);
   ctx.db.setExpire(key, entry, expireAt);
-  entry.accessedAt = ctx.now;
+  entry.rewritten(ctx.now);
 }
 
 /** Replaces the value of an existing string entry, keeping its TTL. */

@@ -194,14 +194,14 @@ Deno.test("DEBUG OBJECT describes the value without touching the key", () => {
   s.run("SET", "n", "42");
   s.run("RPUSH", "l", "a", "b", "c");
   const entry = s.server.keyspace.db(0).peek("k")!;
-  entry.accessedAt = Date.now() - 5000;
-  const before = entry.accessedAt;
+  entry.restoreAccess({ idleSeconds: 5 }, Date.now());
+  const before = entry.clock;
   const text = line(s.run("DEBUG", "OBJECT", "k"));
   assert.match(
     text,
     /^Value at:0x[0-9a-f]+ refcount:1 encoding:embstr serializedlength:6 lru:\d+ lru_seconds_idle:[56]$/,
   );
-  assert.equal(entry.accessedAt, before);
+  assert.equal(entry.clock, before);
   // The same value keeps its stand-in address; another value has another.
   const address = (key: string) =>
     /at:(0x[0-9a-f]+)/.exec(s.run("DEBUG", "OBJECT", key))![1];

@@ -69,7 +69,7 @@ Deno.test("keys: OBJECT IDLETIME follows accesses; read-only probes do not count
   const { run, server } = inProcess({ eventDb: true });
   run("SET", "k", "v");
   const entry = server.keyspace.db(0).peek("k")!;
-  entry.accessedAt -= 5000;
+  entry.restoreAccess({ idleSeconds: 5 }, Date.now());
   for (const probe of ["TYPE", "EXISTS", "TTL", "PTTL", "EXPIRETIME"]) {
     run(probe, "k");
   }
@@ -77,7 +77,7 @@ Deno.test("keys: OBJECT IDLETIME follows accesses; read-only probes do not count
   assert.equal(run("OBJECT", "IDLETIME", "k"), ":5\r\n");
   run("TOUCH", "k");
   assert.equal(run("OBJECT", "IDLETIME", "k"), ":0\r\n");
-  entry.accessedAt -= 7000;
+  entry.restoreAccess({ idleSeconds: 7 }, Date.now());
   run("GET", "k");
   assert.equal(run("OBJECT", "IDLETIME", "k"), ":0\r\n");
   assert.equal(run("OBJECT", "IDLETIME", "missing"), "$-1\r\n");

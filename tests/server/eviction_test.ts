@@ -6,7 +6,7 @@
  */
 
 import assert from "node:assert/strict";
-import { Database, Entry } from "../../lib/store/database.ts";
+import { accessTracking, Database, Entry } from "../../lib/store/database.ts";
 import {
   type EvictionPolicy,
   evictionTimeLimitMs,
@@ -41,9 +41,9 @@ Deno.test("eviction: LRU keeps most of the recently used keys", () => {
   const now = 10_000_000;
   fill(db, 1000, now - 100_000);
   // The last 200 keys were used recently, the others long ago.
-  for (let i = 800; i < 1000; i++) db.peek(`key:${i}`)!.accessedAt = now;
+  for (let i = 800; i < 1000; i++) db.peek(`key:${i}`)!.touch(now);
   for (let i = 0; i < 800; i++) {
-    db.peek(`key:${i}`)!.accessedAt = now - 100_000 + i;
+    db.peek(`key:${i}`)!.restoreAccess({ idleSeconds: 900 - i }, now);
   }
   const result = evictorFor([db], "allkeys-lru", 500).performEvictions(now);
   assert.equal(result, "ok");
@@ -57,9 +57,16 @@ Deno.test("eviction: LRU keeps most of the recently used keys", () => {
 Deno.test("eviction: LFU keeps the most used keys", () => {
   const db = new Database(0);
   const now = 10_000_000;
-  fill(db, 1000, now);
-  for (let i = 0; i < 100; i++) db.peek(`key:${i}`)!.frequency = 200;
-  evictorFor([db], "allkeys-lfu", 300).performEvictions(now);
+  accessTracking.lfu = true;
+  try {
+    fill(db, 1000, now);
+    for (let i = 0; i < 100; i++) {
+      db.peek(`key:${i}`)!.restoreAccess({ frequency: 200 }, now);
+    }
+    evictorFor([db], "allkeys-lfu", 300).performEvictions(now);
+  } finally {
+    accessTracking.lfu = false;
+  }
   let frequent = 0;
   for (let i = 0; i < 100; i++) if (db.peek(`key:${i}`)) frequent++;
   assert.ok(frequent >= 95, `only ${frequent} of 100 frequent keys kept`);

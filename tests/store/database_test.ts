@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { accessTracking, Database, Entry } from "../../lib/store/database.ts";
+import {
+  accessTracking,
+  Database,
+  Entry,
+  LRU_CLOCK_MAX,
+  lruClock,
+} from "../../lib/store/database.ts";
 import { Keyspace } from "../../lib/store/keyspace.ts";
 import { utf8 } from "../helpers/bytes.ts";
 import { prng } from "../helpers/differential.ts";
@@ -195,23 +201,26 @@ Deno.test("database: clear empties everything", () => {
   assert.equal(db.randomKey(), undefined);
 });
 
-Deno.test("entry: touch restarts the idle clock; under an LFU policy the counter grows and decays", () => {
+Deno.test("entry: touch restarts the LRU clock; under an LFU policy the counter grows and decays", () => {
   const plain = entry("v", 0);
-  plain.touch(1000);
-  assert.equal(plain.accessedAt, 1000);
-  // Without an LFU policy the counter is left alone, as in Redis.
-  assert.equal(plain.frequency, 5);
+  assert.equal(plain.idleMs(7_500), 7_000);
+  plain.touch(7_500);
+  assert.equal(plain.clock, lruClock(7_500));
+  assert.equal(plain.idleMs(7_999), 0);
+  assert.equal(plain.idleMs(9_000), 2_000);
+  // The clock wraps at 24 bits of seconds, as Redis's does.
+  const wrapped = (LRU_CLOCK_MAX + 3) * 1000;
+  assert.equal(plain.idleMs(wrapped), (LRU_CLOCK_MAX - 7 + 2) * 1000);
   accessTracking.lfu = true;
   try {
     const e = entry("v", 0);
-    assert.equal(e.frequency, 5);
+    assert.equal(e.decayedFrequency(0), 5);
     e.touch(1000);
-    assert.equal(e.accessedAt, 1000);
     // At the initial value the first access always counts.
-    assert.equal(e.frequency, 6);
+    assert.equal(e.decayedFrequency(1000), 6);
     for (let i = 0; i < 1000; i++) e.touch(1000);
-    assert.ok(e.frequency > 6 && e.frequency < 255);
-    const counter = e.frequency;
+    const counter = e.decayedFrequency(1000);
+    assert.ok(counter > 6 && counter < 255);
     // Three idle minutes take three off (lfu-decay-time 1).
     assert.equal(e.decayedFrequency(1000 + 3 * 60_000), counter - 3);
     assert.equal(e.decayedFrequency(1000 + 10_000 * 60_000), 0);
@@ -225,9 +234,9 @@ Deno.test("database: get without touch leaves access data alone", () => {
   const e = entry("v", 1000);
   db.set("k", e);
   db.get("k", 5000, false);
-  assert.equal(e.accessedAt, 1000);
+  assert.equal(e.clock, lruClock(1000));
   db.get("k", 6000);
-  assert.equal(e.accessedAt, 6000);
+  assert.equal(e.clock, lruClock(6000));
 });
 
 Deno.test("keyspace: swap exchanges databases and renumbers them", () => {
