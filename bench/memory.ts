@@ -2,13 +2,17 @@
  * Memory per key, ours against Redis: loads `key:0` ... `key:<N-1>` with
  * 16-byte values into a fresh server of each kind, checks with DBSIZE that
  * the server holds exactly N keys, and reports the growth of the process's
- * resident set (VmRSS in /proc/<pid>/status, read after a short idle before
- * and after the load) per key. Run it with `deno task bench --suite memory
+ * resident set (VmRSS in /proc/<pid>/status) per key: read after a short
+ * idle before the load, then 2 seconds after it and once more after a
+ * minute idle. Run it with `deno task bench --suite memory
  * [--memory-keys N]`.
  *
  * RSS is what the machine pays, allocator slack and (for ours) garbage the
  * collector has not returned yet included; it is read the same way for both
- * servers.
+ * servers. The second reading is the one a server keeps: V8 compacts the
+ * heap of an idle process (its memory reducer, at the earliest 30 seconds
+ * after start and some seconds after the allocation stops), as jemalloc
+ * returns dirty pages after a while.
  *
  * @module
  */
@@ -20,8 +24,10 @@ import { residentBytes, type ServerKind, startServer } from "./servers.ts";
 export const VALUE_SIZE = 16;
 /** SETs written before their replies are read. */
 const BATCH = 1000;
-/** Idle time before each RSS reading, letting the server settle. */
+/** Idle time before the first RSS readings, letting the server settle. */
 const SETTLE_MS = 2000;
+/** Idle time after the load before the second reading. */
+const IDLE_MS = 60_000;
 
 /** What the memory measurement found for one server. */
 export interface MemoryResult {
@@ -31,8 +37,10 @@ export interface MemoryResult {
   readonly keys: number;
   /** VmRSS before the load, in bytes. */
   readonly rssBefore: number;
-  /** VmRSS after the load, in bytes. */
+  /** VmRSS 2 seconds after the load, in bytes. */
   readonly rssAfter: number;
+  /** VmRSS after a minute idle, in bytes. */
+  readonly rssIdle: number;
   /** SETs per second while loading (pipelined, one connection). */
   readonly loadRate: number;
 }
@@ -88,7 +96,7 @@ async function load(port: number, keys: number): Promise<number> {
   }
 }
 
-const settle = () => new Promise((r) => setTimeout(r, SETTLE_MS));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Measures RSS growth per key on a fresh server of `kind`. */
 export async function measureMemory(
@@ -97,7 +105,7 @@ export async function measureMemory(
 ): Promise<MemoryResult> {
   const server = await startServer(kind);
   try {
-    await settle();
+    await sleep(SETTLE_MS);
     const rssBefore = await residentBytes(server.pid);
     const loadRate = await load(server.port, keys);
     const client = await server.connect();
@@ -110,17 +118,24 @@ export async function measureMemory(
     if (dbsize !== keys) {
       throw new Error(`${kind}: DBSIZE is ${dbsize} after loading ${keys}`);
     }
-    await settle();
+    await sleep(SETTLE_MS);
     const rssAfter = await residentBytes(server.pid);
-    return { kind, keys: dbsize, rssBefore, rssAfter, loadRate };
+    await sleep(IDLE_MS - SETTLE_MS);
+    const rssIdle = await residentBytes(server.pid);
+    return { kind, keys: dbsize, rssBefore, rssAfter, rssIdle, loadRate };
   } finally {
     await server.stop();
   }
 }
 
-/** RSS growth per key, in bytes. */
+/** RSS growth per key 2 seconds after the load, in bytes. */
 export function bytesPerKey(r: MemoryResult): number {
   return (r.rssAfter - r.rssBefore) / r.keys;
+}
+
+/** RSS growth per key after a minute idle, in bytes. */
+export function idleBytesPerKey(r: MemoryResult): number {
+  return (r.rssIdle - r.rssBefore) / r.keys;
 }
 
 /** The memory results as a table, with the ratio ours/redis. */
@@ -132,6 +147,8 @@ export function formatMemory(results: readonly MemoryResult[]): string {
     "RSS before",
     "RSS after",
     "B/key",
+    "RSS idle 1 min",
+    "B/key idle",
     "SET/s",
   ];
   const rows = results.map((r) => [
@@ -140,6 +157,8 @@ export function formatMemory(results: readonly MemoryResult[]): string {
     `${mb(r.rssBefore)} MB`,
     `${mb(r.rssAfter)} MB`,
     bytesPerKey(r).toFixed(1),
+    `${mb(r.rssIdle)} MB`,
+    idleBytesPerKey(r).toFixed(1),
     r.loadRate.toFixed(0),
   ]);
   const lines = [formatColumns(header, rows)];
@@ -149,7 +168,9 @@ export function formatMemory(results: readonly MemoryResult[]): string {
     lines.push(
       `ours/redis bytes per key: ${
         (bytesPerKey(ours) / bytesPerKey(redis)).toFixed(2)
-      }`,
+      } after the load, ${
+        (idleBytesPerKey(ours) / idleBytesPerKey(redis)).toFixed(2)
+      } after a minute idle`,
     );
   }
   return lines.join("\n");

@@ -222,7 +222,17 @@ function listFlag(name: string, values: readonly string[]): string[] {
 }
 
 /**
- * The `deno run` permission flags for `plan`. The network is granted in
+ * The V8 flag the server runs with, in every way it is started: semi-spaces
+ * (the young generation) of at most 4 MB, where V8 would grow them to
+ * 16 MB. After a bulk load of small keys the server holds about a fifth
+ * less resident memory per key (bench/memory.ts: 266 -> 205-213 B/key for
+ * a million keys), with throughput and p99 within the runs' spread.
+ */
+export const SERVER_V8_FLAGS = "--v8-flags=--max-semi-space-size=4";
+
+/**
+ * The `deno run` flags for `plan`: the permissions, then
+ * {@linkcode SERVER_V8_FLAGS}. The network is granted in
  * full: Deno cannot grant listening without connecting, and the addresses
  * change at run time (CONFIG SET port and bind, REPLICAOF, FAILOVER).
  * `--no-prompt` makes a denied access an error instead of a question on
@@ -237,6 +247,7 @@ export function denoRunFlags(plan: PermissionPlan): string[] {
     "--allow-net",
     ...listFlag("env", plan.env),
     ...listFlag("sys", plan.sys),
+    SERVER_V8_FLAGS,
   ];
 }
 

@@ -16,7 +16,7 @@
 
 import type { Config } from "./config.ts";
 import { tlsRequested } from "./directives.ts";
-import { supervisor } from "./permissions.ts";
+import { SERVER_V8_FLAGS, supervisor } from "./permissions.ts";
 import { loadTlsMaterial, TlsConfigError } from "../server/tls.ts";
 import { REDIS_TS_VERSION, REDIS_VERSION } from "./load.ts";
 
@@ -115,7 +115,13 @@ export function ownCommandLine(): [string, string[]] | null {
   const flags = PERMISSIONS
     .filter((name) => Deno.permissions.querySync({ name }).state === "granted")
     .map((name) => `--allow-${name}`);
-  return [exec, ["run", ...flags, Deno.mainModule, ...Deno.args]];
+  return [exec, [
+    "run",
+    ...flags,
+    SERVER_V8_FLAGS,
+    Deno.mainModule,
+    ...Deno.args,
+  ]];
 }
 
 /**

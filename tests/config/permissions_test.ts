@@ -15,6 +15,7 @@ import {
   planPermissions,
   resolvePath,
   scanConfigSources,
+  SERVER_V8_FLAGS,
 } from "../../lib/config/permissions.ts";
 import {
   DAEMON_CHILD_ENV,
@@ -47,6 +48,7 @@ Deno.test("the default configuration needs its dir, the network and INFO's syste
     "--allow-write=/srv/redis",
     "--allow-net",
     SYS,
+    SERVER_V8_FLAGS,
   ]);
 });
 
@@ -238,6 +240,7 @@ Deno.test("main.ts --print-permissions prints the mode, Deno and the flags", asy
       `--allow-write=${base}/data,${base}/redis.log,${base}/redis.sock,${base}/extra`,
       "--allow-net",
       SYS,
+      SERVER_V8_FLAGS,
       "",
     ]);
     // The version needs no permission.

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { SERVER_V8_FLAGS } from "../../lib/config/permissions.ts";
 import { text } from "./bytes.ts";
 import { RespClient } from "./resp_client.ts";
 
@@ -90,7 +91,10 @@ function ourCommand(
   if (binary) return [binary, [...args]];
   // The launcher execs the server, so the pid stays the server's.
   if (sandboxed) return [LAUNCHER, [...args]];
-  return [Deno.execPath(), ["run", "--allow-all", MAIN, ...args]];
+  return [
+    Deno.execPath(),
+    ["run", "--allow-all", SERVER_V8_FLAGS, MAIN, ...args],
+  ];
 }
 
 async function waitForPort(

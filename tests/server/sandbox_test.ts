@@ -7,6 +7,7 @@
  * Redis without stopping the server, and `daemonize yes` detaches.
  */
 
+import { SERVER_V8_FLAGS } from "../../lib/config/permissions.ts";
 import assert from "node:assert/strict";
 import { text } from "../helpers/bytes.ts";
 import { RespClient, RespError } from "../helpers/resp_client.ts";
@@ -83,6 +84,7 @@ Deno.test("sandboxed: the server runs with only its configuration's permissions"
       `--allow-write=${dir}`,
       "--allow-net",
       "--allow-sys=osRelease,systemMemoryInfo",
+      SERVER_V8_FLAGS,
     ]);
   } finally {
     client.close();

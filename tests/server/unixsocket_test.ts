@@ -8,6 +8,7 @@
  * and start-up failures, `redis-cli -s`, and the sandboxed launch's grants.
  */
 
+import { SERVER_V8_FLAGS } from "../../lib/config/permissions.ts";
 import assert from "node:assert/strict";
 import { text } from "../helpers/bytes.ts";
 import { RespClient, RespError } from "../helpers/resp_client.ts";
@@ -595,6 +596,7 @@ Deno.test({
         `--allow-write=${dir},${socket}`,
         "--allow-net",
         "--allow-sys=osRelease,systemMemoryInfo",
+        SERVER_V8_FLAGS,
       ]);
       assert.equal((Deno.lstatSync(socket).mode! & 0o777).toString(8), "770");
       await withUnixClients(socket, 1, async ([client]) => {
