@@ -38,7 +38,7 @@ function stores(): Store[] {
     {
       name: "KeyTable",
       get: (key) => table.get(key),
-      put: (i) => table.set(i),
+      put: (i) => table.set(i.key, i),
     },
   ];
 }

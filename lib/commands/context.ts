@@ -8,7 +8,7 @@
 import type { ReplyWriter } from "../resp/encoder.ts";
 import type { Client } from "../server/client.ts";
 import type { EventClass, Server } from "../server/server.ts";
-import type { Database, Entry } from "../store/database.ts";
+import type { Database, Entry, StoredItem } from "../store/database.ts";
 import type { Dispatcher } from "./dispatch.ts";
 import type { CommandSpec } from "./spec.ts";
 
@@ -95,6 +95,20 @@ export class CommandContext {
       server.notifier.notify(db, key, "m", "keymiss");
     } else server.stats.keyspaceHits++;
     return entry;
+  }
+
+  /**
+   * Like {@linkcode readKey}, but a plain string value comes as stored (see
+   * Database.lookup): for commands that only read the value.
+   */
+  readValue(key: string, db = this.db, touch = true): StoredItem | undefined {
+    const item = db.lookup(key, this.now, touch);
+    const server = this.server;
+    if (item === undefined) {
+      server.stats.keyspaceMisses++;
+      server.notifier.notify(db, key, "m", "keymiss");
+    } else server.stats.keyspaceHits++;
+    return item;
   }
 
   /** The client's selected database. */

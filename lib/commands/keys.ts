@@ -17,7 +17,7 @@ import { defineCommand, keyRange } from "./define.ts";
 import type { CommandContext } from "./context.ts";
 import { CommandError, Errors } from "./errors.ts";
 import type { CommandSpec, KeySpec, KeySpecFlag } from "./spec.ts";
-import { Entry } from "../store/database.ts";
+import { Entry, itemType } from "../store/database.ts";
 import { globMatch } from "../store/glob.ts";
 import { valueTypeOps } from "../store/value_types.ts";
 import { freedLazily } from "../store/lazyfree.ts";
@@ -40,8 +40,11 @@ function del(ctx: CommandContext, args: Uint8Array[]): void {
   let deleted = 0;
   for (let i = 1; i < args.length; i++) {
     const key = bytesToString(args[i]);
-    const entry = db.get(key, ctx.now, false);
-    if (lazy && entry !== undefined && freedLazily(entry, config)) {
+    const item = db.lookup(key, ctx.now, false);
+    if (
+      lazy && item !== undefined && typeof item !== "string" &&
+      freedLazily(item, config)
+    ) {
       ctx.server.stats.lazyfreedObjects++;
     }
     if (db.delete(key)) {
@@ -57,7 +60,7 @@ function exists(ctx: CommandContext, args: Uint8Array[]): void {
   let count = 0;
   for (let i = 1; i < args.length; i++) {
     const key = bytesToString(args[i]);
-    if (ctx.readKey(key, db, false) !== undefined) count++;
+    if (ctx.readValue(key, db, false) !== undefined) count++;
   }
   ctx.reply.integer(count);
 }
@@ -67,14 +70,14 @@ function touch(ctx: CommandContext, args: Uint8Array[]): void {
   let count = 0;
   for (let i = 1; i < args.length; i++) {
     const key = bytesToString(args[i]);
-    if (ctx.readKey(key, db, true) !== undefined) count++;
+    if (ctx.readValue(key, db, true) !== undefined) count++;
   }
   ctx.reply.integer(count);
 }
 
 function type(ctx: CommandContext, args: Uint8Array[]): void {
-  const entry = ctx.readKey(bytesToString(args[1]), ctx.db, false);
-  ctx.reply.simple(entry === undefined ? "none" : entry.type);
+  const item = ctx.readValue(bytesToString(args[1]), ctx.db, false);
+  ctx.reply.simple(item === undefined ? "none" : itemType(item));
 }
 
 function keys(ctx: CommandContext, args: Uint8Array[]): void {
@@ -106,14 +109,15 @@ function scan(ctx: CommandContext, args: Uint8Array[]): void {
     if (typeName !== null) {
       // Like Redis, the type check's lookup already drops an expired key,
       // which then reads as type "none".
-      const entry = ctx.readKey(key, db, false);
-      if (!equalsIgnoreCase(typeName, entry?.type ?? "none")) continue;
-      if (entry === undefined) {
+      const item = ctx.readValue(key, db, false);
+      const type = item === undefined ? "none" : itemType(item);
+      if (!equalsIgnoreCase(typeName, type)) continue;
+      if (item === undefined) {
         result.push(key);
         continue;
       }
     }
-    if (db.get(key, ctx.now, false) === undefined) continue;
+    if (db.lookup(key, ctx.now, false) === undefined) continue;
     result.push(key);
   }
   ctx.reply.array(2);
@@ -129,7 +133,7 @@ function randomkey(ctx: CommandContext): void {
       ctx.reply.nullBulk();
       return;
     }
-    if (db.get(key, ctx.now, false) !== undefined) {
+    if (db.lookup(key, ctx.now, false) !== undefined) {
       ctx.reply.bulkString(key);
       return;
     }
@@ -541,12 +545,12 @@ function ttlGeneric(
   milliseconds: boolean,
   absolute: boolean,
 ): void {
-  const entry = ctx.readKey(bytesToString(args[1]), ctx.db, false);
+  const entry = ctx.readValue(bytesToString(args[1]), ctx.db, false);
   if (entry === undefined) {
     ctx.reply.integer(-2);
     return;
   }
-  if (entry.expireAt === 0) {
+  if (typeof entry === "string" || entry.expireAt === 0) {
     ctx.reply.integer(-1);
     return;
   }
@@ -576,8 +580,10 @@ function pexpiretime(ctx: CommandContext, args: Uint8Array[]): void {
 function persist(ctx: CommandContext, args: Uint8Array[]): void {
   const key = bytesToString(args[1]);
   const db = ctx.db;
-  const entry = db.get(key, ctx.now);
-  if (entry === undefined || entry.expireAt === 0) {
+  const entry = db.lookup(key, ctx.now);
+  if (
+    entry === undefined || typeof entry === "string" || entry.expireAt === 0
+  ) {
     ctx.reply.integer(0);
     return;
   }

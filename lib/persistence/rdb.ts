@@ -11,7 +11,7 @@ import { syncDirectory } from "../util/files.ts";
 import { Entry } from "../store/database.ts";
 import { hasValueType, valueTypeOps } from "../store/value_types.ts";
 import type { PlainValue } from "../store/value_types.ts";
-import { compactString } from "../store/string_value.ts";
+import { compactString, EMBSTR_SIZE_LIMIT } from "../store/string_value.ts";
 import { bytesToString } from "../util/bytes.ts";
 import { type LoadedKey, RdbError, readRdb } from "./rdb_reader.ts";
 import {
@@ -142,8 +142,19 @@ export class RdbPersistence {
           }
           const db = server.keyspace.db(loaded.db);
           const name = bytesToString(loaded.key);
-          if (!allowDuplicates && db.peek(name) !== undefined) {
+          if (!allowDuplicates && db.peekItem(name) !== undefined) {
             throw new RdbError(`duplicate key '${name}' found in the file`);
+          }
+          const plain = loaded.value;
+          if (
+            plain.type === "string" && loaded.expireAt === 0 &&
+            plain.value.length <= EMBSTR_SIZE_LIMIT &&
+            loaded.idleSeconds === undefined && loaded.frequency === undefined
+          ) {
+            // What SET would have made: a plain value, no entry.
+            db.setString(name, bytesToString(plain.value), now);
+            this.loadedKeys++;
+            return;
           }
           const entry = entryFromPlain(server, loaded.value, now);
           entry.expireAt = loaded.expireAt;

@@ -184,10 +184,11 @@ export class Evictor {
       // Best first; a candidate deleted since it was pooled is skipped.
       while (this.#pool.length > 0) {
         const candidate = this.#pool.pop()!;
-        const entry = candidate.db.peek(candidate.key);
-        if (entry !== undefined && (!volatileOnly || entry.expireAt !== 0)) {
-          return candidate;
-        }
+        const item = candidate.db.peekItem(candidate.key);
+        if (
+          item !== undefined &&
+          (!volatileOnly || (typeof item !== "string" && item.expireAt !== 0))
+        ) return candidate;
       }
     }
   }

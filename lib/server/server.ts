@@ -338,10 +338,11 @@ export class Server {
           config.flag("replica-ignore-maxmemory")),
       evict: (db, key) => {
         beforeWrite(this.snapshots, db, [key]);
-        const entry = db.peek(key);
+        // A plain string value (no entry) is small: never freed lazily.
+        const item = db.peekItem(key);
         if (
-          entry !== undefined && config.flag("lazyfree-lazy-eviction") &&
-          freedLazily(entry, config)
+          item !== undefined && typeof item !== "string" &&
+          config.flag("lazyfree-lazy-eviction") && freedLazily(item, config)
         ) this.stats.lazyfreedObjects++;
         db.delete(key);
         this.stats.evictedKeys++;

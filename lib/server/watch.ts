@@ -24,8 +24,9 @@ interface WatchedKey {
 
 /** True when `key` is still stored in `db` but its time has run out. */
 function isLogicallyExpired(db: Database, key: string, now: number): boolean {
-  const entry = db.peek(key);
-  return entry !== undefined && entry.expireAt !== 0 && entry.expireAt <= now;
+  const item = db.peekItem(key);
+  return item !== undefined && typeof item !== "string" &&
+    item.expireAt !== 0 && item.expireAt <= now;
 }
 
 /** Watched keys of every client. */
@@ -81,7 +82,7 @@ export class WatchRegistry {
     const clients = this.#byDb.get(db.id)?.get(key);
     if (clients === undefined) return;
     for (const [client, watched] of clients) {
-      if (watched.expired && db.peek(key) === undefined) {
+      if (watched.expired && db.peekItem(key) === undefined) {
         watched.expired = false;
         continue;
       }
@@ -103,9 +104,9 @@ export class WatchRegistry {
     const keys = this.#byDb.get(emptied.id);
     if (keys === undefined) return;
     for (const [key, clients] of keys) {
-      const existsInEmptied = emptied.peek(key) !== undefined;
+      const existsInEmptied = emptied.peekItem(key) !== undefined;
       const existsInOther = replacedWith !== null &&
-        replacedWith.peek(key) !== undefined;
+        replacedWith.peekItem(key) !== undefined;
       if (!existsInEmptied && !existsInOther) continue;
       for (const [client, watched] of clients) {
         if (watched.expired) {

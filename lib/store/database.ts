@@ -6,7 +6,7 @@
  */
 
 import { KeyTable } from "./key_table.ts";
-import { entryBytes } from "./memory_usage.ts";
+import { entryBytes, plainStringBytes } from "./memory_usage.ts";
 
 /** Redis value types, as TYPE reports them. */
 export type ValueType = "string" | "list" | "set" | "zset" | "hash" | "stream";
@@ -127,12 +127,8 @@ export class Entry {
     return this.#meta & LRU_CLOCK_MAX;
   }
 
-  /**
-   * Sets the access field. Not a #private method: one of those would cost
-   * every instance a slot for its brand.
-   */
-  private setClock(clock: number): void {
-    this.#meta = (this.#meta & ~LRU_CLOCK_MAX) | clock;
+  set clock(field: number) {
+    this.#meta = (this.#meta & ~LRU_CLOCK_MAX) | field;
   }
 
   /**
@@ -153,15 +149,7 @@ export class Entry {
    * Redis's updateLFU does.
    */
   touch(now: number): void {
-    if (!accessTracking.lfu) {
-      this.setClock(lruClock(now));
-      return;
-    }
-    const counter = this.decayedFrequency(now);
-    const base = Math.max(0, counter - LFU_INIT_VAL);
-    const grows = counter < 255 &&
-      Math.random() < 1 / (base * accessTracking.logFactor + 1);
-    this.setClock(lfuMinutes(now) << 8 | (grows ? counter + 1 : counter));
+    this.clock = touchedClock(this.clock, now);
   }
 
   /**
@@ -170,12 +158,12 @@ export class Entry {
    * does, otherwise its clock restarts.
    */
   rewritten(now: number): void {
-    if (!accessTracking.lfu) this.setClock(lruClock(now));
+    if (!accessTracking.lfu) this.clock = lruClock(now);
   }
 
   /** Takes over the access history of the entry it replaces (LFU only). */
   inheritAccess(old: Entry): void {
-    if (accessTracking.lfu) this.setClock(old.clock);
+    if (accessTracking.lfu) this.clock = old.clock;
   }
 
   /**
@@ -186,12 +174,12 @@ export class Entry {
   restoreAccess(access: RestoredAccess, now: number): void {
     if (accessTracking.lfu) {
       if (access.frequency !== undefined) {
-        this.setClock(lfuMinutes(now) << 8 | access.frequency);
+        this.clock = lfuMinutes(now) << 8 | access.frequency;
       }
     } else if (access.idleSeconds !== undefined) {
       const span = LRU_CLOCK_MAX + 1;
       const clock = (lruClock(now) - access.idleSeconds) % span;
-      this.setClock(clock < 0 ? clock + span : clock);
+      this.clock = clock < 0 ? clock + span : clock;
     }
   }
 
@@ -200,24 +188,61 @@ export class Entry {
    * (no decay with an lfu-decay-time of 0), as Redis's LFUDecrAndReturn.
    */
   decayedFrequency(now: number): number {
-    const field = this.clock;
-    const counter = field & 0xff;
-    const decay = accessTracking.decayMinutes;
-    if (decay === 0) return counter;
-    const last = field >>> 8;
-    const minutes = lfuMinutes(now);
-    const elapsed = minutes >= last ? minutes - last : 65535 - last + minutes;
-    const periods = Math.floor(elapsed / decay);
-    return periods > 0 ? Math.max(0, counter - periods) : counter;
+    return decayedCounter(this.clock, now);
   }
+}
+
+/**
+ * The LFU counter of access field `field` after decay for the minutes
+ * since its last decrement (none with an lfu-decay-time of 0), as Redis's
+ * LFUDecrAndReturn.
+ */
+function decayedCounter(field: number, now: number): number {
+  const counter = field & 0xff;
+  const decay = accessTracking.decayMinutes;
+  if (decay === 0) return counter;
+  const last = field >>> 8;
+  const minutes = lfuMinutes(now);
+  const elapsed = minutes >= last ? minutes - last : 65535 - last + minutes;
+  const periods = Math.floor(elapsed / decay);
+  return periods > 0 ? Math.max(0, counter - periods) : counter;
+}
+
+/**
+ * Access field `field` after an access at `now`: under an LRU policy the
+ * clock restarts; under an LFU policy the counter first decays, then grows
+ * with a probability that falls as it rises, as Redis's updateLFU does.
+ */
+function touchedClock(field: number, now: number): number {
+  if (!accessTracking.lfu) return lruClock(now);
+  const counter = decayedCounter(field, now);
+  const base = Math.max(0, counter - LFU_INIT_VAL);
+  const grows = counter < 255 &&
+    Math.random() < 1 / (base * accessTracking.logFactor + 1);
+  return lfuMinutes(now) << 8 | (grows ? counter + 1 : counter);
 }
 
 /** Bucket chains an active rehash moves per cron run (about 1 ms). */
 const REHASH_CHAINS_PER_CRON = 10_000;
 
+/**
+ * What a key holds in the table: an {@linkcode Entry}, or, for a string
+ * key with a short value, no expiry and no flags (what SET, MSET and INCR
+ * make), just the value as a binary string, its access field in the
+ * table's tag. Such a key costs no Entry object (64 bytes); it gets one
+ * the first time a command looks it up as an entry (see
+ * {@linkcode Database.get}).
+ */
+export type StoredItem = Entry | string;
+
+/** The type of the value a stored item holds. */
+export function itemType(item: StoredItem): ValueType {
+  return typeof item === "string" ? "string" : item.type;
+}
+
 /** A database of keys. Lookups hide expired keys and delete them lazily. */
 export class Database {
-  readonly #dict = new KeyTable<Entry>();
+  readonly #dict = new KeyTable<StoredItem>();
   /** Keys that have an expiry time, in the order they got it. */
   readonly #volatile = new Map<string, Entry>();
   #volatileCursor: Iterator<[string, Entry]> | null = null;
@@ -244,11 +269,12 @@ export class Database {
 
   /** Re-estimates the memory of `key` after its value changed in place. */
   reaccount(key: string): void {
-    const entry = this.#dict.get(key);
-    if (entry === undefined) return;
-    const bytes = entryBytes(entry);
-    this.#bytes += bytes - entry.bytes;
-    entry.bytes = bytes;
+    const item = this.#dict.get(key);
+    // A plain string value never changes in place: it is replaced.
+    if (item === undefined || typeof item === "string") return;
+    const bytes = entryBytes(item);
+    this.#bytes += bytes - item.bytes;
+    item.bytes = bytes;
   }
 
   /**
@@ -256,7 +282,8 @@ export class Database {
    * `volatileOnly` random keys with an expiry (expired ones included, as
    * Redis samples its dictionaries). Keys with an expiry are found by
    * drawing random keys; where they are too rare for that, the rest of the
-   * sample is taken in turn from them.
+   * sample is taken in turn from them. A plain string key comes as a
+   * detached entry, to be read only.
    */
   sampleEntries(count: number, volatileOnly: boolean): Entry[] {
     const sample: Entry[] = [];
@@ -265,8 +292,8 @@ export class Database {
       const size = this.#volatile.size;
       if (size === 0) return sample;
       for (let draws = count * 8; draws > 0 && sample.length < count; draws--) {
-        const entry = dict.random()!;
-        if (entry.expireAt !== 0) sample.push(entry);
+        const item = dict.itemAt(dict.random());
+        if (typeof item !== "string" && item.expireAt !== 0) sample.push(item);
       }
       let cursor = this.#sampleCursor ?? this.#volatile.values();
       for (let i = sample.length; i < count && i < size; i++) {
@@ -282,7 +309,7 @@ export class Database {
       return sample;
     }
     if (dict.size === 0) return sample;
-    while (sample.length < count) sample.push(dict.random()!);
+    while (sample.length < count) sample.push(this.#entryAt(dict.random()));
     return sample;
   }
 
@@ -294,27 +321,69 @@ export class Database {
   /**
    * Returns the live entry for `key`, deleting it first if it has expired.
    * A found key counts as accessed (OBJECT IDLETIME/FREQ) unless `touch` is
-   * false, as for Redis's LOOKUP_NOTOUCH lookups.
+   * false, as for Redis's LOOKUP_NOTOUCH lookups. A plain string value
+   * becomes an entry here, so that the caller may change it.
    */
   get(key: string, now: number, touch = true): Entry | undefined {
-    const entry = this.#dict.get(key);
-    if (entry === undefined) return undefined;
-    if (entry.expireAt !== 0 && entry.expireAt <= now && !expiry.masterView) {
+    const dict = this.#dict;
+    const node = dict.find(key);
+    if (node === 0) return undefined;
+    let item = dict.itemAt(node);
+    if (typeof item === "string") item = this.#promote(node, item);
+    else if (
+      item.expireAt !== 0 && item.expireAt <= now && !expiry.masterView
+    ) {
       if (!expiry.suspended && !expiry.replica) this.#expire(key);
       return undefined;
     }
-    if (touch && accessTracking.enabled) entry.touch(now);
-    return entry;
+    if (touch && accessTracking.enabled) item.touch(now);
+    return item;
+  }
+
+  /**
+   * Like {@linkcode get}, but a plain string value comes as it is stored
+   * (a binary string), without becoming an entry: for commands that only
+   * read a value or replace it whole.
+   */
+  lookup(key: string, now: number, touch = true): StoredItem | undefined {
+    const dict = this.#dict;
+    const node = dict.find(key);
+    if (node === 0) return undefined;
+    const item = dict.itemAt(node);
+    if (typeof item === "string") {
+      if (touch && accessTracking.enabled) {
+        dict.setTagAt(node, touchedClock(dict.tagAt(node), now));
+      }
+      return item;
+    }
+    if (item.expireAt !== 0 && item.expireAt <= now && !expiry.masterView) {
+      if (!expiry.suspended && !expiry.replica) this.#expire(key);
+      return undefined;
+    }
+    if (touch && accessTracking.enabled) item.touch(now);
+    return item;
   }
 
   /** Returns the entry without checking expiry (for persistence and debugging). */
   peek(key: string): Entry | undefined {
+    const dict = this.#dict;
+    const node = dict.find(key);
+    if (node === 0) return undefined;
+    const item = dict.itemAt(node);
+    return typeof item === "string" ? this.#promote(node, item) : item;
+  }
+
+  /**
+   * What `key` holds, as stored (a plain string value stays a string),
+   * without checking expiry or counting an access.
+   */
+  peekItem(key: string): StoredItem | undefined {
     return this.#dict.get(key);
   }
 
-  /** True when `key` exists and has not expired. */
+  /** True when `key` exists and has not expired (an access to it). */
   has(key: string, now: number): boolean {
-    return this.get(key, now) !== undefined;
+    return this.lookup(key, now) !== undefined;
   }
 
   /**
@@ -324,24 +393,65 @@ export class Database {
    */
   set(key: string, entry: Entry): void {
     entry.key = key;
-    const old = this.#dict.set(entry);
+    const dict = this.#dict;
+    const old = dict.set(key, entry);
     const bytes = entryBytes(entry);
-    this.#bytes += bytes - (old === undefined ? 0 : old.bytes);
     entry.bytes = bytes;
-    if (old !== undefined) {
+    this.#bytes += bytes;
+    if (old === undefined) {
+      if (entry.expireAt !== 0) this.#volatile.set(key, entry);
+      this.onAdded?.(this, key);
+      return;
+    }
+    if (typeof old === "string") {
+      this.#bytes -= plainStringBytes(key, old);
+      if (accessTracking.lfu) entry.clock = dict.tagAt(dict.find(key));
+    } else {
+      this.#bytes -= old.bytes;
       entry.inheritAccess(old);
       if (old.expireAt !== 0) this.#volatile.delete(key);
     }
     if (entry.expireAt !== 0) this.#volatile.set(key, entry);
-    if (old === undefined) this.onAdded?.(this, key);
+  }
+
+  /**
+   * Stores the string value `value` (a binary string of at most 44 bytes)
+   * under `key` with no expiry, as SET does, replacing any previous value:
+   * a replaced key keeps its SCAN position and, under an LFU policy, its
+   * counter.
+   */
+  setString(key: string, value: string, now: number): void {
+    const dict = this.#dict;
+    const old = dict.set(key, value);
+    const node = dict.find(key);
+    this.#bytes += plainStringBytes(key, value);
+    if (old === undefined) {
+      dict.setTagAt(node, newClock(now));
+      this.onAdded?.(this, key);
+      return;
+    }
+    let field: number;
+    if (typeof old === "string") {
+      this.#bytes -= plainStringBytes(key, old);
+      field = dict.tagAt(node);
+    } else {
+      this.#bytes -= old.bytes;
+      field = old.clock;
+      if (old.expireAt !== 0) this.#volatile.delete(key);
+    }
+    dict.setTagAt(node, accessTracking.lfu ? field : lruClock(now));
   }
 
   /** Removes `key`; returns whether it existed (expired or not). */
   delete(key: string): boolean {
-    const entry = this.#dict.delete(key);
-    if (entry === undefined) return false;
-    this.#bytes -= entry.bytes;
-    if (entry.expireAt !== 0) this.#volatile.delete(key);
+    const item = this.#dict.delete(key);
+    if (item === undefined) return false;
+    if (typeof item === "string") {
+      this.#bytes -= plainStringBytes(key, item);
+      return true;
+    }
+    this.#bytes -= item.bytes;
+    if (item.expireAt !== 0) this.#volatile.delete(key);
     return true;
   }
 
@@ -361,9 +471,15 @@ export class Database {
     this.#bytes = 0;
   }
 
-  /** Iterates over all keys and entries, expired ones included. */
+  /**
+   * Iterates over all keys and entries, expired ones included. Plain
+   * string keys come as detached entries, to be read only.
+   */
   *entries(): IterableIterator<[string, Entry]> {
-    for (const entry of this.#dict.values()) yield [entry.key, entry];
+    const dict = this.#dict;
+    for (const node of dict.nodes()) {
+      yield [dict.keyAt(node), this.#entryAt(node)];
+    }
   }
 
   /**
@@ -375,17 +491,21 @@ export class Database {
    * callers filter.
    */
   scan(cursor: number, count: number): { keys: string[]; next: number } {
-    const { entries, next } = this.scanEntries(cursor, count);
-    return { keys: entries.map((entry) => entry.key), next };
+    const dict = this.#dict;
+    const { nodes, next } = dict.scan(cursor, count);
+    return { keys: nodes.map((node) => dict.keyAt(node)), next };
   }
 
-  /** Like {@linkcode scan}, returning the entries (each knows its key). */
+  /**
+   * Like {@linkcode scan}, returning the entries (each knows its key;
+   * plain string keys as detached entries, to be read only).
+   */
   scanEntries(
     cursor: number,
     count: number,
   ): { entries: Entry[]; next: number } {
-    const { items, next } = this.#dict.scan(cursor, count);
-    return { entries: items, next };
+    const { nodes, next } = this.#dict.scan(cursor, count);
+    return { entries: nodes.map((node) => this.#entryAt(node)), next };
   }
 
   /**
@@ -410,7 +530,8 @@ export class Database {
 
   /** A random key (possibly expired; callers check), or undefined when empty. */
   randomKey(): string | undefined {
-    return this.#dict.random()?.key;
+    const node = this.#dict.random();
+    return node === 0 ? undefined : this.#dict.keyAt(node);
   }
 
   /**
@@ -445,15 +566,41 @@ export class Database {
     }
     this.#volatileCursor = cursor;
     for (const key of stale) {
-      const entry = this.#dict.get(key);
+      const item = this.#dict.get(key);
       if (
-        entry !== undefined && entry.expireAt !== 0 && entry.expireAt <= now
+        item !== undefined && typeof item !== "string" &&
+        item.expireAt !== 0 && item.expireAt <= now
       ) {
         this.#expire(key);
         expired++;
       }
     }
     return { checked, expired };
+  }
+
+  /** Turns the plain string value at `node` into a stored entry. */
+  #promote(node: number, value: string): Entry {
+    const dict = this.#dict;
+    const entry = this.#detached(node, value);
+    entry.bytes = entryBytes(entry);
+    this.#bytes += entry.bytes - plainStringBytes(entry.key, value);
+    dict.setItemAt(node, entry);
+    return entry;
+  }
+
+  /** The entry at `node`: a detached one for a plain string value. */
+  #entryAt(node: number): Entry {
+    const item = this.#dict.itemAt(node);
+    return typeof item === "string" ? this.#detached(node, item) : item;
+  }
+
+  /** An entry with the key, value and access field of a plain string. */
+  #detached(node: number, value: string): Entry {
+    const dict = this.#dict;
+    const entry = new Entry("string", value, 0);
+    entry.key = dict.keyAt(node);
+    entry.clock = dict.tagAt(node);
+    return entry;
   }
 
   #expire(key: string): void {

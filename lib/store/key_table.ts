@@ -1,20 +1,15 @@
 /**
- * The hash table under a database: string keys to items that know their
- * key, chained through typed arrays instead of a `Map`, so a key costs a
- * few bytes of typed array and one array slot rather than a map entry and
- * order bookkeeping. As in Redis's dict, the table grows and shrinks by
+ * The hash table under a database: string keys to items, chained through
+ * typed arrays instead of a `Map`, so a key costs a few bytes of typed
+ * array and two array slots (its key and its item) rather than a map entry
+ * and order bookkeeping. Each key also has a 32-bit tag of its own for the
+ * caller (the database keeps a plain string value's access clock there). As in Redis's dict, the table grows and shrinks by
  * incremental rehashing (no lookup waits for a whole table to be copied)
  * and SCAN walks buckets with a reverse-binary cursor, which returns every
  * key present for the whole scan even while the table is resized.
  *
  * @module
  */
-
-/** What the table stores: anything that carries its own key. */
-export interface Keyed {
-  /** The key the item is stored under. */
-  readonly key: string;
-}
 
 /** Buckets of a new or emptied table. */
 const INITIAL_BUCKETS = 4;
@@ -48,11 +43,15 @@ export function reverseBits(v: number): number {
 
 /**
  * A chained hash table from keys to items. Items live in numbered nodes
- * (1-based; 0 means none): the item, its key's hash and the next node of
- * its bucket's chain. Freed nodes are reused before new ones are added.
+ * (1-based; 0 means none): the key, the item, the tag, the key's hash and
+ * the next node of its bucket's chain. Freed nodes are reused before new
+ * ones are added. A node number stays valid until the next change of the
+ * table (set, delete, compact).
  */
-export class KeyTable<T extends Keyed> {
+export class KeyTable<T> {
+  #keys: (string | undefined)[] = [undefined];
   #items: (T | undefined)[] = [undefined];
+  #tags = new Int32Array(INITIAL_BUCKETS + 1);
   #hashes = new Int32Array(INITIAL_BUCKETS + 1);
   #next = new Int32Array(INITIAL_BUCKETS + 1);
   /** Nodes handed out so far (the highest node number). */
@@ -84,20 +83,57 @@ export class KeyTable<T extends Keyed> {
 
   /** The item stored under `key`. */
   get(key: string): T | undefined {
-    if (key === this.#lastKey) return this.#items[this.#lastNode];
-    if (this.#size === 0) return undefined;
-    if (this.#old !== null) this.#rehashStep(REHASH_STEP);
-    const node = this.#find(key, hashKey(key));
-    if (node === 0) return undefined;
-    this.#lastKey = key;
-    this.#lastNode = node;
-    return this.#items[node];
+    return this.#items[this.find(key)];
   }
 
-  /** Stores `item` under its key; returns the item it replaced, if any. */
-  set(item: T): T | undefined {
+  /** The node of `key`, 0 when it is not in the table. */
+  find(key: string): number {
+    if (key === this.#lastKey) return this.#lastNode;
+    if (this.#size === 0) return 0;
     if (this.#old !== null) this.#rehashStep(REHASH_STEP);
-    const key = item.key;
+    const node = this.#find(key, hashKey(key));
+    if (node === 0) return 0;
+    this.#lastKey = key;
+    this.#lastNode = node;
+    return node;
+  }
+
+  /** The key of node `node`. */
+  keyAt(node: number): string {
+    return this.#keys[node]!;
+  }
+
+  /** The item of node `node`. */
+  itemAt(node: number): T {
+    return this.#items[node]!;
+  }
+
+  /** Replaces the item of node `node`, keeping its key and tag. */
+  setItemAt(node: number, item: T): void {
+    this.#items[node] = item;
+  }
+
+  /** The tag of node `node` (0 for a new node). */
+  tagAt(node: number): number {
+    return this.#tags[node];
+  }
+
+  /** Sets the tag of node `node`. */
+  setTagAt(node: number, tag: number): void {
+    this.#tags[node] = tag;
+  }
+
+  /**
+   * Stores `item` under `key`; returns the item it replaced, if any. A
+   * replaced item's node (and tag) is kept; a new node's tag is 0.
+   */
+  set(key: string, item: T): T | undefined {
+    if (key === this.#lastKey) {
+      const old = this.#items[this.#lastNode];
+      this.#items[this.#lastNode] = item;
+      return old;
+    }
+    if (this.#old !== null) this.#rehashStep(REHASH_STEP);
     const hash = hashKey(key);
     const found = this.#find(key, hash);
     if (found !== 0) {
@@ -108,7 +144,9 @@ export class KeyTable<T extends Keyed> {
       return old;
     }
     const node = this.#allocate();
+    this.#keys[node] = key;
     this.#items[node] = item;
+    this.#tags[node] = 0;
     this.#lastKey = key;
     this.#lastNode = node;
     this.#hashes[node] = hash;
@@ -129,7 +167,7 @@ export class KeyTable<T extends Keyed> {
     if (this.#old !== null) this.#rehashStep(REHASH_STEP);
     this.#lastKey = null;
     const hash = hashKey(key);
-    const items = this.#items;
+    const keys = this.#keys;
     const next = this.#next;
     for (let t = 0; t < 2; t++) {
       const buckets = t === 0 ? this.#buckets : this.#old;
@@ -137,11 +175,12 @@ export class KeyTable<T extends Keyed> {
       const bucket = hash & (buckets.length - 1);
       let previous = 0;
       for (let node = buckets[bucket]; node !== 0; node = next[node]) {
-        if (this.#hashes[node] === hash && items[node]!.key === key) {
+        if (this.#hashes[node] === hash && keys[node] === key) {
           if (previous === 0) buckets[bucket] = next[node];
           else next[previous] = next[node];
-          const item = items[node];
-          items[node] = undefined;
+          const item = this.#items[node];
+          keys[node] = undefined;
+          this.#items[node] = undefined;
           next[node] = this.#free;
           this.#free = node;
           this.#size--;
@@ -156,7 +195,9 @@ export class KeyTable<T extends Keyed> {
   /** Removes every item. */
   clear(): void {
     this.#lastKey = null;
+    this.#keys = [undefined];
     this.#items = [undefined];
+    this.#tags = new Int32Array(INITIAL_BUCKETS + 1);
     this.#hashes = new Int32Array(INITIAL_BUCKETS + 1);
     this.#next = new Int32Array(INITIAL_BUCKETS + 1);
     this.#used = 0;
@@ -168,45 +209,44 @@ export class KeyTable<T extends Keyed> {
   }
 
   /**
-   * Every item, in node order. Items added during the iteration may or may
-   * not be visited; removed ones are not.
+   * Every node in use, in node order. Nodes added during the iteration may
+   * or may not be visited; removed ones are not.
    */
-  *values(): IterableIterator<T> {
+  *nodes(): IterableIterator<number> {
     for (let node = 1; node <= this.#used; node++) {
-      const item = this.#items[node];
-      if (item !== undefined) yield item;
+      if (this.#keys[node] !== undefined) yield node;
     }
   }
 
   /**
-   * A uniformly random item, or undefined when empty. Expected O(1) while
-   * the nodes are at least a quarter in use, which {@linkcode compact}
+   * A uniformly random node, or 0 when empty. Expected O(1) while the
+   * nodes are at least a quarter in use, which {@linkcode compact}
    * restores.
    */
-  random(): T | undefined {
-    if (this.#size === 0) return undefined;
-    const items = this.#items;
+  random(): number {
+    if (this.#size === 0) return 0;
+    const keys = this.#keys;
     const used = this.#used;
     while (true) {
-      const item = items[1 + Math.floor(Math.random() * used)];
-      if (item !== undefined) return item;
+      const node = 1 + Math.floor(Math.random() * used);
+      if (keys[node] !== undefined) return node;
     }
   }
 
   /**
-   * One step of a scan, as Redis's dictScan: the items of the bucket(s) at
-   * `cursor` and following ones, until at least `count` items or
+   * One step of a scan, as Redis's dictScan: the nodes of the bucket(s) at
+   * `cursor` and following ones, until at least `count` nodes or
    * `count * 10` buckets, and the cursor to continue from (0 when done).
    */
-  scan(cursor: number, count: number): { items: T[]; next: number } {
-    const items: T[] = [];
+  scan(cursor: number, count: number): { nodes: number[]; next: number } {
+    const nodes: number[] = [];
     let v = cursor >>> 0;
-    if (this.#size === 0) return { items, next: 0 };
+    if (this.#size === 0) return { nodes, next: 0 };
     let visits = Math.max(1, count * 10);
     do {
-      v = this.#scanBucket(v, items);
-    } while (v !== 0 && --visits > 0 && items.length < count);
-    return { items, next: v };
+      v = this.#scanBucket(v, nodes);
+    } while (v !== 0 && --visits > 0 && nodes.length < count);
+    return { nodes, next: v };
   }
 
   /**
@@ -239,19 +279,21 @@ export class KeyTable<T extends Keyed> {
    */
   compact(): void {
     if (this.#used <= 64 || this.#size * 4 >= this.#used) return;
-    const live: T[] = [];
-    const hashes: number[] = [];
+    const live: number[] = [];
     for (let node = 1; node <= this.#used; node++) {
-      const item = this.#items[node];
-      if (item === undefined) continue;
-      live.push(item);
-      hashes.push(this.#hashes[node]);
+      if (this.#keys[node] !== undefined) live.push(node);
     }
+    const keys = this.#keys;
+    const items = this.#items;
+    const tags = this.#tags;
+    const hashes = this.#hashes;
     this.#lastKey = null;
     const bucketCount = this.#old !== null
       ? Math.max(this.#buckets.length, this.#old.length)
       : this.#buckets.length;
+    this.#keys = [undefined];
     this.#items = [undefined];
+    this.#tags = new Int32Array(live.length + 1);
     this.#hashes = new Int32Array(live.length + 1);
     this.#next = new Int32Array(live.length + 1);
     this.#used = 0;
@@ -260,10 +302,12 @@ export class KeyTable<T extends Keyed> {
     this.#rehashIndex = 0;
     const buckets = new Int32Array(bucketCount);
     this.#buckets = buckets;
-    for (let i = 0; i < live.length; i++) {
+    for (const from of live) {
       const node = this.#allocate();
-      this.#items[node] = live[i];
-      const hash = hashes[i];
+      this.#keys[node] = keys[from];
+      this.#items[node] = items[from];
+      this.#tags[node] = tags[from];
+      const hash = hashes[from];
       this.#hashes[node] = hash;
       const bucket = hash & (bucketCount - 1);
       this.#next[node] = buckets[bucket];
@@ -272,18 +316,18 @@ export class KeyTable<T extends Keyed> {
   }
 
   #find(key: string, hash: number): number {
-    const items = this.#items;
+    const keys = this.#keys;
     const hashes = this.#hashes;
     const next = this.#next;
     let buckets = this.#buckets;
     for (let node = buckets[hash & (buckets.length - 1)]; node !== 0;) {
-      if (hashes[node] === hash && items[node]!.key === key) return node;
+      if (hashes[node] === hash && keys[node] === key) return node;
       node = next[node];
     }
     if (this.#old === null) return 0;
     buckets = this.#old;
     for (let node = buckets[hash & (buckets.length - 1)]; node !== 0;) {
-      if (hashes[node] === hash && items[node]!.key === key) return node;
+      if (hashes[node] === hash && keys[node] === key) return node;
       node = next[node];
     }
     return 0;
@@ -298,9 +342,11 @@ export class KeyTable<T extends Keyed> {
     const node = ++this.#used;
     if (node >= this.#hashes.length) {
       const capacity = this.#hashes.length * 2;
+      this.#tags = grown(this.#tags, capacity);
       this.#hashes = grown(this.#hashes, capacity);
       this.#next = grown(this.#next, capacity);
     }
+    this.#keys.push(undefined);
     this.#items.push(undefined);
     return node;
   }
@@ -353,16 +399,20 @@ export class KeyTable<T extends Keyed> {
     }
   }
 
-  /** Collects the items of one bucket chain of `buckets`. */
-  #collect(buckets: Int32Array<ArrayBuffer>, bucket: number, into: T[]): void {
+  /** Collects the nodes of one bucket chain of `buckets`. */
+  #collect(
+    buckets: Int32Array<ArrayBuffer>,
+    bucket: number,
+    into: number[],
+  ): void {
     const next = this.#next;
     for (let node = buckets[bucket]; node !== 0; node = next[node]) {
-      into.push(this.#items[node]!);
+      into.push(node);
     }
   }
 
   /** Redis's dictScan step: emits the bucket(s) at `v`, returns the next v. */
-  #scanBucket(v: number, into: T[]): number {
+  #scanBucket(v: number, into: number[]): number {
     if (this.#old === null) {
       const mask = this.#buckets.length - 1;
       this.#collect(this.#buckets, v & mask, into);

@@ -22,16 +22,18 @@ import { hasValueType, valueTypeOps } from "./value_types.ts";
 export const DEFAULT_SAMPLES = 5;
 
 /**
- * Per key, beyond the key's string and its value: the Entry object and
- * the key's node and bucket in the keyspace's hash table.
+ * Per key, the keyspace's own part (the hash table's node: key and item
+ * slots, tag, hash and chain link, and its bucket), which MEMORY STATS
+ * reports as the main hash table's overhead rather than as data.
  */
-export const KEY_OVERHEAD_BYTES = 97;
+export const KEYSPACE_SLOT_BYTES = 45;
+/** An Entry object, which every key but a plain string one has. */
+export const ENTRY_BYTES = 64;
 /**
- * The part of {@linkcode KEY_OVERHEAD_BYTES} that is the keyspace's own
- * (the hash table's node and bucket), which MEMORY STATS reports as the
- * main hash table's overhead rather than as data.
+ * Per key held as an entry, beyond the key's string and its value: the
+ * Entry object and the key's node and bucket.
  */
-export const KEYSPACE_SLOT_BYTES = 33;
+export const KEY_OVERHEAD_BYTES: number = ENTRY_BYTES + KEYSPACE_SLOT_BYTES;
 /** A key with an expiry: its entry in the volatile Map and the boxed time. */
 export const EXPIRY_BYTES = 49;
 /** A Uint8Array view object, whatever it views. */
@@ -87,7 +89,17 @@ export function sampledBytes<T>(
 }
 
 /**
- * The estimated bytes of a key: its string, its value (sampling
+ * The estimated bytes of a plain string key (a short value held as a
+ * binary string, with no entry; see lib/store/database.ts): its node and
+ * its two strings.
+ */
+export function plainStringBytes(key: string, value: string): number {
+  return KEYSPACE_SLOT_BYTES + stringBytes(key.length) +
+    stringBytes(value.length);
+}
+
+/**
+ * The estimated bytes of a key held as an entry: its string, its value (sampling
  * `samples` elements of a collection; 0 samples all) and the per-key
  * overhead, as MEMORY USAGE reports it.
  */

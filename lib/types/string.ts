@@ -21,7 +21,7 @@ import { defineCommand, keyRange } from "../commands/define.ts";
 import type { CommandContext } from "../commands/context.ts";
 import { CommandError, Errors } from "../commands/errors.ts";
 import type { CommandSpec, KeyReference } from "../commands/spec.ts";
-import { Entry } from "../store/database.ts";
+import { Entry, type StoredItem } from "../store/database.ts";
 import { bytesBytes, stringBytes } from "../store/memory_usage.ts";
 import {
   compactString,
@@ -119,10 +119,16 @@ export function readString(
 
 /** Like {@linkcode readString}, in whichever form the value is held. */
 function readStringValue(ctx: CommandContext, key: string): StringValue | null {
-  const entry = ctx.readKey(key);
-  if (entry === undefined) return null;
-  if (entry.type !== "string") throw new CommandError(Errors.wrongType);
-  return entry.value as StringValue;
+  const item = ctx.readValue(key);
+  if (item === undefined) return null;
+  return storedString(item);
+}
+
+/** The string value of a stored item; throws WRONGTYPE for other types. */
+function storedString(item: StoredItem): StringValue {
+  if (typeof item === "string") return item;
+  if (item.type !== "string") throw new CommandError(Errors.wrongType);
+  return item.value as StringValue;
 }
 
 /** Options of {@linkcode storeString}. */
@@ -146,6 +152,22 @@ export function storeString(
   entry.flags = flags;
   ctx.db.set(key, entry);
   return entry;
+}
+
+/**
+ * Stores a string value as SET does, with no expiry or flags: a short one
+ * as a plain string, which costs no entry (see Database.setString).
+ */
+function storeValue(
+  ctx: CommandContext,
+  key: string,
+  value: StringValue,
+): void {
+  if (value.length > EMBSTR_SIZE_LIMIT) storeString(ctx, key, value);
+  else {
+    const text = typeof value === "string" ? value : bytesToString(value);
+    ctx.db.setString(key, text, ctx.now);
+  }
 }
 
 function held(value: StringValue, flags: number): StringValue {
@@ -363,11 +385,10 @@ function setGeneric(
     : optionExpireMs(ctx, options, command);
   const expireAt = Number(when);
   const db = ctx.db;
-  const old = flags & OPT_GET ? ctx.readKey(key) : db.get(key, ctx.now);
+  const old = flags & OPT_GET ? ctx.readValue(key) : db.lookup(key, ctx.now);
   if (flags & OPT_GET) {
     if (old === undefined) ctx.reply.nullBulk();
-    else if (old.type !== "string") throw new CommandError(Errors.wrongType);
-    else replyValue(ctx, old.value as StringValue);
+    else replyValue(ctx, storedString(old));
   }
   if ((flags & OPT_NX && old !== undefined) || (flags & OPT_XX && !old)) {
     if (flags & OPT_GET) return;
@@ -375,12 +396,15 @@ function setGeneric(
     else ctx.reply.nullBulk();
     return;
   }
-  const keptExpire = flags & OPT_KEEPTTL && old !== undefined
-    ? old.expireAt
+  const oldEntry = typeof old === "string" ? undefined : old;
+  const keptExpire = flags & OPT_KEEPTTL && oldEntry !== undefined
+    ? oldEntry.expireAt
     : 0;
   const newExpire = options.expire === null ? keptExpire : expireAt;
-  if (old !== undefined && old.type === "string") {
-    overwriteString(ctx, key, old, value, newExpire);
+  if (newExpire === 0 && value.length <= EMBSTR_SIZE_LIMIT) {
+    storeValue(ctx, key, value);
+  } else if (oldEntry !== undefined && oldEntry.type === "string") {
+    overwriteString(ctx, key, oldEntry, value, newExpire);
   } else storeString(ctx, key, value, { expireAt: newExpire });
   ctx.keyChanged(key, "$", "set");
   if (options.expire !== null) {
@@ -440,7 +464,7 @@ function getset(ctx: CommandContext, args: Uint8Array[]): void {
   const old = readStringValue(ctx, key);
   if (old === null) ctx.reply.nullBulk();
   else replyValue(ctx, old);
-  storeString(ctx, key, args[2]);
+  storeValue(ctx, key, args[2]);
   ctx.keyChanged(key, "$", "set");
 }
 
@@ -491,9 +515,11 @@ function getex(ctx: CommandContext, args: Uint8Array[]): void {
 function mget(ctx: CommandContext, args: Uint8Array[]): void {
   ctx.reply.array(args.length - 1);
   for (let i = 1; i < args.length; i++) {
-    const entry = ctx.readKey(bytesToString(args[i]));
-    if (entry === undefined || entry.type !== "string") ctx.reply.nullBulk();
-    else replyValue(ctx, entry.value as StringValue);
+    const item = ctx.readValue(bytesToString(args[i]));
+    if (item === undefined) ctx.reply.nullBulk();
+    else if (typeof item === "string") ctx.reply.bulkString(item);
+    else if (item.type !== "string") ctx.reply.nullBulk();
+    else replyValue(ctx, item.value as StringValue);
   }
 }
 
@@ -514,7 +540,7 @@ function msetGeneric(
   }
   for (let i = 1; i < args.length; i += 2) {
     const key = bytesToString(args[i]);
-    storeString(ctx, key, args[i + 1]);
+    storeValue(ctx, key, args[i + 1]);
     ctx.keyChanged(key, "$", "set");
   }
   return true;
@@ -542,7 +568,7 @@ function append(ctx: CommandContext, args: Uint8Array[]): void {
   const suffix = args[2];
   let length: number;
   if (entry === undefined) {
-    storeString(ctx, key, suffix);
+    storeValue(ctx, key, suffix);
     length = suffix.length;
   } else {
     if (entry.type !== "string") throw new CommandError(Errors.wrongType);
@@ -623,12 +649,11 @@ function incrDecr(
   increment: number | bigint,
 ): void {
   const key = bytesToString(keyArg);
-  const entry = ctx.db.get(key, ctx.now);
-  let current = 0;
-  if (entry !== undefined) {
-    if (entry.type !== "string") throw new CommandError(Errors.wrongType);
-    current = parseIntegerArgument(stringValueScratch(entry));
-  }
+  const item = ctx.db.lookup(key, ctx.now);
+  const value = item === undefined ? undefined : storedString(item);
+  const current = value === undefined
+    ? 0
+    : parseIntegerArgument(scratchValueBytes(value));
   let result: number | bigint;
   if (
     typeof increment === "number" && Math.abs(increment) <= SAFE_OPERAND &&
@@ -638,7 +663,7 @@ function incrDecr(
   } else {
     const old = Math.abs(current) <= SAFE_OPERAND
       ? BigInt(current)
-      : parseInt64(stringValueScratch(entry!))!;
+      : parseInt64(scratchValueBytes(value!))!;
     const incr = BigInt(increment);
     if (
       (incr < 0n && old < 0n && incr < LLONG_MIN - old) ||
@@ -647,8 +672,10 @@ function incrDecr(
     result = old + incr;
   }
   const text = String(result);
-  if (entry === undefined) storeString(ctx, key, text);
-  else setStringValue(entry, text);
+  // An entry keeps its expiry; a new or plain key stays without an entry.
+  if (item === undefined || typeof item === "string") {
+    ctx.db.setString(key, text, ctx.now);
+  } else setStringValue(item, text);
   ctx.keyChanged(key, "$", "incrby");
   ctx.reply.integer(result);
 }

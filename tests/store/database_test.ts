@@ -252,3 +252,66 @@ Deno.test("keyspace: swap exchanges databases and renumbers them", () => {
   keyspace.clear();
   assert.equal(keyspace.totalKeys, 0);
 });
+
+Deno.test("database: a plain string value is stored without an entry until one is asked for", () => {
+  const db = new Database(0);
+  const added: string[] = [];
+  db.onAdded = (_db, key) => added.push(key);
+  db.setString("k", "hello", 5_000);
+  db.setString("k", "world", 9_000);
+  assert.deepEqual(added, ["k"]);
+  const plainBytes = db.bytes;
+  // Reads and probes see the value as stored, with no entry made.
+  assert.equal(db.lookup("k", 12_000), "world");
+  assert.equal(db.peekItem("k"), "world");
+  assert.equal(db.has("k", 12_000), true);
+  const [[key, detached]] = [...db.entries()];
+  assert.equal(key, "k");
+  assert.equal(detached.value, "world");
+  assert.equal(detached.idleMs(15_000), 3_000);
+  assert.equal(db.peekItem("k"), "world");
+  assert.equal(db.scanEntries(0, 10).entries[0].key, "k");
+  assert.equal(db.sampleEntries(1, false)[0].value, "world");
+  assert.equal(db.bytes, plainBytes);
+  // get() makes the entry, keeping the access field, and accounts for it.
+  const made = db.get("k", 12_000, false)!;
+  assert.equal(made.type, "string");
+  assert.equal(made.value, "world");
+  assert.equal(made.key, "k");
+  assert.equal(made.clock, lruClock(12_000));
+  assert.equal(db.peekItem("k"), made);
+  assert.equal(db.get("k", 13_000), made);
+  assert.ok(db.bytes > plainBytes);
+  // setString over an entry drops it and its expiry.
+  db.setExpire("k", made, 100_000);
+  assert.equal(db.volatileCount, 1);
+  db.setString("k", "again", 14_000);
+  assert.equal(db.volatileCount, 0);
+  assert.equal(db.peekItem("k"), "again");
+  assert.equal(db.bytes, plainBytes);
+  // set() of an entry over a plain value, and deletes, balance the account.
+  db.set("k", entry("entry"));
+  db.setString("p", "plain", 14_000);
+  assert.equal(db.delete("k"), true);
+  assert.equal(db.delete("p"), true);
+  assert.equal(db.bytes, 0);
+  assert.equal(db.size, 0);
+});
+
+Deno.test("database: under an LFU policy a plain string value keeps its counter", () => {
+  accessTracking.lfu = true;
+  try {
+    const db = new Database(0);
+    db.setString("k", "v", 0);
+    for (let i = 0; i < 100; i++) db.lookup("k", 0);
+    const counter = db.get("k", 0, false)!.decayedFrequency(0);
+    assert.ok(counter > 5, `counter ${counter}`);
+    // Overwrites, plain or not, keep the counter, as Redis's dbOverwrite.
+    db.setString("k", "w", 0);
+    assert.equal(db.sampleEntries(1, false)[0].decayedFrequency(0), counter);
+    db.set("k", entry("x", 0));
+    assert.equal(db.get("k", 0, false)!.decayedFrequency(0), counter);
+  } finally {
+    accessTracking.lfu = false;
+  }
+});

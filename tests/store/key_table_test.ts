@@ -2,13 +2,12 @@ import assert from "node:assert/strict";
 import { hashKey, KeyTable, reverseBits } from "../../lib/store/key_table.ts";
 
 interface Item {
-  key: string;
   value: number;
 }
 
 function filled(count: number): KeyTable<Item> {
   const table = new KeyTable<Item>();
-  for (let i = 0; i < count; i++) table.set({ key: `k${i}`, value: i });
+  for (let i = 0; i < count; i++) table.set(`k${i}`, { value: i });
   return table;
 }
 
@@ -21,7 +20,7 @@ function scanAll(
   let cursor = 0;
   do {
     const step = table.scan(cursor, count);
-    for (const item of step.items) keys.push(item.key);
+    for (const node of step.nodes) keys.push(table.keyAt(node));
     cursor = step.next;
     between();
   } while (cursor !== 0);
@@ -33,12 +32,12 @@ Deno.test("key table: get, set, replace and delete through growth", () => {
   assert.equal(table.size, 10_000);
   for (let i = 0; i < 10_000; i++) assert.equal(table.get(`k${i}`)?.value, i);
   assert.equal(table.get("missing"), undefined);
-  const old = table.set({ key: "k7", value: -7 });
+  const old = table.set("k7", { value: -7 });
   assert.equal(old?.value, 7);
   assert.equal(table.get("k7")?.value, -7);
   assert.equal(table.size, 10_000);
   for (let i = 0; i < 10_000; i += 2) {
-    assert.equal(table.delete(`k${i}`)?.key, `k${i}`);
+    assert.equal(table.delete(`k${i}`)?.value, i);
   }
   assert.equal(table.delete("k0"), undefined);
   assert.equal(table.size, 5_000);
@@ -51,7 +50,7 @@ Deno.test("key table: binary keys, including every byte value", () => {
   const table = new KeyTable<Item>();
   const keys = ["", "\x00", "\x00\x00", "\xff\x00\x80"];
   for (let b = 0; b < 256; b++) keys.push(String.fromCharCode(b, 0, b));
-  keys.forEach((key, value) => table.set({ key, value }));
+  keys.forEach((key, value) => table.set(key, { value }));
   keys.forEach((key, value) => assert.equal(table.get(key)?.value, value));
   assert.equal(table.size, keys.length);
 });
@@ -69,7 +68,7 @@ Deno.test("key table: a scan returns every key present throughout while the tabl
   const keys = new Set(
     scanAll(table, 5, () => {
       for (let i = 0; i < 50; i++) {
-        table.set({ key: `new${added++}`, value: 0 });
+        table.set(`new${added++}`, { value: 0 });
       }
     }),
   );
@@ -98,10 +97,10 @@ Deno.test("key table: scanned() tells the keys a scan has returned", () => {
   const returned = new Set<string>();
   for (let step = 0; step < 20; step++) {
     const result = table.scan(cursor, 10);
-    for (const item of result.items) returned.add(item.key);
+    for (const node of result.nodes) returned.add(table.keyAt(node));
     cursor = result.next;
     // Growth in between must not change which keys count as scanned.
-    for (let i = 0; i < 200; i++) table.set({ key: `g${step}:${i}`, value: 0 });
+    for (let i = 0; i < 200; i++) table.set(`g${step}:${i}`, { value: 0 });
     for (let i = 0; i < 1_000; i++) {
       const key = `k${i}`;
       assert.equal(table.scanned(key, cursor), returned.has(key), key);
@@ -115,7 +114,7 @@ Deno.test("key table: random() draws every item and stays uniform after compacti
   table.maintain({ steps: 1_000_000, shrink: true });
   const counts = new Map<string, number>();
   for (let i = 0; i < 10_000; i++) {
-    const key = table.random()!.key;
+    const key = table.keyAt(table.random());
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   assert.equal(counts.size, 10);
@@ -123,13 +122,24 @@ Deno.test("key table: random() draws every item and stays uniform after compacti
   for (let i = 9_990; i < 10_000; i++) {
     assert.equal(table.get(`k${i}`)?.value, i);
   }
-  assert.equal(new KeyTable<Item>().random(), undefined);
+  assert.equal(new KeyTable<Item>().random(), 0);
 });
 
-Deno.test("key table: values() and clear()", () => {
+Deno.test("key table: nodes(), tags and clear()", () => {
   const table = filled(50);
   table.delete("k3");
-  assert.equal([...table.values()].length, 49);
+  assert.equal([...table.nodes()].length, 49);
+  const node = table.find("k7");
+  assert.equal(table.keyAt(node), "k7");
+  assert.equal(table.tagAt(node), 0);
+  table.setTagAt(node, 0x7fffffff);
+  table.set("k7", { value: 70 });
+  // A replaced item keeps its node and tag; a new key's tag is 0.
+  assert.equal(table.tagAt(table.find("k7")), 0x7fffffff);
+  assert.equal(table.itemAt(table.find("k7")).value, 70);
+  table.set("k3", { value: 3 });
+  assert.equal(table.tagAt(table.find("k3")), 0);
+  assert.equal(table.find("missing"), 0);
   table.clear();
   assert.equal(table.size, 0);
   assert.equal(table.get("k1"), undefined);
@@ -150,16 +160,18 @@ Deno.test("key table: the remembered last lookup never outlives its key", () => 
   assert.equal(table.get(key)?.value, 5);
   assert.equal(table.delete(key)?.value, 5);
   assert.equal(table.get(key), undefined);
-  table.set({ key: "other", value: 1 }); // reuses the freed node
+  table.set("other", { value: 1 }); // reuses the freed node
   assert.equal(table.get(key), undefined);
-  table.set({ key, value: 50 });
+  table.set(key, { value: 50 });
   assert.equal(table.get(key)?.value, 50);
   for (let i = 0; i < 100; i++) if (i !== 5) table.delete(`k${i}`);
-  for (let i = 0; i < 1000; i++) table.set({ key: `x${i}`, value: i });
+  for (let i = 0; i < 1000; i++) table.set(`x${i}`, { value: i });
   for (let i = 0; i < 1000; i++) table.delete(`x${i}`);
   assert.equal(table.get(key)?.value, 50);
+  table.setTagAt(table.find(key), 42);
   table.maintain({ steps: 1_000_000, shrink: true }); // renumbers the nodes
   assert.equal(table.get("other")?.value, 1);
+  assert.equal(table.tagAt(table.find(key)), 42);
   assert.equal(table.get(key)?.value, 50);
   assert.equal(table.size, 2);
 });
