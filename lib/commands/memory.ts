@@ -14,7 +14,11 @@ import { CommandError, Errors } from "./errors.ts";
 import type { CommandSpec } from "./spec.ts";
 import { allocatorFigures, type MemoryBreakdown } from "../server/memory.ts";
 import type { Server } from "../server/server.ts";
-import { DEFAULT_SAMPLES, entryBytes } from "../store/memory_usage.ts";
+import {
+  DEFAULT_SAMPLES,
+  entryBytes,
+  plainStringBytes,
+} from "../store/memory_usage.ts";
 import { bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
 import { formatDouble } from "../util/numbers.ts";
 
@@ -42,9 +46,12 @@ function memoryUsage(ctx: CommandContext, args: Uint8Array[]): void {
     if (samples < 0) throw new CommandError(Errors.syntax);
   }
   // Like Redis, a plain dictionary lookup: no expiry check, no access.
-  const entry = ctx.db.peek(bytesToString(args[2]));
-  if (entry === undefined) ctx.reply.nullBulk();
-  else ctx.reply.integer(entryBytes(entry, samples));
+  const key = bytesToString(args[2]);
+  const item = ctx.db.peekItem(key);
+  if (item === undefined) ctx.reply.nullBulk();
+  else if (typeof item === "string") {
+    ctx.reply.integer(plainStringBytes(key, item));
+  } else ctx.reply.integer(entryBytes(item, samples));
 }
 
 /** A ratio as Redis computes it, in single precision; 0 for a zero divisor. */

@@ -313,3 +313,40 @@ Deno.test("keys: relative and past expiry times reach the AOF as PEXPIREAT and D
     assert.ok(text.endsWith(expected), JSON.stringify(text));
   });
 });
+
+Deno.test("keys: a plain string key stays without an entry through reads, probes and overwrites", () => {
+  const { run, server } = inProcess();
+  const db = server.keyspace.db(0);
+  run("SET", "k", "hello");
+  run("MSET", "n", "41", "m", "x");
+  run("INCR", "n");
+  for (
+    const command of [
+      ["GET", "k"],
+      ["MGET", "k", "n"],
+      ["EXISTS", "k"],
+      ["TYPE", "k"],
+      ["TTL", "k"],
+      ["PTTL", "k"],
+      ["STRLEN", "k"],
+      ["GETRANGE", "k", "0", "1"],
+      ["MEMORY", "USAGE", "k"],
+      ["SCAN", "0", "TYPE", "string"],
+      ["TOUCH", "k"],
+      ["PERSIST", "k"],
+      ["SET", "k", "again", "GET"],
+    ]
+  ) run(...command);
+  for (const key of ["k", "n", "m"]) {
+    assert.equal(typeof db.peekItem(key), "string", key);
+  }
+  assert.equal(run("GET", "n"), "$2\r\n42\r\n");
+  // An expiry needs an entry; a plain SET drops it and the entry again.
+  run("EXPIRE", "k", "100");
+  assert.equal(typeof db.peekItem("k"), "object");
+  assert.equal(run("TTL", "k"), ":100\r\n");
+  run("SET", "k", "plain");
+  assert.equal(typeof db.peekItem("k"), "string");
+  assert.equal(run("TTL", "k"), ":-1\r\n");
+  assert.equal(run("OBJECT", "ENCODING", "n"), "$3\r\nint\r\n");
+});
