@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { Database, Entry } from "../store/database.ts";
+import { type Database, decayedCounter, lruIdleMs } from "../store/database.ts";
 
 /** What an eviction attempt achieved (Redis's EVICT_OK/RUNNING/FAIL). */
 export type EvictionResult = "ok" | "running" | "fail";
@@ -80,18 +80,23 @@ export function evictionTimeLimitMs(tenacity: number): number {
 }
 
 /**
- * The pool score of `entry` under `policy` at `now`: the higher, the
- * better to evict.
+ * The pool score under `policy` at `now` of a key with access field
+ * `clock` and expiry time `expireAt`: the higher, the better to evict.
  */
-function score(policy: EvictionPolicy, entry: Entry, now: number): number {
+function score(
+  policy: EvictionPolicy,
+  clock: number,
+  expireAt: number,
+  now: number,
+): number {
   switch (policy) {
     case "allkeys-lfu":
     case "volatile-lfu":
-      return 255 - entry.decayedFrequency(now);
+      return 255 - decayedCounter(clock, now);
     case "volatile-ttl":
-      return -entry.expireAt;
+      return -expireAt;
     default:
-      return entry.idleMs(now);
+      return lruIdleMs(clock, now);
   }
 }
 
@@ -123,12 +128,13 @@ export class Evictor {
     const host = this.#host;
     const settings = host.settings();
     if (settings.maxmemory === 0 || !host.mayEvict()) return "ok";
-    if (host.usedMemory() <= settings.maxmemory) return "ok";
+    let used = host.usedMemory();
+    if (used <= settings.maxmemory) return "ok";
     if (settings.policy === "noeviction") return "fail";
     const started = performance.now();
     const limit = evictionTimeLimitMs(settings.tenacity);
     let evicted = 0;
-    while (host.usedMemory() > settings.maxmemory) {
+    for (; used > settings.maxmemory; used = host.usedMemory()) {
       const best = this.#pick(settings, now);
       if (best === null) return "fail";
       host.evict(best.db, best.key);
@@ -165,8 +171,9 @@ export class Evictor {
       for (let i = 0; i < databases.length; i++) {
         this.#nextDb = (this.#nextDb + 1) % databases.length;
         const db = databases[this.#nextDb];
-        const [entry] = db.sampleEntries(1, volatileOnly);
-        if (entry !== undefined) return { score: 0, key: entry.key, db };
+        let picked: string | null = null;
+        db.sample(1, volatileOnly, (key) => picked = key);
+        if (picked !== null) return { score: 0, key: picked, db };
       }
       return null;
     }
@@ -176,9 +183,12 @@ export class Evictor {
         const count = volatileOnly ? db.volatileCount : db.size;
         if (count === 0) continue;
         keys += count;
-        for (const entry of db.sampleEntries(settings.samples, volatileOnly)) {
-          this.#offer({ score: score(policy, entry, now), key: entry.key, db });
-        }
+        db.sample(
+          settings.samples,
+          volatileOnly,
+          (key, clock, expireAt) =>
+            this.#offer(score(policy, clock, expireAt, now), key, db),
+        );
       }
       if (keys === 0) return null;
       // Best first; a candidate deleted since it was pooled is skipped.
@@ -194,18 +204,18 @@ export class Evictor {
   }
 
   /**
-   * Puts `candidate` in the pool if it beats the worst of a full pool. As
-   * in Redis, a key sampled again may be pooled twice: whichever copy is
+   * Pools `key` of `db` with `score` if it beats the worst of a full pool.
+   * As in Redis, a key sampled again may be pooled twice: whichever copy is
    * taken first evicts it, and the other is skipped as gone.
    */
-  #offer(candidate: Candidate): void {
+  #offer(score: number, key: string, db: Database): void {
     const pool = this.#pool;
     if (pool.length === POOL_SIZE) {
-      if (candidate.score <= pool[0].score) return;
+      if (score <= pool[0].score) return;
       pool.shift();
     }
     let at = pool.length;
-    while (at > 0 && pool[at - 1].score > candidate.score) at--;
-    pool.splice(at, 0, candidate);
+    while (at > 0 && pool[at - 1].score > score) at--;
+    pool.splice(at, 0, { score, key, db });
   }
 }

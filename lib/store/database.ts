@@ -136,10 +136,7 @@ export class Entry {
    * estimateObjectIdleTime (whole seconds; the clock wraps after 194 days).
    */
   idleMs(now: number): number {
-    const clock = lruClock(now);
-    const lru = this.clock;
-    return (clock >= lru ? clock - lru : clock + (LRU_CLOCK_MAX - lru)) *
-      1000;
+    return lruIdleMs(this.clock, now);
   }
 
   /**
@@ -193,11 +190,22 @@ export class Entry {
 }
 
 /**
+ * Milliseconds since the access that set LRU clock field `field`, as
+ * Redis's estimateObjectIdleTime (whole seconds; the clock wraps after 194
+ * days).
+ */
+export function lruIdleMs(field: number, now: number): number {
+  const clock = lruClock(now);
+  return (clock >= field ? clock - field : clock + (LRU_CLOCK_MAX - field)) *
+    1000;
+}
+
+/**
  * The LFU counter of access field `field` after decay for the minutes
  * since its last decrement (none with an lfu-decay-time of 0), as Redis's
  * LFUDecrAndReturn.
  */
-function decayedCounter(field: number, now: number): number {
+export function decayedCounter(field: number, now: number): number {
   const counter = field & 0xff;
   const decay = accessTracking.decayMinutes;
   if (decay === 0) return counter;
@@ -234,6 +242,13 @@ const REHASH_CHAINS_PER_CRON = 10_000;
  * {@linkcode Database.get}).
  */
 export type StoredItem = Entry | string;
+
+/** What {@linkcode Database.sample} calls for each sampled key. */
+export type SampleVisitor = (
+  key: string,
+  clock: number,
+  expireAt: number,
+) => void;
 
 /** The type of the value a stored item holds. */
 export function itemType(item: StoredItem): ValueType {
@@ -278,39 +293,48 @@ export class Database {
   }
 
   /**
-   * Up to `count` entries for eviction sampling: random keys, or with
-   * `volatileOnly` random keys with an expiry (expired ones included, as
-   * Redis samples its dictionaries). Keys with an expiry are found by
-   * drawing random keys; where they are too rare for that, the rest of the
-   * sample is taken in turn from them. A plain string key comes as a
-   * detached entry, to be read only.
+   * Eviction sampling: calls `visit` with the key, access field and expiry
+   * time of up to `count` keys: random keys, or with `volatileOnly` random
+   * keys with an expiry (expired ones included, as Redis samples its
+   * dictionaries). Keys with an expiry are found by drawing random keys;
+   * where they are too rare for that, the rest of the sample is taken in
+   * turn from them. Nothing is allocated per key.
    */
-  sampleEntries(count: number, volatileOnly: boolean): Entry[] {
-    const sample: Entry[] = [];
+  sample(count: number, volatileOnly: boolean, visit: SampleVisitor): void {
     const dict = this.#dict;
     if (volatileOnly) {
       const size = this.#volatile.size;
-      if (size === 0) return sample;
-      for (let draws = count * 8; draws > 0 && sample.length < count; draws--) {
+      if (size === 0) return;
+      let sampled = 0;
+      for (let draws = count * 8; draws > 0 && sampled < count; draws--) {
         const item = dict.itemAt(dict.random());
-        if (typeof item !== "string" && item.expireAt !== 0) sample.push(item);
+        if (typeof item !== "string" && item.expireAt !== 0) {
+          visit(item.key, item.clock, item.expireAt);
+          sampled++;
+        }
       }
       let cursor = this.#sampleCursor ?? this.#volatile.values();
-      for (let i = sample.length; i < count && i < size; i++) {
+      for (let i = sampled; i < count && i < size; i++) {
         let step = cursor.next();
         if (step.done) {
           cursor = this.#volatile.values();
           step = cursor.next();
           if (step.done) break;
         }
-        sample.push(step.value);
+        const entry = step.value;
+        visit(entry.key, entry.clock, entry.expireAt);
       }
       this.#sampleCursor = cursor;
-      return sample;
+      return;
     }
-    if (dict.size === 0) return sample;
-    while (sample.length < count) sample.push(this.#entryAt(dict.random()));
-    return sample;
+    if (dict.size === 0) return;
+    for (let i = 0; i < count; i++) {
+      const node = dict.random();
+      const item = dict.itemAt(node);
+      if (typeof item === "string") {
+        visit(dict.keyAt(node), dict.tagAt(node), 0);
+      } else visit(item.key, item.clock, item.expireAt);
+    }
   }
 
   /** Number of keys with an expiry time. */
