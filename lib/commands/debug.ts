@@ -13,6 +13,7 @@ import { ConfigRewriteError } from "../config/rewrite.ts";
 import { Entry } from "../store/database.ts";
 import { globMatch } from "../store/glob.ts";
 import { bytesToString, lowerAscii, stringToBytes } from "../util/bytes.ts";
+import { EMBSTR_SIZE_LIMIT } from "../store/string_value.ts";
 import { parseIntegerArgument } from "./arguments.ts";
 import { protectedActionAllowed, rewriteServerConfig } from "./config.ts";
 import type { CommandContext } from "./context.ts";
@@ -436,14 +437,17 @@ function debugPopulate(ctx: CommandContext, args: Uint8Array[]): void {
   const db = ctx.db;
   for (let n = 0; n < count; n++) {
     const key = populateText(prefix, n);
-    if (db.get(key, ctx.now, false) !== undefined) continue;
+    if (db.lookup(key, ctx.now, false) !== undefined) continue;
     const text = stringToBytes(`value:${n}`);
     let value = text;
     if (size !== 0) {
       value = new Uint8Array(size);
       value.set(text.subarray(0, size));
     }
-    db.set(key, new Entry("string", value, ctx.now));
+    // Held as SET would hold it: a short value as a plain string.
+    if (value.length <= EMBSTR_SIZE_LIMIT) {
+      db.setString(key, bytesToString(value), ctx.now);
+    } else db.set(key, new Entry("string", value, ctx.now));
     server.watches.keyChanged(db, key);
     server.tracking.keyChanged(key);
   }
