@@ -63,8 +63,9 @@ function lookupByPattern(
   }
   const key = pattern.slice(0, star) + element +
     pattern.slice(star + 1, keyEnd);
-  const entry = ctx.readKey(key);
+  const entry = ctx.readValue(key);
   if (entry === undefined) return null;
+  if (typeof entry === "string") return field === null ? entry : null;
   if (field === null) {
     if (entry.type !== "string") return null;
     const value = entry.value as StringValue;

@@ -337,7 +337,13 @@ Deno.test("keys: a plain string key stays without an entry through reads, probes
       ["SET", "k", "again", "GET"],
     ]
   ) run(...command);
-  for (const key of ["k", "n", "m"]) {
+  run("RPUSH", "list", "1", "2");
+  run("SET", "w_1", "9");
+  assert.equal(
+    run("SORT", "list", "BY", "w_*", "GET", "w_*"),
+    "*2\r\n$-1\r\n$1\r\n9\r\n",
+  );
+  for (const key of ["k", "n", "m", "w_1"]) {
     assert.equal(typeof db.peekItem(key), "string", key);
   }
   assert.equal(run("GET", "n"), "$2\r\n42\r\n");
