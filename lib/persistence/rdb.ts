@@ -148,11 +148,10 @@ export class RdbPersistence {
           const plain = loaded.value;
           if (
             plain.type === "string" && loaded.expireAt === 0 &&
-            plain.value.length <= EMBSTR_SIZE_LIMIT &&
-            loaded.idleSeconds === undefined && loaded.frequency === undefined
+            plain.value.length <= EMBSTR_SIZE_LIMIT
           ) {
             // What SET would have made: a plain value, no entry.
-            db.setString(name, bytesToString(plain.value), now);
+            db.setString(name, bytesToString(plain.value), now, loaded);
             this.loadedKeys++;
             return;
           }

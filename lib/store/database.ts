@@ -169,15 +169,7 @@ export class Entry {
    * otherwise.
    */
   restoreAccess(access: RestoredAccess, now: number): void {
-    if (accessTracking.lfu) {
-      if (access.frequency !== undefined) {
-        this.clock = lfuMinutes(now) << 8 | access.frequency;
-      }
-    } else if (access.idleSeconds !== undefined) {
-      const span = LRU_CLOCK_MAX + 1;
-      const clock = (lruClock(now) - access.idleSeconds) % span;
-      this.clock = clock < 0 ? clock + span : clock;
-    }
+    this.clock = restoredClock(this.clock, access, now);
   }
 
   /**
@@ -187,6 +179,27 @@ export class Entry {
   decayedFrequency(now: number): number {
     return decayedCounter(this.clock, now);
   }
+}
+
+/**
+ * Access field `field` after restoring `access` at `now`, as Redis's
+ * objectSetLRUOrLFU: the frequency under an LFU policy, the idle time
+ * otherwise; unchanged when `access` has nothing for the policy.
+ */
+function restoredClock(
+  field: number,
+  access: RestoredAccess,
+  now: number,
+): number {
+  if (accessTracking.lfu) {
+    return access.frequency === undefined
+      ? field
+      : lfuMinutes(now) << 8 | access.frequency;
+  }
+  if (access.idleSeconds === undefined) return field;
+  const span = LRU_CLOCK_MAX + 1;
+  const clock = (lruClock(now) - access.idleSeconds) % span;
+  return clock < 0 ? clock + span : clock;
 }
 
 /**
@@ -442,15 +455,24 @@ export class Database {
    * Stores the string value `value` (a binary string of at most 44 bytes)
    * under `key` with no expiry, as SET does, replacing any previous value:
    * a replaced key keeps its SCAN position and, under an LFU policy, its
-   * counter.
+   * counter. A new key's access history may be given (RDB loading).
    */
-  setString(key: string, value: string, now: number): void {
+  setString(
+    key: string,
+    value: string,
+    now: number,
+    access?: RestoredAccess,
+  ): void {
     const dict = this.#dict;
     const old = dict.set(key, value);
     const node = dict.find(key);
     this.#bytes += plainStringBytes(key, value);
     if (old === undefined) {
-      dict.setTagAt(node, newClock(now));
+      const field = newClock(now);
+      dict.setTagAt(
+        node,
+        access === undefined ? field : restoredClock(field, access, now),
+      );
       this.onAdded?.(this, key);
       return;
     }

@@ -176,3 +176,45 @@ for (const format of ["rdb", "aof"] as const) {
     },
   });
 }
+
+for (
+  const [policy, option, value, query] of [
+    ["allkeys-lru", "IDLETIME", "1000", "IDLETIME"],
+    ["allkeys-lfu", "FREQ", "100", "FREQ"],
+  ] as const
+) {
+  Deno.test({
+    name:
+      `interop rdb: an ${policy} cache's file keeps each key's ${query} and loads short strings without entries`,
+    ignore: noRedis,
+    async fn() {
+      const dir = await Deno.makeTempDir({ prefix: "interop-" });
+      const flags = ["--maxmemory-policy", policy];
+      try {
+        await withServer({ oracle: true, flags }, async ([c], redis) => {
+          await c.call("SET", "source", "value");
+          const payload = await c.call("DUMP", "source");
+          assert.equal(
+            await c.call("RESTORE", "a", "0", payload as string, option, value),
+            "OK",
+          );
+          await c.call("SAVE");
+          await copyDir(redis.dir, dir);
+        });
+        await withServer({ flags: [...flags, "--dir", dir] }, async ([c]) => {
+          // A key SET here is plain; the loaded one costs the same.
+          await c.call("SET", "b", "value");
+          assert.equal(
+            await c.call("MEMORY", "USAGE", "a"),
+            await c.call("MEMORY", "USAGE", "b"),
+          );
+          const restored = await c.call("OBJECT", query, "a") as number;
+          if (query === "FREQ") assert.equal(restored, 100);
+          else assert.ok(restored >= 1000 && restored <= 1002, `${restored}`);
+        });
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+  });
+}
