@@ -208,6 +208,16 @@ export class RdbWriter {
     this.value(value);
   }
 
+  /**
+   * Writes a string key without expiry whose value is a binary string, as
+   * {@linkcode keyValue} would write it from the value's bytes.
+   */
+  stringKeyValue(key: string, value: string): void {
+    this.byte(RdbType.string);
+    this.binaryString(key);
+    this.binaryString(value);
+  }
+
   /** Writes a value's body (without type byte), as in DUMP payloads. */
   value(value: PlainValue): void {
     switch (value.type) {

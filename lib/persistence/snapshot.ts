@@ -157,17 +157,19 @@ export class Snapshot {
         continue;
       }
       this.#start(progress);
-      const { entries, next } = progress.db.scanEntries(
+      const { keys, items, next } = progress.db.scanItems(
         progress.cursor,
         budget,
       );
-      for (const entry of entries) {
-        if (progress.skip.size > 0 && progress.skip.delete(entry.key)) {
-          continue;
-        }
-        this.#write(entry.key, entry);
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i];
+        if (progress.skip.size > 0 && progress.skip.delete(key)) continue;
+        const item = items[i];
+        // A plain string key has no expiry and needs no entry to be written.
+        if (typeof item === "string") this.#writer.stringKeyValue(key, item);
+        else this.#write(key, item);
       }
-      budget -= Math.max(1, entries.length);
+      budget -= Math.max(1, keys.length);
       progress.cursor = next;
       if (next === 0) {
         progress.done = true;

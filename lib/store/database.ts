@@ -543,15 +543,20 @@ export class Database {
   }
 
   /**
-   * Like {@linkcode scan}, returning the entries (each knows its key;
-   * plain string keys as detached entries, to be read only).
+   * Like {@linkcode scan}, also returning what each key holds, as stored
+   * (a plain string value as its binary string).
    */
-  scanEntries(
+  scanItems(
     cursor: number,
     count: number,
-  ): { entries: Entry[]; next: number } {
-    const { nodes, next } = this.#dict.scan(cursor, count);
-    return { entries: nodes.map((node) => this.#entryAt(node)), next };
+  ): { keys: string[]; items: StoredItem[]; next: number } {
+    const dict = this.#dict;
+    const { nodes, next } = dict.scan(cursor, count);
+    return {
+      keys: nodes.map((node) => dict.keyAt(node)),
+      items: nodes.map((node) => dict.itemAt(node)),
+      next,
+    };
   }
 
   /**

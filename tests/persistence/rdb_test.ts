@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { Config } from "../../lib/config/config.ts";
 import { RdbError, readRdb } from "../../lib/persistence/rdb_reader.ts";
 import type { LoadedKey } from "../../lib/persistence/rdb_reader.ts";
+import { RdbWriter } from "../../lib/persistence/rdb_writer.ts";
 import type { Server } from "../../lib/server/server.ts";
 import { createServerCore } from "../../lib/server/start.ts";
 import { Entry } from "../../lib/store/database.ts";
@@ -217,5 +218,42 @@ Deno.test("rdb: a missing file is an empty dataset", async () => {
     assert.equal(server.keyspace.totalKeys, 0);
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("rdb writer: a plain string key is written as its bytes would be", () => {
+  const values = [
+    "",
+    "0",
+    "-5",
+    "12345678901",
+    "123456789012",
+    "007",
+    "hello",
+    "a".repeat(30),
+    "\x00\xff\x80\r\n".repeat(8),
+    "x".repeat(44),
+  ];
+  for (const compress of [false, true]) {
+    for (const value of values) {
+      const written = (write: (writer: RdbWriter) => void) => {
+        const chunks: Uint8Array[] = [];
+        const writer = new RdbWriter((chunk) => chunks.push(chunk.slice()), {
+          compress,
+          checksum: true,
+        });
+        write(writer);
+        writer.finish();
+        return chunks;
+      };
+      const bytes = Uint8Array.from(value, (c) => c.charCodeAt(0));
+      assert.deepEqual(
+        written((w) => w.stringKeyValue("key:1", value)),
+        written((w) =>
+          w.keyValue("key:1", { type: "string", value: bytes }, 0)
+        ),
+        JSON.stringify({ compress, value }),
+      );
+    }
   }
 });
