@@ -89,11 +89,7 @@ export class CommandContext {
    */
   readKey(key: string, db = this.db, touch = true): Entry | undefined {
     const entry = db.get(key, this.now, touch);
-    const server = this.server;
-    if (entry === undefined) {
-      server.stats.keyspaceMisses++;
-      server.notifier.notify(db, key, "m", "keymiss");
-    } else server.stats.keyspaceHits++;
+    this.#countRead(db, key, entry !== undefined);
     return entry;
   }
 
@@ -103,12 +99,18 @@ export class CommandContext {
    */
   readValue(key: string, db = this.db, touch = true): StoredItem | undefined {
     const item = db.lookup(key, this.now, touch);
+    this.#countRead(db, key, item !== undefined);
+    return item;
+  }
+
+  /** Counts a read lookup's keyspace hit or miss; a miss is a keymiss event. */
+  #countRead(db: Database, key: string, found: boolean): void {
     const server = this.server;
-    if (item === undefined) {
+    if (found) server.stats.keyspaceHits++;
+    else {
       server.stats.keyspaceMisses++;
       server.notifier.notify(db, key, "m", "keymiss");
-    } else server.stats.keyspaceHits++;
-    return item;
+    }
   }
 
   /** The client's selected database. */

@@ -13,7 +13,7 @@ import { ConfigRewriteError } from "../config/rewrite.ts";
 import { Entry } from "../store/database.ts";
 import { globMatch } from "../store/glob.ts";
 import { bytesToString, lowerAscii, stringToBytes } from "../util/bytes.ts";
-import { EMBSTR_SIZE_LIMIT } from "../store/string_value.ts";
+import { storeValue } from "../types/string.ts";
 import { parseIntegerArgument } from "./arguments.ts";
 import { protectedActionAllowed, rewriteServerConfig } from "./config.ts";
 import type { CommandContext } from "./context.ts";
@@ -444,10 +444,7 @@ function debugPopulate(ctx: CommandContext, args: Uint8Array[]): void {
       value = new Uint8Array(size);
       value.set(text.subarray(0, size));
     }
-    // Held as SET would hold it: a short value as a plain string.
-    if (value.length <= EMBSTR_SIZE_LIMIT) {
-      db.setString(key, bytesToString(value), ctx.now);
-    } else db.set(key, new Entry("string", value, ctx.now));
+    storeValue(ctx, key, value);
     server.watches.keyChanged(db, key);
     server.tracking.keyChanged(key);
   }

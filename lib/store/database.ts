@@ -362,19 +362,11 @@ export class Database {
    * becomes an entry here, so that the caller may change it.
    */
   get(key: string, now: number, touch = true): Entry | undefined {
-    const dict = this.#dict;
-    const node = dict.find(key);
-    if (node === 0) return undefined;
-    let item = dict.itemAt(node);
-    if (typeof item === "string") item = this.#promote(node, item);
-    else if (
-      item.expireAt !== 0 && item.expireAt <= now && !expiry.masterView
-    ) {
-      if (!expiry.suspended && !expiry.replica) this.#expire(key);
-      return undefined;
-    }
-    if (touch && accessTracking.enabled) item.touch(now);
-    return item;
+    const item = this.lookup(key, now, touch);
+    // The lookup left the key's node remembered: find() costs no probe.
+    return typeof item === "string"
+      ? this.#promote(this.#dict.find(key), item)
+      : item;
   }
 
   /**

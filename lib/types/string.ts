@@ -21,7 +21,7 @@ import { defineCommand, keyRange } from "../commands/define.ts";
 import type { CommandContext } from "../commands/context.ts";
 import { CommandError, Errors } from "../commands/errors.ts";
 import type { CommandSpec, KeyReference } from "../commands/spec.ts";
-import { Entry, type StoredItem } from "../store/database.ts";
+import { Entry, itemType, type StoredItem } from "../store/database.ts";
 import { bytesBytes, stringBytes } from "../store/memory_usage.ts";
 import {
   compactString,
@@ -158,7 +158,7 @@ export function storeString(
  * Stores a string value as SET does, with no expiry or flags: a short one
  * as a plain string, which costs no entry (see Database.setString).
  */
-function storeValue(
+export function storeValue(
   ctx: CommandContext,
   key: string,
   value: StringValue,
@@ -516,10 +516,8 @@ function mget(ctx: CommandContext, args: Uint8Array[]): void {
   ctx.reply.array(args.length - 1);
   for (let i = 1; i < args.length; i++) {
     const item = ctx.readValue(bytesToString(args[i]));
-    if (item === undefined) ctx.reply.nullBulk();
-    else if (typeof item === "string") ctx.reply.bulkString(item);
-    else if (item.type !== "string") ctx.reply.nullBulk();
-    else replyValue(ctx, item.value as StringValue);
+    if (item === undefined || itemType(item) !== "string") ctx.reply.nullBulk();
+    else replyValue(ctx, storedString(item));
   }
 }
 
