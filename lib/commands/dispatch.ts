@@ -290,6 +290,20 @@ export class Dispatcher {
     this.#batchStats[this.#batchCount++] = stat;
   }
 
+  /**
+   * A recent Date.now() for bookkeeping that needs no fresher time (when a
+   * client was last active, output peaks): the end of the last command,
+   * refreshed by the server cron, as Redis caches its clock.
+   */
+  get clock(): number {
+    return this.#clock;
+  }
+
+  /** Brings {@linkcode clock} up to date between batches (the server cron). */
+  refreshClock(): void {
+    if (this.#batchStart < 0) this.#clock = Date.now();
+  }
+
   /** The reusable command context of a client. */
   contextFor(client: Client): CommandContext {
     let ctx = client.context;

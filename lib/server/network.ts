@@ -115,14 +115,21 @@ class Connection implements Transport {
         if (done || value === undefined) break;
         buffer = value.buffer as ArrayBuffer;
         server.stats.netInputBytes += value.length;
-        // Like Redis's lastinteraction, reads and writes count (CLIENT LIST idle).
-        client.lastInteraction = Date.now();
+        // Like Redis's lastinteraction, reads and writes count (CLIENT LIST
+        // idle). A command run sets it, without another clock read.
+        const lastInteraction = client.lastInteraction;
         // Still read (to see the peer close) but nothing more is parsed.
-        if (client.deferredProtocolError !== null) continue;
+        if (client.deferredProtocolError !== null) {
+          client.lastInteraction = Date.now();
+          continue;
+        }
         let input = value;
         do {
           client.processingInputBytes = decoder.bufferedBytes + input.length;
           this.#feed(decoder, input, sink);
+          if (client.lastInteraction === lastInteraction) {
+            client.lastInteraction = Date.now();
+          }
           client.processingInputBytes = 0;
           client.bufferedInputBytes = decoder.bufferedBytes;
           server.clientEviction.check();
@@ -228,7 +235,7 @@ class Connection implements Transport {
         // Replies caused by other clients' writes follow those writes' log.
         this.server.aof.flush();
         const pending = reply.pendingBytes;
-        client.recordOutputPeak(pending, Date.now());
+        client.recordOutputPeak(pending, this.dispatcher.clock);
         const chunks = reply.take();
         client.writingBytes = pending;
         client.writingChunks = chunks.length;
@@ -238,7 +245,7 @@ class Connection implements Transport {
           client.writingBytes -= chunks[i].length;
           client.writingChunks--;
         }
-        client.lastInteraction = Date.now();
+        client.lastInteraction = this.dispatcher.clock;
       }
     } catch {
       // The peer went away; the read loop notices and cleans up.

@@ -303,6 +303,7 @@ export function startServer(config: Config): RunningServer {
 
   const cron = setInterval(() => {
     if (server.cronPaused) return;
+    dispatcher.refreshClock();
     server.activeExpireCycle(25);
     server.maintainKeyspace();
     server.clientEviction.check();
