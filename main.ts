@@ -211,7 +211,28 @@ if (import.meta.main) {
     Deno.exit(1);
   }
   if (showLogo(config)) printLogo(config, config.number("port"));
-  let running;
+  // Listened for before the ports open, so that a signal sent as soon as
+  // the port answers shuts down cleanly (the handler runs once the server
+  // is set up: start-up below is synchronous).
+  const onSignal = (name: string) => () => {
+    const log = running.server.log;
+    log.signal(`Received ${name} scheduling shutdown...`);
+    // shutdown-on-sigterm / shutdown-on-sigint hold SHUTDOWN's flags.
+    const flags = config.get(`shutdown-on-${name.toLowerCase()}`).split(" ");
+    const options = {
+      save: flags.includes("save"),
+      noSave: flags.includes("nosave"),
+      force: flags.includes("force"),
+    };
+    if (shutdownServer(running.server, options) === "failed") {
+      log.warning(
+        `${name} received but errors trying to shut down the server, check the logs for more information`,
+      );
+    }
+  };
+  Deno.addSignalListener("SIGTERM", onSignal("SIGTERM"));
+  Deno.addSignalListener("SIGINT", onSignal("SIGINT"));
+  let running: ReturnType<typeof startServer>;
   try {
     running = startServer(config);
   } catch (error) {
@@ -258,23 +279,6 @@ if (import.meta.main) {
       }`,
     );
   });
-  const onSignal = (name: string) => () => {
-    log.signal(`Received ${name} scheduling shutdown...`);
-    // shutdown-on-sigterm / shutdown-on-sigint hold SHUTDOWN's flags.
-    const flags = config.get(`shutdown-on-${name.toLowerCase()}`).split(" ");
-    const options = {
-      save: flags.includes("save"),
-      noSave: flags.includes("nosave"),
-      force: flags.includes("force"),
-    };
-    if (shutdownServer(running.server, options) === "failed") {
-      log.warning(
-        `${name} received but errors trying to shut down the server, check the logs for more information`,
-      );
-    }
-  };
-  Deno.addSignalListener("SIGTERM", onSignal("SIGTERM"));
-  Deno.addSignalListener("SIGINT", onSignal("SIGINT"));
   await running.finished;
   log.warning("Redis is now ready to exit, bye bye...");
   Deno.exit(0);

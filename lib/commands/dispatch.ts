@@ -575,8 +575,8 @@ export class Dispatcher {
       return false;
     }
     if (
-      client.protocol === 2 && !this.#allowedWhenSubscribed.has(spec) &&
-      subscriptionCount(client) > 0
+      client.protocol === 2 && subscriptionCount(client) > 0 &&
+      !this.#allowedWhenSubscribed.has(spec)
     ) {
       this.#reject(
         client,

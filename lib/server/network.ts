@@ -437,13 +437,18 @@ export class NetworkServer {
     unixSocket: UnixSocketAddress | null = null,
   ): void {
     this.#tlsKeys = tlsKeys;
-    this.rebind(addresses);
-    if (unixSocket === null) return;
-    let listener: Deno.UnixListener;
+    if (unixSocket === null) {
+      this.rebind(addresses);
+      return;
+    }
+    // The unix socket first: the kernel completes TCP handshakes from
+    // listen(2) on, so a client that found the port open must find the
+    // socket bound too.
+    const listener = openUnixSocket(unixSocket);
     try {
-      listener = openUnixSocket(unixSocket);
+      this.rebind(addresses);
     } catch (error) {
-      this.rebind({ hostnames: [], port: 0, tlsPort: 0 });
+      listener.close();
       throw error;
     }
     const path = unixSocket.path;
