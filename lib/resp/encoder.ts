@@ -184,6 +184,16 @@ export class ReplyWriter {
     this.#crlf();
   }
 
+  /**
+   * Integer reply of a number its caller already formatted (`String(n)`),
+   * which saves formatting it twice.
+   */
+  integerDecimal(decimal: string): void {
+    this.#byte(58);
+    this.#text(decimal);
+    this.#crlf();
+  }
+
   /** Bulk string reply with a byte payload. */
   bulk(value: Uint8Array): void {
     this.#header(36, value.length);

@@ -43,6 +43,7 @@ import {
   LLONG_MIN,
   parseInt64,
   parseInteger,
+  parseIntegerText,
 } from "../util/numbers.ts";
 
 /** Entry flag: Redis would hold the value "raw" (modified in place). */
@@ -649,9 +650,7 @@ function incrDecr(
   const key = bytesToString(keyArg);
   const item = ctx.db.lookup(key, ctx.now);
   const value = item === undefined ? undefined : storedString(item);
-  const current = value === undefined
-    ? 0
-    : parseIntegerArgument(scratchValueBytes(value));
+  const current = value === undefined ? 0 : integerValue(value);
   let result: number | bigint;
   if (
     typeof increment === "number" && Math.abs(increment) <= SAFE_OPERAND &&
@@ -675,7 +674,16 @@ function incrDecr(
     ctx.db.setString(key, text, ctx.now);
   } else setStringValue(item, text);
   ctx.keyChanged(key, "$", "incrby");
-  ctx.reply.integer(result);
+  ctx.reply.integerDecimal(text);
+}
+
+/** The integer a string value holds, or Redis's "not an integer" error. */
+function integerValue(value: StringValue): number {
+  const parsed = typeof value === "string"
+    ? parseIntegerText(value)
+    : parseInteger(value);
+  if (parsed === null) throw new CommandError(Errors.notInteger);
+  return parsed;
 }
 
 /** An INCRBY/DECRBY increment: a number when exact, else a bigint. */

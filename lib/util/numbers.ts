@@ -4,7 +4,7 @@
  * @module
  */
 
-import { bytesToString } from "./bytes.ts";
+import { bytesToString, scratchBytes } from "./bytes.ts";
 
 const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
@@ -61,6 +61,32 @@ export function parseInteger(bytes: Uint8Array): number | null {
   let value = 0;
   for (let j = i; j < n; j++) {
     const d = bytes[j] - 48;
+    if (d < 0 || d > 9) return null;
+    value = value * 10 + d;
+  }
+  return i === 1 ? -value : value;
+}
+
+/**
+ * {@linkcode parseInteger} of a binary string (a stored value), read in
+ * place: copying a short text into bytes first costs more than parsing it.
+ */
+export function parseIntegerText(text: string): number | null {
+  const n = text.length;
+  if (n > 15 || n === 0) {
+    return n === 0 ? null : parseInteger(scratchBytes(text));
+  }
+  if (n === 1 && text.charCodeAt(0) === 48) return 0;
+  let i = 0;
+  if (text.charCodeAt(0) === 45) {
+    i = 1;
+    if (n === 1) return null;
+  }
+  const first = text.charCodeAt(i);
+  if (first < 49 || first > 57) return null;
+  let value = 0;
+  for (let j = i; j < n; j++) {
+    const d = text.charCodeAt(j) - 48;
     if (d < 0 || d > 9) return null;
     value = value * 10 + d;
   }

@@ -7,6 +7,7 @@ import {
   longDoubleFromInteger,
   parseInt64,
   parseInteger,
+  parseIntegerText,
   parseLongDouble,
   parseStrictDouble,
 } from "../../lib/util/numbers.ts";
@@ -56,6 +57,38 @@ Deno.test("parseInt64 and parseInteger follow string2ll", () => {
     parseInteger(binary("9223372036854775807")),
     9223372036854775807,
   );
+});
+
+Deno.test("parseIntegerText reads a binary string exactly as parseInteger reads its bytes", () => {
+  const texts = [
+    "",
+    "0",
+    "-",
+    "-0",
+    "+1",
+    "01",
+    " 1",
+    "1 ",
+    "1.0",
+    "7",
+    "-7",
+    "42",
+    "123456789012345",
+    "-123456789012345",
+    "1234567890123456",
+    "9007199254740993",
+    "9223372036854775807",
+    "-9223372036854775808",
+    "9223372036854775808",
+    "12a",
+    "\u00001",
+    "1\u0000",
+    "\u00ff",
+  ];
+  for (const text of texts) {
+    assert.equal(parseIntegerText(text), parseInteger(binary(text)), text);
+  }
+  assert.equal(parseIntegerText("-42"), -42);
 });
 
 Deno.test("parseLongDouble accepts strtold syntax and refuses what string2ld refuses", () => {
