@@ -32,8 +32,8 @@ export interface EvictionHost {
   readonly databases: readonly Database[];
   /** The current policy, limit, samples and tenacity. */
   settings(): EvictionSettings;
-  /** Memory counted against maxmemory now, in bytes. */
-  usedMemory(): number;
+  /** Memory counted against maxmemory at `now` (Date.now()), in bytes. */
+  usedMemory(now: number): number;
   /** Whether evicting is safe now (not loading, paused, a busy script...). */
   mayEvict(): boolean;
   /** Deletes `key` of `db` as an eviction (events, propagation, stats). */
@@ -128,19 +128,24 @@ export class Evictor {
     const host = this.#host;
     const settings = host.settings();
     if (settings.maxmemory === 0 || !host.mayEvict()) return "ok";
-    let used = host.usedMemory();
+    let used = host.usedMemory(now);
     if (used <= settings.maxmemory) return "ok";
     if (settings.policy === "noeviction") return "fail";
-    const started = performance.now();
     const limit = evictionTimeLimitMs(settings.tenacity);
+    // Like Redis, the clock is read every 16 keys; the time limit counts
+    // from the first read, as most calls evict a key or two and are spared
+    // reading it at all.
+    let started = -1;
     let evicted = 0;
-    for (; used > settings.maxmemory; used = host.usedMemory()) {
+    for (; used > settings.maxmemory; used = host.usedMemory(now)) {
       const best = this.#pick(settings, now);
       if (best === null) return "fail";
       host.evict(best.db, best.key);
       evicted++;
-      // Like Redis, the clock is read every 16 keys.
-      if (evicted % 16 === 0 && performance.now() - started > limit) {
+      if (evicted % 16 !== 0) continue;
+      const time = performance.now();
+      if (started < 0) started = time;
+      else if (time - started > limit) {
         this.#continueLater();
         return "running";
       }
@@ -214,8 +219,11 @@ export class Evictor {
       if (score <= pool[0].score) return;
       pool.shift();
     }
+    // Inserted in order by moving better ones up (splice allocates).
+    const candidate = { score, key, db };
     let at = pool.length;
-    while (at > 0 && pool[at - 1].score > score) at--;
-    pool.splice(at, 0, { score, key, db });
+    pool.push(candidate);
+    for (; at > 0 && pool[at - 1].score > score; at--) pool[at] = pool[at - 1];
+    pool[at] = candidate;
   }
 }

@@ -329,7 +329,7 @@ export class Server {
           samples: config.number("maxmemory-samples"),
           tenacity: config.number("maxmemory-eviction-tenacity"),
         },
-      usedMemory: () => this.memory.usedForEviction(),
+      usedMemory: (now) => this.memory.usedForEviction(now),
       // Like Redis: not while loading, paused or in a busy script, and not
       // on a replica that leaves it to its master.
       mayEvict: () =>

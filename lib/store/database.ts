@@ -243,6 +243,14 @@ function touchedClock(field: number, now: number): number {
   return lfuMinutes(now) << 8 | (grows ? counter + 1 : counter);
 }
 
+/**
+ * The table tag of a key held as an {@linkcode Entry} (whose access field
+ * is its own; a plain string's tag is its access field, never negative):
+ * eviction sampling tells the two apart without loading the item, which
+ * for a random key is a cache miss of its own.
+ */
+const ENTRY_TAG = -1;
+
 /** Bucket chains an active rehash moves per cron run (about 1 ms). */
 const REHASH_CHAINS_PER_CRON = 10_000;
 
@@ -343,10 +351,12 @@ export class Database {
     if (dict.size === 0) return;
     for (let i = 0; i < count; i++) {
       const node = dict.random();
-      const item = dict.itemAt(node);
-      if (typeof item === "string") {
-        visit(dict.keyAt(node), dict.tagAt(node), 0);
-      } else visit(item.key, item.clock, item.expireAt);
+      const tag = dict.tagAt(node);
+      if (tag !== ENTRY_TAG) visit(dict.keyAt(node), tag, 0);
+      else {
+        const entry = dict.itemAt(node) as Entry;
+        visit(entry.key, entry.clock, entry.expireAt);
+      }
     }
   }
 
@@ -427,14 +437,17 @@ export class Database {
     const bytes = entryBytes(entry);
     entry.bytes = bytes;
     this.#bytes += bytes;
+    const node = dict.find(key);
     if (old === undefined) {
+      dict.setTagAt(node, ENTRY_TAG);
       if (entry.expireAt !== 0) this.#volatile.set(key, entry);
       this.onAdded?.(this, key);
       return;
     }
     if (typeof old === "string") {
       this.#bytes -= plainStringBytes(key, old);
-      if (accessTracking.lfu) entry.clock = dict.tagAt(dict.find(key));
+      if (accessTracking.lfu) entry.clock = dict.tagAt(node);
+      dict.setTagAt(node, ENTRY_TAG);
     } else {
       this.#bytes -= old.bytes;
       entry.inheritAccess(old);
@@ -628,6 +641,7 @@ export class Database {
     entry.bytes = entryBytes(entry);
     this.#bytes += entry.bytes - plainStringBytes(entry.key, value);
     dict.setItemAt(node, entry);
+    dict.setTagAt(node, ENTRY_TAG);
     return entry;
   }
 
