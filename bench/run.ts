@@ -169,7 +169,6 @@ function selectedSuites(options: BenchOptions): BenchSuite[] {
     );
 }
 
-/** Runs a case's setup commands on `server`. */
 /** Runs `commands` (a case's setup or teardown) on `server`. */
 async function runCommands(
   server: BenchServer,
@@ -213,6 +212,17 @@ async function runCase(
       const server = servers[kind]!;
       try {
         await runCommands(server, benchCase.setup);
+        if (benchCase.warmupRequests !== undefined) {
+          await runBenchmark({
+            port: server.port,
+            requests: benchCase.warmupRequests,
+            clients: options.clients,
+            pipeline: 16,
+            keyspace: options.keyspace,
+            args: benchCase.args,
+            signal: interrupted,
+          });
+        }
         const sample = await runBenchmark({
           port: server.port,
           requests: options.requests,

@@ -23,6 +23,12 @@ export interface BenchCase {
    * data (e.g. fill a list that LPOP then drains).
    */
   readonly setup?: readonly (readonly string[])[];
+  /**
+   * Requests of the same benchmark run unmeasured (at `-P 16`) after
+   * `setup` and before each measured run, to start from a steady state:
+   * a keyspace already full, so that every write evicts.
+   */
+  readonly warmupRequests?: number;
   /** Command lines run after the case, to undo what `setup` changed. */
   readonly teardown?: readonly (readonly string[])[];
   /**
