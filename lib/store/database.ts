@@ -349,8 +349,11 @@ export class Database {
       return;
     }
     if (dict.size === 0) return;
-    for (let i = 0; i < count; i++) {
-      const node = dict.random();
+    // A run of nodes from a random one, as Redis samples consecutive
+    // buckets: a key each from random places would cost cache misses each.
+    let node = dict.random();
+    const sampled = Math.min(count, dict.size);
+    for (let i = 0; i < sampled; i++, node = dict.nextNode(node)) {
       const tag = dict.tagAt(node);
       if (tag !== ENTRY_TAG) visit(dict.keyAt(node), tag, 0);
       else {

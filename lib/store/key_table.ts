@@ -234,6 +234,21 @@ export class KeyTable<T> {
   }
 
   /**
+   * The first node in use after `node`, wrapping around to the first one,
+   * or 0 when empty. From a {@linkcode random} node, a run of nodes whose
+   * slots share cache lines: sampling many random keys costs a cache miss
+   * for each, as Redis's dictGetSomeKeys spares by taking consecutive
+   * buckets.
+   */
+  nextNode(node: number): number {
+    if (this.#size === 0) return 0;
+    const keys = this.#keys;
+    const used = this.#used;
+    do node = node >= used ? 1 : node + 1; while (keys[node] === undefined);
+    return node;
+  }
+
+  /**
    * One step of a scan, as Redis's dictScan: the nodes of the bucket(s) at
    * `cursor` and following ones, until at least `count` nodes or
    * `count * 10` buckets, and the cursor to continue from (0 when done).

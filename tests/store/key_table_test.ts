@@ -175,3 +175,18 @@ Deno.test("key table: the remembered last lookup never outlives its key", () => 
   assert.equal(table.get(key)?.value, 50);
   assert.equal(table.size, 2);
 });
+
+Deno.test("key table: nextNode() walks every node in use once around, skipping freed ones", () => {
+  const table = filled(100);
+  for (let i = 0; i < 100; i += 3) table.delete(`k${i}`);
+  const start = table.random();
+  const seen = new Set<string>();
+  let node = start;
+  for (let i = 0; i < table.size; i++, node = table.nextNode(node)) {
+    seen.add(table.keyAt(node));
+  }
+  assert.equal(node, start, "back at the start after size steps");
+  assert.equal(seen.size, table.size);
+  for (let i = 0; i < 100; i++) assert.equal(seen.has(`k${i}`), i % 3 !== 0);
+  assert.equal(new KeyTable<Item>().nextNode(1), 0);
+});
