@@ -101,6 +101,8 @@ export class RespDecoder {
   /** Slab for small arguments, and the first free byte in it. */
   #slab = new Uint8Array(0);
   #slabPos = 0;
+  /** The previous multibulk's first argument (see #commandName). */
+  #lastName: Uint8Array = new Uint8Array(0);
   readonly #limits: DecoderLimits;
   /** proto-max-bulk-len as it was when the current command began. */
   #maxBulkLength = 0;
@@ -261,11 +263,10 @@ export class RespDecoder {
     const start = cr + 2;
     // Fast path: the whole payload is already here.
     if (start + length + 2 <= data.length) {
-      this.#args[this.#argCount - this.#argsLeft] = this.#copyArg(
-        data,
-        start,
-        length,
-      );
+      const index = this.#argCount - this.#argsLeft;
+      this.#args[index] = index === 0
+        ? this.#commandName(data, start, length)
+        : this.#copyArg(data, start, length);
       this.#argsLeft--;
       this.#commandBytes += length;
       return start + length + 2;
@@ -274,6 +275,24 @@ export class RespDecoder {
     this.#bulkFilled = 0;
     this.#bulkCrlfLeft = 2;
     return start;
+  }
+
+  /**
+   * A multibulk's first argument, the command name: the previous one's
+   * array when the bytes are the same, as they are through a pipeline of
+   * one command, which saves a copy and a view per command. Nothing writes
+   * to arguments, so commands may share one.
+   */
+  #commandName(data: Uint8Array, start: number, length: number): Uint8Array {
+    const last = this.#lastName;
+    if (last.length === length) {
+      let i = 0;
+      while (i < length && last[i] === data[start + i]) i++;
+      if (i === length) return last;
+    }
+    const name = this.#copyArg(data, start, length);
+    if (length <= SMALL_ARG_MAX) this.#lastName = name;
+    return name;
   }
 
   /** A copy of data[start, start + length) that later reads cannot overwrite. */

@@ -158,6 +158,36 @@ Deno.test("decoder: arguments survive reuse of the input buffer", () => {
   ]);
 });
 
+Deno.test("decoder: a repeated command name is one kept array, and different names stay apart", () => {
+  const decoder = new RespDecoder(LIMITS);
+  const buffer = new Uint8Array(256);
+  const kept: Uint8Array[][] = [];
+  const requests = [
+    "*2\r\n$3\r\nGET\r\n$1\r\na\r\n*2\r\n$3\r\nGET\r\n$1\r\nb\r\n",
+    "*2\r\n$3\r\nget\r\n$1\r\nc\r\n*3\r\n$3\r\nSET\r\n$1\r\nd\r\n$1\r\ne\r\n",
+    "*2\r\n$3\r\nGET\r\n$1\r\nf\r\n*2\r\n$3\r\nGET\r\n$1\r\ng\r\n",
+  ];
+  for (const request of requests) {
+    buffer.fill(0);
+    buffer.set(binary(request));
+    decoder.feed(buffer.subarray(0, request.length), (args) => {
+      kept.push(args);
+    });
+  }
+  buffer.fill(120);
+  assert.deepEqual(kept.map((args) => args.map(latin1)), [
+    ["GET", "a"],
+    ["GET", "b"],
+    ["get", "c"],
+    ["SET", "d", "e"],
+    ["GET", "f"],
+    ["GET", "g"],
+  ]);
+  assert.equal(kept[0][0], kept[1][0]);
+  assert.equal(kept[4][0], kept[5][0]);
+  assert.notEqual(kept[1][0], kept[4][0]);
+});
+
 Deno.test("decoder: malformed input gives Redis's protocol errors", () => {
   const long = "1".repeat(64 * 1024 + 1);
   const cases: [string, string][] = [
