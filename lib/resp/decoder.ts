@@ -100,6 +100,7 @@ export class RespDecoder {
   #sinkStopped = false;
   /** Slab for small arguments, and the first free byte in it. */
   #slab = new Uint8Array(0);
+  #slabBuffer = this.#slab.buffer;
   #slabPos = 0;
   /** The previous multibulk's first argument (see #commandName). */
   #lastName: Uint8Array = new Uint8Array(0);
@@ -301,13 +302,14 @@ export class RespDecoder {
     let slab = this.#slab;
     let pos = this.#slabPos;
     if (pos + length > slab.length) {
-      slab = this.#slab = new Uint8Array(SLAB_SIZE);
+      this.#slabBuffer = new ArrayBuffer(SLAB_SIZE);
+      slab = this.#slab = new Uint8Array(this.#slabBuffer);
       pos = 0;
     }
     for (let i = 0; i < length; i++) slab[pos + i] = data[start + i];
     this.#slabPos = pos + length;
     // The constructor makes a view in about two thirds of subarray's time.
-    return new Uint8Array(slab.buffer, pos, length);
+    return new Uint8Array(this.#slabBuffer, pos, length);
   }
 
   #fillBulk(data: Uint8Array, pos: number): number {
