@@ -1,16 +1,17 @@
 /**
  * `deno task bench [options]`: runs redis-benchmark against our server,
  * Debian's redis-server and, for the cases marked `ceiling: true`, the
- * ceiling server (bench/ceiling.ts, the least a Deno RESP server can do),
- * all started side by side on free loopback ports and stopped by pid at the
+ * ceiling servers (bench/ceiling.ts, the least a Deno RESP server can do,
+ * reading with `conn.read` and, as "byob", through the BYOB reader of
+ * `conn.readable` as ours must), all started side by side on free loopback ports and stopped by pid at the
  * end, whatever happens. Then it measures memory per key and persistence.
  *
  * Every case runs `--rounds` times against each server with the same
  * parameters; the servers' order is reversed every other round so that
  * neither sits always first or last while the machine's load drifts. The
  * table shows, per case, the median requests per second of each server, the
- * ratios ours/redis and ceiling/redis, and the median p50 and p99 latencies
- * (ms) of ours and redis. Compare ratios, not absolute numbers: the servers
+ * ratios to redis, and the median p50 and p99 latencies
+ * (ms) of every server. Compare ratios, not absolute numbers: the servers
  * share the machine with redis-benchmark.
  *
  * Options:
@@ -201,8 +202,11 @@ async function runCase(
   pipeline: number,
   options: BenchOptions,
 ): Promise<CaseResult["samples"]> {
-  const kinds = (["ours", "ceiling", "redis"] as const).filter((kind) =>
-    servers[kind] !== undefined && (kind !== "ceiling" || benchCase.ceiling)
+  const kinds = (["ours", "byob", "ceiling", "redis"] as const).filter((
+    kind,
+  ) =>
+    servers[kind] !== undefined &&
+    (kind === "ours" || kind === "redis" || benchCase.ceiling)
   );
   const samples: CaseResult["samples"] = {};
   for (const kind of kinds) samples[kind] = [];
@@ -278,12 +282,16 @@ function formatResults(results: readonly CaseResult[]): string {
     "test",
     "-P",
     "ours rps",
+    "byob rps",
     "ceiling rps",
     "redis rps",
     "ours/redis",
+    "byob/redis",
     "ceiling/redis",
     "ours p50",
     "ours p99",
+    "byob p99",
+    "ceiling p99",
     "redis p50",
     "redis p99",
   ];
@@ -296,12 +304,16 @@ function formatResults(results: readonly CaseResult[]): string {
       r.label,
       String(r.pipeline),
       formatNumber(rps("ours"), 0),
+      formatNumber(rps("byob"), 0),
       formatNumber(rps("ceiling"), 0),
       formatNumber(rps("redis"), 0),
       ratio(rps("ours"), rps("redis")),
+      ratio(rps("byob"), rps("redis")),
       ratio(rps("ceiling"), rps("redis")),
       ms("ours", "p50"),
       ms("ours", "p99"),
+      ms("byob", "p99"),
+      ms("ceiling", "p99"),
       ms("redis", "p50"),
       ms("redis", "p99"),
     ];
@@ -320,7 +332,10 @@ async function runSuites(
   const needsCeiling = suites.some((s) => s.cases.some((c) => c.ceiling));
   const servers: Servers = { ours: await startServer("ours") };
   try {
-    if (needsCeiling) servers.ceiling = await startServer("ceiling");
+    if (needsCeiling) {
+      servers.byob = await startServer("byob");
+      servers.ceiling = await startServer("ceiling");
+    }
     if (withRedis) servers.redis = await startServer("redis");
     for (const suite of suites) {
       for (const benchCase of suite.cases) {

@@ -1,6 +1,6 @@
 /**
- * The servers a benchmark runs against: ours, redis-server and the ceiling
- * server (bench/ceiling.ts), each started on a free loopback port and
+ * The servers a benchmark runs against: ours, redis-server and the two
+ * ceiling servers (bench/ceiling.ts), each started on a free loopback port and
  * stopped by its pid. Every server started here is tracked until it stops,
  * so that {@linkcode stopAll} (called at the end of a run and on SIGINT or
  * SIGTERM, which also kill the redis-benchmark children) leaves nothing
@@ -16,8 +16,12 @@ import {
   startRedisServer,
 } from "../tests/helpers/servers.ts";
 
-/** Which implementation a server is. */
-export type ServerKind = "ours" | "ceiling" | "redis";
+/**
+ * Which implementation a server is: "ceiling" is bench/ceiling.ts reading
+ * with `conn.read`, "byob" the same server reading through the BYOB reader
+ * of `conn.readable`, as ours does.
+ */
+export type ServerKind = "ours" | "ceiling" | "byob" | "redis";
 
 /** A running server, as a benchmark needs it. */
 export interface BenchServer {
@@ -59,11 +63,18 @@ async function waitForPort(port: number, exited: () => boolean) {
   throw new Error(`server on port ${port} did not start`);
 }
 
-/** Starts bench/ceiling.ts in its own Deno process. */
-async function startCeilingServer(): Promise<BenchServer> {
+/** Starts bench/ceiling.ts in its own Deno process, with `--byob` if `byob`. */
+async function startCeilingServer(byob: boolean): Promise<BenchServer> {
   const port = freePort();
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net", CEILING, "--port", String(port)],
+    args: [
+      "run",
+      "--allow-net",
+      CEILING,
+      "--port",
+      String(port),
+      ...(byob ? ["--byob"] : []),
+    ],
     stdin: "null",
     stdout: "null",
     stderr: "inherit",
@@ -105,7 +116,7 @@ async function startCeilingServer(): Promise<BenchServer> {
 /**
  * Starts a server of `kind` and tracks it until it is stopped: ours and
  * redis-server with persistence off, then redis-server style `flags` (the
- * ceiling server takes none).
+ * ceiling servers take none).
  */
 export async function startServer(
   kind: ServerKind,
@@ -115,7 +126,7 @@ export async function startServer(
     ? await startOurServer(["--save", "", ...flags])
     : kind === "redis"
     ? await startRedisServer([...flags])
-    : await startCeilingServer();
+    : await startCeilingServer(kind === "byob");
   running.add(server);
   return {
     port: server.port,
