@@ -148,3 +148,14 @@ Deno.test("dispatch: a batch's time is shared by its commands in commandstats", 
   assert.ok(Number(match[2]) > 0, info);
   assert.ok(Number(match[3]) > 0 && Number(match[3]) < 1000, info);
 });
+
+Deno.test("dispatch: a command sees the time the slow command before it in the batch ended", () => {
+  const server = inProcess({ config: { "enable-debug-command": "yes" } });
+  // One synchronous turn is one batch: fast commands do not read the clock,
+  // the others do when they end.
+  assert.equal(server.run("SET", "k", "v", "PX", "20"), "+OK\r\n");
+  assert.equal(server.run("GET", "k"), "$1\r\nv\r\n");
+  assert.equal(server.run("DEBUG", "SLEEP", "0.03"), "+OK\r\n");
+  assert.equal(server.run("GET", "k"), "$-1\r\n");
+  assert.equal(server.run("EXISTS", "k"), ":0\r\n");
+});
