@@ -18,8 +18,8 @@
  * between the two is what that reader costs, and the BYOB ceiling is the
  * most our server can reach.
  *
- * `bench/run.ts` runs it as a third server for the cases marked
- * `ceiling: true` (bench/suite.ts). The gap between its throughput and ours
+ * `bench/run.ts` runs it, plainly and with `--byob`, beside ours and Redis
+ * for the cases marked `ceiling: true` (bench/suite.ts). The gap between its throughput and ours
  * is what our server's generality costs (decoder, dispatch, checks,
  * statistics, data model) on top of the runtime's own I/O cost.
  *

@@ -3,15 +3,15 @@
  * Debian's redis-server and, for the cases marked `ceiling: true`, the
  * ceiling servers (bench/ceiling.ts, the least a Deno RESP server can do,
  * reading with `conn.read` and, as "byob", through the BYOB reader of
- * `conn.readable` as ours must), all started side by side on free loopback ports and stopped by pid at the
- * end, whatever happens. Then it measures memory per key and persistence.
+ * `conn.readable` as ours must), all started side by side on free loopback
+ * ports and stopped by pid at the end, whatever happens. Then it measures memory per key and persistence.
  *
  * Every case runs `--rounds` times against each server with the same
  * parameters; the servers' order is reversed every other round so that
  * neither sits always first or last while the machine's load drifts. The
  * table shows, per case, the median requests per second of each server, the
- * ratios to redis, and the median p50 and p99 latencies
- * (ms) of every server. Compare ratios, not absolute numbers: the servers
+ * ratios to redis, and the median p50 and p99 latencies (ms) of the
+ * servers. Compare ratios, not absolute numbers: the servers
  * share the machine with redis-benchmark.
  *
  * Options:

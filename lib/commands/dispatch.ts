@@ -149,8 +149,9 @@ export class Dispatcher {
   #batchStart = -1;
   /**
    * Date.now() when the previous command of the batch finished (or the
-   * batch began): the next command's start. One clock read per command
-   * gives both the commands' time and their duration for the slow log.
+   * batch began): the next command's start. One clock read when a command
+   * ends gives both the next command's time and this one's duration for
+   * the slow log; fast commands skip it (see #run).
    */
   #clock = 0;
   /** slowlog-log-slower-than, kept current by its CONFIG SET applier. */
