@@ -60,6 +60,8 @@ interface Candidate {
   score: number;
   key: string;
   db: Database;
+  /** Where sampling saw the key ({@linkcode Database.peekItem}'s hint). */
+  hint: number;
 }
 
 /** The shortest budget, enough for the keys Redis evicts in its 50 µs. */
@@ -105,6 +107,8 @@ export class Evictor {
   readonly #host: EvictionHost;
   /** Candidates, worst first, best last; at most POOL_SIZE. */
   readonly #pool: Candidate[] = [];
+  /** Candidates out of the pool, reused rather than allocated per offer. */
+  readonly #spare: Candidate[] = [];
   /** The database the random policies look at next. */
   #nextDb = 0;
   #timer: ReturnType<typeof setTimeout> | null = null;
@@ -178,7 +182,7 @@ export class Evictor {
         const db = databases[this.#nextDb];
         let picked: string | null = null;
         db.sample(1, volatileOnly, (key) => picked = key);
-        if (picked !== null) return { score: 0, key: picked, db };
+        if (picked !== null) return { score: 0, key: picked, db, hint: 0 };
       }
       return null;
     }
@@ -191,15 +195,16 @@ export class Evictor {
         db.sample(
           settings.samples,
           volatileOnly,
-          (key, clock, expireAt) =>
-            this.#offer(score(policy, clock, expireAt, now), key, db),
+          (key, clock, expireAt, hint) =>
+            this.#offer(score(policy, clock, expireAt, now), key, db, hint),
         );
       }
       if (keys === 0) return null;
       // Best first; a candidate deleted since it was pooled is skipped.
       while (this.#pool.length > 0) {
         const candidate = this.#pool.pop()!;
-        const item = candidate.db.peekItem(candidate.key);
+        this.#spare.push(candidate);
+        const item = candidate.db.peekItem(candidate.key, candidate.hint);
         if (
           item !== undefined &&
           (!volatileOnly || (typeof item !== "string" && item.expireAt !== 0))
@@ -213,14 +218,18 @@ export class Evictor {
    * As in Redis, a key sampled again may be pooled twice: whichever copy is
    * taken first evicts it, and the other is skipped as gone.
    */
-  #offer(score: number, key: string, db: Database): void {
+  #offer(score: number, key: string, db: Database, hint: number): void {
     const pool = this.#pool;
     if (pool.length === POOL_SIZE) {
       if (score <= pool[0].score) return;
-      pool.shift();
+      this.#spare.push(pool.shift()!);
     }
     // Inserted in order by moving better ones up (splice allocates).
-    const candidate = { score, key, db };
+    const candidate = this.#spare.pop() ?? { score, key, db, hint };
+    candidate.score = score;
+    candidate.key = key;
+    candidate.db = db;
+    candidate.hint = hint;
     let at = pool.length;
     pool.push(candidate);
     for (; at > 0 && pool[at - 1].score > score; at--) pool[at] = pool[at - 1];

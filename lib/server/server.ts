@@ -337,7 +337,7 @@ export class Server {
         !(this.replication.isReplica &&
           config.flag("replica-ignore-maxmemory")),
       evict: (db, key) => {
-        beforeWrite(this.snapshots, db, [key]);
+        if (this.snapshots.size > 0) beforeWrite(this.snapshots, db, [key]);
         // A plain string value (no entry) is small: never freed lazily.
         const item = db.peekItem(key);
         if (

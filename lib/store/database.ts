@@ -269,6 +269,7 @@ export type SampleVisitor = (
   key: string,
   clock: number,
   expireAt: number,
+  hint: number,
 ) => void;
 
 /** The type of the value a stored item holds. */
@@ -328,9 +329,10 @@ export class Database {
       if (size === 0) return;
       let sampled = 0;
       for (let draws = count * 8; draws > 0 && sampled < count; draws--) {
-        const item = dict.itemAt(dict.random());
+        const node = dict.random();
+        const item = dict.itemAt(node);
         if (typeof item !== "string" && item.expireAt !== 0) {
-          visit(item.key, item.clock, item.expireAt);
+          visit(item.key, item.clock, item.expireAt, node);
           sampled++;
         }
       }
@@ -343,7 +345,7 @@ export class Database {
           if (step.done) break;
         }
         const entry = step.value;
-        visit(entry.key, entry.clock, entry.expireAt);
+        visit(entry.key, entry.clock, entry.expireAt, 0);
       }
       this.#sampleCursor = cursor;
       return;
@@ -355,10 +357,10 @@ export class Database {
     const sampled = Math.min(count, dict.size);
     for (let i = 0; i < sampled; i++, node = dict.nextNode(node)) {
       const tag = dict.tagAt(node);
-      if (tag !== ENTRY_TAG) visit(dict.keyAt(node), tag, 0);
+      if (tag !== ENTRY_TAG) visit(dict.keyAt(node), tag, 0, node);
       else {
         const entry = dict.itemAt(node) as Entry;
-        visit(entry.key, entry.clock, entry.expireAt);
+        visit(entry.key, entry.clock, entry.expireAt, node);
       }
     }
   }
@@ -417,10 +419,11 @@ export class Database {
 
   /**
    * What `key` holds, as stored (a plain string value stays a string),
-   * without checking expiry or counting an access.
+   * without checking expiry or counting an access. `hint` is where
+   * {@linkcode sample} saw the key: if it is still there, no probe is made.
    */
-  peekItem(key: string): StoredItem | undefined {
-    return this.#dict.get(key);
+  peekItem(key: string, hint = 0): StoredItem | undefined {
+    return this.#dict.get(key, hint);
   }
 
   /** True when `key` exists and has not expired (an access to it). */

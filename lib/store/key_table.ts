@@ -71,6 +71,13 @@ export class KeyTable<T> {
    */
   #lastKey: string | null = null;
   #lastNode = 0;
+  /**
+   * The last key looked up and not found, and its hash: storing it next
+   * (SET of a new key) neither hashes nor probes again. Only storing that
+   * key makes it present, so only that clears it.
+   */
+  #missingKey: string | null = null;
+  #missingHash = 0;
   /** Number of items. */
   get size(): number {
     return this.#size;
@@ -81,18 +88,31 @@ export class KeyTable<T> {
     return this.#buckets.length + (this.#old?.length ?? 0);
   }
 
-  /** The item stored under `key`. */
-  get(key: string): T | undefined {
-    return this.#items[this.find(key)];
+  /** The item stored under `key`; `hint` as for {@linkcode find}. */
+  get(key: string, hint = 0): T | undefined {
+    return this.#items[this.find(key, hint)];
   }
 
-  /** The node of `key`, 0 when it is not in the table. */
-  find(key: string): number {
+  /**
+   * The node of `key`, 0 when it is not in the table. A `hint` is a node
+   * where the key may be (one sampled earlier): a hit there costs no probe.
+   */
+  find(key: string, hint = 0): number {
     if (key === this.#lastKey) return this.#lastNode;
+    if (hint !== 0 && this.#keys[hint] === key) {
+      this.#lastKey = key;
+      this.#lastNode = hint;
+      return hint;
+    }
     if (this.#size === 0) return 0;
     if (this.#old !== null) this.#rehashStep(REHASH_STEP);
-    const node = this.#find(key, hashKey(key));
-    if (node === 0) return 0;
+    const hash = hashKey(key);
+    const node = this.#find(key, hash);
+    if (node === 0) {
+      this.#missingKey = key;
+      this.#missingHash = hash;
+      return 0;
+    }
     this.#lastKey = key;
     this.#lastNode = node;
     return node;
@@ -134,8 +154,15 @@ export class KeyTable<T> {
       return old;
     }
     if (this.#old !== null) this.#rehashStep(REHASH_STEP);
-    const hash = hashKey(key);
-    const found = this.#find(key, hash);
+    let hash: number;
+    let found = 0;
+    if (key === this.#missingKey) {
+      hash = this.#missingHash;
+      this.#missingKey = null;
+    } else {
+      hash = hashKey(key);
+      found = this.#find(key, hash);
+    }
     if (found !== 0) {
       const old = this.#items[found];
       this.#items[found] = item;
@@ -165,8 +192,12 @@ export class KeyTable<T> {
   delete(key: string): T | undefined {
     if (this.#size === 0) return undefined;
     if (this.#old !== null) this.#rehashStep(REHASH_STEP);
+    // A key just found (a command's lookup, an eviction's check) has its
+    // hash stored with it.
+    const hash = key === this.#lastKey
+      ? this.#hashes[this.#lastNode]
+      : hashKey(key);
     this.#lastKey = null;
-    const hash = hashKey(key);
     const keys = this.#keys;
     const next = this.#next;
     for (let t = 0; t < 2; t++) {
@@ -195,6 +226,7 @@ export class KeyTable<T> {
   /** Removes every item. */
   clear(): void {
     this.#lastKey = null;
+    this.#missingKey = null;
     this.#keys = [undefined];
     this.#items = [undefined];
     this.#tags = new Int32Array(INITIAL_BUCKETS + 1);

@@ -276,9 +276,10 @@ Deno.test("database: a plain string value is stored without an entry until one i
     items: ["world"],
     next: 0,
   });
-  const sampled: [string, number, number][] = [];
+  const sampled: [string, number, number, number][] = [];
   db.sample(1, false, (...key) => sampled.push(key));
-  assert.deepEqual(sampled, [["k", lruClock(12_000), 0]]);
+  assert.deepEqual(sampled, [["k", lruClock(12_000), 0, 1]]);
+  assert.equal(db.peekItem("k", 1), "world");
   assert.equal(db.bytes, plainBytes);
   // get() makes the entry, keeping the access field, and accounts for it.
   const made = db.get("k", 12_000, false)!;

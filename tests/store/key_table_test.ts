@@ -190,3 +190,41 @@ Deno.test("key table: nextNode() walks every node in use once around, skipping f
   for (let i = 0; i < 100; i++) assert.equal(seen.has(`k${i}`), i % 3 !== 0);
   assert.equal(new KeyTable<Item>().nextNode(1), 0);
 });
+
+Deno.test("key table: a remembered miss is stored once, where a lookup finds it", () => {
+  const table = filled(100);
+  assert.equal(table.find("new"), 0);
+  // Other keys come and go (and the table grows) between the miss and
+  // the store: the key must still land in its own bucket, exactly once.
+  for (let i = 0; i < 200; i++) table.set(`y${i}`, { value: i });
+  table.delete("k7");
+  table.set("new", { value: 1 });
+  assert.equal(table.size, 100 + 200);
+  table.set(String(["n", "e", "w"].join("")), { value: 2 });
+  assert.equal(table.size, 300, "the same key, as another string, replaces");
+  assert.equal(table.get("new")?.value, 2);
+  table.maintain({ steps: 1_000_000, shrink: false });
+  assert.equal(table.get("new")?.value, 2);
+  assert.equal(scanAll(table, 10).filter((k) => k === "new").length, 1);
+  assert.equal(table.delete("new")?.value, 2);
+  assert.equal(table.get("new"), undefined);
+});
+
+Deno.test("key table: a hint is used only while its node still holds the key", () => {
+  const table = filled(100);
+  const node = table.find("k3");
+  table.find("k4"); // k3 is no longer the remembered lookup
+  assert.equal(table.get("k3", node)?.value, 3);
+  assert.equal(table.delete("k3")?.value, 3);
+  table.set("k999", { value: 999 }); // reuses k3's node
+  assert.equal(table.get("k3", node), undefined);
+  assert.equal(table.get("k999", node)?.value, 999);
+  assert.equal(table.get("k50", node)?.value, 50, "a wrong hint still finds");
+  // delete() after a hinted find unlinks the right key.
+  assert.equal(table.delete("k999")?.value, 999);
+  assert.equal(table.get("k999"), undefined);
+  assert.equal(table.size, 99);
+  for (let i = 0; i < 100; i++) {
+    if (i !== 3) assert.equal(table.get(`k${i}`)?.value, i);
+  }
+});
