@@ -72,9 +72,10 @@ export class KeyTable<T> {
   #lastKey: string | null = null;
   #lastNode = 0;
   /**
-   * The last key looked up and not found, and its hash: storing it next
-   * (SET of a new key) neither hashes nor probes again. Only storing that
-   * key makes it present, so only that clears it.
+   * The last key looked up and not found, or deleted, and its hash: finding
+   * it again costs no probe, and storing it (SET of a new key) neither
+   * hashes nor probes again. Only storing that key makes it present, so
+   * only that clears it.
    */
   #missingKey: string | null = null;
   #missingHash = 0;
@@ -104,7 +105,7 @@ export class KeyTable<T> {
       this.#lastNode = hint;
       return hint;
     }
-    if (this.#size === 0) return 0;
+    if (this.#size === 0 || key === this.#missingKey) return 0;
     if (this.#old !== null) this.#rehashStep(REHASH_STEP);
     const hash = hashKey(key);
     const node = this.#find(key, hash);
@@ -215,6 +216,9 @@ export class KeyTable<T> {
           next[node] = this.#free;
           this.#free = node;
           this.#size--;
+          // What follows a deletion (re-accounting, WATCH) looks again.
+          this.#missingKey = key;
+          this.#missingHash = hash;
           return item;
         }
         previous = node;
