@@ -2,9 +2,10 @@
  * `deno run -A bench/collections_scaling.ts`: checks that list push/pop,
  * HSET and SADD cost the same whether the key holds a thousand or a million
  * elements. For each size it fills a list, a hash and a set, then times
- * pipelined batches of operations that keep the size steady (push + pop) or
- * add new elements (HSET, SADD), on our server and, when installed, on
- * redis-server for reference.
+ * pipelined batches of operations that keep the size steady (push + pop,
+ * and a hash or set used as a queue: the oldest element deleted, a new one
+ * added) or add new elements (HSET, SADD), on our server and, when
+ * installed, on redis-server for reference.
  *
  * @module
  */
@@ -110,6 +111,22 @@ async function run(server: TestServer): Promise<Map<string, number[]>> {
           return commands;
         }),
       );
+      // Elements e0, e1... in insertion order: each pair deletes the oldest.
+      let oldest = 0;
+      const queue = (del: string, add: string, key: string, value: string[]) =>
+        measure(client, () => {
+          const commands: string[][] = [];
+          for (let i = 0; i < OPS / 2; i++, oldest++) {
+            commands.push(
+              [del, key, `e${oldest}`],
+              [add, key, `e${oldest + size}`, ...value],
+            );
+          }
+          return commands;
+        });
+      record("HDEL+HSET", await queue("HDEL", "HSET", "hash", ["v"]));
+      oldest = 0;
+      record("SREM+SADD", await queue("SREM", "SADD", "set", []));
       record(
         "HSET",
         await measure(client, (run) =>

@@ -30,6 +30,12 @@ export class IndexedMap<V> {
   #values: (V | undefined)[] = [];
   #seqs: number[] = [];
   #holes = 0;
+  /**
+   * No entry lives in a slot before this one: iterations start here, not
+   * at the run of holes that deleting the oldest entries leaves (a queue
+   * kept in a hash), which each would step over again.
+   */
+  #head = 0;
   #nextSeq = 1;
 
   /** Number of entries. */
@@ -72,14 +78,21 @@ export class IndexedMap<V> {
     const slot = this.#slotOf.get(key);
     if (slot === undefined) return false;
     this.#slotOf.delete(key);
-    this.#keys[slot] = undefined;
+    const keys = this.#keys;
+    keys[slot] = undefined;
     this.#values[slot] = undefined;
     this.#holes++;
+    if (slot === this.#head) {
+      while (this.#head < keys.length && keys[this.#head] === undefined) {
+        this.#head++;
+      }
+    }
     if (this.#slotOf.size === 0) {
       this.#keys = [];
       this.#values = [];
       this.#seqs = [];
       this.#holes = 0;
+      this.#head = 0;
     } else if (
       this.#holes >= MIN_HOLES_TO_COMPACT && this.#holes * 2 > this.#keys.length
     ) this.#compact();
@@ -89,7 +102,7 @@ export class IndexedMap<V> {
   /** Keys in insertion order. */
   *keys(): IterableIterator<string> {
     const keys = this.#keys;
-    for (let i = 0; i < keys.length; i++) {
+    for (let i = this.#head; i < keys.length; i++) {
       const key = keys[i];
       if (key !== undefined) yield key;
     }
@@ -98,7 +111,7 @@ export class IndexedMap<V> {
   /** Entries in insertion order. */
   *entries(): IterableIterator<[string, V]> {
     const keys = this.#keys;
-    for (let i = 0; i < keys.length; i++) {
+    for (let i = this.#head; i < keys.length; i++) {
       const key = keys[i];
       if (key !== undefined) yield [key, this.#values[i] as V];
     }
@@ -163,6 +176,7 @@ export class IndexedMap<V> {
     this.#values = values;
     this.#seqs = seqs;
     this.#holes = 0;
+    this.#head = 0;
   }
 }
 

@@ -195,6 +195,11 @@ export class SkipList {
     return this.#tail;
   }
 
+  /** The elements in order, lowest first. */
+  *nodes(): IterableIterator<SkipNode> {
+    for (let node = this.first; node !== null; node = node.next) yield node;
+  }
+
   /** Inserts a pair that is not in the list yet. O(log n). */
   insert(score: number, member: string): SkipNode {
     const node = this.#allocate(member, score, randomLevel());

@@ -234,12 +234,15 @@ export class ZSet {
 registerValueType("zset", {
   memoryBytes: (value, samples) => {
     const zset = value as ZSet;
+    // Sampled in score order, as Redis walks its skip list: the dict's
+    // own order starts with the holes pops leave, which a Map iterator
+    // steps over one by one (ZPOPMIN would cost O(N)).
     return ZSET_BYTES + ZSET_NODE_BYTES * zset.size +
       sampledBytes(
-        zset.dict.keys(),
+        zset.list.nodes(),
         zset.size,
         samples,
-        (member) => stringBytes(member.length),
+        (node) => stringBytes(node.member.length),
       );
   },
   copy: (value) => (value as ZSet).copy(),
