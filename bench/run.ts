@@ -20,6 +20,11 @@
  *   -P <list>          pipeline depths, comma separated (default "1,16")
  *   -r <keyspace>      random keys in __rand_int__ (default: none)
  *   --rounds <n>       runs of each case per server (default 3)
+ *   --warmup <n>       requests of an unmeasured run of each case on each
+ *                      server before its first round (default 50000; 0 for
+ *                      none), so that the table shows a server whose
+ *                      JIT has compiled the command, as a long-running
+ *                      server has, not its first moments
  *   --suite <name>     run only this suite (repeatable; default: all);
  *                      "memory" is the memory per key measurement,
  *                      "persistence" the RDB load / BGSAVE / AOF suite,
@@ -65,6 +70,8 @@ interface BenchOptions {
   keyspace: number | null;
   /** Runs of each case per server; the table shows medians. */
   rounds: number;
+  /** Requests of the unmeasured run before each case's first round. */
+  warmup: number;
   /** Suites by name; empty for all. */
   suites: string[];
   /** Keys the memory measurement loads. */
@@ -88,7 +95,7 @@ interface CaseResult {
 }
 
 const USAGE = "usage: deno task bench [-n requests] [-c clients] [-P 1,16] " +
-  "[-r keyspace] [--rounds N] [--suite name]... [--memory-keys N] " +
+  "[-r keyspace] [--rounds N] [--warmup N] [--suite name]... [--memory-keys N] " +
   "[--persistence-keys N] [--replication-keys N]";
 
 function usage(message: string): never {
@@ -123,6 +130,7 @@ function parseOptions(argv: string[]): BenchOptions {
         P: { type: "string", short: "P" },
         r: { type: "string", short: "r" },
         rounds: { type: "string" },
+        warmup: { type: "string" },
         suite: { type: "string", multiple: true },
         "memory-keys": { type: "string" },
         "persistence-keys": { type: "string" },
@@ -140,6 +148,9 @@ function parseOptions(argv: string[]): BenchOptions {
       : values.P.split(",").map((p) => positiveInt(p, "-P")),
     keyspace: values.r === undefined ? null : positiveInt(values.r, "-r"),
     rounds: intOption(values.rounds, "--rounds", 3),
+    warmup: values.warmup === "0"
+      ? 0
+      : intOption(values.warmup, "--warmup", 50_000),
     suites: values.suite ?? [],
     memoryKeys: intOption(values["memory-keys"], "--memory-keys", 1_000_000),
     persistenceKeys: intOption(
@@ -210,6 +221,27 @@ async function runCase(
   );
   const samples: CaseResult["samples"] = {};
   for (const kind of kinds) samples[kind] = [];
+  if (options.warmup > 0) {
+    for (const kind of kinds) {
+      const server = servers[kind]!;
+      try {
+        await runCommands(server, benchCase.setup);
+        await runBenchmark({
+          port: server.port,
+          requests: options.warmup,
+          clients: options.clients,
+          pipeline,
+          keyspace: options.keyspace,
+          args: benchCase.args,
+          signal: interrupted,
+        });
+        await runCommands(server, benchCase.teardown);
+      } catch (error) {
+        if (interrupted.aborted) throw error;
+        // The measured rounds report the failure.
+      }
+    }
+  }
   for (let round = 0; round < options.rounds; round++) {
     const progress: string[] = [];
     for (const kind of roundOrder(kinds, round)) {
