@@ -21,6 +21,7 @@ import type { CommandSpec } from "../commands/spec.ts";
 import { bytesToString, equalsIgnoreCase } from "../util/bytes.ts";
 import {
   decodeScore,
+  decodeScoreTo,
   distanceIfInShape,
   GEO_LAT_MAX,
   GEO_LAT_MIN,
@@ -209,6 +210,7 @@ function membersInShape(
 ): GeoPoint[] {
   const boxes = searchBoxes(shape);
   const found: GeoPoint[] = [];
+  const position = { x: 0, y: 0 };
   let last = 0;
   for (let i = 0; i < boxes.length; i++) {
     const box = boxes[i];
@@ -229,7 +231,8 @@ function membersInShape(
     };
     let node = zset.list.firstInScoreRange(scoreRange);
     while (node !== null && node.score < scoreRange.max) {
-      const [x, y] = decodeScore(node.score);
+      decodeScoreTo(node.score, position);
+      const { x, y } = position;
       const dist = distanceIfInShape(shape, x, y);
       if (dist !== null) {
         found.push({ member: node.member, score: node.score, x, y, dist });

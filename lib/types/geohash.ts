@@ -183,18 +183,35 @@ function scoreToUint64(score: number): [number, number] {
   return [Number(bits >> 32n), Number(bits & 0xffffffffn)];
 }
 
+/** A position: longitude `x`, latitude `y`. */
+export interface GeoPosition {
+  x: number;
+  y: number;
+}
+
 /**
  * The position a stored score stands for (the centre of its box, clamped),
  * as [longitude, latitude].
  */
 export function decodeScore(score: number): [number, number] {
+  const position = { x: 0, y: 0 };
+  decodeScoreTo(score, position);
+  return [position.x, position.y];
+}
+
+/**
+ * {@linkcode decodeScore} into `position`, allocating nothing: a search
+ * decodes every candidate it walks.
+ */
+export function decodeScoreTo(score: number, position: GeoPosition): void {
   let hi: number;
   let lo: number;
   if (score >= 0 && score < 2 ** 53) {
     hi = Math.floor(score / TWO_32);
     lo = Math.trunc(score) % TWO_32;
   } else [hi, lo] = scoreToUint64(score);
-  const [ilato, ilono] = deinterleave64(hi, lo);
+  const ilato = (squash16(lo) | (squash16(hi) << 16)) >>> 0;
+  const ilono = (squash16(lo >>> 1) | (squash16(hi >>> 1) << 16)) >>> 0;
   // The same operations, in the same order, as geohashDecode followed by
   // geohashDecodeAreaToLongLat, without building the area.
   const cells = 2 ** GEO_STEP_MAX;
@@ -210,7 +227,8 @@ export function decodeScore(score: number): [number, number] {
   let y = (latMin + latMax) / 2;
   if (y > GEO_LAT_MAX) y = GEO_LAT_MAX;
   if (y < GEO_LAT_MIN) y = GEO_LAT_MIN;
-  return [x, y];
+  position.x = x;
+  position.y = y;
 }
 
 const GEO_ALPHABET = "0123456789bcdefghjkmnpqrstuvwxyz";

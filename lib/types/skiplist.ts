@@ -500,11 +500,37 @@ export class SkipList {
     return x;
   }
 
+  /**
+   * The id of the first node whose score is at or above the range's lower
+   * bound, or HEADER: #firstFrom with the comparison written in, since a
+   * predicate passed from several call sites is not inlined, and score
+   * ranges are the hot case (ZRANGE BYSCORE, ZCOUNT, GEOSEARCH's boxes).
+   */
+  #firstAtOrAboveMin(range: ScoreRange): number {
+    const links = this.#links;
+    const base = this.#base;
+    const scores = this.#scores;
+    const min = range.min;
+    const exclusive = range.minex;
+    let x = HEADER;
+    for (let i = this.#level - 1; i >= 0; i--) {
+      let next = links[base[x] + i * LINK];
+      while (
+        next !== HEADER &&
+        (exclusive ? scores[next] <= min : scores[next] < min)
+      ) {
+        x = next;
+        next = links[base[x] + i * LINK];
+      }
+    }
+    return links[base[x]];
+  }
+
   /** The first element within the score range, or null. O(log n). */
   firstInScoreRange(range: ScoreRange): SkipNode | null {
     if (!this.#inScoreRange(range)) return null;
     const scores = this.#scores;
-    const id = this.#firstFrom((id) => scoreGteMin(scores[id], range));
+    const id = this.#firstAtOrAboveMin(range);
     return id !== HEADER && scoreLteMax(scores[id], range)
       ? this.#nodes[id]
       : null;
