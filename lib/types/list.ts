@@ -623,7 +623,7 @@ function popWithKey(
   ctx.keyChanged(key, "l", end === "left" ? "lpop" : "rpop");
   deleteIfEmpty(ctx, key, list);
   // Logged in its non-blocking form, which replays without waiting.
-  ctx.propagate([end === "left" ? "LPOP" : "RPOP", stringToBytes(key)]);
+  ctx.propagate([end === "left" ? "LPOP" : "RPOP", key]);
 }
 
 /** The list at `key` if it exists and is a list (blocked clients skip others). */

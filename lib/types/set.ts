@@ -284,7 +284,7 @@ function spop(ctx: CommandContext, args: Uint8Array[]): void {
     const [member] = popRandom(set, 1);
     ctx.keyChanged(key, "s", "spop");
     // A random pick would replay differently: log what was removed.
-    ctx.propagate(["SREM", args[1], stringToBytes(member)]);
+    ctx.propagate(["SREM", args[1], member]);
     deleteIfEmpty(ctx, key, set);
     ctx.reply.bulkString(member);
     return;
@@ -307,7 +307,7 @@ function spop(ctx: CommandContext, args: Uint8Array[]): void {
   const members = popRandom(set, count);
   ctx.keyChanged(key, "s", "spop", count);
   for (const member of members) {
-    ctx.propagate(["SREM", args[1], stringToBytes(member)]);
+    ctx.propagate(["SREM", args[1], member]);
   }
   replySet(ctx, members);
 }
