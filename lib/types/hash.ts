@@ -20,11 +20,7 @@ import type { CommandSpec } from "../commands/spec.ts";
 import type { Config } from "../config/config.ts";
 import { Entry } from "../store/database.ts";
 import { globMatch } from "../store/glob.ts";
-import {
-  bytesBytes,
-  sampledBytes,
-  stringBytes,
-} from "../store/memory_usage.ts";
+import { bytesBytes, stringBytes } from "../store/memory_usage.ts";
 import { registerValueType } from "../store/value_types.ts";
 import {
   bytesToString,
@@ -85,11 +81,9 @@ registerValueType("hash", {
   memoryBytes: (value, samples) => {
     const fields = (value as HashValue).fields;
     return HASH_BYTES + HASH_SLOT_BYTES * fields.slots +
-      sampledBytes(
-        fields.entries(),
-        fields.size,
+      fields.sampledBytes(
         samples,
-        ([field, v]) => stringBytes(field.length) + bytesBytes(v),
+        (field, v) => stringBytes(field.length) + bytesBytes(v),
       );
   },
   copy: (value) => {

@@ -118,6 +118,32 @@ export class IndexedMap<V> {
   }
 
   /**
+   * The total of `bytesOf` over all entries, estimated from the first
+   * `samples` (all with 0) as their average times the size, as
+   * lib/store/memory_usage.ts's sampledBytes does, without an iterator or
+   * a pair per entry: a write to a hash or set re-estimates it each time.
+   */
+  sampledBytes(
+    samples: number,
+    bytesOf: (key: string, value: V) => number,
+  ): number {
+    const size = this.#slotOf.size;
+    if (size === 0) return 0;
+    const limit = samples === 0 ? size : Math.min(samples, size);
+    const keys = this.#keys;
+    const values = this.#values;
+    let total = 0;
+    let seen = 0;
+    for (let i = this.#head; i < keys.length && seen < limit; i++) {
+      const key = keys[i];
+      if (key === undefined) continue;
+      total += bytesOf(key, values[i] as V);
+      seen++;
+    }
+    return Math.round(total / seen * size);
+  }
+
+  /**
    * A uniformly random key; the map must not be empty. Holes are at most
    * about half of the slots, so this takes O(1) expected tries.
    */

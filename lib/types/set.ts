@@ -23,7 +23,7 @@ import type { CommandSpec } from "../commands/spec.ts";
 import type { Config } from "../config/config.ts";
 import { Entry } from "../store/database.ts";
 import { globMatch } from "../store/glob.ts";
-import { sampledBytes, stringBytes } from "../store/memory_usage.ts";
+import { stringBytes } from "../store/memory_usage.ts";
 import { registerValueType } from "../store/value_types.ts";
 import {
   bytesToString,
@@ -117,12 +117,7 @@ registerValueType("set", {
   memoryBytes: (value, samples) => {
     const members = (value as SetValue).members;
     return SET_BYTES + SET_SLOT_BYTES * members.slots +
-      sampledBytes(
-        members.keys(),
-        members.size,
-        samples,
-        (member) => stringBytes(member.length),
-      );
+      members.sampledBytes(samples, (member) => stringBytes(member.length));
   },
   toPlain: (value) => ({
     type: "set",
