@@ -294,3 +294,19 @@ Deno.test({
     });
   },
 });
+
+Deno.test("parseStrictDouble: integers read without a string, as strtod reads them", () => {
+  const parse = (text: string) => parseStrictDouble(binary(text));
+  assert.equal(parse("7"), 7);
+  assert.equal(parse("+7"), 7);
+  assert.equal(parse("007"), 7);
+  assert.ok(Object.is(parse("-0"), -0));
+  assert.ok(Object.is(parse("0"), 0));
+  assert.equal(parse("-999999999999999"), -999999999999999);
+  assert.equal(parse("9007199254740993"), 9007199254740992, "16 digits round");
+  for (
+    const bad of ["", "+", "-", "+-1", "1 ", " 1", "1a", "12345678901234x"]
+  ) {
+    assert.equal(parse(bad), null, JSON.stringify(bad));
+  }
+});
