@@ -133,6 +133,9 @@ export class Dispatcher {
    * building a lower-case string from its name.
    */
   readonly #byName = new Map<string, CommandSpec>();
+  /** The last name looked up and found, and its command (see #lookup). */
+  #lastName: Uint8Array | null = null;
+  #lastSpec: CommandSpec | undefined = undefined;
   readonly #byHash = new Map<
     number,
     { readonly name: string; readonly spec: CommandSpec }[]
@@ -231,11 +234,18 @@ export class Dispatcher {
 
   /** The top-level command named by `name` in any letter case. */
   #lookup(name: Uint8Array): CommandSpec | undefined {
+    // The decoder hands a pipeline of one command the same name array
+    // each time (arguments are never written to), and the table is fixed.
+    if (name === this.#lastName) return this.#lastSpec;
     const bucket = this.#byHash.get(hashName(name));
     if (bucket === undefined) return undefined;
     for (let i = 0; i < bucket.length; i++) {
       const entry = bucket[i];
-      if (equalsIgnoreCase(name, entry.name)) return entry.spec;
+      if (equalsIgnoreCase(name, entry.name)) {
+        this.#lastName = name;
+        this.#lastSpec = entry.spec;
+        return entry.spec;
+      }
     }
     return undefined;
   }
