@@ -240,9 +240,14 @@ class Connection implements Transport {
         client.writingBytes = pending;
         client.writingChunks = chunks.length;
         for (let i = 0; i < chunks.length; i++) {
-          this.server.stats.netOutputBytes += chunks[i].length;
-          await writeAll(this.conn, chunks[i]);
-          client.writingBytes -= chunks[i].length;
+          const chunk = chunks[i];
+          this.server.stats.netOutputBytes += chunk.length;
+          // Most writes take the whole chunk: no writeAll frame for them.
+          const written = await this.conn.write(chunk);
+          if (written < chunk.length) {
+            await writeAll(this.conn, chunk.subarray(written));
+          }
+          client.writingBytes -= chunk.length;
           client.writingChunks--;
         }
         client.lastInteraction = this.dispatcher.clock;
