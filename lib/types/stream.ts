@@ -194,21 +194,25 @@ const STREAM_GROUP_BYTES = 300;
 /** A pending entry: the Nack object and its IdMap slot. */
 const STREAM_NACK_BYTES = 120;
 
+/** A stream node's estimated bytes: buffers, offsets, master fields. */
+function streamNodeBytes(node: Stream["nodes"][number]): number {
+  return STREAM_NODE_BYTES + node.data.buffer.byteLength +
+    node.offsets.buffer.byteLength +
+    sampledBytes(
+      node.masterFields,
+      node.masterFields.length,
+      DEFAULT_SAMPLES,
+      bytesBytes,
+    );
+}
+
 /** A stream's estimated bytes: its nodes (sampled), groups and PELs. */
 function streamBytes(stream: Stream, samples: number): number {
   const nodes = sampledBytes(
     stream.nodes,
     stream.nodes.length,
     samples,
-    (node) =>
-      STREAM_NODE_BYTES + node.data.buffer.byteLength +
-      node.offsets.buffer.byteLength +
-      sampledBytes(
-        node.masterFields,
-        node.masterFields.length,
-        DEFAULT_SAMPLES,
-        bytesBytes,
-      ),
+    streamNodeBytes,
   );
   let groups = 0;
   for (const group of stream.groups.values()) {
@@ -689,13 +693,14 @@ function xadd(ctx: CommandContext, args: Uint8Array[]): void {
     }
     if (trim.approx) propagated = rewriteTrim(args, trim, stream);
   }
+  const idText = formatId(id);
   if (trim.id === null || !trim.seqGiven || propagated !== args) {
     const idIndex = trim.next - (args.length - propagated.length);
     propagated = propagated.slice();
-    propagated[idIndex] = formatId(id);
+    propagated[idIndex] = idText;
     ctx.propagate(propagated);
   }
-  replyId(ctx, id);
+  ctx.reply.bulkString(idText);
 }
 
 function xtrim(ctx: CommandContext, args: Uint8Array[]): void {
