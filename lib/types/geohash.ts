@@ -185,7 +185,9 @@ function scoreToUint64(score: number): [number, number] {
 
 /** A position: longitude `x`, latitude `y`. */
 export interface GeoPosition {
+  /** Longitude, in degrees. */
   x: number;
+  /** Latitude, in degrees. */
   y: number;
 }
 
