@@ -212,6 +212,26 @@ export class ReplyWriter {
     this.#crlf();
   }
 
+  /**
+   * Bulk string reply with the payload `bytes[start, start + length)`,
+   * without a view made for it (stream entries' fields).
+   */
+  bulkRange(bytes: Uint8Array, start: number, length: number): void {
+    if (length >= LARGE_PAYLOAD) {
+      this.bulk(bytes.subarray(start, start + length));
+      return;
+    }
+    this.#header(36, length);
+    this.#ensure(length);
+    const buf = this.#buf;
+    const pos = this.#pos;
+    if (length <= 8) {
+      for (let i = 0; i < length; i++) buf[pos + i] = bytes[start + i];
+    } else buf.set(bytes.subarray(start, start + length), pos);
+    this.#pos = pos + length;
+    this.#crlf();
+  }
+
   /** Bulk string reply from a binary string (one byte per char). */
   bulkString(value: string): void {
     this.#header(36, value.length);

@@ -301,9 +301,7 @@ function replyEntry(ctx: CommandContext, ref: EntryRef): void {
   const reply = ctx.reply;
   reply.array(2);
   replyId(ctx, ref.node.id(ref.index));
-  const fields = ref.node.fields(ref.index);
-  reply.array(fields.length);
-  for (const f of fields) reply.bulk(f);
+  ref.node.replyFields(ref.index, reply);
 }
 
 /** Replies with an entry, or with a null when it does not exist. */
