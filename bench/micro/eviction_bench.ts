@@ -2,8 +2,9 @@
  * SET under maxmemory without the network: batches of 16 SETs of keys
  * drawn from a million, on a server in this process allowed 8 MB of data, so
  * that nearly every SET stores a new key and evicts one (sampling, pool,
- * delete, notifications). One server per process: servers made by
- * createServerCore in one process share module state.
+ * delete, notifications). The server is made before the batches: it
+ * counts the heap of the process at its creation (used_memory_startup) as
+ * its own, so a heap grown first would leave no room under the limit.
  *
  * Run: `deno bench bench/micro/eviction_bench.ts` (or `deno task bench:micro`).
  *
