@@ -202,6 +202,16 @@ Deno.test("key table: a remembered miss is stored once, where a lookup finds it"
   assert.equal(table.size, 100 + 200);
   table.set(String(["n", "e", "w"].join("")), { value: 2 });
   assert.equal(table.size, 300, "the same key, as another string, replaces");
+  // Stored once, a missed key is missing no more, even when the next
+  // store or lookup of it comes with no other miss or deletion between.
+  assert.equal(table.find("fresh"), 0);
+  table.set("fresh", { value: 1 });
+  table.get("y5"); // another key becomes the remembered lookup
+  assert.equal(table.get("fresh")?.value, 1);
+  table.get("y6");
+  table.set("fresh", { value: 2 });
+  assert.equal(table.size, 301, "stored once");
+  assert.equal(table.delete("fresh")?.value, 2);
   assert.equal(table.get("new")?.value, 2);
   table.maintain({ steps: 1_000_000, shrink: false });
   assert.equal(table.get("new")?.value, 2);
@@ -227,4 +237,74 @@ Deno.test("key table: a hint is used only while its node still holds the key", (
   for (let i = 0; i < 100; i++) {
     if (i !== 3) assert.equal(table.get(`k${i}`)?.value, i);
   }
+});
+
+Deno.test("key table: random operations agree with a Map (lookups, misses, hints, deletes, rehashing, compaction)", () => {
+  let seed = 42;
+  const next = (n: number) => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed % n;
+  };
+  const table = new KeyTable<Item>();
+  const model = new Map<string, number>();
+  /** Keys as fresh strings, as each request makes them. */
+  const key = (i: number) => ["k", String(i)].join("");
+  const hints: number[] = [];
+  for (let step = 0; step < 200_000; step++) {
+    // Half the steps on a few keys, so that one key's operations follow
+    // each other closely; half on many, so that the table grows.
+    const k = key(next(step % 2 === 0 ? 40 : 2000));
+    switch (next(8)) {
+      case 0:
+      case 1: {
+        const value = next(1_000_000);
+        table.set(k, { value });
+        model.set(k, value);
+        break;
+      }
+      case 2: // a missed or found lookup, then a store of the same key
+        table.find(k);
+        table.set(k, { value: step });
+        model.set(k, step);
+        break;
+      case 3:
+        assert.equal(table.delete(k)?.value, model.get(k));
+        model.delete(k);
+        break;
+      case 4: // a delete, then the lookups that follow one
+        table.delete(k);
+        model.delete(k);
+        assert.equal(table.get(k), undefined);
+        assert.equal(table.find(k), 0);
+        break;
+      case 5: {
+        const node = table.find(k);
+        if (node !== 0) hints.push(node);
+        assert.equal(table.get(k)?.value, model.get(k));
+        break;
+      }
+      case 6: { // a stale or fresh hint from earlier
+        const hint = hints.length === 0 ? 0 : hints[next(hints.length)];
+        assert.equal(table.get(k, hint)?.value, model.get(k));
+        break;
+      }
+      default:
+        if (next(50) === 0) table.maintain({ steps: 100, shrink: true });
+        else if (next(200) === 0) {
+          for (const [mk] of [...model].slice(0, 300)) {
+            table.delete(mk);
+            model.delete(mk);
+          }
+          table.maintain({ steps: 1_000_000, shrink: true });
+        }
+    }
+    if (step % 10_000 === 0) {
+      assert.equal(table.size, model.size);
+      const scanned = scanAll(table, 50);
+      assert.equal(scanned.length, model.size);
+      assert.deepEqual(new Set(scanned), new Set(model.keys()));
+    }
+  }
+  assert.equal(table.size, model.size);
+  for (const [k, value] of model) assert.equal(table.get(k)?.value, value);
 });
