@@ -14,9 +14,8 @@
  */
 
 import { parseArgs } from "node:util";
-import { Config } from "../lib/config/config.ts";
 import { RespDecoder } from "../lib/resp/decoder.ts";
-import { createServerCore } from "../lib/server/start.ts";
+import { inProcessServer } from "./in_process.ts";
 import { formatColumns } from "./table.ts";
 
 /** One shape of value: how many keys, and the commands that build key i. */
@@ -241,11 +240,7 @@ export interface Measured {
 }
 
 function measure(shape: Shape): Measured {
-  const { server, dispatcher } = createServerCore(new Config(Deno.cwd()));
-  const client = server.addClient("127.0.0.1:1", "127.0.0.1:2", {
-    flush() {},
-    close() {},
-  });
+  const { server, dispatcher, client } = inProcessServer();
   const decoder = new RespDecoder({
     maxBulkLength: 512 * 1024 * 1024,
     maxQueryBuffer: 1024 * 1024 * 1024,

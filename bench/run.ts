@@ -110,6 +110,14 @@ function positiveInt(text: string | undefined, flag: string): number {
   return n;
 }
 
+function nonNegativeInt(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) {
+    usage(`${flag} needs a non-negative integer`);
+  }
+  return n;
+}
+
 /** `flag`'s value as a positive integer, or `fallback` if it is absent. */
 function intOption(
   text: string | undefined,
@@ -148,9 +156,9 @@ function parseOptions(argv: string[]): BenchOptions {
       : values.P.split(",").map((p) => positiveInt(p, "-P")),
     keyspace: values.r === undefined ? null : positiveInt(values.r, "-r"),
     rounds: intOption(values.rounds, "--rounds", 3),
-    warmup: values.warmup === "0"
-      ? 0
-      : intOption(values.warmup, "--warmup", 50_000),
+    warmup: values.warmup === undefined
+      ? 50_000
+      : nonNegativeInt(values.warmup, "--warmup"),
     suites: values.suite ?? [],
     memoryKeys: intOption(values["memory-keys"], "--memory-keys", 1_000_000),
     persistenceKeys: intOption(
@@ -221,20 +229,23 @@ async function runCase(
   );
   const samples: CaseResult["samples"] = {};
   for (const kind of kinds) samples[kind] = [];
+  /** One redis-benchmark run of the case against `server`. */
+  const benchmark = (server: BenchServer, requests: number, depth: number) =>
+    runBenchmark({
+      port: server.port,
+      requests,
+      clients: options.clients,
+      pipeline: depth,
+      keyspace: options.keyspace,
+      args: benchCase.args,
+      signal: interrupted,
+    });
   if (options.warmup > 0) {
     for (const kind of kinds) {
       const server = servers[kind]!;
       try {
         await runCommands(server, benchCase.setup);
-        await runBenchmark({
-          port: server.port,
-          requests: options.warmup,
-          clients: options.clients,
-          pipeline,
-          keyspace: options.keyspace,
-          args: benchCase.args,
-          signal: interrupted,
-        });
+        await benchmark(server, options.warmup, pipeline);
         await runCommands(server, benchCase.teardown);
       } catch (error) {
         if (interrupted.aborted) throw error;
@@ -249,25 +260,9 @@ async function runCase(
       try {
         await runCommands(server, benchCase.setup);
         if (benchCase.warmupRequests !== undefined) {
-          await runBenchmark({
-            port: server.port,
-            requests: benchCase.warmupRequests,
-            clients: options.clients,
-            pipeline: 16,
-            keyspace: options.keyspace,
-            args: benchCase.args,
-            signal: interrupted,
-          });
+          await benchmark(server, benchCase.warmupRequests, 16);
         }
-        const sample = await runBenchmark({
-          port: server.port,
-          requests: options.requests,
-          clients: options.clients,
-          pipeline,
-          keyspace: options.keyspace,
-          args: benchCase.args,
-          signal: interrupted,
-        });
+        const sample = await benchmark(server, options.requests, pipeline);
         await runCommands(server, benchCase.teardown);
         samples[kind]!.push(sample);
         progress.push(`${kind} ${sample.rps.toFixed(0)}`);

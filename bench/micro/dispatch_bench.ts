@@ -10,25 +10,13 @@
  * @module
  */
 
-import { Config } from "../../lib/config/config.ts";
-import { createServerCore } from "../../lib/server/start.ts";
 import { utf8 } from "../../lib/util/bytes.ts";
+import { inProcessServer } from "../in_process.ts";
 
 const KEYS = 100_000;
 const BATCH = 16;
 
-const { server, dispatcher } = createServerCore(new Config(Deno.cwd()));
-const client = server.addClient("127.0.0.1:1", "127.0.0.1:2", {
-  flush() {},
-  close() {},
-});
-
-/** Runs `commands` as one pipelined read would, and drops the replies. */
-async function run(commands: Uint8Array[][]): Promise<void> {
-  for (const args of commands) dispatcher.receive(client, args);
-  client.reply.take();
-  await Promise.resolve();
-}
+const { server, run } = inProcessServer();
 
 const value = utf8("v".repeat(16));
 const keyAt = (i: number) => utf8(`key:${i}`);

@@ -11,20 +11,15 @@
  * @module
  */
 
-import { Config } from "../../lib/config/config.ts";
-import { createServerCore } from "../../lib/server/start.ts";
 import { utf8 } from "../../lib/util/bytes.ts";
+import { inProcessServer } from "../in_process.ts";
 
 const BATCH = 16;
 /** Batches cycled through: enough distinct keys to keep evicting. */
 const BATCHES = 20_000;
 
 // Made first: the server counts the heap it starts with as its own.
-const { server, dispatcher } = createServerCore(new Config(Deno.cwd()));
-const client = server.addClient("127.0.0.1:1", "127.0.0.1:2", {
-  flush() {},
-  close() {},
-});
+const { server, run } = inProcessServer();
 
 let seed = 12345;
 /** A deterministic pseudo-random key of a million. */
@@ -39,13 +34,6 @@ const batches = Array.from(
   { length: BATCHES },
   () => Array.from({ length: BATCH }, () => [SET, randomKey(), value]),
 );
-
-/** Runs `commands` as one pipelined read would, and drops the replies. */
-async function run(commands: Uint8Array[][]): Promise<void> {
-  for (const args of commands) dispatcher.receive(client, args);
-  client.reply.take();
-  await Promise.resolve();
-}
 
 // 8 MB of data over what the server started with.
 const maxmemory = server.memory.startup + 8 * 1024 * 1024;
