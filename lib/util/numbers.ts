@@ -378,20 +378,12 @@ export function formatLongDouble(value: LongDouble): string {
 export function parseStrictDouble(bytes: Uint8Array): number | null {
   const n = bytes.length;
   if (n === 0) return null;
-  // Integers of up to 15 characters (most scores) are exact as they are
-  // read: no string, no regular expression.
+  // Canonical integers of up to 15 characters (most scores) are exact as
+  // parseInteger reads them: no string, no regular expression. The rest
+  // ("+1", "007", "-0") go the general way.
   if (n <= 15) {
-    const first = bytes[0];
-    let i = first === 45 /* - */ || first === 43 /* + */ ? 1 : 0;
-    if (i < n) {
-      let value = 0;
-      for (; i < n; i++) {
-        const digit = bytes[i] - 48;
-        if (digit < 0 || digit > 9) break;
-        value = value * 10 + digit;
-      }
-      if (i === n) return first === 45 ? -value : value;
-    }
+    const integer = parseInteger(bytes);
+    if (integer !== null) return integer;
   }
   const text = bytesToString(bytes);
   const match = DECIMAL_RE.exec(text);
