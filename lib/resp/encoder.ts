@@ -196,20 +196,7 @@ export class ReplyWriter {
 
   /** Bulk string reply with a byte payload. */
   bulk(value: Uint8Array): void {
-    this.#header(36, value.length);
-    const length = value.length;
-    if (length >= LARGE_PAYLOAD) this.#queue(value);
-    else {
-      this.#ensure(length);
-      const buf = this.#buf;
-      const pos = this.#pos;
-      // A loop copies a few bytes in a quarter of set()'s fixed cost.
-      if (length <= 8) {
-        for (let i = 0; i < length; i++) buf[pos + i] = value[i];
-      } else buf.set(value, pos);
-      this.#pos = pos + length;
-    }
-    this.#crlf();
+    this.bulkRange(value, 0, value.length);
   }
 
   /**
@@ -217,18 +204,24 @@ export class ReplyWriter {
    * without a view made for it (stream entries' fields).
    */
   bulkRange(bytes: Uint8Array, start: number, length: number): void {
-    if (length >= LARGE_PAYLOAD) {
-      this.bulk(bytes.subarray(start, start + length));
-      return;
-    }
     this.#header(36, length);
-    this.#ensure(length);
-    const buf = this.#buf;
-    const pos = this.#pos;
-    if (length <= 8) {
-      for (let i = 0; i < length; i++) buf[pos + i] = bytes[start + i];
-    } else buf.set(bytes.subarray(start, start + length), pos);
-    this.#pos = pos + length;
+    if (length >= LARGE_PAYLOAD) {
+      this.#queue(
+        start === 0 && length === bytes.length
+          ? bytes
+          : bytes.subarray(start, start + length),
+      );
+    } else {
+      this.#ensure(length);
+      const buf = this.#buf;
+      const pos = this.#pos;
+      // A loop copies a few bytes in a quarter of set()'s fixed cost.
+      if (length <= 8) {
+        for (let i = 0; i < length; i++) buf[pos + i] = bytes[start + i];
+      } else if (start === 0 && length === bytes.length) buf.set(bytes, pos);
+      else buf.set(bytes.subarray(start, start + length), pos);
+      this.#pos = pos + length;
+    }
     this.#crlf();
   }
 
