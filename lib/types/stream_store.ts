@@ -234,8 +234,8 @@ export class StreamNode {
   fields(i: number): Uint8Array[] {
     const flags = this.data[this.offsets[i]];
     this.#pos = this.offsets[i] + 1;
-    this.#readVarint();
-    this.#readVarint();
+    this.#skipVarint();
+    this.#skipVarint();
     const out: Uint8Array[] = [];
     const string = () => {
       const length = this.#readLength();
